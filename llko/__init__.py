@@ -1,0 +1,1 @@
+"""LLKO dashboard: rules, queries, importer and CLI of the Lokaal Loket Kinderopvang Ninove."""

@@ -1,0 +1,110 @@
+"""Rules R1-R5 as pure functions of a requests frame and a day. No database, no Streamlit.
+
+A requests frame has one row per request with the columns id, child_id, provider_id, received,
+status, status_date and answer_date (datetime64; answer_date NaT when there is no answer yet).
+"""
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from llko import statuses as st
+
+DEADLINE_DAYS = 14  # R2
+DUE_SOON_DAYS = 3  # R2
+REMINDER_AFTER = pd.DateOffset(months=1)  # R4: parents silent for one month
+CLOSE_AFTER_REMINDER = pd.Timedelta(days=7)  # R4: close one week after the reminder
+IN_TIME_WINDOW_DAYS = 90
+
+COUNT_KEYS = (
+    "open", "overdue", "answered", "answered_in_time", "not_possible", "approved",
+    "cancelled_by_provider", "closed_elsewhere_approved",
+)
+
+
+def deadline(received: date) -> date:
+    """R2: the day by which the parents must have an answer."""
+    return received + timedelta(days=DEADLINE_DAYS)
+
+
+def classify(requests: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Add the R1-R3 flags of every request on day `today` (a copy; the input is left alone)."""
+    t = pd.Timestamp(today)
+    df = requests.copy()
+    status = df["status"]
+    approved_children = df.loc[status == st.APPROVED, "child_id"].unique()
+    is_open_status = status.isin(st.OPEN)
+    df["closed_elsewhere"] = is_open_status & df["child_id"].isin(approved_children)  # R3
+    df["is_open"] = is_open_status & ~df["closed_elsewhere"]  # R1
+    df["deadline"] = df["received"] + pd.Timedelta(days=DEADLINE_DAYS)
+    df["answered"] = df["answer_date"].notna()
+    df["answered_in_time"] = df["answered"] & (df["answer_date"] <= df["deadline"])
+    waiting = df["is_open"] & ~df["answered"]
+    days_left = (df["deadline"] - t).dt.days
+    df["days_left"] = days_left.where(waiting)
+    df["overdue"] = waiting & (days_left < 0)
+    df["due_soon"] = waiting & (days_left >= 0) & (days_left <= DUE_SOON_DAYS)
+    df["days_late"] = (-days_left).where(df["overdue"])
+    return df
+
+
+def provider_counts(classified: pd.DataFrame) -> pd.DataFrame:
+    """The report counts per provider_id (index), in COUNT_KEYS order."""
+    status = classified["status"]
+    flags = pd.DataFrame({
+        "provider_id": classified["provider_id"],
+        "open": classified["is_open"],
+        "overdue": classified["overdue"],
+        "answered": classified["answered"],
+        "answered_in_time": classified["answered_in_time"],
+        "not_possible": status == st.NOT_POSSIBLE,
+        "approved": status == st.APPROVED,
+        "cancelled_by_provider": status == st.CANCELLED_BY_PROVIDER,
+        "closed_elsewhere_approved": classified["closed_elsewhere"],
+    })
+    return flags.groupby("provider_id")[list(COUNT_KEYS)].sum().astype(int)
+
+
+def children_unmet(requests: pd.DataFrame) -> pd.Index:
+    """R5: children whose requests are all closed, one at least 'opvangplan niet mogelijk', none approved."""
+    status = requests["status"]
+    per_child = pd.DataFrame({
+        "child_id": requests["child_id"],
+        "open": status.isin(st.OPEN),
+        "not_possible": status == st.NOT_POSSIBLE,
+        "approved": status == st.APPROVED,
+    }).groupby("child_id").any()
+    unmet = ~per_child["open"] & per_child["not_possible"] & ~per_child["approved"]
+    return per_child.index[unmet]
+
+
+def followups(classified: pd.DataFrame, today: date) -> pd.DataFrame:
+    """R4: open requests 'in behandeling' whose parents are silent for a month: send the reminder, then close.
+
+    The last reaction is the date of the current status. Returns those rows with reminder_date,
+    close_date and todo ('herinnering' or 'afsluiten').
+    """
+    t = pd.Timestamp(today)
+    rows = classified[classified["is_open"] & (classified["status"] == st.IN_PROGRESS)].copy()
+    rows["reminder_date"] = rows["status_date"] + REMINDER_AFTER
+    rows["close_date"] = rows["reminder_date"] + CLOSE_AFTER_REMINDER
+    rows = rows[rows["reminder_date"] <= t]
+    rows["todo"] = (rows["close_date"] <= t).map({True: "afsluiten", False: "herinnering"})
+    return rows.sort_values("reminder_date")
+
+
+def in_time_rate(classified: pd.DataFrame, today: date, days: int = IN_TIME_WINDOW_DAYS) -> float | None:
+    """Share of requests whose deadline fell in the last `days` days that were answered by it.
+
+    Requests closed without any answer before their deadline (cancelled by the parents, closed by an
+    approval elsewhere) are left out: nobody had to answer them any more. None when no deadline fell
+    in the window.
+    """
+    t = pd.Timestamp(today)
+    window = classified[(classified["deadline"] > t - pd.Timedelta(days=days)) & (classified["deadline"] <= t)]
+    closed_after_deadline = ~window["is_open"] & ~window["closed_elsewhere"] & (window["status_date"] > window["deadline"])
+    had_to_answer = window["answered"] | window["is_open"] | closed_after_deadline
+    window = window[had_to_answer]
+    if window.empty:
+        return None
+    return float(window["answered_in_time"].mean())
