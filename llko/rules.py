@@ -27,12 +27,19 @@ def deadline(received: date) -> date:
     return received + timedelta(days=DEADLINE_DAYS)
 
 
-def classify(requests: pd.DataFrame, today: date) -> pd.DataFrame:
-    """Add the R1-R3 flags of every request on day `today` (a copy; the input is left alone)."""
+def classify(requests: pd.DataFrame, today: date, approved_children=None) -> pd.DataFrame:
+    """Add the R1-R3 flags of every request on day `today` (a copy; the input is left alone).
+
+    approved_children: the children with an approved request anywhere; by default taken from the
+    frame itself (pass it when the frame holds only some providers' requests).
+    """
     t = pd.Timestamp(today)
     df = requests.copy()
     status = df["status"]
-    approved_children = df.loc[status == st.APPROVED, "child_id"].unique()
+    if approved_children is None:
+        approved_children = df.loc[status == st.APPROVED, "child_id"].unique()
+    else:
+        approved_children = list(approved_children)
     is_open_status = status.isin(st.OPEN)
     df["closed_elsewhere"] = is_open_status & df["child_id"].isin(approved_children)  # R3
     df["is_open"] = is_open_status & ~df["closed_elsewhere"]  # R1

@@ -1,0 +1,3 @@
+from llko.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,216 @@
+"""Accounts: bcrypt passwords, roles, provider links, login failures and locks. No Streamlit here."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import bcrypt
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from llko import audit
+from llko.db import transaction
+from llko.models import User, UserProvider, utcnow
+
+ROLES = {"coordinator": "Coördinator", "provider": "Opvanginitiatief", "policy": "Beleid"}
+MIN_PASSWORD_CHARS = 12
+MAX_PASSWORD_BYTES = 72  # bcrypt refuses longer passwords
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+# A valid bcrypt hash that no password matches: stands in for locked accounts in the login widget.
+_NO_MATCH_HASH = bcrypt.hashpw(secrets.token_bytes(32).hex()[:40].encode(), bcrypt.gensalt(4)).decode()
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """What a page needs to know about the signed-in user."""
+
+    username: str
+    name: str
+    role: str
+    provider_ids: tuple[str, ...]
+    must_change_password: bool
+
+
+def password_problem(password: str) -> str | None:
+    """Dutch reason why a new password is refused, or None when it is acceptable."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        return f"Het wachtwoord moet minstens {MIN_PASSWORD_CHARS} tekens lang zijn."
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        return f"Het wachtwoord mag hoogstens {MAX_PASSWORD_BYTES} bytes lang zijn (minder bij tekens met accenten)."
+    return None
+
+
+def hash_password(password: str) -> str:
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(problem)
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode()
+
+
+def check_password(password: str, password_hash: str) -> bool:
+    data = password.encode("utf-8")
+    return len(data) <= MAX_PASSWORD_BYTES and bcrypt.checkpw(data, password_hash.encode())
+
+
+def normalize_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def _get(session: Session, username: str) -> User | None:
+    return session.execute(select(User).where(User.username == normalize_username(username))).scalars().first()
+
+
+def create_user(engine: Engine, actor: str, username: str, name: str, role: str, password: str,
+                provider_ids: tuple[str, ...] = (), email: str = "", must_change_password: bool = False) -> None:
+    """Create an account; raises ValueError with a Dutch message when the input is not acceptable."""
+    username = normalize_username(username)
+    if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+        raise ValueError("De gebruikersnaam mag alleen letters, cijfers, punt, streepje en liggend streepje bevatten.")
+    if role not in ROLES:
+        raise ValueError(f"Onbekende rol '{role}'; kies uit {', '.join(ROLES)}.")
+    if not name.strip():
+        raise ValueError("Vul een naam in.")
+    if role == "provider" and not provider_ids:
+        raise ValueError("Koppel een account van een opvanginitiatief aan minstens één opvang.")
+    password_hash = hash_password(password)
+    with transaction(engine) as session:
+        if _get(session, username):
+            raise ValueError(f"De gebruikersnaam '{username}' bestaat al.")
+        user = User(username=username, name=name.strip(), email=email.strip(), role=role,
+                    password_hash=password_hash, must_change_password=must_change_password)
+        session.add(user)
+        session.flush()
+        for provider_id in provider_ids if role == "provider" else ():
+            session.add(UserProvider(user_id=user.id, provider_id=provider_id))
+        audit.record(session, actor, "user_created", username=username, role=role, providers=list(provider_ids))
+
+
+def login_credentials(engine: Engine, now: datetime | None = None) -> dict:
+    """The credentials dict streamlit-authenticator expects, for the active accounts (locked ones cannot match)."""
+    now = now or utcnow()
+    with Session(engine) as session:
+        users = session.execute(select(User).where(User.active == True)).scalars().all()  # noqa: E712
+    return {
+        u.username: {
+            "name": u.name,
+            "email": u.email,
+            "password": _NO_MATCH_HASH if is_locked(u, now) else u.password_hash,
+            "roles": [u.role],
+        }
+        for u in users
+    }
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def locked_until(engine: Engine, username: str, now: datetime | None = None) -> datetime | None:
+    now = now or utcnow()
+    with Session(engine) as session:
+        user = _get(session, username)
+        return user.locked_until if user is not None and is_locked(user, now) else None
+
+
+def record_failed_login(engine: Engine, username: str, now: datetime | None = None) -> datetime | None:
+    """Count a failed login; the fifth in a row locks the account for 15 minutes. Returns the lock's end."""
+    now = now or utcnow()
+    with transaction(engine) as session:
+        user = _get(session, username)
+        if user is None:
+            audit.record(session, normalize_username(username)[:100] or "?", "login_failed", reason="onbekende gebruiker")
+            return None
+        if is_locked(user, now):
+            audit.record(session, user.username, "login_refused_locked", until=user.locked_until)
+            return user.locked_until
+        user.failed_logins += 1
+        audit.record(session, user.username, "login_failed", attempt=user.failed_logins)
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+            audit.record(session, user.username, "account_locked", until=user.locked_until)
+        session.add(user)
+        return user.locked_until if is_locked(user, now) else None
+
+
+def record_login(engine: Engine, username: str) -> None:
+    with transaction(engine) as session:
+        user = _get(session, username)
+        if user is not None:
+            user.failed_logins = 0
+            session.add(user)
+            audit.record(session, user.username, "login")
+
+
+def record_logout(engine: Engine, username: str) -> None:
+    with transaction(engine) as session:
+        audit.record(session, username, "logout")
+
+
+def user_info(engine: Engine, username: str | None) -> UserInfo | None:
+    """The active account behind a username, with its provider links; None when absent or disabled."""
+    if not username:
+        return None
+    with Session(engine) as session:
+        user = _get(session, username)
+        if user is None or not user.active:
+            return None
+        links = session.execute(select(UserProvider.provider_id).where(UserProvider.user_id == user.id)).scalars().all()
+        return UserInfo(user.username, user.name, user.role, tuple(sorted(links)), user.must_change_password)
+
+
+def change_password(engine: Engine, username: str, old: str, new: str) -> None:
+    """The user's own password change; raises ValueError (Dutch) when refused."""
+    if new == old:
+        raise ValueError("Het nieuwe wachtwoord moet verschillen van het huidige.")
+    new_hash = hash_password(new)
+    with transaction(engine) as session:
+        user = _get(session, username)
+        if user is None or not check_password(old, user.password_hash):
+            raise ValueError("Het huidige wachtwoord klopt niet.")
+        user.password_hash = new_hash
+        user.must_change_password = False
+        session.add(user)
+        audit.record(session, user.username, "password_changed")
+
+
+def reset_password(engine: Engine, actor: str, username: str) -> str:
+    """Give an account a one-time password that must be changed at the next login; returns it."""
+    one_time = secrets.token_urlsafe(12)
+    with transaction(engine) as session:
+        user = _get(session, username)
+        if user is None:
+            raise ValueError(f"Geen gebruiker '{username}'.")
+        user.password_hash = hash_password(one_time)
+        user.must_change_password = True
+        user.failed_logins = 0
+        user.locked_until = None
+        session.add(user)
+        audit.record(session, actor, "password_reset", username=user.username)
+    return one_time
+
+
+def update_user(engine: Engine, actor: str, username: str, *, name: str, email: str, role: str,
+                active: bool, provider_ids: tuple[str, ...]) -> None:
+    """Edit an account (name, e-mail, role, active, provider links) in one transaction."""
+    if role not in ROLES:
+        raise ValueError(f"Onbekende rol '{role}'.")
+    if role == "provider" and not provider_ids:
+        raise ValueError("Koppel een account van een opvanginitiatief aan minstens één opvang.")
+    if not name.strip():
+        raise ValueError("Vul een naam in.")
+    with transaction(engine) as session:
+        user = _get(session, username)
+        if user is None:
+            raise ValueError(f"Geen gebruiker '{username}'.")
+        if user.username == normalize_username(actor) and (not active or role != user.role):
+            raise ValueError("U kunt uw eigen account niet uitschakelen of uw eigen rol wijzigen.")
+        user.name, user.email, user.role, user.active = name.strip(), email.strip(), role, active
+        session.add(user)
+        session.execute(delete(UserProvider).where(UserProvider.user_id == user.id))
+        for provider_id in provider_ids if role == "provider" else ():
+            session.add(UserProvider(user_id=user.id, provider_id=provider_id))
+        audit.record(session, actor, "user_updated", username=user.username, role=role, active=active,
+                     providers=list(provider_ids))

@@ -1,0 +1,77 @@
+"""Getting a database ready: migrate, fill the demo town on the embedded default, resolve the cookie key."""
+
+import secrets
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from llko import audit
+from llko.db import get_setting, migrate, set_setting, transaction
+from llko.models import User, UserProvider
+
+DEMO_PASSWORD = "demo-llko-ninove"
+MIN_COOKIE_KEY_BYTES = 32
+
+
+def is_demo(engine: Engine) -> bool:
+    return get_setting(engine, "demo") == "1"
+
+
+def is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT COUNT(*) FROM providers")).scalar() == 0
+
+
+def prepare(engine: Engine, fill_demo: bool, today: date) -> None:
+    """Create or upgrade the schema; fill the demo town when asked and the database is still empty."""
+    migrate(engine)
+    if fill_demo and is_empty(engine):
+        build_demo(engine, today)
+
+
+def build_demo(engine: Engine, today: date) -> dict:
+    """The demo town plus one demo account per role and per demo provider (all with DEMO_PASSWORD)."""
+    from llko.auth import hash_password
+    from llko.demo import build_demo_town
+
+    counts = build_demo_town(engine, today)
+    password_hash = hash_password(DEMO_PASSWORD)
+    with transaction(engine) as session:
+        session.add(User(username="coordinator", name="Demo coördinator", role="coordinator", password_hash=password_hash))
+        session.add(User(username="beleid", name="Demo beleid", role="policy", password_hash=password_hash))
+        provider_rows = session.execute(text("SELECT id, name FROM providers ORDER BY id")).all()
+        for i, (provider_id, name) in enumerate(provider_rows, start=1):
+            user = User(username=f"opvang{i:02d}", name=f"Demo {name}"[:120], role="provider", password_hash=password_hash)
+            session.add(user)
+            session.flush()
+            session.add(UserProvider(user_id=user.id, provider_id=provider_id))
+        set_setting(session, "cookie_key", secrets.token_hex(32))
+        audit.record(session, "systeem", "demo_accounts_created", accounts=len(provider_rows) + 2)
+    return counts
+
+
+def demo_accounts(engine: Engine) -> list[tuple[str, str, str]]:
+    """(username, role, name) of the accounts to list on the login page of a demo database."""
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT username, role, name FROM users WHERE active = :t ORDER BY role, username"),
+                            {"t": True}).all()
+    return [tuple(r) for r in rows]
+
+
+def cookie_key(engine: Engine, configured: str | None) -> str:
+    """The re-login cookie key: the configured one (env or secrets), or in demo mode the database's own.
+
+    Raises RuntimeError with Dutch instructions when none of at least 32 bytes is available.
+    """
+    if configured and len(configured.encode()) >= MIN_COOKIE_KEY_BYTES:
+        return configured
+    if is_demo(engine):
+        key = get_setting(engine, "cookie_key")
+        if key:
+            return key
+    raise RuntimeError(
+        "Er is geen geheime cookiesleutel van minstens 32 bytes ingesteld. Zet de omgevingsvariabele "
+        "LLKO_COOKIE_KEY, of in .streamlit/secrets.toml de regel cookie_key = \"...\" onder [auth]; "
+        "maak er een met: python -c \"import secrets; print(secrets.token_hex(32))\""
+    )

@@ -1,0 +1,102 @@
+"""Command line: python -m llko import | report | demo | create-user."""
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from llko import bootstrap
+from llko.db import database_url, make_engine
+
+
+def _date(value: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"ongeldige datum '{value}' (verwacht jjjj-mm-dd of dd/mm/jjjj)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m llko", description="LLKO-dashboard: beheer vanaf de opdrachtregel.")
+    sub = p.add_subparsers(dest="command", required=True)
+    imp = sub.add_parser("import", help="een export van Opvang.Vlaanderen inlezen (CSV of XLSX)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--as-of", type=_date, default=None, help="datum van de momentopname (standaard: vandaag)")
+    imp.add_argument("--user", default="cli", help="wie importeert (voor de audit)")
+    rep = sub.add_parser("report", help="cijfers per opvang op een dag")
+    rep.add_argument("--as-of", type=_date, required=True)
+    rep.add_argument("--json", action="store_true", help="JSON volgens het rapportcontract")
+    demo = sub.add_parser("demo", help="een lege databank vullen met de demostad")
+    demo.add_argument("--today", type=_date, default=None)
+    cu = sub.add_parser("create-user", help="een account aanmaken")
+    cu.add_argument("username")
+    cu.add_argument("--name", required=True)
+    cu.add_argument("--role", choices=["coordinator", "provider", "policy"], required=True)
+    cu.add_argument("--provider", action="append", default=[], help="opvang_id (herhaalbaar, voor rol provider)")
+    cu.add_argument("--email", default="")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    engine = make_engine(database_url())
+    bootstrap.prepare(engine, fill_demo=False, today=date.today())
+    return {"import": _import, "report": _report, "demo": _demo, "create-user": _create_user}[args.command](engine, args)
+
+
+def _import(engine, args) -> int:
+    from llko.importer import import_file
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"Kan {args.file} niet lezen: {exc.strerror}", file=sys.stderr)
+        return 2
+    result = import_file(engine, data, args.file.name, args.as_of or date.today(), args.user)
+    if not result.ok:
+        print(f"Bestand {args.file.name} geweigerd; er is niets gewijzigd:", file=sys.stderr)
+        for problem in result.problems:
+            print(f"- {problem.message}", file=sys.stderr)
+        return 1
+    print(f"{args.file.name}: {result.rows_total} rijen, {result.rows_new} nieuw, {result.rows_updated} gewijzigd, "
+          f"{result.rows_unchanged} ongewijzigd, {result.status_changes} statuswijzigingen (import #{result.run_id}).")
+    return 0
+
+
+def _report(engine, args) -> int:
+    from llko import queries
+    from llko.report import build_report, format_table
+
+    report = build_report(engine, args.as_of)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        names = dict(queries.providers(engine)[["id", "name"]].itertuples(index=False))
+        print(format_table(report, names))
+    return 0
+
+
+def _demo(engine, args) -> int:
+    if not bootstrap.is_empty(engine):
+        print("De databank is niet leeg; de demostad wordt alleen in een lege databank gebouwd.", file=sys.stderr)
+        return 1
+    counts = bootstrap.build_demo(engine, args.today or date.today())
+    print(f"Demostad gebouwd: {counts}. Demo-accounts met wachtwoord '{bootstrap.DEMO_PASSWORD}'.")
+    return 0
+
+
+def _create_user(engine, args) -> int:
+    from llko.auth import create_user
+
+    password = getpass.getpass("Wachtwoord (12 tot 72 bytes): ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    try:
+        create_user(engine, "cli", args.username, args.name, args.role, password, tuple(args.provider), args.email)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Account '{args.username.strip().lower()}' aangemaakt ({args.role}).")
+    return 0

@@ -1,0 +1,76 @@
+"""Bulk reads as pandas frames (pandas.read_sql on SQL), with dates parsed. Pages and reports read here."""
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Engine
+
+REQUEST_DATES = ["received", "desired_start", "status_date", "answer_date", "snapshot_date"]
+
+
+def parse_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """SQLite gives dates as strings, PostgreSQL as date objects: make both datetime64."""
+    for col in columns:
+        frame[col] = pd.to_datetime(frame[col], format="ISO8601")
+    return frame
+
+
+def requests(engine: Engine, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Requests in their latest state, with the provider's name; only those of provider_ids when given."""
+    sql = """SELECT r.id, r.child_id, r.provider_id, p.name AS provider_name, r.received, r.desired_start,
+                    r.status, r.status_date, r.answer_date, r.vulnerable, r.days_per_week, r.snapshot_date
+             FROM requests r JOIN providers p ON p.id = r.provider_id WHERE 1=1"""
+    params: dict = {}
+    stmt = text(sql)
+    if provider_ids is not None:
+        stmt = text(sql + " AND r.provider_id IN :ids").bindparams(bindparam("ids", expanding=True))
+        params = {"ids": list(provider_ids) or [""]}
+    with engine.connect() as conn:
+        frame = pd.read_sql(stmt, conn, params=params)
+    return parse_dates(frame, REQUEST_DATES)
+
+
+def approved_children(engine: Engine, child_ids: list[str]) -> set[str]:
+    """Which of these children have an approved request anywhere (R3), without revealing where."""
+    if not child_ids:
+        return set()
+    stmt = text("SELECT DISTINCT child_id FROM requests WHERE status = 'goedgekeurd' AND child_id IN :ids")
+    stmt = stmt.bindparams(bindparam("ids", expanding=True))
+    with engine.connect() as conn:
+        return {row[0] for row in conn.execute(stmt, {"ids": child_ids})}
+
+
+def providers(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(text("SELECT id, name, kind FROM providers ORDER BY name"), conn)
+
+
+def status_history(engine: Engine, request_id: str) -> pd.DataFrame:
+    stmt = text("""SELECT status, status_date, snapshot_date FROM status_history
+                   WHERE request_id = :rid ORDER BY status_date, snapshot_date""")
+    with engine.connect() as conn:
+        frame = pd.read_sql(stmt, conn, params={"rid": request_id})
+    return parse_dates(frame, ["status_date", "snapshot_date"])
+
+
+def import_runs(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    stmt = text("""SELECT id, file_name, as_of, imported_at, imported_by, rows_total, rows_new,
+                          rows_updated, status_changes FROM import_runs ORDER BY imported_at DESC, id DESC LIMIT :n""")
+    with engine.connect() as conn:
+        frame = pd.read_sql(stmt, conn, params={"n": limit})
+    frame = parse_dates(frame, ["as_of"])
+    frame["imported_at"] = pd.to_datetime(frame["imported_at"], format="ISO8601", utc=True)
+    return frame
+
+
+def audit_log(engine: Engine, since: date | None = None, limit: int = 5000) -> pd.DataFrame:
+    sql = "SELECT at, actor, action, detail FROM audit_log"
+    params: dict = {"n": limit}
+    if since is not None:
+        sql += " WHERE at >= :since"
+        params["since"] = pd.Timestamp(since, tz="UTC").to_pydatetime()
+    with engine.connect() as conn:
+        frame = pd.read_sql(text(sql + " ORDER BY at DESC, id DESC LIMIT :n"), conn, params=params)
+    frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)
+    return frame

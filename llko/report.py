@@ -1,0 +1,35 @@
+"""The report contract of shared/DESIGN.md: per-provider counts and totals on a given day."""
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from llko import queries, rules
+
+
+def build_report(engine: Engine, as_of: date) -> dict:
+    """Counts over every request in the database, in its latest known state, with as_of as 'today'."""
+    requests = queries.requests(engine)
+    classified = rules.classify(requests, as_of)
+    counts = rules.provider_counts(classified)
+    provider_ids = queries.providers(engine)["id"]
+    counts = counts.reindex(pd.Index(provider_ids, name="provider_id").union(counts.index), fill_value=0)
+    providers = {pid: {k: int(v) for k, v in row.items()} for pid, row in counts.iterrows()}
+    totals = {k: int(counts[k].sum()) for k in rules.COUNT_KEYS}
+    totals["children_unmet"] = int(len(rules.children_unmet(requests)))
+    return {"as_of": as_of.isoformat(), "providers": providers, "totals": totals}
+
+
+def format_table(report: dict, names: dict[str, str] | None = None) -> str:
+    """A readable fixed-width table of a report (the CLI without --json)."""
+    names = names or {}
+    headers = ["opvang", *rules.COUNT_KEYS]
+    rows = [[f"{pid} {names.get(pid, '')}".strip(), *(c[k] for k in rules.COUNT_KEYS)]
+            for pid, c in sorted(report["providers"].items())]
+    rows.append(["TOTAAL", *(report["totals"][k] for k in rules.COUNT_KEYS)])
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    line = lambda r: "  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(r, widths)))  # noqa: E731
+    out = [f"Rapport op {date.fromisoformat(report['as_of']).strftime('%d/%m/%Y')}", line(headers), *map(line, rows)]
+    out.append(f"Kinderen met onvervulde opvangnood (R5): {report['totals']['children_unmet']}")
+    return "\n".join(out)
