@@ -176,9 +176,13 @@ def change_password(engine: Engine, username: str, old: str, new: str) -> None:
         audit.record(session, user.username, "password_changed")
 
 
+def new_one_time_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
 def reset_password(engine: Engine, actor: str, username: str) -> str:
     """Give an account a one-time password that must be changed at the next login; returns it."""
-    one_time = secrets.token_urlsafe(12)
+    one_time = new_one_time_password()
     with transaction(engine) as session:
         user = _get(session, username)
         if user is None:

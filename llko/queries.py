@@ -74,3 +74,18 @@ def audit_log(engine: Engine, since: date | None = None, limit: int = 5000) -> p
         frame = pd.read_sql(text(sql + " ORDER BY at DESC, id DESC LIMIT :n"), conn, params=params)
     frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)
     return frame
+
+
+def users(engine: Engine) -> pd.DataFrame:
+    """Accounts with their linked provider ids (comma-separated), without password hashes."""
+    stmt = text("""SELECT u.username, u.name, u.email, u.role, u.active, u.must_change_password, u.locked_until,
+                          up.provider_id
+                   FROM users u LEFT JOIN user_providers up ON up.user_id = u.id ORDER BY u.username""")
+    with engine.connect() as conn:
+        frame = pd.read_sql(stmt, conn)
+    links = frame.groupby("username")["provider_id"].agg(lambda s: ",".join(sorted(s.dropna())))
+    frame = frame.drop(columns="provider_id").drop_duplicates("username").set_index("username")
+    frame["provider_ids"] = links
+    frame["active"] = frame["active"].astype(bool)
+    frame["must_change_password"] = frame["must_change_password"].astype(bool)
+    return frame.reset_index()

@@ -1,0 +1,124 @@
+"""LLKO dashboard entry: login, then the navigation built from the user's role. Nothing else."""
+
+import os
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+import ui
+from llko import auth, bootstrap
+
+st.set_page_config(page_title="LLKO Ninove", page_icon="🧸", layout="wide")
+
+PAGES = {
+    "coordinator": [
+        ("pages/overzicht.py", "Overzicht", "📋"),
+        ("pages/aanvragen.py", "Aanvragen", "📄"),
+        ("pages/cijfers.py", "Cijfers", "📊"),
+        ("pages/importeren.py", "Import", "⬆️"),
+        ("pages/gebruikers.py", "Gebruikers", "👥"),
+        ("pages/audit.py", "Audit", "🔎"),
+        ("pages/mijn_account.py", "Mijn account", "🔑"),
+    ],
+    "provider": [
+        ("pages/mijn_aanvragen.py", "Mijn aanvragen", "📄"),
+        ("pages/mijn_account.py", "Mijn account", "🔑"),
+    ],
+    "policy": [
+        ("pages/cijfers.py", "Cijfers", "📊"),
+        ("pages/mijn_account.py", "Mijn account", "🔑"),
+    ],
+}
+
+engine = ui.engine()
+demo = bootstrap.is_demo(engine)
+if demo:
+    st.warning("**DEMO** — fictieve gegevens van een demostad, geen echte aanvragen of opvanginitiatieven.", icon="🧪")
+
+
+def _configured_cookie_key() -> str | None:
+    if os.environ.get("LLKO_COOKIE_KEY"):
+        return os.environ["LLKO_COOKIE_KEY"]
+    try:
+        return st.secrets["auth"]["cookie_key"]
+    except (KeyError, FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return None
+
+
+def _authenticator() -> stauth.Authenticate:
+    """One Authenticate per session, its credentials refreshed from the database on every run."""
+    if "_authenticator" not in st.session_state:
+        try:
+            key = bootstrap.cookie_key(engine, _configured_cookie_key())
+        except RuntimeError as exc:
+            st.error(str(exc))
+            st.stop()
+        st.session_state["_authenticator"] = stauth.Authenticate(
+            {"usernames": {}}, "llko_login", key, cookie_expiry_days=1, auto_hash=False,
+            login_sleep_time=float(os.environ.get("LLKO_LOGIN_SLEEP", "0.6")),
+        )
+    authenticator = st.session_state["_authenticator"]
+    users = authenticator.authentication_controller.authentication_model.credentials["usernames"]
+    fresh = auth.login_credentials(engine)
+    failed = {u: c.get("failed_login_attempts", 0) for u, c in users.items()}
+    users.clear()
+    for username, creds in fresh.items():
+        users[username] = {**creds, "failed_login_attempts": failed.get(username, 0)}
+    return authenticator
+
+
+authenticator = _authenticator()
+credentials = authenticator.authentication_controller.authentication_model.credentials["usernames"]
+attempts_before = {u: c["failed_login_attempts"] for u, c in credentials.items()}
+try:
+    authenticator.login(location="main", key="login_form", fields={
+        "Form name": "Aanmelden", "Username": "Gebruikersnaam", "Password": "Wachtwoord", "Login": "Aanmelden"})
+except stauth.utilities.LoginError:
+    st.session_state["authentication_status"] = None
+
+status = st.session_state.get("authentication_status")
+if status is False:
+    tried = [u for u, c in credentials.items() if c["failed_login_attempts"] > attempts_before.get(u, 0)]
+    lock = auth.record_failed_login(engine, tried[0] if tried else "")
+    if lock is not None:
+        local = lock.astimezone().strftime("%H:%M")
+        st.error(f"Dit account is vergrendeld na {auth.MAX_FAILED_LOGINS} mislukte pogingen. "
+                 f"Probeer opnieuw na {local} ({auth.LOCK_MINUTES} minuten).")
+    else:
+        st.error("Gebruikersnaam of wachtwoord is onjuist.")
+
+user = ui.current_user()
+if user is None:
+    if status:  # account disabled or removed since the cookie was made
+        authenticator.logout(location="unrendered")
+        st.error("Dit account is niet (meer) actief.")
+    if demo:
+        with st.expander("Demo-accounts", expanded=True):
+            st.write(f"Alle demo-accounts hebben het wachtwoord `{bootstrap.DEMO_PASSWORD}`.")
+            st.dataframe(
+                [{"gebruikersnaam": u, "rol": auth.ROLES.get(r, r), "naam": n} for u, r, n in bootstrap.demo_accounts(engine)],
+                hide_index=True,
+            )
+    st.stop()
+
+if st.session_state.get("_logged_in_as") != user.username:
+    st.session_state["_logged_in_as"] = user.username
+    auth.record_login(engine, user.username)
+
+
+def _on_logout(_event) -> None:
+    auth.record_logout(engine, user.username)
+    st.session_state.pop("_logged_in_as", None)
+
+
+with st.sidebar:
+    st.write(f"**{user.name}**  \n{auth.ROLES[user.role]}")
+    authenticator.logout("Afmelden", location="sidebar", key="logout_button", callback=_on_logout)
+if not st.session_state.get("authentication_status"):
+    st.rerun()
+
+if user.must_change_password:
+    pages = [st.Page("pages/mijn_account.py", title="Mijn account", icon="🔑")]
+else:
+    pages = [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES[user.role]]
+st.navigation(pages).run()

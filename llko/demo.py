@@ -1,0 +1,329 @@
+"""A demo town: realistic, deterministic providers and requests for Ninove, for demos and tests.
+
+Every date is relative to `today`; the same seed and today always give the same town. The town is
+generated as plain rows first (generate_town), then written in one transaction (build_demo_town).
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Engine
+
+from llko import audit
+from llko import statuses as st
+from llko.db import set_setting, transaction
+from llko.models import Provider, Request, StatusChange
+
+HISTORY_DAYS = 180  # requests are received within this many days before today (< 6 calendar months)
+CHILDREN = 600
+REQUESTS_PER_CHILD = ((1, 0.20), (2, 0.30), (3, 0.30), (4, 0.20))  # providers a child asks at once
+DAYS_PER_WEEK = ((5, 0.30), (4, 0.30), (3, 0.20), (2.5, 0.08), (2, 0.12))
+VULNERABLE_SHARE = 0.25
+VULNERABLE_UNKNOWN_SHARE = 0.03
+WALK_IN_SHARE = 0.05  # single requests registered and approved the same day (parents at the door)
+EARLY_PARENT_CANCEL_SHARE = 0.06  # parents withdraw a request before the provider is done with it
+WITHDRAWN_AFTER_APPROVAL_SHARE = 0.35  # R3: the other requests the parents withdraw themselves
+REMINDER_AND_CLOSE_DAYS = 37  # R4: one month of silence, then one week after the reminder
+
+# What follows 'in behandeling': (chance, outcome); the rest of the chance: silent parents (R4).
+AFTER_IN_PROGRESS = ((0.55, st.APPROVED), (0.13, st.CANCELLED_BY_PARENT), (0.10, st.NOT_POSSIBLE))
+DIRECT_CANCEL_SHARE = 0.03  # a provider cancels instead of answering (request outside its offer)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How a provider behaves on Opvang.Vlaanderen."""
+
+    weight: float  # relative share of the town's requests it gets
+    delay: tuple[int, int, int]  # days from received to the answer: (low, high, mode), triangular
+    ack: float  # chance it first sets 'vraag ontvangen'
+    silent: float  # chance it never answers
+    no_place: float  # chance the answer is 'opvangplan niet mogelijk'
+    closes_silent: float  # chance it closes a file of silent parents after the reminder (R4)
+
+
+FAST = Profile(weight=1.4, delay=(1, 18, 4), ack=0.25, silent=0.02, no_place=0.35, closes_silent=0.7)
+LATE = Profile(weight=1.2, delay=(4, 32, 14), ack=0.6, silent=0.07, no_place=0.4, closes_silent=0.4)
+LETS_LIE = Profile(weight=1.1, delay=(5, 45, 18), ack=0.35, silent=0.45, no_place=0.4, closes_silent=0.15)
+ALWAYS_FULL = Profile(weight=1.2, delay=(1, 10, 2), ack=0.1, silent=0.01, no_place=0.92, closes_silent=0.8)
+HOME_FAST = Profile(weight=0.35, delay=(1, 10, 2), ack=0.2, silent=0.03, no_place=0.3, closes_silent=0.6)
+HOME_LATE = Profile(weight=0.35, delay=(4, 30, 14), ack=0.5, silent=0.08, no_place=0.35, closes_silent=0.3)
+
+GROUP, FAMILY = "groepsopvang", "gezinsopvang"
+PROVIDERS = (
+    ("Kinderdagverblijf 't Kapoentje (Ninove)", GROUP, FAST),
+    ("Crèche De Zonnebloem (Denderwindeke)", GROUP, FAST),
+    ("Kinderopvang Het Molentje (Meerbeke)", GROUP, LATE),
+    ("Kinderdagverblijf De Rupsjes (Okegem)", GROUP, FAST),
+    ("Crèche Pimpampoentje (Outer)", GROUP, LETS_LIE),
+    ("Kinderdagverblijf Het Dendernestje (Ninove)", GROUP, ALWAYS_FULL),
+    ("Kinderopvang De Speelvogel (Appelterre-Eichem)", GROUP, LATE),
+    ("Kinderdagverblijf Klavertje Vier (Nederhasselt)", GROUP, FAST),
+    ("Onthaalouder Sarah Van den Bossche (Okegem)", FAMILY, HOME_FAST),
+    ("Onthaalouder Els De Smet (Aspelare)", FAMILY, HOME_FAST),
+    ("Onthaalouder Nathalie Van Impe (Voorde)", FAMILY, HOME_LATE),
+    ("Onthaalouder Lien Roelandt (Pollare)", FAMILY, HOME_FAST),
+    ("Onthaalouder Katrien Meganck (Lieferinge)", FAMILY, HOME_FAST),
+    ("Onthaalouder Ann Vanderhaeghen (Neigem)", FAMILY, HOME_FAST),
+    ("Onthaalouder Griet D'Hondt (Ninove)", FAMILY, HOME_FAST),
+)
+
+Path = list[tuple[str, date]]  # (status, date) in strictly increasing date order
+
+
+@dataclass
+class Child:
+    """A family looking for childcare, and the providers it asks."""
+
+    id: str
+    start: date  # the day the family starts looking
+    vulnerable: bool | None
+    days_per_week: float
+    desired_start: date
+    provider_ids: list[str]
+
+
+@dataclass
+class Town:
+    """The demo town as rows ready to insert."""
+
+    providers: list[dict]
+    requests: list[dict]
+    history: list[dict]
+
+    def counts(self) -> dict:
+        return {
+            "providers": len(self.providers),
+            "requests": len(self.requests),
+            "children": len({r["child_id"] for r in self.requests}),
+            "status_changes": len(self.history),
+        }
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+def _workday(day: date) -> date:
+    """The day itself, or the Monday after when it falls in a weekend (providers work on weekdays)."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
+def _step(path: Path, status: str, day: date, workday: bool = True) -> None:
+    """Append a status on `day`, or later when needed to stay after the previous step."""
+    day = max(day, path[-1][1] + timedelta(days=1))
+    path.append((status, _workday(day) if workday else day))
+
+
+def _cut(path: Path, day: date, status: str | None = None) -> Path:
+    """The path before `day`; when it is still open then, close it with `status` on `day` (if given)."""
+    kept = [(s, d) for s, d in path if d < day]
+    if status and kept and kept[-1][0] in st.OPEN:
+        kept.append((status, day))
+    return kept
+
+
+def _weighted(rng: random.Random, options) -> object:
+    values, weights = zip(*options)
+    return rng.choices(values, weights=weights)[0]
+
+
+# --- providers and children ----------------------------------------------------------------------
+
+def _providers(rng: random.Random) -> tuple[list[dict], dict[str, Profile]]:
+    """The provider rows and each provider's behaviour profile, keyed by dossiernummer."""
+    numbers = rng.sample(range(100000, 999999), len(PROVIDERS))
+    rows, profiles = [], {}
+    for number, (name, kind, profile) in zip(numbers, PROVIDERS):
+        provider_id = f"KO-{number}"
+        rows.append({"id": provider_id, "name": name, "kind": kind})
+        profiles[provider_id] = profile
+    return rows, profiles
+
+
+def _pick_providers(rng: random.Random, profiles: dict[str, Profile], k: int) -> list[str]:
+    """k different providers, the popular ones more often (weighted sampling without replacement)."""
+    keys = sorted(profiles, key=lambda p: rng.random() ** (1 / profiles[p].weight), reverse=True)
+    return keys[:k]
+
+
+def _child_id(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        child_id = f"K-{rng.getrandbits(24):06X}"
+        if child_id not in taken:
+            taken.add(child_id)
+            return child_id
+
+
+def _desired_start(rng: random.Random, received: date) -> date:
+    """1 to 9 months after the request; half of the parents pick the first of the next month."""
+    day = received + timedelta(days=rng.randint(35, 240))
+    if rng.random() < 0.5:
+        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return day
+
+
+def _vulnerable(rng: random.Random) -> bool | None:
+    r = rng.random()
+    return None if r < VULNERABLE_UNKNOWN_SHARE else r < VULNERABLE_UNKNOWN_SHARE + VULNERABLE_SHARE
+
+
+def _children(rng: random.Random, profiles: dict[str, Profile], today: date) -> list[Child]:
+    taken: set[str] = set()
+    children = []
+    for _ in range(CHILDREN):
+        start = today - timedelta(days=rng.randint(0, HISTORY_DAYS))
+        if start.weekday() >= 5 and rng.random() < 0.5:  # fewer registrations in the weekend
+            start = min(_workday(start), today)
+        children.append(Child(
+            id=_child_id(rng, taken),
+            start=start,
+            vulnerable=_vulnerable(rng),
+            days_per_week=_weighted(rng, DAYS_PER_WEEK),
+            desired_start=_desired_start(rng, start),
+            provider_ids=_pick_providers(rng, profiles, _weighted(rng, REQUESTS_PER_CHILD)),
+        ))
+    return children
+
+
+# --- one request's story -------------------------------------------------------------------------
+
+def _after_in_progress(rng: random.Random, profile: Profile, path: Path) -> None:
+    """What happens once the parents are invited: approval, withdrawal, no plan, or silence (R4)."""
+    since = path[-1][1]
+    r = rng.random()
+    for chance, outcome in AFTER_IN_PROGRESS:
+        if r < chance:
+            break
+        r -= chance
+    else:  # silent parents: reminder after a month, closed a week later, if the provider bothers
+        if rng.random() < profile.closes_silent:
+            late = rng.randint(0, 21)
+            _step(path, st.CANCELLED_BY_PROVIDER, since + timedelta(days=REMINDER_AND_CLOSE_DAYS + late))
+        return
+    if outcome == st.APPROVED:
+        _step(path, st.APPROVED, since + timedelta(days=round(rng.triangular(3, 45, 12))))
+    elif outcome == st.CANCELLED_BY_PARENT:
+        _step(path, st.CANCELLED_BY_PARENT, since + timedelta(days=rng.randint(3, 40)), workday=False)
+    else:
+        _step(path, st.NOT_POSSIBLE, since + timedelta(days=rng.randint(5, 30)))
+
+
+def _provider_path(rng: random.Random, profile: Profile, received: date) -> Path:
+    """The full story of a request at one provider, not yet cut off at today."""
+    path: Path = [(st.NEW, received)]
+    answer_day = received + timedelta(days=max(1, round(rng.triangular(*profile.delay))))
+    if rng.random() < profile.ack:
+        _step(path, st.RECEIVED, received + timedelta(days=rng.randint(1, 3)))
+    if rng.random() < profile.silent:
+        return path
+    r = rng.random()
+    if r < profile.no_place:
+        _step(path, st.NOT_POSSIBLE, answer_day)
+    elif r < profile.no_place + DIRECT_CANCEL_SHARE:
+        _step(path, st.CANCELLED_BY_PROVIDER, answer_day)
+    else:
+        _step(path, st.IN_PROGRESS, answer_day)
+        _after_in_progress(rng, profile, path)
+    return path
+
+
+def _request_path(rng: random.Random, profile: Profile, received: date, walk_in: bool, today: date) -> Path:
+    """The story of one request as known on `today`."""
+    if walk_in:
+        return [(st.APPROVED, received)]
+    path = _provider_path(rng, profile, received)
+    if rng.random() < EARLY_PARENT_CANCEL_SHARE:
+        path = _cut(path, received + timedelta(days=rng.randint(2, 50)), st.CANCELLED_BY_PARENT)
+    return [(s, d) for s, d in path if d <= today]
+
+
+def _close_after_approval(rng: random.Random, paths: list[Path]) -> None:
+    """R3: the first approval closes the child's other requests; the export mostly still shows them open."""
+    approvals = [d for path in paths for s, d in path if s == st.APPROVED]
+    if not approvals:
+        return
+    day = min(approvals)
+    winner = next(i for i, path in enumerate(paths) if path[-1] == (st.APPROVED, day))
+    for i, path in enumerate(paths):
+        if i != winner and path[-1][1] >= day:
+            withdrawn = rng.random() < WITHDRAWN_AFTER_APPROVAL_SHARE
+            paths[i] = _cut(path, day, st.CANCELLED_BY_PARENT if withdrawn else None)
+
+
+# --- rows ----------------------------------------------------------------------------------------
+
+def _request_row(request_id: str, child: Child, provider_id: str, received: date, path: Path, today: date) -> dict:
+    status, status_date = path[-1]
+    answers = [d for s, d in path if s in st.ANSWER]
+    return {
+        "id": request_id,
+        "child_id": child.id,
+        "provider_id": provider_id,
+        "received": received,
+        "desired_start": child.desired_start,
+        "status": status,
+        "status_date": status_date,
+        "answer_date": answers[0] if answers else None,  # R2
+        "answer_date_reported": None,
+        "vulnerable": child.vulnerable,
+        "days_per_week": child.days_per_week,
+        "snapshot_date": today,
+        "import_run_id": None,
+    }
+
+
+def _history_rows(request_id: str, path: Path) -> list[dict]:
+    """One row per observed status, as if seen by the daily snapshot of that day."""
+    return [
+        {"request_id": request_id, "status": s, "status_date": d, "snapshot_date": d, "import_run_id": None}
+        for s, d in path
+    ]
+
+
+def _child_requests(rng: random.Random, child: Child, profiles: dict[str, Profile], today: date):
+    """(provider_id, received, path) of each request of the child; asked at once or within a few days."""
+    walk_in = len(child.provider_ids) == 1 and rng.random() < WALK_IN_SHARE
+    received = [child.start] + [
+        min(child.start + timedelta(days=rng.choice((0, 0, 0, 1, 2, 3))), today) for _ in child.provider_ids[1:]
+    ]
+    paths = [
+        _request_path(rng, profiles[pid], day, walk_in, today) for pid, day in zip(child.provider_ids, received)
+    ]
+    _close_after_approval(rng, paths)
+    return list(zip(child.provider_ids, received, paths))
+
+
+def generate_town(today: date, seed: int = 7) -> Town:
+    """The demo town as plain rows (no database)."""
+    rng = random.Random(seed)
+    providers, profiles = _providers(rng)
+    stories = [
+        (child, provider_id, received, path)
+        for child in _children(rng, profiles, today)
+        for provider_id, received, path in _child_requests(rng, child, profiles, today)
+    ]
+    stories.sort(key=lambda story: story[2])  # request numbers follow the order of arrival
+    number = rng.randint(100, 900)
+    requests, history = [], []
+    for child, provider_id, received, path in stories:
+        number += rng.randint(1, 3)  # requests of other towns take the numbers in between
+        request_id = f"A{received.year}-{number:06d}"
+        requests.append(_request_row(request_id, child, provider_id, received, path, today))
+        history.extend(_history_rows(request_id, path))
+    return Town(providers, requests, history)
+
+
+def build_demo_town(engine: Engine, today: date, seed: int = 7) -> dict:
+    """Fill an empty, migrated database with the demo town in one transaction; return the counts."""
+    town = generate_town(today, seed)
+    counts = town.counts()
+    with transaction(engine) as session:
+        if session.execute(select(func.count()).select_from(Provider)).scalar_one():
+            raise ValueError("De database bevat al opvanginitiatieven; de demo vraagt een lege database.")
+        session.execute(insert(Provider), town.providers)
+        session.execute(insert(Request), town.requests)
+        session.execute(insert(StatusChange), town.history)
+        set_setting(session, "demo", "1")
+        audit.record(session, "systeem", "demo_built", **counts)
+    return counts

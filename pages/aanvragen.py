@@ -1,0 +1,69 @@
+"""Aanvragen: per provider, with drill-down to its requests and each request's status history."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from llko import overview, queries
+from llko.db import database_url
+from llko.statuses import ALL
+
+ui.require_role("coordinator")
+today = ui.today()
+st.title("Aanvragen")
+
+requests = ui.classified(database_url(), today)
+providers = queries.providers(ui.engine())
+names = dict(zip(providers["id"], providers["name"]))
+
+with st.container(border=True):
+    c1, c2, c3 = st.columns([2, 2, 2])
+    chosen_providers = c1.multiselect("Opvang", providers["id"], format_func=names.get, placeholder="Alle opvang")
+    chosen_status = c2.multiselect("Status", ALL, format_func=ui.STATUS_LABELS.get, placeholder="Alle statussen")
+    first = requests["received"].min().date() if not requests.empty else today - timedelta(days=180)
+    period = c3.date_input("Ontvangen tussen", (first, today), format="DD/MM/YYYY")
+
+shown = requests
+if chosen_providers:
+    shown = shown[shown["provider_id"].isin(chosen_providers)]
+if chosen_status:
+    shown = shown[shown["status"].isin(chosen_status)]
+if isinstance(period, tuple) and len(period) == 2:
+    start, end = (pd.Timestamp(d) for d in period)
+    shown = shown[(shown["received"] >= start) & (shown["received"] <= end)]
+st.caption(f"{len(shown)} aanvragen in deze selectie.")
+
+table = overview.per_provider(shown, providers[providers["id"].isin(shown["provider_id"].unique())])
+view = table.rename(columns={
+    "name": "Opvang", "kind": "Soort", "open": "Open", "overdue": "Te laat", "in_time_share": "Tijdig beantwoord",
+    "not_possible": "Tekort (niet mogelijk)", "closed_elsewhere_approved": "Elders goedgekeurd",
+    "approved": "Goedgekeurd", "answered": "Beantwoord",
+})[["Opvang", "Soort", "Open", "Te laat", "Beantwoord", "Tijdig beantwoord", "Tekort (niet mogelijk)",
+    "Goedgekeurd", "Elders goedgekeurd"]].sort_values(["Te laat", "Open"], ascending=False)
+view["Tijdig beantwoord"] = view["Tijdig beantwoord"] * 100
+st.dataframe(view, hide_index=True, width="stretch", key="per_provider", column_config={
+    "Tijdig beantwoord": st.column_config.NumberColumn(format="%.0f%%")})
+ui.download_buttons(view, f"aanvragen-per-opvang-{today:%Y%m%d}", key="dl_providers")
+
+st.subheader("Detail per opvang")
+detail_options = list(table.sort_values("name")["provider_id"])
+if not detail_options:
+    st.info("Geen aanvragen in deze selectie.")
+    st.stop()
+provider_id = st.selectbox("Opvang", detail_options, format_func=names.get, key="detail_provider")
+rows = shown[shown["provider_id"] == provider_id].sort_values("received", ascending=False)
+columns = ["id", "child_id", "received", "deadline", "status", "status_date", "answer_date", "days_late"]
+ui.show_requests(rows, columns, key="detail_requests")
+ui.download_buttons(rows[columns].rename(columns=ui.REQUEST_COLUMNS), f"aanvragen-{provider_id}-{today:%Y%m%d}",
+                    key="dl_requests")
+
+request_id = st.selectbox("Statusgeschiedenis van aanvraag", rows["id"], index=None, placeholder="Kies een aanvraag",
+                          key="history_request")
+if request_id:
+    history = queries.status_history(ui.engine(), request_id)
+    history["status"] = history["status"].map(ui.STATUS_LABELS)
+    st.dataframe(history.rename(columns={"status": "Status", "status_date": "Datum status",
+                                         "snapshot_date": "Gezien in momentopname van"}),
+                 hide_index=True, column_config=ui.date_columns("Datum status", "Gezien in momentopname van"))

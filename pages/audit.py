@@ -1,0 +1,25 @@
+"""Audit: who did what, when — filterable and downloadable."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+import ui
+from llko import queries
+
+ui.require_role("coordinator")
+st.title("Audit")
+since = st.date_input("Vanaf", ui.today() - timedelta(days=30), format="DD/MM/YYYY", key="audit_since")
+log = queries.audit_log(ui.engine(), since)
+c1, c2 = st.columns(2)
+actors = c1.multiselect("Wie", sorted(log["actor"].unique()), placeholder="Iedereen", key="audit_actor")
+actions = c2.multiselect("Actie", sorted(log["action"].unique()), placeholder="Alle acties", key="audit_action")
+if actors:
+    log = log[log["actor"].isin(actors)]
+if actions:
+    log = log[log["action"].isin(actions)]
+log["at"] = log["at"].dt.tz_convert("Europe/Brussels").dt.strftime("%d/%m/%Y %H:%M:%S")
+view = log.rename(columns={"at": "Wanneer", "actor": "Wie", "action": "Actie", "detail": "Details"})
+st.caption(f"{len(view)} regels.")
+st.dataframe(view, hide_index=True, width="stretch", key="audit_table")
+ui.download_buttons(view, f"audit-{ui.today():%Y%m%d}", key="dl_audit")

@@ -1,0 +1,51 @@
+"""Cijfers: aggregate figures per provider and per month, for the coordinator and policy makers."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+import ui
+from llko import overview, queries
+from llko.db import database_url
+
+ui.require_role("coordinator", "policy")
+today = ui.today()
+st.title("Cijfers")
+st.caption(f"Geaggregeerde cijfers op {ui.fmt_date(today)}; geen gegevens van individuele aanvragen of kinderen.")
+
+requests = ui.classified(database_url(), today)
+figures = overview.kpis(requests, today)
+tiles = st.columns(4)
+tiles[0].metric("Aanvragen", len(requests))
+tiles[1].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]))
+tiles[2].metric("Te laat (nu)", figures["overdue"])
+tiles[3].metric("Kinderen met onvervulde nood", figures["children_unmet"])
+
+table = overview.per_provider(requests, queries.providers(ui.engine()))
+table["in_time_pct"] = (table["in_time_share"] * 100).round(0)
+st.subheader("Tijdig beantwoord per opvang")
+chart = alt.Chart(table.dropna(subset=["in_time_pct"])).mark_bar().encode(
+    x=alt.X("in_time_pct:Q", title="% tijdig beantwoord", scale=alt.Scale(domain=[0, 100])),
+    y=alt.Y("name:N", title=None, sort="x"),
+    color=alt.Color("kind:N", title="Soort"),
+    tooltip=[alt.Tooltip("name:N", title="Opvang"), alt.Tooltip("in_time_pct:Q", title="% tijdig"),
+             alt.Tooltip("answered:Q", title="Beantwoord"), alt.Tooltip("overdue:Q", title="Te laat")],
+)
+st.altair_chart(chart, width="stretch")
+
+view = table.rename(columns={
+    "name": "Opvang", "kind": "Soort", "open": "Open", "overdue": "Te laat", "answered": "Beantwoord",
+    "in_time_pct": "% tijdig", "not_possible": "Tekort (niet mogelijk)", "approved": "Goedgekeurd",
+    "cancelled_by_provider": "Geannuleerd door opvang", "closed_elsewhere_approved": "Elders goedgekeurd"})
+columns = ["Opvang", "Soort", "Open", "Te laat", "Beantwoord", "% tijdig", "Tekort (niet mogelijk)", "Goedgekeurd",
+           "Geannuleerd door opvang", "Elders goedgekeurd"]
+st.dataframe(view[columns], hide_index=True, width="stretch", key="figures")
+ui.download_buttons(view[columns], f"cijfers-per-opvang-{today:%Y%m%d}", key="dl_figures")
+
+st.subheader("Aanvragen per maand")
+monthly = requests.assign(maand=requests["received"].dt.to_period("M").dt.to_timestamp())
+monthly = monthly.groupby(["maand", "status"]).size().rename("aantal").reset_index()
+monthly["status"] = monthly["status"].map(ui.STATUS_LABELS)
+st.altair_chart(alt.Chart(monthly).mark_bar().encode(
+    x=alt.X("yearmonth(maand):T", title="Maand van ontvangst"), y=alt.Y("aantal:Q", title="Aanvragen"),
+    color=alt.Color("status:N", title="Huidige status")), width="stretch")

@@ -1,0 +1,48 @@
+"""Import: upload an Opvang.Vlaanderen export, see the validation, import it whole or not at all."""
+
+import streamlit as st
+
+import ui
+from llko import importer, queries
+
+user = ui.require_role("coordinator")
+st.title("Import van Opvang.Vlaanderen")
+st.caption("Upload de export van alle aanvragen (CSV of Excel). Een bestand met één foute rij wordt volledig "
+           "geweigerd; er wordt dan niets gewijzigd.")
+
+upload = st.file_uploader("Exportbestand", type=["csv", "txt", "xlsx"], key="upload")
+as_of = st.date_input("Datum van de momentopname", ui.today(), format="DD/MM/YYYY", key="as_of")
+
+if upload is not None:
+    data = upload.getvalue()
+    parsed = importer.parse(data, upload.name)
+    if parsed.problems:
+        st.error(f"{upload.name} kan niet geïmporteerd worden: {len(parsed.problems)} probleem/problemen. "
+                 "Er is niets gewijzigd.")
+        st.dataframe([{"Rij": p.row, "Kolom": p.column, "Waarde": p.value, "Melding": p.message}
+                      for p in parsed.problems], hide_index=True, key="problems", width="stretch")
+    else:
+        st.success(f"{len(parsed.frame)} rijen zijn in orde.")
+        st.write("Voorbeeld (eerste 20 rijen):")
+        st.dataframe(parsed.frame.head(20), hide_index=True, key="preview")
+        if st.button("Importeren", type="primary", key="do_import"):
+            result = importer.import_file(ui.engine(), data, upload.name, as_of, user.username)
+            ui.clear_caches()
+            if result.ok:
+                st.success(f"Geïmporteerd: {result.rows_new} nieuw, {result.rows_updated} gewijzigd, "
+                           f"{result.rows_unchanged} ongewijzigd, {result.status_changes} statuswijzigingen.")
+            else:
+                for problem in result.problems:
+                    st.error(problem.message)
+
+st.subheader("Vorige imports")
+runs = queries.import_runs(ui.engine())
+if runs.empty:
+    st.info("Nog geen imports.")
+else:
+    runs["imported_at"] = runs["imported_at"].dt.tz_convert("Europe/Brussels").dt.strftime("%d/%m/%Y %H:%M")
+    st.dataframe(runs.rename(columns={
+        "id": "#", "file_name": "Bestand", "as_of": "Momentopname", "imported_at": "Geïmporteerd op",
+        "imported_by": "Door", "rows_total": "Rijen", "rows_new": "Nieuw", "rows_updated": "Gewijzigd",
+        "status_changes": "Statuswijzigingen"}), hide_index=True, key="runs",
+        column_config=ui.date_columns("Momentopname"))

@@ -1,0 +1,31 @@
+"""Mijn account: change one's own password (required after a reset)."""
+
+import streamlit as st
+
+import ui
+from llko import auth
+
+user = ui.require_role(*auth.ROLES)
+st.title("Mijn account")
+st.write(f"Aangemeld als **{user.username}** ({auth.ROLES[user.role]}).")
+if user.must_change_password:
+    st.warning("U meldde zich aan met een eenmalig wachtwoord. Kies nu een eigen wachtwoord om verder te gaan.")
+
+with st.form("change_password", clear_on_submit=True):
+    st.subheader("Wachtwoord wijzigen")
+    old = st.text_input("Huidig wachtwoord", type="password", max_chars=auth.MAX_PASSWORD_BYTES)
+    new = st.text_input(f"Nieuw wachtwoord (minstens {auth.MIN_PASSWORD_CHARS} tekens)", type="password",
+                        max_chars=auth.MAX_PASSWORD_BYTES)
+    again = st.text_input("Nieuw wachtwoord herhalen", type="password", max_chars=auth.MAX_PASSWORD_BYTES)
+    if st.form_submit_button("Wachtwoord wijzigen"):
+        if new != again:
+            st.error("De twee nieuwe wachtwoorden zijn niet gelijk.")
+        else:
+            try:
+                auth.change_password(ui.engine(), user.username, old, new)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                st.success("Uw wachtwoord is gewijzigd.")
+                if user.must_change_password:
+                    st.rerun()

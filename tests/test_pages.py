@@ -1,0 +1,117 @@
+"""Every page through AppTest on the demo town: what a coordinator, provider or policy maker sees."""
+
+import pandas as pd
+import pytest
+
+from apptest import errors, metrics, page, table
+from conftest import DEMO_TODAY
+from llko import overview, queries, rules
+from llko.db import make_engine
+from llko.report import build_report
+
+
+@pytest.fixture
+def demo(demo_url, app_env):
+    app_env(demo_url)
+    engine = make_engine(demo_url)
+    yield engine
+    engine.dispose()
+
+
+def own_ids(engine, username):
+    from llko.auth import user_info
+
+    return user_info(engine, username).provider_ids
+
+
+@pytest.mark.parametrize("path", ["pages/overzicht.py", "pages/aanvragen.py", "pages/cijfers.py",
+                                  "pages/importeren.py", "pages/gebruikers.py", "pages/audit.py",
+                                  "pages/mijn_account.py"])
+def test_every_coordinator_page_renders_the_demo_town(demo, path):
+    at = page(path, "coordinator").run()
+    assert not at.exception, at.exception
+    assert not errors(at)
+    assert at.title
+
+
+def test_overzicht_tiles_agree_with_the_report(demo):
+    at = page("pages/overzicht.py", "coordinator").run()
+    tiles = metrics(at)
+    totals = build_report(demo, DEMO_TODAY)["totals"]
+    assert tiles["Open aanvragen"] == str(totals["open"])
+    assert tiles["Te laat beantwoord"] == str(totals["overdue"])
+    assert tiles["Kinderen met onvervulde nood"] == str(totals["children_unmet"])
+    assert int(tiles["Te laat beantwoord"]) > 0
+
+
+def test_overzicht_lists_overdue_requests_longest_late_first(demo):
+    at = page("pages/overzicht.py", "coordinator").run()
+    late = table(at, "Dagen te laat")
+    assert len(late) == build_report(demo, DEMO_TODAY)["totals"]["overdue"]
+    assert list(late["Dagen te laat"]) == sorted(late["Dagen te laat"], reverse=True)
+    assert (late["Dagen te laat"] > 0).all()
+    todos = table(at, "Te doen")
+    assert set(todos["Te doen"]) == {"Herinnering sturen", "Afsluiten"}
+
+
+def test_aanvragen_filters_by_provider_and_status(demo):
+    at = page("pages/aanvragen.py", "coordinator").run()
+    providers = queries.providers(demo)
+    assert len(table(at, "Tijdig beantwoord")) == len(providers)
+    chosen = providers.iloc[0]
+    at.multiselect[0].select(chosen["id"]).run()
+    assert list(table(at, "Tijdig beantwoord")["Opvang"]) == [chosen["name"]]
+    at.multiselect[1].select("nieuw").run()
+    detail = table(at, "Statusdatum")
+    expected = queries.requests(demo, (chosen["id"],))
+    assert len(detail) == (expected["status"] == "nieuw").sum() > 0
+    assert set(detail["Status"]) == {"Nieuw"}
+
+
+def test_aanvragen_period_filter_and_history(demo):
+    at = page("pages/aanvragen.py", "coordinator").run()
+    start, end = DEMO_TODAY - pd.Timedelta(days=30), DEMO_TODAY
+    at.date_input[0].set_value((start.date() if hasattr(start, "date") else start, end)).run()
+    detail = table(at, "Statusdatum")
+    assert (pd.to_datetime(detail["Ontvangen"]) >= pd.Timestamp(start)).all()
+    request_id = detail["Aanvraag"].iloc[0]
+    at.selectbox(key="history_request").select(request_id).run()
+    history = table(at, "Gezien in momentopname van")
+    assert len(history) == len(queries.status_history(demo, request_id)) >= 1
+
+
+def test_provider_sees_only_its_own_requests(demo):
+    ids = own_ids(demo, "opvang01")
+    at = page("pages/mijn_aanvragen.py", "opvang01").run()
+    assert not at.exception
+    own = set(queries.requests(demo, ids)["id"])
+    shown = set()
+    for frame in at.dataframe:
+        shown |= set(frame.value["Aanvraag"])
+    assert shown and shown <= own
+    classified = overview.classified_requests(demo, DEMO_TODAY, ids)
+    assert metrics(at)["Te laat"] == str(int(classified["overdue"].sum()))
+    everyone = rules.classify(queries.requests(demo), DEMO_TODAY)
+    assert int(classified["overdue"].sum()) == int(everyone[everyone["provider_id"].isin(ids)]["overdue"].sum())
+
+
+@pytest.mark.parametrize("path", ["pages/overzicht.py", "pages/aanvragen.py", "pages/cijfers.py",
+                                  "pages/importeren.py", "pages/gebruikers.py", "pages/audit.py"])
+def test_a_provider_opening_a_coordinator_page_gets_nothing(demo, path):
+    at = page(path, "opvang01").run()
+    assert errors(at) == ["U hebt geen toegang tot deze pagina."]
+    assert not at.dataframe and not at.metric
+
+
+def test_policy_maker_sees_figures_without_request_detail(demo):
+    at = page("pages/cijfers.py", "beleid").run()
+    assert not at.exception and not errors(at)
+    for frame in at.dataframe:
+        assert not {"Aanvraag", "Kind"} & set(frame.value.columns)
+    assert page("pages/overzicht.py", "beleid").run().error
+    assert page("pages/mijn_aanvragen.py", "beleid").run().error
+
+
+def test_signed_out_visitor_gets_no_page(demo):
+    at = page("pages/mijn_aanvragen.py").run()
+    assert errors(at) == ["U hebt geen toegang tot deze pagina."]

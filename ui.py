@@ -1,0 +1,126 @@
+"""Streamlit glue shared by app.py and the pages: the cached engine, the signed-in user, formatting."""
+
+import io
+import os
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from llko import auth, bootstrap, queries
+from llko.db import database_url, is_default_database, make_engine
+
+ROLE_PAGES_NOTE = "U hebt geen toegang tot deze pagina."
+
+
+@st.cache_resource(show_spinner="Databank voorbereiden…")
+def _engine(url: str):
+    engine = make_engine(url)
+    bootstrap.prepare(engine, fill_demo=is_default_database(url), today=date.today())
+    return engine
+
+
+def engine():
+    return _engine(database_url())
+
+
+def today() -> date:
+    """'Today' for every page; LLKO_TODAY (jjjj-mm-dd) pins it for demos and tests."""
+    pinned = os.environ.get("LLKO_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def current_user() -> auth.UserInfo | None:
+    """The signed-in, still active account, read fresh from the database on every run."""
+    if not st.session_state.get("authentication_status"):
+        return None
+    return auth.user_info(engine(), st.session_state.get("username"))
+
+
+def require_role(*roles: str) -> auth.UserInfo:
+    """Stop the page unless the signed-in user has one of these roles."""
+    user = current_user()
+    if user is None or user.role not in roles:
+        st.error(ROLE_PAGES_NOTE)
+        st.stop()
+    return user
+
+
+@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
+def requests_frame(url: str, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    return queries.requests(_engine(url), provider_ids)
+
+
+def clear_caches() -> None:
+    """After every write: cached frames must not show the old state."""
+    st.cache_data.clear()
+
+
+def fmt_date(value) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def fmt_pct(value: float | None) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value * 100:.0f}%".replace(".", ",")
+
+
+
+def date_columns(*names: str, labels: dict[str, str] | None = None) -> dict:
+    """column_config for a dataframe: these columns as dd/mm/jjjj dates."""
+    labels = labels or {}
+    return {n: st.column_config.DateColumn(labels.get(n, n), format="DD/MM/YYYY") for n in names}
+
+
+def download_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
+    """CSV (semicolon, UTF-8 with BOM, as Excel in Belgium reads it) and Excel downloads of a frame."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%d/%m/%Y")
+    csv = out.to_csv(index=False, sep=";").encode("utf-8-sig")
+    xlsx = io.BytesIO()
+    out.to_excel(xlsx, index=False, engine="xlsxwriter")
+    left, right = st.columns(2)
+    left.download_button("Download CSV", csv, f"{stem}.csv", "text/csv", key=f"{key}_csv")
+    right.download_button("Download Excel", xlsx.getvalue(), f"{stem}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+
+
+@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
+def classified(url: str, day: date, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    from llko.overview import classified_requests
+
+    return classified_requests(_engine(url), day, provider_ids)
+
+
+STATUS_LABELS = {
+    "nieuw": "Nieuw", "vraag ontvangen": "Vraag ontvangen", "in behandeling": "In behandeling",
+    "opvangplan niet mogelijk": "Opvangplan niet mogelijk", "goedgekeurd": "Goedgekeurd",
+    "geannuleerd door opvang": "Geannuleerd door opvang", "geannuleerd door ouder": "Geannuleerd door ouder",
+}
+
+REQUEST_COLUMNS = {
+    "id": "Aanvraag", "provider_name": "Opvang", "child_id": "Kind", "received": "Ontvangen",
+    "deadline": "Antwoord uiterlijk", "status": "Status", "status_date": "Statusdatum",
+    "answer_date": "Antwoord op", "days_late": "Dagen te laat", "days_left": "Dagen over",
+    "reminder_date": "Herinnering vanaf", "close_date": "Afsluiten vanaf", "todo": "Te doen",
+    "desired_start": "Gewenste start",
+}
+
+
+def show_requests(frame: pd.DataFrame, columns: list[str], key: str, **kwargs):
+    """A request table with Dutch headers and dd/mm/jjjj dates; returns the dataframe event (selection)."""
+    view = frame[columns].rename(columns=REQUEST_COLUMNS)
+    if "Status" in view:
+        view["Status"] = view["Status"].map(STATUS_LABELS).fillna(view["Status"])
+    dates = [REQUEST_COLUMNS[c] for c in columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    config = {c: st.column_config.DateColumn(c, format="DD/MM/YYYY") for c in dates}
+    return st.dataframe(view, hide_index=True, column_config=config, key=key, width="stretch", **kwargs)
+
+
+def followups(classified_frame: pd.DataFrame, day: date) -> pd.DataFrame:
+    from llko.rules import followups as r4
+
+    todos = r4(classified_frame, day)
+    todos["todo"] = todos["todo"].map({"herinnering": "Herinnering sturen", "afsluiten": "Afsluiten"})
+    return todos
