@@ -70,22 +70,28 @@ def _authenticator() -> stauth.Authenticate:
 authenticator = _authenticator()
 credentials = authenticator.authentication_controller.authentication_model.credentials["usernames"]
 attempts_before = {u: c["failed_login_attempts"] for u, c in credentials.items()}
+if st.session_state.get("authentication_status") is False:
+    st.session_state["authentication_status"] = None  # so that False below means: refused in this run
 try:
     authenticator.login(location="main", key="login_form", fields={
         "Form name": "Aanmelden", "Username": "Gebruikersnaam", "Password": "Wachtwoord", "Login": "Aanmelden"})
 except stauth.utilities.LoginError:
     st.session_state["authentication_status"] = None
 
-status = st.session_state.get("authentication_status")
-if status is False:
+if st.session_state.get("authentication_status") is False:
     tried = [u for u, c in credentials.items() if c["failed_login_attempts"] > attempts_before.get(u, 0)]
     lock = auth.record_failed_login(engine, tried[0] if tried else "")
     if lock is not None:
-        local = lock.astimezone().strftime("%H:%M")
-        st.error(f"Dit account is vergrendeld na {auth.MAX_FAILED_LOGINS} mislukte pogingen. "
-                 f"Probeer opnieuw na {local} ({auth.LOCK_MINUTES} minuten).")
+        st.session_state["_login_message"] = (
+            f"Dit account is vergrendeld na {auth.MAX_FAILED_LOGINS} mislukte pogingen. "
+            f"Probeer opnieuw na {lock.astimezone(ui.LOCAL_TZ).strftime('%H:%M')} ({auth.LOCK_MINUTES} minuten).")
     else:
-        st.error("Gebruikersnaam of wachtwoord is onjuist.")
+        st.session_state["_login_message"] = "Gebruikersnaam of wachtwoord is onjuist."
+status = st.session_state.get("authentication_status")
+if status:
+    st.session_state.pop("_login_message", None)
+elif "_login_message" in st.session_state:
+    st.error(st.session_state["_login_message"])
 
 user = ui.current_user()
 if user is None:

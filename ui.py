@@ -3,6 +3,7 @@
 import io
 import os
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +11,7 @@ import streamlit as st
 from llko import auth, bootstrap, queries
 from llko.db import database_url, is_default_database, make_engine
 
+LOCAL_TZ = ZoneInfo("Europe/Brussels")
 ROLE_PAGES_NOTE = "U hebt geen toegang tot deze pagina."
 
 

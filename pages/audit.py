@@ -18,7 +18,7 @@ if actors:
     log = log[log["actor"].isin(actors)]
 if actions:
     log = log[log["action"].isin(actions)]
-log["at"] = log["at"].dt.tz_convert("Europe/Brussels").dt.strftime("%d/%m/%Y %H:%M:%S")
+log["at"] = log["at"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M:%S")
 view = log.rename(columns={"at": "Wanneer", "actor": "Wie", "action": "Actie", "detail": "Details"})
 st.caption(f"{len(view)} regels.")
 st.dataframe(view, hide_index=True, width="stretch", key="audit_table")

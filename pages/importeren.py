@@ -40,7 +40,7 @@ runs = queries.import_runs(ui.engine())
 if runs.empty:
     st.info("Nog geen imports.")
 else:
-    runs["imported_at"] = runs["imported_at"].dt.tz_convert("Europe/Brussels").dt.strftime("%d/%m/%Y %H:%M")
+    runs["imported_at"] = runs["imported_at"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M")
     st.dataframe(runs.rename(columns={
         "id": "#", "file_name": "Bestand", "as_of": "Momentopname", "imported_at": "Geïmporteerd op",
         "imported_by": "Door", "rows_total": "Rijen", "rows_new": "Nieuw", "rows_updated": "Gewijzigd",
