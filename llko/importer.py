@@ -1,0 +1,653 @@
+"""Import of Opvang.Vlaanderen exports (CSV or XLSX snapshots of the town's requests).
+
+`parse` reads and validates a file column-wise and never touches the database; `import_file`
+writes a valid file in one transaction: providers, requests (the latest as-of date wins), the
+status history (never deleted) and the derived answer dates (R2). A file with any fault is refused
+whole, with a Dutch message per bad cell or one message for a file-level fault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+import pandas as pd
+from sqlalchemy import ARRAY, String, any_, bindparam, func, or_, select, update
+from sqlalchemy.engine import Engine
+
+from llko import audit
+from llko import statuses as st
+from llko.db import transaction
+from llko.models import ImportRun, Provider, Request, StatusChange
+
+# --- columns -----------------------------------------------------------------------------------
+
+COLUMNS = (
+    "aanvraag_id", "kind_id", "opvang_id", "opvang_naam", "datum_aanvraag", "gewenste_startdatum",
+    "status", "datum_status", "datum_antwoord", "kwetsbaar_gezin", "dagen_per_week",
+)
+REQUIRED = ("aanvraag_id", "kind_id", "opvang_id", "datum_aanvraag", "status", "datum_status")
+ID_COLUMNS = ("aanvraag_id", "kind_id", "opvang_id")
+DATE_COLUMNS = ("datum_aanvraag", "gewenste_startdatum", "datum_status", "datum_antwoord")
+ID_MAX_LENGTH = 64  # requests.id, child_id, provider_id
+NAME_MAX_LENGTH = 200  # providers.name
+DAYS_MIN, DAYS_MAX = 0.5, 7.0
+# request fields whose change makes a row "updated" (snapshot_date and import_run_id are bookkeeping)
+COMPARED = (
+    "child_id", "provider_id", "received", "desired_start", "status", "status_date",
+    "answer_date_reported", "vulnerable", "days_per_week",
+)
+
+_ALIAS_LIST = {
+    "aanvraag_id": (
+        "aanvraagid", "aanvraag_nr", "aanvraagnummer", "aanvraag_nummer", "id_aanvraag",
+        "nummer_aanvraag", "opvangvraag_id", "id_opvangvraag", "vraag_id",
+    ),
+    "kind_id": ("kind", "kindid", "id_kind", "kindnummer", "kind_nummer", "gezin_id", "id_gezin"),
+    "opvang_id": (
+        "opvangid", "id_opvang", "dossiernummer", "dossier_nummer", "dossiernr", "dossier_nr",
+        "opvang_dossiernummer", "dossiernummer_opvang", "opvanglocatie_id", "locatie_id",
+    ),
+    "opvang_naam": (
+        "opvang", "naam_opvang", "opvangnaam", "opvanglocatie", "naam_opvanglocatie",
+        "kinderopvang", "naam_kinderopvang", "naam_locatie",
+    ),
+    "datum_aanvraag": (
+        "aanvraagdatum", "aanvraag_datum", "datum_van_aanvraag", "datum_ontvangst",
+        "ontvangen_op", "ingediend_op", "datum_ingediend",
+    ),
+    "gewenste_startdatum": (
+        "startdatum", "gewenste_start", "gewenste_begindatum", "begindatum", "start_opvang",
+        "gewenste_startdatum_opvang",
+    ),
+    "status": ("status_aanvraag", "aanvraagstatus", "huidige_status"),
+    "datum_status": (
+        "statusdatum", "status_datum", "datum_laatste_status", "datum_statuswijziging",
+        "laatste_statuswijziging",
+    ),
+    "datum_antwoord": ("antwoorddatum", "antwoord_datum", "datum_eerste_antwoord", "beantwoord_op"),
+    "kwetsbaar_gezin": ("kwetsbaar", "kwetsbaar_gezin_ja_nee", "gezin_kwetsbaar", "kwetsbare_gezin"),
+    "dagen_per_week": (
+        "dagen", "dagen_week", "aantal_dagen", "aantal_dagen_per_week", "gewenste_dagen_per_week",
+    ),
+}
+# normalized header alias -> canonical column name (canonical names map onto themselves)
+ALIASES: dict[str, str] = {
+    **{c: c for c in COLUMNS},
+    **{alias: canon for canon, aliases in _ALIAS_LIST.items() for alias in aliases},
+}
+
+_HEADER_JUNK = re.compile(r"[^0-9a-zà-ÿ]+")
+_TRUTHY = ("ja", "j", "1")
+_FALSY = ("nee", "n", "0")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NEWLINE = re.compile(r"\r\n?|\n")
+_LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n?|\n))*")
+_IN_CHUNK = 500  # ids per IN list: far below the parameter limits of SQLite and PostgreSQL
+
+# --- Dutch texts -------------------------------------------------------------------------------
+
+MSG_UNREADABLE = (
+    "Het bestand kon niet gelezen worden: het is geen CSV-bestand en geen Excel-werkmap (.xlsx). "
+    "Exporteer de aanvragen opnieuw uit Opvang.Vlaanderen als CSV of als Excel-bestand."
+)
+MSG_EMPTY = "Het bestand is leeg."
+MSG_HEADER_ONLY = "Het bestand bevat alleen een kopregel en geen aanvragen."
+EXPECT_REQUIRED = "een waarde (verplichte kolom)"
+EXPECT_DATE = "een datum dd/mm/jjjj of jjjj-mm-dd"
+EXPECT_STATUS = "een status van Opvang.Vlaanderen: " + ", ".join(st.ALL)
+EXPECT_BOOL = "ja of nee (ook j/n of 1/0), of leeg"
+EXPECT_DAYS = "een aantal dagen van 0,5 tot 7 (bv. 2,5), of leeg"
+EXPECT_ID = f"een id van hoogstens {ID_MAX_LENGTH} tekens"
+EXPECT_NAME = f"een naam van hoogstens {NAME_MAX_LENGTH} tekens"
+
+
+def _nl_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _nl_list(items: list[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+# --- result types ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One reason to refuse a file. row is the row as seen in the file (header = 1); None for the file.
+
+    For a file-level problem `expected` holds the whole Dutch explanation.
+    """
+
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    @property
+    def message(self) -> str:
+        """One Dutch sentence for the user."""
+        if self.row is None:
+            return self.expected
+        where = f"Rij {self.row}" + (f", kolom {self.column}" if self.column else "")
+        if self.value is None or self.value == "":
+            return f"{where}: leeg — verwacht {self.expected}."
+        value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+        return f"{where}: '{value}' is ongeldig — verwacht {self.expected}."
+
+
+@dataclass
+class ParsedFile:
+    """The canonical, typed frame (index = row number in the file), or the problems that refuse it."""
+
+    frame: pd.DataFrame
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """What an import did; ok=False means nothing was written and `problems` says why."""
+
+    ok: bool
+    problems: list[ImportProblem]
+    run_id: int | None = None
+    rows_total: int = 0
+    rows_new: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    status_changes: int = 0
+
+    @property
+    def messages(self) -> list[str]:
+        return [p.message for p in self.problems]
+
+
+class FileFault(Exception):
+    """A file-level fault; carries the Dutch explanation."""
+
+    def __init__(self, explanation: str, column: str | None = None, value: str | None = None):
+        super().__init__(explanation)
+        self.problem = ImportProblem(None, column, value, explanation)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+
+
+def _cell_text(value) -> str:
+    """An XLSX cell as the text a CSV export would hold (Excel dates as jjjj-mm-dd)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (dt.datetime, dt.date)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, int]:
+    """First sheet as a frame of strings (no header row) and the row number of its first line."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            rows = [[_cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except Exception as exc:  # a zip that is no workbook, a damaged file, ...
+        raise FileFault(MSG_UNREADABLE) from exc
+    width = max((len(r) for r in rows), default=0)
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    blank = frame.apply(lambda col: col.str.strip() == "").all(axis=1)
+    skipped = int(blank.cummin().sum())  # leading empty rows above the header
+    return frame.iloc[skipped:].reset_index(drop=True), skipped + 1
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252; binary data is refused."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise FileFault(MSG_UNREADABLE) from exc
+    if "\x00" in text or len(_CONTROL.findall(text)) > len(text) // 100:  # binary data, not a text file
+        raise FileFault(MSG_UNREADABLE)
+    return text
+
+
+def _read_csv(data: bytes) -> tuple[pd.DataFrame, int]:
+    """The CSV as a frame of strings (no header row) and the row number of its first line."""
+    text = _decode(data)
+    leading = _LEADING_BLANK_LINES.match(text).group(0)
+    body = text[len(leading):]
+    if not body.strip():
+        raise FileFault(MSG_EMPTY)
+    skipped = len(_NEWLINE.findall(leading))
+    header = _NEWLINE.split(body, maxsplit=1)[0]
+    sep = ";" if header.count(";") > header.count(",") else ","
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body), sep=sep, header=None, dtype=str, keep_default_na=False, skip_blank_lines=False,
+        )
+    except pd.errors.ParserError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        if line:
+            row = int(line.group(1)) + skipped
+            raise FileFault(
+                f"Rij {row} heeft meer velden dan de kopregel; het bestand kon niet gelezen worden. "
+                f"Controleer het scheidingsteken ('{sep}') en de aanhalingstekens in die rij."
+            ) from exc
+        raise FileFault(MSG_UNREADABLE) from exc
+    except (ValueError, UnicodeError) as exc:
+        raise FileFault(MSG_UNREADABLE) from exc
+    return frame.fillna("").astype(object), skipped + 1
+
+
+def normalize_header(name: str) -> str:
+    """'  Datum Aanvraag ' -> 'datum_aanvraag' (lower case; spaces, hyphens and punctuation -> '_')."""
+    return _HEADER_JUNK.sub("_", str(name).replace("\ufeff", "").replace("ï»¿", "").lower()).strip("_")
+
+
+def _canonical(raw: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """Map the header onto canonical columns (others are ignored), drop blank lines; index = row number."""
+    header = [normalize_header(h) for h in raw.iloc[0]]
+    body = raw.iloc[1:].astype(str).apply(lambda col: col.str.strip())
+    body.index = range(first_row + 1, first_row + 1 + len(body))
+    body = body[(body != "").any(axis=1)]
+    frame = pd.DataFrame(index=body.index)
+    for position, name in enumerate(header):
+        canon = ALIASES.get(name)
+        if canon and canon not in frame.columns:  # the first column with a name wins
+            frame[canon] = body.iloc[:, position]
+    return frame
+
+
+def _check_file(frame: pd.DataFrame, headers: list[str]) -> None:
+    """File-level faults after the header is known: no rows, missing columns, duplicate ids."""
+    if frame.empty:
+        raise FileFault(MSG_HEADER_ONLY)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        label = "Verplichte kolom ontbreekt" if len(missing) == 1 else "Verplichte kolommen ontbreken"
+        found = ", ".join(h for h in headers if h) or "geen"
+        raise FileFault(
+            f"{label}: {_nl_list(missing)}. Gevonden kolommen: {found}.", column=", ".join(missing)
+        )
+    ids = frame["aanvraag_id"]
+    dup = ids[(ids != "") & ids.duplicated(keep=False)]
+    if not dup.empty:
+        raise FileFault(_duplicate_text(dup), column="aanvraag_id", value=", ".join(dup.unique()))
+
+
+def _duplicate_text(dup: pd.Series) -> str:
+    """Dutch explanation naming each duplicated aanvraag_id and its rows (at most 10 ids)."""
+    groups = dup.groupby(dup, sort=False).groups
+    parts = [f"{rid} (rijen {_nl_list([str(r) for r in rows])})" for rid, rows in list(groups.items())[:10]]
+    more = f" en nog {len(groups) - 10} andere" if len(groups) > 10 else ""
+    if len(groups) == 1:
+        return (f"Aanvraag {parts[0]} staat meer dan eens in het bestand; "
+                "elke aanvraag mag maar één keer voorkomen.")
+    return (f"Deze aanvragen staan meer dan eens in het bestand: {', '.join(parts)}{more}; "
+            "elke aanvraag mag maar één keer voorkomen.")
+
+
+# --- column-wise validation and typing ---------------------------------------------------------
+
+
+def _problems(frame: pd.DataFrame, column: str, bad: pd.Series, expected: str) -> list[ImportProblem]:
+    """One problem per row where `bad` holds."""
+    values = frame.loc[bad, column]
+    return [ImportProblem(int(row), column, str(v), expected) for row, v in values.items()]
+
+
+def _parse_dates(values: pd.Series) -> pd.Series:
+    """dd/mm/jjjj, else jjjj-mm-dd, as datetime64 (NaT when blank or invalid)."""
+    first = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
+    return first.fillna(pd.to_datetime(values, format="%Y-%m-%d", errors="coerce"))
+
+
+def _objects(values: list, index: pd.Index) -> pd.Series:
+    """A Series that keeps Python values and None as they are (no NaN, no numpy scalars)."""
+    return pd.Series(values, index=index, dtype=object)
+
+
+def _as_dates(parsed: pd.Series) -> pd.Series:
+    """datetime64 -> object Series of datetime.date or None."""
+    return _objects([d.date() if d is not pd.NaT else None for d in parsed], parsed.index)
+
+
+def _validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
+    """Check every cell column by column; return the typed frame and every problem found."""
+    frame = frame.reindex(columns=COLUMNS, fill_value="")
+    problems: list[ImportProblem] = []
+    blank = frame == ""
+    for col in REQUIRED:
+        problems += _problems(frame, col, blank[col], EXPECT_REQUIRED)
+    for col in ID_COLUMNS:
+        problems += _problems(frame, col, frame[col].str.len() > ID_MAX_LENGTH, EXPECT_ID)
+    problems += _problems(frame, "opvang_naam", frame["opvang_naam"].str.len() > NAME_MAX_LENGTH, EXPECT_NAME)
+
+    typed = pd.DataFrame(index=frame.index)
+    for col in ID_COLUMNS:
+        typed[col] = _objects(frame[col].tolist(), frame.index)
+    typed["opvang_naam"] = _objects([n or None for n in frame["opvang_naam"]], frame.index)
+
+    for col in DATE_COLUMNS:
+        parsed = _parse_dates(frame[col])
+        problems += _problems(frame, col, ~blank[col] & parsed.isna(), EXPECT_DATE)
+        typed[col] = _as_dates(parsed)
+
+    status = frame["status"].map(st.normalize)
+    problems += _problems(frame, "status", ~blank["status"] & ~status.isin(st.ALL), EXPECT_STATUS)
+    typed["status"] = _objects(status.tolist(), frame.index)
+
+    flag = frame["kwetsbaar_gezin"].str.lower()
+    truthy, falsy = flag.isin(_TRUTHY), flag.isin(_FALSY)
+    problems += _problems(frame, "kwetsbaar_gezin", ~blank["kwetsbaar_gezin"] & ~truthy & ~falsy, EXPECT_BOOL)
+    typed["kwetsbaar_gezin"] = _objects([True if t else False if f else None for t, f in zip(truthy, falsy)], frame.index)
+
+    days = pd.to_numeric(frame["dagen_per_week"].str.replace(",", ".", regex=False), errors="coerce")
+    days_ok = days.between(DAYS_MIN, DAYS_MAX)
+    problems += _problems(frame, "dagen_per_week", ~blank["dagen_per_week"] & ~days_ok, EXPECT_DAYS)
+    typed["dagen_per_week"] = _objects([float(d) if ok else None for d, ok in zip(days, days_ok)], frame.index)
+
+    order = {c: i for i, c in enumerate(COLUMNS)}
+    problems.sort(key=lambda p: (p.row, order.get(p.column, 99)))
+    return typed[list(COLUMNS)], problems
+
+
+def parse(data: bytes, file_name: str) -> ParsedFile:
+    """Read and validate an Opvang.Vlaanderen export; never touches the database."""
+    try:
+        if not data or not data.strip():
+            raise FileFault(MSG_EMPTY)
+        raw, first_row = _read_xlsx(data) if data[:2] == b"PK" else _read_csv(data)
+        if raw.empty or (raw.astype(str).apply(lambda c: c.str.strip()) == "").all().all():
+            raise FileFault(MSG_EMPTY)
+        frame = _canonical(raw, first_row)
+        _check_file(frame, [str(h).strip() for h in raw.iloc[0]])
+    except FileFault as fault:
+        return ParsedFile(_empty_frame(), [fault.problem])
+    typed, problems = _validate(frame)
+    if problems:
+        return ParsedFile(_empty_frame(), problems)
+    return ParsedFile(typed, [])
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _insert(engine_or_conn):
+    """The dialect's INSERT construct that has on_conflict_do_update."""
+    name = engine_or_conn.dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:  # pragma: no cover
+        raise NotImplementedError(f"import not supported on {name}")
+    return insert
+
+
+def _chunks(items: list, size: int = _IN_CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _id_filters(conn, column, ids: list[str]) -> Iterator:
+    """WHERE clauses that together select `ids`: one array parameter on PostgreSQL, chunked IN lists elsewhere.
+
+    (Many repeated IN lists of hundreds of parameters get a generic plan on PostgreSQL that scans the
+    whole table for every chunk; one `= ANY(array)` is a single, index-friendly statement.)
+    """
+    if conn.dialect.name == "postgresql":
+        yield column == any_(bindparam("ids", ids, type_=ARRAY(String)))
+        return
+    for chunk in _chunks(ids):
+        yield column.in_(chunk)
+
+
+def _records(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict]:
+    """Rows as plain-Python dicts (dates, bools, floats, None) ready for executemany."""
+    columns = list(columns)
+    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
+
+
+def _request_rows(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The file as rows of the requests table (import_run_id still to be filled in)."""
+    rows = pd.DataFrame({
+        "id": frame["aanvraag_id"],
+        "child_id": frame["kind_id"],
+        "provider_id": frame["opvang_id"],
+        "received": frame["datum_aanvraag"],
+        "desired_start": frame["gewenste_startdatum"],
+        "status": frame["status"],
+        "status_date": frame["datum_status"],
+        "answer_date_reported": frame["datum_antwoord"],
+        "vulnerable": frame["kwetsbaar_gezin"],
+        "days_per_week": frame["dagen_per_week"],
+    })
+    rows["answer_date"] = rows["answer_date_reported"]  # recomputed from the history afterwards
+    rows["snapshot_date"] = as_of
+    rows["import_run_id"] = None
+    return rows
+
+
+def _existing_requests(conn, ids: list[str]) -> pd.DataFrame:
+    """Current state of the given request ids (chunked SELECTs), indexed by id."""
+    table = Request.__table__
+    cols = [table.c.id, table.c.snapshot_date] + [table.c[c] for c in COMPARED]
+    found = []
+    for where in _id_filters(conn, table.c.id, ids):
+        found += conn.execute(select(*cols).where(where)).all()
+    names = ["id", "snapshot_date", *COMPARED]
+    return pd.DataFrame([tuple(r) for r in found], columns=names, dtype=object).set_index("id")
+
+
+def _existing_history(conn, ids: list[str]) -> set[tuple]:
+    """(request_id, status, status_date) already in the history for the given ids."""
+    table = StatusChange.__table__
+    keys: set[tuple] = set()
+    for where in _id_filters(conn, table.c.request_id, ids):
+        query = select(table.c.request_id, table.c.status, table.c.status_date).where(where)
+        keys.update(tuple(r) for r in conn.execute(query))
+    return keys
+
+
+@dataclass
+class _Counts:
+    total: int
+    new: int
+    updated: int
+    unchanged: int
+    status_changes: int
+
+
+def _count(rows: pd.DataFrame, existing: pd.DataFrame, history: set[tuple], as_of: dt.date) -> _Counts:
+    """New / updated / unchanged requests and newly seen statuses, before anything is written."""
+    known = rows["id"].isin(existing.index)
+    old = existing.reindex(rows["id"]).set_axis(rows.index)
+    differs = pd.Series(False, index=rows.index)
+    for col in COMPARED:
+        same = (rows[col] == old[col]) | (rows[col].isna() & old[col].isna())
+        differs |= ~same
+    applies = known & old["snapshot_date"].where(known, dt.date.max).le(as_of)
+    updated = int((applies & differs).sum())
+    new = int((~known).sum())
+    keys = zip(rows["id"], rows["status"], rows["status_date"])
+    status_changes = sum(1 for key in keys if key not in history)
+    return _Counts(len(rows), new, updated, len(rows) - new - updated, status_changes)
+
+
+def _already_imported(conn, checksum: str, as_of: dt.date):
+    """(imported_at, as_of) of an earlier run of these bytes for this as-of date, or None."""
+    table = ImportRun.__table__
+    query = (select(table.c.imported_at, table.c.as_of)
+             .where(table.c.checksum == checksum, table.c.as_of == as_of)
+             .order_by(table.c.imported_at).limit(1))
+    return conn.execute(query).first()
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    """The Belgian calendar day of a stored UTC moment."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    try:
+        from zoneinfo import ZoneInfo
+
+        return moment.astimezone(ZoneInfo("Europe/Brussels")).date()
+    except Exception:  # no time zone database: the UTC day
+        return moment.date()
+
+
+def _upsert_providers(conn, frame: pd.DataFrame, update_names: bool) -> None:
+    """New providers get the file's name or their id; existing names change only when the file names them."""
+    table = Provider.__table__
+    insert = _insert(conn)
+    names = frame.groupby("opvang_id", sort=False)["opvang_naam"].first()
+    now = dt.datetime.now(dt.timezone.utc)
+    named = [{"id": pid, "name": name, "created_at": now} for pid, name in names.items() if isinstance(name, str)]
+    unnamed = [{"id": pid, "name": pid, "created_at": now} for pid, name in names.items() if not isinstance(name, str)]
+    if named:
+        stmt = insert(table)
+        if update_names:
+            stmt = stmt.on_conflict_do_update(index_elements=[table.c.id], set_={"name": stmt.excluded.name})
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=[table.c.id])
+        conn.execute(stmt, named)
+    if unnamed:
+        conn.execute(insert(table).on_conflict_do_nothing(index_elements=[table.c.id]), unnamed)
+
+
+def _upsert_requests(conn, rows: pd.DataFrame) -> None:
+    """Insert or overwrite requests; an existing row is overwritten only by a snapshot at least as new."""
+    table = Request.__table__
+    stmt = _insert(conn)(table)
+    changing = [c for c in rows.columns if c != "id"]
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.id],
+        set_={c: stmt.excluded[c] for c in changing},
+        where=table.c.snapshot_date <= stmt.excluded.snapshot_date,
+    )
+    conn.execute(stmt, _records(rows, rows.columns))
+
+
+def _insert_history(conn, rows: pd.DataFrame, as_of: dt.date, run_id: int) -> None:
+    """Record every observed status; a known one keeps the earliest snapshot that showed it."""
+    table = StatusChange.__table__
+    stmt = _insert(conn)(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.request_id, table.c.status, table.c.status_date],
+        set_={"snapshot_date": stmt.excluded.snapshot_date, "import_run_id": stmt.excluded.import_run_id},
+        where=stmt.excluded.snapshot_date < table.c.snapshot_date,
+    )
+    history = pd.DataFrame({"request_id": rows["id"], "status": rows["status"], "status_date": rows["status_date"]})
+    history["snapshot_date"] = as_of
+    history["import_run_id"] = run_id
+    conn.execute(stmt, _records(history, history.columns))
+
+
+def _recompute_answer_dates(conn, run_id: int) -> None:
+    """R2: answer_date = reported datum_antwoord, else the earliest answer status in the history.
+
+    Only requests this run touched: overwritten by it, or with a status it added (or dated earlier).
+    """
+    req = Request.__table__
+    hist = StatusChange.__table__.alias("h")
+    touched = StatusChange.__table__.alias("t")
+    first_answer = (
+        select(func.min(hist.c.status_date))
+        .where(hist.c.request_id == req.c.id, hist.c.status.in_(st.ANSWER))
+        .scalar_subquery()
+    )
+    stmt = (
+        update(req)
+        .values(answer_date=func.coalesce(req.c.answer_date_reported, first_answer))
+        .where(or_(
+            req.c.import_run_id == run_id,
+            req.c.id.in_(select(touched.c.request_id).where(touched.c.import_run_id == run_id)),
+        ))
+    )
+    conn.execute(stmt)
+
+
+def _latest_as_of(conn) -> dt.date | None:
+    return conn.execute(select(func.max(ImportRun.__table__.c.as_of))).scalar()
+
+
+def _refuse(engine: Engine, actor: str, file_name: str, as_of: dt.date, problems: list[ImportProblem]) -> ImportResult:
+    """Audit the refusal in a small transaction of its own and report the problems."""
+    with transaction(engine) as session:
+        audit.record(session, actor, "import_refused", file=file_name, as_of=as_of, problems=len(problems))
+    return ImportResult(ok=False, problems=problems, run_id=None)
+
+
+class _AlreadyImported(Exception):
+    def __init__(self, problem: ImportProblem):
+        super().__init__(problem.expected)
+        self.problem = problem
+
+
+def _write(session, frame: pd.DataFrame, file_name: str, checksum: str, as_of: dt.date, actor: str) -> ImportResult:
+    """All writes of one import, inside the caller's transaction."""
+    conn = session.connection()
+    earlier = _already_imported(conn, checksum, as_of)
+    if earlier is not None:
+        raise _AlreadyImported(ImportProblem(None, None, None, (
+            f"Dit bestand werd al geïmporteerd op {_nl_date(_local_day(earlier.imported_at))} "
+            f"als momentopname van {_nl_date(earlier.as_of)}; er is niets gewijzigd."
+        )))
+    ids = frame["aanvraag_id"].tolist()
+    rows = _request_rows(frame, as_of)
+    counts = _count(rows, _existing_requests(conn, ids), _existing_history(conn, ids), as_of)
+    latest = _latest_as_of(conn)
+
+    run = ImportRun(
+        file_name=file_name[:255], checksum=checksum, as_of=as_of, imported_by=actor,
+        rows_total=counts.total, rows_new=counts.new, rows_updated=counts.updated,
+        status_changes=counts.status_changes,
+    )
+    session.add(run)
+    session.flush()
+    rows["import_run_id"] = run.id
+
+    _upsert_providers(conn, frame, update_names=latest is None or as_of >= latest)
+    _upsert_requests(conn, rows)
+    _insert_history(conn, rows, as_of, run.id)
+    _recompute_answer_dates(conn, run.id)
+    audit.record(session, actor, "import", file=file_name, as_of=as_of, rows=counts.total,
+                 new=counts.new, updated=counts.updated, status_changes=counts.status_changes)
+    return ImportResult(
+        ok=True, problems=[], run_id=run.id, rows_total=counts.total, rows_new=counts.new,
+        rows_updated=counts.updated, rows_unchanged=counts.unchanged, status_changes=counts.status_changes,
+    )
+
+
+def import_file(engine: Engine, data: bytes, file_name: str, as_of: dt.date, actor: str) -> ImportResult:
+    """Validate and import one snapshot in one transaction; a refused file changes nothing.
+
+    A database error propagates after the rollback (nothing written).
+    """
+    parsed = parse(data, file_name)
+    if parsed.problems:
+        return _refuse(engine, actor, file_name, as_of, parsed.problems)
+    checksum = hashlib.sha256(data).hexdigest()
+    try:
+        with transaction(engine) as session:
+            return _write(session, parsed.frame, file_name, checksum, as_of, actor)
+    except _AlreadyImported as refused:
+        return _refuse(engine, actor, file_name, as_of, [refused.problem])
