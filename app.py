@@ -67,16 +67,28 @@ def _authenticator() -> stauth.Authenticate:
     return authenticator
 
 
+def _on_logout(event: dict) -> None:
+    auth.record_logout(engine, event.get("username") or "?")
+    st.session_state.pop("_logged_in_as", None)
+    st.session_state["_login_message"] = None
+
+
 authenticator = _authenticator()
+# The logout button comes before the login form: a logout then shows the form in the same run, without the
+# st.rerun() that would cancel the cookie deletion the authenticator draws.
+sidebar_user = st.sidebar.container()
+if st.session_state.get("authentication_status"):
+    authenticator.logout("Afmelden", location="sidebar", key="logout_button", callback=_on_logout)
 credentials = authenticator.authentication_controller.authentication_model.credentials["usernames"]
 attempts_before = {u: c["failed_login_attempts"] for u, c in credentials.items()}
 if st.session_state.get("authentication_status") is False:
     st.session_state["authentication_status"] = None  # so that False below means: refused in this run
-try:
-    authenticator.login(location="main", key="login_form", fields={
-        "Form name": "Aanmelden", "Username": "Gebruikersnaam", "Password": "Wachtwoord", "Login": "Aanmelden"})
-except stauth.utilities.LoginError:
-    st.session_state["authentication_status"] = None
+with st.container():  # the form stays on screen for the run that accepts it; the cookie's rerun clears it
+    try:
+        authenticator.login(location="main", key="login_form", fields={
+            "Form name": "Aanmelden", "Username": "Gebruikersnaam", "Password": "Wachtwoord", "Login": "Aanmelden"})
+    except stauth.utilities.LoginError:
+        st.session_state["authentication_status"] = None
 
 if st.session_state.get("authentication_status") is False:
     tried = [u for u, c in credentials.items() if c["failed_login_attempts"] > attempts_before.get(u, 0)]
@@ -90,14 +102,13 @@ if st.session_state.get("authentication_status") is False:
 status = st.session_state.get("authentication_status")
 if status:
     st.session_state.pop("_login_message", None)
-elif "_login_message" in st.session_state:
+elif st.session_state.get("_login_message"):
     st.error(st.session_state["_login_message"])
 
-user = ui.current_user()
-if user is None:
-    if status:  # account disabled or removed since the cookie was made
-        authenticator.logout(location="unrendered")
-        st.error("Dit account is niet (meer) actief.")
+
+
+def _signed_out_page() -> None:
+    """What a visitor sees under the login form; in demo mode the demo accounts."""
     if demo:
         with st.expander("Demo-accounts", expanded=True):
             st.write(f"Alle demo-accounts hebben het wachtwoord `{bootstrap.DEMO_PASSWORD}`.")
@@ -105,24 +116,29 @@ if user is None:
                 [{"gebruikersnaam": u, "rol": auth.ROLES.get(r, r), "naam": n} for u, r, n in bootstrap.demo_accounts(engine)],
                 hide_index=True,
             )
+
+
+def _signed_out(message: str | None = None) -> None:
+    """End the run as a visitor. Navigation is still declared, so no page of pages/ is reachable."""
+    if message:
+        st.info(message)
+    st.navigation([st.Page(_signed_out_page, title="Aanmelden", icon="🔐")], position="hidden").run()
     st.stop()
+
+
+user = ui.current_user()
+if user is None:
+    if status:  # account disabled or removed since the cookie was made
+        authenticator.logout(location="unrendered")
+        st.error("Dit account is niet (meer) actief.")
+    _signed_out()
 
 if st.session_state.get("_logged_in_as") != user.username:
     st.session_state["_logged_in_as"] = user.username
     auth.record_login(engine, user.username)
 
 
-def _on_logout(_event) -> None:
-    auth.record_logout(engine, user.username)
-    st.session_state.pop("_logged_in_as", None)
-
-
-with st.sidebar:
-    st.write(f"**{user.name}**  \n{auth.ROLES[user.role]}")
-    authenticator.logout("Afmelden", location="sidebar", key="logout_button", callback=_on_logout)
-if not st.session_state.get("authentication_status"):
-    st.rerun()
-
+sidebar_user.write(f"**{user.name}**  \n{auth.ROLES[user.role]}")
 if user.must_change_password:
     pages = [st.Page("pages/mijn_account.py", title="Mijn account", icon="🔑")]
 else:

@@ -1,0 +1,153 @@
+"""The critical paths in a real browser: Debian's chromium driven by Playwright against `streamlit run`."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import DEMO_TODAY, ROOT
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+PASSWORD = "demo-llko-ninove"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on a demo database of its own, until the module's tests are done."""
+    from llko.bootstrap import build_demo
+    from llko.db import make_engine, migrate
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.sqlite3'}"
+    engine = make_engine(url)
+    migrate(engine)
+    build_demo(engine, DEMO_TODAY)
+    engine.dispose()
+    port = free_port()
+    env = {**os.environ, "LLKO_DATABASE_URL": url, "LLKO_TODAY": DEMO_TODAY.isoformat(), "LLKO_LOGIN_SLEEP": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-BE")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def app_idle(page):
+    """Wait for the rerun that the authenticator's cookie component triggers after a session's first run.
+
+    That component is drawn only in the first run; the rerun it causes removes it again and redraws the
+    form, which would wipe whatever was typed before.
+    """
+    cookie_component = page.locator('iframe[title*="CookieManager"]')
+    cookie_component.wait_for(state="attached")
+    cookie_component.wait_for(state="detached")
+    page.wait_for_timeout(300)
+
+
+def sign_in(page, base, username, password=PASSWORD):
+    page.goto(base)
+    page.get_by_text("Alle demo-accounts hebben").wait_for()
+    app_idle(page)
+    user_box = page.get_by_role("textbox", name="Gebruikersnaam")
+    password_box = page.get_by_role("textbox", name="Wachtwoord")
+    user_box.fill(username)
+    password_box.fill(password)
+    page.get_by_role("button", name="Aanmelden").click()
+
+
+def signed_in_on(page, first_page):
+    """Wait for the first page and for the re-login cookie (its rerun removes the login form)."""
+    wait_heading(page, first_page)
+    page.get_by_role("textbox", name="Wachtwoord").wait_for(state="detached")
+
+
+def heading(page, text):
+    return page.get_by_role("heading", name=re.compile(f"^{text}"))
+
+
+def wait_heading(page, text):
+    """Wait for a page heading; on failure keep a screenshot next to the test run for the post-mortem."""
+    try:
+        heading(page, text).wait_for()
+    except Exception:
+        page.screenshot(path=f"/tmp/llko-browser-{text.replace(' ', '_')}.png", full_page=True)
+        raise
+
+
+@pytest.mark.parametrize("username, first_page", [("coordinator", "Overzicht"), ("opvang01", "Mijn aanvragen"),
+                                                  ("beleid", "Cijfers")])
+def test_each_role_logs_in_to_its_first_page(server, page, username, first_page):
+    sign_in(page, server, username)
+    signed_in_on(page, first_page)
+
+
+def test_wrong_password_says_so(server, page):
+    sign_in(page, server, "coordinator", "helemaal-fout-wachtwoord")
+    page.get_by_text("Gebruikersnaam of wachtwoord is onjuist.").wait_for()
+    assert heading(page, "Overzicht").count() == 0
+
+
+def test_provider_typing_a_coordinator_url_does_not_reach_it(server, page):
+    sign_in(page, server, "opvang01")
+    signed_in_on(page, "Mijn aanvragen")
+    for path in ("gebruikers", "overzicht", "aanvragen", "audit", "importeren"):
+        page.goto(f"{server}/{path}")
+        wait_heading(page, "Mijn aanvragen")
+        for forbidden in ("Gebruikers", "Overzicht", "Aanvragen", "Audit", "Import"):
+            assert heading(page, forbidden).count() == 0, f"{path} showed {forbidden}"
+
+
+def test_reload_keeps_the_session_and_logout_ends_it(server, page):
+    sign_in(page, server, "coordinator")
+    signed_in_on(page, "Overzicht")
+    page.reload()
+    wait_heading(page, "Overzicht")
+    page.get_by_role("button", name="Afmelden").click()
+    page.get_by_role("textbox", name="Gebruikersnaam").wait_for()
+    page.reload()
+    page.get_by_role("textbox", name="Gebruikersnaam").wait_for()
+    assert heading(page, "Overzicht").count() == 0
