@@ -126,3 +126,16 @@ def followups(classified_frame: pd.DataFrame, day: date) -> pd.DataFrame:
     todos = r4(classified_frame, day)
     todos["todo"] = todos["todo"].map({"herinnering": "Herinnering sturen", "afsluiten": "Afsluiten"})
     return todos
+
+
+def flash(message: str) -> None:
+    """Show a success message after the rerun that follows a write (so every table shows the new state)."""
+    st.session_state["_flash"] = message
+    clear_caches()
+    st.rerun()
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message)

@@ -8,6 +8,7 @@ from llko import auth, queries
 me = ui.require_role("coordinator")
 engine = ui.engine()
 st.title("Gebruikers")
+ui.show_flash()
 providers = queries.providers(engine)
 names = dict(zip(providers["id"], providers["name"]))
 users = queries.users(engine)
@@ -36,8 +37,8 @@ with new_tab, st.form("new_user", clear_on_submit=False):
         except ValueError as exc:
             st.error(str(exc))
         else:
-            st.success(f"Account '{auth.normalize_username(username)}' aangemaakt. Eenmalig wachtwoord (nu doorgeven; "
-                       f"het wordt niet meer getoond): `{one_time}`")
+            ui.flash(f"Account '{auth.normalize_username(username)}' aangemaakt. Eenmalig wachtwoord (nu doorgeven; "
+                     f"het wordt niet meer getoond): `{one_time}`")
 
 with edit_tab:
     chosen = st.selectbox("Account", users["username"], index=None, placeholder="Kies een account", key="edit_user")
@@ -57,8 +58,8 @@ with edit_tab:
                 except ValueError as exc:
                     st.error(str(exc))
                 else:
-                    st.success("Account bijgewerkt.")
+                    ui.flash(f"Account '{chosen}' bijgewerkt.")
         if st.button("Wachtwoord resetten", key="reset_password"):
             one_time = auth.reset_password(engine, me.username, chosen)
-            st.success(f"Eenmalig wachtwoord voor '{chosen}' (nu doorgeven; de gebruiker moet het bij de eerste "
-                       f"aanmelding wijzigen): `{one_time}`")
+            ui.flash(f"Eenmalig wachtwoord voor '{chosen}' (nu doorgeven; de gebruiker moet het bij de eerste "
+                     f"aanmelding wijzigen): `{one_time}`")

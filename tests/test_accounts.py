@@ -1,0 +1,167 @@
+"""Accounts and role isolation: password rules, the Gebruikers page, one-time passwords, forged widget values."""
+
+import pytest
+from sqlalchemy import text
+
+from apptest import app, errors, login, page, table
+from conftest import DEMO_TODAY
+from llko import auth, queries
+from llko.bootstrap import DEMO_PASSWORD, build_demo
+from llko.db import make_engine
+
+
+@pytest.fixture
+def town(db_url, app_env):
+    """A demo town of its own: these tests change accounts."""
+    engine = make_engine(db_url)
+    build_demo(engine, DEMO_TODAY)
+    app_env(db_url)
+    yield engine
+    engine.dispose()
+
+
+def test_password_rules():
+    assert "12 tekens" in auth.password_problem("kort")
+    assert auth.password_problem("x" * 12) is None
+    assert "72 bytes" in auth.password_problem("é" * 37)  # 74 bytes in UTF-8
+    assert auth.password_problem("a" * 72) is None
+    with pytest.raises(ValueError):
+        auth.hash_password("a" * 73)
+
+
+def test_passwords_are_stored_as_bcrypt_hashes(engine):
+    auth.create_user(engine, "test", "Jan", "Jan", "coordinator", "geheim-wachtwoord-1")
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT password_hash FROM users WHERE username = 'jan'")).scalar()
+    assert stored.startswith("$2b$") and "geheim" not in stored
+    assert auth.check_password("geheim-wachtwoord-1", stored)
+    assert not auth.check_password("ander-wachtwoord-1", stored)
+
+
+def test_account_rules_are_enforced(engine):
+    with pytest.raises(ValueError, match="minstens één opvang"):
+        auth.create_user(engine, "test", "opv", "Opvang", "provider", "een-lang-wachtwoord")
+    with pytest.raises(ValueError, match="Onbekende rol"):
+        auth.create_user(engine, "test", "x", "X", "admin", "een-lang-wachtwoord")
+    auth.create_user(engine, "test", "an", "An", "policy", "een-lang-wachtwoord")
+    with pytest.raises(ValueError, match="bestaat al"):
+        auth.create_user(engine, "test", "AN", "An 2", "policy", "een-lang-wachtwoord")
+
+
+def test_coordinator_creates_a_provider_account_with_a_one_time_password(town):
+    provider = queries.providers(town).iloc[0]
+    at = page("pages/gebruikers.py", "coordinator").run()
+    at.text_input[0].input("Nieuwe.Opvang")
+    at.text_input[1].input("Nieuwe Opvang")
+    at.selectbox[0].select("provider")
+    at.multiselect[0].select(provider["id"])
+    at.button[0].click().run()
+    assert not errors(at)
+    message = at.success[0].value
+    one_time = message.split("`")[1]
+    info = auth.user_info(town, "nieuwe.opvang")
+    assert info.role == "provider" and info.provider_ids == (provider["id"],) and info.must_change_password
+    assert "nieuwe.opvang" in set(table(at, "Gebruikersnaam")["Gebruikersnaam"])
+    # First login: only "Mijn account" until the password is changed.
+    at = login(app().run(), "nieuwe.opvang", one_time)
+    assert at.title[0].value == "Mijn account"
+    assert any("eenmalig wachtwoord" in w.value for w in at.warning)
+    at.text_input[0].input(one_time)
+    at.text_input[1].input("mijn-eigen-wachtwoord")
+    at.text_input[2].input("mijn-eigen-wachtwoord")
+    at.button[0].click().run()
+    assert not auth.user_info(town, "nieuwe.opvang").must_change_password
+    at = login(app().run(), "nieuwe.opvang", "mijn-eigen-wachtwoord")
+    assert at.title[0].value == "Mijn aanvragen"
+
+
+def test_account_creation_with_bad_input_changes_nothing(town):
+    before = len(queries.users(town))
+    at = page("pages/gebruikers.py", "coordinator").run()
+    at.text_input[0].input("opvang.zonder.koppeling")
+    at.text_input[1].input("Iemand")
+    at.selectbox[0].select("provider")
+    at.button[0].click().run()
+    assert any("minstens één opvang" in e for e in errors(at))
+    assert len(queries.users(town)) == before
+
+
+def test_coordinator_disables_an_account_and_the_audit_log_shows_it(town):
+    at = page("pages/gebruikers.py", "coordinator").run()
+    at.selectbox(key="edit_user").select("beleid").run()
+    at.checkbox[0].uncheck()
+    at.button[1].click().run()
+    assert at.success and not errors(at)
+    assert auth.user_info(town, "beleid") is None  # disabled
+    assert "Gebruikersnaam of wachtwoord is onjuist." in errors(login(app().run(), "beleid", DEMO_PASSWORD))
+    audit = page("pages/audit.py", "coordinator").run()
+    log = table(audit, "Actie")
+    assert "user_updated" in set(log["Actie"])
+
+
+def test_coordinator_cannot_disable_itself(town):
+    at = page("pages/gebruikers.py", "coordinator").run()
+    at.selectbox(key="edit_user").select("coordinator").run()
+    at.checkbox[0].uncheck()
+    at.button[1].click().run()
+    assert any("eigen account" in e for e in errors(at))
+    assert auth.user_info(town, "coordinator") is not None
+
+
+def test_password_reset_gives_a_one_time_password_and_clears_a_lock(town):
+    for _ in range(auth.MAX_FAILED_LOGINS):
+        auth.record_failed_login(town, "opvang04")
+    assert auth.locked_until(town, "opvang04") is not None
+    at = page("pages/gebruikers.py", "coordinator").run()
+    at.selectbox(key="edit_user").select("opvang04").run()
+    at.button(key="reset_password").click().run()
+    one_time = at.success[-1].value.split("`")[1]
+    assert auth.locked_until(town, "opvang04") is None
+    at = login(app().run(), "opvang04", one_time)
+    assert at.title[0].value == "Mijn account"
+
+
+def test_own_password_change_checks_the_current_password(town):
+    at = page("pages/mijn_account.py", "beleid").run()
+    at.text_input[0].input("niet-het-huidige")
+    at.text_input[1].input("een-nieuw-wachtwoord")
+    at.text_input[2].input("een-nieuw-wachtwoord")
+    at.button[0].click().run()
+    assert "Het huidige wachtwoord klopt niet." in errors(at)
+    at.text_input[0].input(DEMO_PASSWORD)
+    at.text_input[1].input("kort")
+    at.text_input[2].input("kort")
+    at.button[0].click().run()
+    assert any("12 tekens" in e for e in errors(at))
+
+
+def test_multi_provider_account_cannot_reach_a_third_provider(town):
+    ids = list(queries.providers(town).sort_values("id")["id"])
+    mine, other = ids[:2], ids[2]
+    auth.create_user(town, "test", "groep", "Groep", "provider", "een-lang-wachtwoord", tuple(mine))
+    at = page("pages/mijn_aanvragen.py", "groep").run()
+    assert list(at.selectbox[0].options) == [queries.providers(town).set_index("id").loc[i, "name"] for i in mine]
+    # A forged widget value or query parameter never widens the scope.
+    at = page("pages/mijn_aanvragen.py", "groep")
+    at.session_state["own_provider"] = other
+    at.query_params["provider"] = other
+    at.run()
+    others = set(queries.requests(town, (other,))["id"])
+    for frame in at.dataframe:
+        assert not others & set(frame.value["Aanvraag"])
+
+
+def test_provider_account_without_link_sees_nothing(town):
+    with town.begin() as conn:
+        conn.execute(text("DELETE FROM user_providers WHERE user_id = (SELECT id FROM users WHERE username = 'opvang05')"))
+    at = page("pages/mijn_aanvragen.py", "opvang05").run()
+    assert at.warning and not at.dataframe and not at.metric
+
+
+def test_audit_page_filters_by_action(town):
+    auth.record_failed_login(town, "opvang06")
+    auth.record_login(town, "coordinator")
+    at = page("pages/audit.py", "coordinator").run()
+    at.multiselect[1].select("login_failed").run()
+    log = table(at, "Actie")
+    assert set(log["Actie"]) == {"login_failed"} and set(log["Wie"]) == {"opvang06"}
