@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from llko import audit
-from llko.db import transaction
+from llko.db import retry_when_busy, transaction
 from llko.models import User, UserProvider, utcnow
 
 ROLES = {"coordinator": "Coördinator", "provider": "Opvanginitiatief", "policy": "Beleid"}
@@ -62,6 +62,7 @@ def _get(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == normalize_username(username))).scalars().first()
 
 
+@retry_when_busy
 def create_user(engine: Engine, actor: str, username: str, name: str, role: str, password: str,
                 provider_ids: tuple[str, ...] = (), email: str = "", must_change_password: bool = False) -> None:
     """Create an account; raises ValueError with a Dutch message when the input is not acceptable."""
@@ -114,6 +115,7 @@ def locked_until(engine: Engine, username: str, now: datetime | None = None) -> 
         return user.locked_until if user is not None and is_locked(user, now) else None
 
 
+@retry_when_busy
 def record_failed_login(engine: Engine, username: str, now: datetime | None = None) -> datetime | None:
     """Count a failed login; the fifth in a row locks the account for 15 minutes. Returns the lock's end."""
     now = now or utcnow()
@@ -135,6 +137,7 @@ def record_failed_login(engine: Engine, username: str, now: datetime | None = No
         return user.locked_until if is_locked(user, now) else None
 
 
+@retry_when_busy
 def record_login(engine: Engine, username: str) -> None:
     with transaction(engine) as session:
         user = _get(session, username)
@@ -144,6 +147,7 @@ def record_login(engine: Engine, username: str) -> None:
             audit.record(session, user.username, "login")
 
 
+@retry_when_busy
 def record_logout(engine: Engine, username: str) -> None:
     with transaction(engine) as session:
         audit.record(session, username, "logout")
@@ -161,6 +165,7 @@ def user_info(engine: Engine, username: str | None) -> UserInfo | None:
         return UserInfo(user.username, user.name, user.role, tuple(sorted(links)), user.must_change_password)
 
 
+@retry_when_busy
 def change_password(engine: Engine, username: str, old: str, new: str) -> None:
     """The user's own password change; raises ValueError (Dutch) when refused."""
     if new == old:
@@ -180,6 +185,7 @@ def new_one_time_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+@retry_when_busy
 def reset_password(engine: Engine, actor: str, username: str) -> str:
     """Give an account a one-time password that must be changed at the next login; returns it."""
     one_time = new_one_time_password()
@@ -196,9 +202,17 @@ def reset_password(engine: Engine, actor: str, username: str) -> str:
     return one_time
 
 
+class EditConflict(ValueError):
+    """The record was changed by someone else since it was shown."""
+
+
+@retry_when_busy
 def update_user(engine: Engine, actor: str, username: str, *, name: str, email: str, role: str,
-                active: bool, provider_ids: tuple[str, ...]) -> None:
-    """Edit an account (name, e-mail, role, active, provider links) in one transaction."""
+                active: bool, provider_ids: tuple[str, ...], version: int | None = None) -> None:
+    """Edit an account (name, e-mail, role, active, provider links) in one transaction.
+
+    version: the version the editor saw; when the account changed since, EditConflict and nothing is written.
+    """
     if role not in ROLES:
         raise ValueError(f"Onbekende rol '{role}'.")
     if role == "provider" and not provider_ids:
@@ -206,12 +220,17 @@ def update_user(engine: Engine, actor: str, username: str, *, name: str, email: 
     if not name.strip():
         raise ValueError("Vul een naam in.")
     with transaction(engine) as session:
-        user = _get(session, username)
+        user = session.execute(select(User).where(User.username == normalize_username(username))
+                               .with_for_update()).scalars().first()
         if user is None:
             raise ValueError(f"Geen gebruiker '{username}'.")
+        if version is not None and user.version != version:
+            raise EditConflict(f"Het account '{user.username}' werd intussen door iemand anders gewijzigd. "
+                               "Er is niets bewaard; bekijk de nieuwe gegevens en probeer opnieuw.")
         if user.username == normalize_username(actor) and (not active or role != user.role):
             raise ValueError("U kunt uw eigen account niet uitschakelen of uw eigen rol wijzigen.")
         user.name, user.email, user.role, user.active = name.strip(), email.strip(), role, active
+        user.version += 1
         session.add(user)
         session.execute(delete(UserProvider).where(UserProvider.user_id == user.id))
         for provider_id in provider_ids if role == "provider" else ():

@@ -1,10 +1,13 @@
 """Engine, migrations and transactions. The URL comes from LLKO_DATABASE_URL; default: db/llko.sqlite3."""
 
+import functools
 import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -20,7 +23,12 @@ def is_default_database(url: str) -> bool:
     return url == DEFAULT_URL
 
 
+class DatabaseBusy(RuntimeError):
+    """The database stayed locked by other writers through every retry."""
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event below emits BEGIN itself
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=10000")
@@ -29,11 +37,18 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _sqlite_begin(conn) -> None:
+    """Write transactions take SQLite's write lock up front (BEGIN IMMEDIATE) and so wait for busy_timeout,
+    instead of failing with "database is locked" when a read lock cannot be upgraded later."""
+    conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     return engine
@@ -54,9 +69,39 @@ def migrate(engine: Engine) -> None:
 @contextmanager
 def transaction(engine: Engine):
     """One unit of work: a Session that commits at the end, or rolls back everything on error."""
-    with Session(engine) as session:
+    with Session(engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")) as session:
         with session.begin():
             yield session
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    text_ = str(exc.orig).lower()
+    return "locked" in text_ or "busy" in text_ or "deadlock" in text_ or "could not serialize" in text_
+
+
+def retry_when_busy(func=None, *, attempts: int = 6, first_wait: float = 0.2):
+    """Run a write again, with exponential backoff, while the database is locked by another writer.
+
+    The wrapped function must do its whole unit of work itself (open its own transaction).
+    After the last attempt it raises DatabaseBusy with a Dutch message, never a raw driver error.
+    """
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            wait = first_wait
+            for attempt in range(attempts):
+                try:
+                    return fn(*args, **kwargs)
+                except OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                    if attempt == attempts - 1:
+                        raise DatabaseBusy("De databank is even bezet door een andere bewerking (bv. een import). "
+                                           "Er is niets gewijzigd; probeer het zo meteen opnieuw.") from exc
+                    time.sleep(wait)
+                    wait *= 2
+        return wrapper
+    return decorate(func) if func else decorate
 
 
 def get_setting(engine: Engine, key: str, default: str | None = None) -> str | None:

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from llko import audit
 from llko import statuses as st
-from llko.db import transaction
+from llko.db import retry_when_busy, transaction
 from llko.models import ImportRun, Provider, Request, StatusChange
 
 # --- columns -----------------------------------------------------------------------------------
@@ -637,6 +637,7 @@ def _write(session, frame: pd.DataFrame, file_name: str, checksum: str, as_of: d
     )
 
 
+@retry_when_busy
 def import_file(engine: Engine, data: bytes, file_name: str, as_of: dt.date, actor: str) -> ImportResult:
     """Validate and import one snapshot in one transaction; a refused file changes nothing.
 

@@ -84,6 +84,7 @@ class User(SQLModel, table=True):
     failed_logins: int = 0
     locked_until: Optional[datetime] = None
     created_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # optimistic locking of edits
 
 
 class UserProvider(SQLModel, table=True):

@@ -79,7 +79,7 @@ def audit_log(engine: Engine, since: date | None = None, limit: int = 5000) -> p
 def users(engine: Engine) -> pd.DataFrame:
     """Accounts with their linked provider ids (comma-separated), without password hashes."""
     stmt = text("""SELECT u.username, u.name, u.email, u.role, u.active, u.must_change_password, u.locked_until,
-                          up.provider_id
+                          u.version, up.provider_id
                    FROM users u LEFT JOIN user_providers up ON up.user_id = u.id ORDER BY u.username""")
     with engine.connect() as conn:
         frame = pd.read_sql(stmt, conn)

@@ -44,6 +44,9 @@ with edit_tab:
     chosen = st.selectbox("Account", users["username"], index=None, placeholder="Kies een account", key="edit_user")
     if chosen:
         row = users.set_index("username").loc[chosen]
+        # The version this editor first saw: a save after someone else's change must be refused, not applied.
+        seen_key = f"_seen_version_{chosen}"
+        seen_version = st.session_state.setdefault(seen_key, int(row["version"]))
         with st.form("edit_user_form"):
             name = st.text_input("Naam", row["name"], max_chars=120)
             email = st.text_input("E-mail", row["email"], max_chars=200)
@@ -54,10 +57,14 @@ with edit_tab:
             if st.form_submit_button("Wijzigingen bewaren", type="primary"):
                 try:
                     auth.update_user(engine, me.username, chosen, name=name, email=email, role=role, active=active,
-                                     provider_ids=tuple(linked))
+                                     provider_ids=tuple(linked), version=seen_version)
+                except auth.EditConflict as exc:
+                    st.session_state[seen_key] = int(row["version"])  # the next save may overwrite, knowingly
+                    st.error(str(exc))
                 except ValueError as exc:
                     st.error(str(exc))
                 else:
+                    st.session_state.pop(seen_key, None)
                     ui.flash(f"Account '{chosen}' bijgewerkt.")
         if st.button("Wachtwoord resetten", key="reset_password"):
             one_time = auth.reset_password(engine, me.username, chosen)
