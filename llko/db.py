@@ -54,13 +54,31 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
+MIGRATIONS = ROOT / "db" / "migrations"
+
+
+def _head_revision() -> str:
+    """The newest revision id: migration files are named <id>_<slug>.py with ids that sort in order."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("*.py"))
+
+
+def _current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # noqa: BLE001 - no table yet: a new database
+        return None
+
+
 def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest Alembic revision."""
+    """Create or upgrade the schema to the newest Alembic revision (a quick no-op when already there)."""
+    if _current_revision(engine) == _head_revision():
+        return
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(ROOT / "db" / "migrations"))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

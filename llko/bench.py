@@ -1,0 +1,182 @@
+"""Benchmark: import throughput against a raw pandas load, report time and page render times, at two scales.
+
+Run with `python -m llko bench` (town scale on a temporary SQLite file; add --postgres URL for the same on
+PostgreSQL and --flanders for 8,000 providers and 1,000,000 requests there). Prints a Markdown table.
+"""
+
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import text
+
+from llko import importer, statuses
+from llko.db import ROOT, make_engine, migrate
+
+TODAY = date(2026, 11, 1)
+PAGES = [("pages/overzicht.py", "coordinator"), ("pages/aanvragen.py", "coordinator"),
+         ("pages/cijfers.py", "coordinator"), ("pages/importeren.py", "coordinator"),
+         ("pages/gebruikers.py", "coordinator"), ("pages/audit.py", "coordinator"),
+         ("pages/mijn_aanvragen.py", "bench_provider"), ("pages/cijfers.py", "bench_policy")]
+
+
+def synthetic_export(providers: int, requests: int, years: int, seed: int = 1) -> pd.DataFrame:
+    """A realistic-looking Opvang.Vlaanderen export (canonical columns), built with numpy in one go."""
+    rng = np.random.default_rng(seed)
+    received = pd.Timestamp(TODAY) - pd.to_timedelta(rng.integers(0, 365 * years, requests), unit="D")
+    status = rng.choice(list(statuses.ALL), requests, p=[0.04, 0.04, 0.08, 0.36, 0.2, 0.08, 0.2])
+    answered = np.isin(status, statuses.ANSWER)
+    answer = received + pd.to_timedelta(rng.integers(0, 25, requests), unit="D")
+    status_date = answer + pd.to_timedelta(rng.integers(0, 20, requests), unit="D")
+    status_date = status_date.where(status_date <= pd.Timestamp(TODAY), pd.Timestamp(TODAY))
+    answer = answer.where(answer <= status_date, status_date)
+    status_date = status_date.where(status != statuses.NEW, received)
+    provider = rng.integers(0, providers, requests)
+    return pd.DataFrame({
+        "aanvraag_id": [f"B{i:08d}" for i in range(requests)],
+        "kind_id": [f"K{c:07d}" for c in rng.integers(0, max(requests // 2, 1), requests)],
+        "opvang_id": [f"KO-{p:05d}" for p in provider],
+        "opvang_naam": [f"Opvang {p:05d}" for p in provider],
+        "datum_aanvraag": received.strftime("%d/%m/%Y"),
+        "status": status,
+        "datum_status": pd.DatetimeIndex(status_date).strftime("%d/%m/%Y"),
+        "datum_antwoord": np.where(answered, pd.DatetimeIndex(answer).strftime("%d/%m/%Y"), ""),
+        "kwetsbaar_gezin": rng.choice(["ja", "nee", ""], requests, p=[0.25, 0.7, 0.05]),
+        "dagen_per_week": rng.choice(["2", "3", "4", "5"], requests),
+    })
+
+
+def _timed(fn, repeat: int = 1) -> float:
+    """Median wall time of fn() in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _fresh_url(base: str | None, workdir: Path) -> str:
+    """A new empty database: a SQLite file, or a schema of its own on the given PostgreSQL server."""
+    if base is None:
+        return f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:6]}.sqlite3'}"
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    with make_engine(base).begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    return f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+
+
+def measure_import(base_url: str | None, csv_bytes: bytes, workdir: Path) -> dict:
+    """Import through llko.importer vs read_csv + to_sql of the same bytes, each into an empty database."""
+    url = _fresh_url(base_url, workdir)
+    engine = make_engine(url)
+    migrate(engine)
+    t_import = _timed(lambda: importer.import_file(engine, csv_bytes, "bench.csv", TODAY, "bench"))
+    raw_engine = make_engine(_fresh_url(base_url, workdir))
+
+    def raw():
+        frame = pd.read_csv(io.BytesIO(csv_bytes), sep=";", dtype=str, keep_default_na=False)
+        frame.to_sql("raw_requests", raw_engine, index=False, if_exists="replace", chunksize=10_000)
+
+    t_raw = _timed(raw)
+    raw_engine.dispose()
+    return {"url": url, "engine": engine, "import_s": t_import, "raw_s": t_raw}
+
+
+def bulk_load(engine, export: pd.DataFrame) -> None:
+    """Fill providers and requests straight from a synthetic export (for the Flanders scale, where the
+    importer's own speed was measured on the town file already)."""
+    def dates(col):
+        return pd.to_datetime(export[col], format="%d/%m/%Y", errors="coerce").dt.date
+
+    providers = export[["opvang_id", "opvang_naam"]].drop_duplicates("opvang_id").rename(
+        columns={"opvang_id": "id", "opvang_naam": "name"})
+    providers["created_at"] = pd.Timestamp.now(tz="UTC")
+    requests = pd.DataFrame({
+        "id": export["aanvraag_id"], "child_id": export["kind_id"], "provider_id": export["opvang_id"],
+        "received": dates("datum_aanvraag"), "status": export["status"], "status_date": dates("datum_status"),
+        "answer_date": dates("datum_antwoord"), "vulnerable": export["kwetsbaar_gezin"].map({"ja": True, "nee": False}),
+        "days_per_week": export["dagen_per_week"].astype(float), "snapshot_date": TODAY,
+    })
+    providers.to_sql("providers", engine, index=False, if_exists="append", chunksize=10_000)
+    requests.to_sql("requests", engine, index=False, if_exists="append", chunksize=20_000)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
+
+def add_bench_users(engine, provider_id: str) -> None:
+    from llko.auth import create_user
+
+    create_user(engine, "bench", "coordinator", "Bench", "coordinator", "bench-wachtwoord-1")
+    create_user(engine, "bench", "bench_provider", "Bench opvang", "provider", "bench-wachtwoord-1", (provider_id,))
+    create_user(engine, "bench", "bench_policy", "Bench beleid", "policy", "bench-wachtwoord-1")
+
+
+def measure_report(url: str) -> float:
+    """Wall time of `python -m llko report --as-of ... --json` (a fresh process, as a scheduled job runs it)."""
+    env = {**os.environ, "LLKO_DATABASE_URL": url}
+    cmd = [sys.executable, "-m", "llko", "report", "--as-of", TODAY.isoformat(), "--json"]
+    return _timed(lambda: subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True), repeat=3)
+
+
+def measure_pages(url: str, repeat: int = 5) -> dict[str, float]:
+    """Median server-side render time (AppTest, caches cleared before each run) of every page."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["LLKO_DATABASE_URL"] = url
+    os.environ["LLKO_TODAY"] = TODAY.isoformat()
+    result = {}
+    for path, user in PAGES:
+        def render():
+            st.cache_data.clear()
+            at = AppTest.from_file(str(ROOT / path), default_timeout=600)
+            at.session_state["authentication_status"] = True
+            at.session_state["username"] = user
+            at.run()
+            if at.exception:
+                raise RuntimeError(f"{path}: {at.exception[0].value}")
+        render()  # warm the engine and imports once
+        result[f"{path.removeprefix('pages/').removesuffix('.py')} ({user})"] = _timed(render, repeat)
+    return result
+
+
+def run(postgres: str | None, flanders: bool) -> str:
+    workdir = Path(tempfile.mkdtemp(prefix="llko-bench-"))
+    rows = []
+    town = synthetic_export(60, 25_000, 5)
+    town_csv = town.to_csv(index=False, sep=";").encode()
+    for label, base in [("SQLite", None)] + ([("PostgreSQL", postgres)] if postgres else []):
+        m = measure_import(base, town_csv, workdir)
+        add_bench_users(m["engine"], town["opvang_id"].iloc[0])
+        rows.append((f"town {label}", "import 25k rows (s) / raw read_csv+to_sql (s) / ratio",
+                     f"{m['import_s']:.2f} / {m['raw_s']:.2f} / {m['import_s'] / m['raw_s']:.1f}×", "≤ 2×"))
+        rows.append((f"town {label}", "CLI report (s, incl. process start)", f"{measure_report(m['url']):.2f}", ""))
+        for name, seconds in measure_pages(m["url"]).items():
+            rows.append((f"town {label}", f"page {name} (ms)", f"{seconds * 1000:.0f}", "< 300"))
+        m["engine"].dispose()
+    if flanders and postgres:
+        url = _fresh_url(postgres, workdir)
+        engine = make_engine(url)
+        migrate(engine)
+        big = synthetic_export(8_000, 1_000_000, 5, seed=2)
+        load_s = _timed(lambda: bulk_load(engine, big))
+        add_bench_users(engine, big["opvang_id"].iloc[0])
+        rows.append(("Flanders PostgreSQL", "bulk load 1M requests (s)", f"{load_s:.0f}", ""))
+        rows.append(("Flanders PostgreSQL", "CLI report (s, incl. process start)", f"{measure_report(url):.2f}", ""))
+        for name, seconds in measure_pages(url, repeat=3).items():
+            rows.append(("Flanders PostgreSQL", f"page {name} (ms)", f"{seconds * 1000:.0f}", "< 1000"))
+        engine.dispose()
+    lines = ["| scale | measure | result | target |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return "\n".join(lines)
