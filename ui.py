@@ -74,17 +74,26 @@ def date_columns(*names: str, labels: dict[str, str] | None = None) -> dict:
 
 
 def download_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV (semicolon, UTF-8 with BOM, as Excel in Belgium reads it) and Excel downloads of a frame."""
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%d/%m/%Y")
-    csv = out.to_csv(index=False, sep=";").encode("utf-8-sig")
-    xlsx = io.BytesIO()
-    out.to_excel(xlsx, index=False, engine="xlsxwriter")
+    """CSV (semicolon, UTF-8 with BOM, as Excel in Belgium reads it) and Excel downloads of a frame.
+
+    The files are built only when a button is clicked, not on every render.
+    """
+    def table() -> pd.DataFrame:
+        out = frame.copy()
+        for col in out.columns:
+            if pd.api.types.is_datetime64_any_dtype(out[col]):
+                out[col] = out[col].dt.strftime("%d/%m/%Y")
+        return out
+
+    def xlsx() -> bytes:
+        buffer = io.BytesIO()
+        table().to_excel(buffer, index=False, engine="xlsxwriter")
+        return buffer.getvalue()
+
     left, right = st.columns(2)
-    left.download_button("Download CSV", csv, f"{stem}.csv", "text/csv", key=f"{key}_csv")
-    right.download_button("Download Excel", xlsx.getvalue(), f"{stem}.xlsx",
+    left.download_button("Download CSV", lambda: table().to_csv(index=False, sep=";").encode("utf-8-sig"),
+                         f"{stem}.csv", "text/csv", key=f"{key}_csv")
+    right.download_button("Download Excel", xlsx, f"{stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from llko import audit
 from llko.db import retry_when_busy, transaction
-from llko.models import User, UserProvider, utcnow
+from llko.models import Provider, User, UserProvider, utcnow
 
 ROLES = {"coordinator": "Coördinator", "provider": "Opvanginitiatief", "policy": "Beleid"}
 MIN_PASSWORD_CHARS = 12
@@ -58,6 +58,15 @@ def normalize_username(username: str) -> str:
     return username.strip().lower()
 
 
+def _check_providers_exist(session: Session, provider_ids: tuple[str, ...]) -> None:
+    if not provider_ids:
+        return
+    known = set(session.execute(select(Provider.id).where(Provider.id.in_(provider_ids))).scalars())
+    unknown = [p for p in provider_ids if p not in known]
+    if unknown:
+        raise ValueError(f"Onbekende opvang: {', '.join(unknown)}. Importeer eerst een export waarin ze voorkomt.")
+
+
 def _get(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == normalize_username(username))).scalars().first()
 
@@ -79,6 +88,7 @@ def create_user(engine: Engine, actor: str, username: str, name: str, role: str,
     with transaction(engine) as session:
         if _get(session, username):
             raise ValueError(f"De gebruikersnaam '{username}' bestaat al.")
+        _check_providers_exist(session, tuple(provider_ids) if role == "provider" else ())
         user = User(username=username, name=name.strip(), email=email.strip(), role=role,
                     password_hash=password_hash, must_change_password=must_change_password)
         session.add(user)
@@ -229,6 +239,7 @@ def update_user(engine: Engine, actor: str, username: str, *, name: str, email: 
                                "Er is niets bewaard; bekijk de nieuwe gegevens en probeer opnieuw.")
         if user.username == normalize_username(actor) and (not active or role != user.role):
             raise ValueError("U kunt uw eigen account niet uitschakelen of uw eigen rol wijzigen.")
+        _check_providers_exist(session, tuple(provider_ids) if role == "provider" else ())
         user.name, user.email, user.role, user.active = name.strip(), email.strip(), role, active
         user.version += 1
         session.add(user)

@@ -10,14 +10,20 @@ st.title("Import van Opvang.Vlaanderen")
 st.caption("Upload de export van alle aanvragen (CSV of Excel). Een bestand met één foute rij wordt volledig "
            "geweigerd; er wordt dan niets gewijzigd.")
 
-upload = st.file_uploader("Exportbestand", type=["csv", "txt", "xlsx"], key="upload")
-as_of = st.date_input("Datum van de momentopname", ui.today(), format="DD/MM/YYYY", key="as_of")
+ui.show_flash()
+# A new key after each import empties the uploader, so a finished import does not look pending.
+round_ = st.session_state.setdefault("_upload_round", 0)
+upload = st.file_uploader("Exportbestand", type=["csv", "txt", "xlsx"], key=f"upload_{round_}")
+as_of = st.date_input("Datum van de momentopname", ui.today(), max_value=ui.today(), format="DD/MM/YYYY",
+                      key="as_of", help="De dag waarop de export uit Opvang.Vlaanderen werd gedownload; niet in de "
+                      "toekomst, want een latere momentopname wint altijd van een vroegere.")
 
 if upload is not None:
     data = upload.getvalue()
     parsed = importer.parse(data, upload.name)
     if parsed.problems:
-        st.error(f"{upload.name} kan niet geïmporteerd worden: {len(parsed.problems)} probleem/problemen. "
+        count = len(parsed.problems)
+        st.error(f"{upload.name} kan niet geïmporteerd worden: {count} {'probleem' if count == 1 else 'problemen'}. "
                  "Er is niets gewijzigd.")
         st.dataframe([{"Rij": p.row, "Kolom": p.column, "Waarde": p.value, "Melding": p.message}
                       for p in parsed.problems], hide_index=True, key="problems", width="stretch")
@@ -25,15 +31,14 @@ if upload is not None:
         st.success(f"{len(parsed.frame)} rijen zijn in orde.")
         st.write("Voorbeeld (eerste 20 rijen):")
         st.dataframe(parsed.frame.head(20), hide_index=True, key="preview")
-        if st.button("Importeren", type="primary", key="do_import"):
+        if st.button("Importeren", type="primary", key="do_import", disabled=as_of is None):
             result = importer.import_file(ui.engine(), data, upload.name, as_of, user.username)
-            ui.clear_caches()
             if result.ok:
-                st.success(f"Geïmporteerd: {result.rows_new} nieuw, {result.rows_updated} gewijzigd, "
-                           f"{result.rows_unchanged} ongewijzigd, {result.status_changes} statuswijzigingen.")
-            else:
-                for problem in result.problems:
-                    st.error(problem.message)
+                st.session_state["_upload_round"] = round_ + 1
+                ui.flash(f"Geïmporteerd: {result.rows_new} nieuw, {result.rows_updated} gewijzigd, "
+                         f"{result.rows_unchanged} ongewijzigd, {result.status_changes} statuswijzigingen.")
+            for problem in result.problems:
+                st.error(problem.message)
 
 st.subheader("Vorige imports")
 runs = queries.import_runs(ui.engine())

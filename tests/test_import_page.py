@@ -1,0 +1,155 @@
+"""The Import page (pages/importeren.py) through AppTest, on a fresh database per test."""
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from apptest import errors, page, table
+from conftest import DEMO_TODAY
+from llko import queries
+from llko.auth import create_user
+from llko.db import make_engine, transaction
+from llko.models import Provider
+
+PAGE = "pages/importeren.py"
+PASSWORD = "lang-genoeg-wachtwoord"
+NOT_ALLOWED = "U hebt geen toegang tot deze pagina."
+HEADER = "aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status"
+GOOD = "\r\n".join([
+    HEADER,
+    "A1;K1;P1;Kinderdagverblijf Zonnebloem;01/10/2026;nieuw;01/10/2026",
+    "A2;K2;P1;Kinderdagverblijf Zonnebloem;02/10/2026;vraag ontvangen;03/10/2026",
+    "A3;K2;P2;Crèche De Speelvogel;02/10/2026;in behandeling;05/10/2026",
+]).encode("utf-8-sig")
+BAD = "\r\n".join([
+    HEADER,
+    "A1;K1;P1;Zonnebloem;01/10/2026;nieuw;01/10/2026",  # row 2: good
+    "A2;K2;P1;Zonnebloem;31/09/2026;nieuw;01/10/2026",  # row 3: 31 September does not exist
+    "A3;;P2;Speelvogel;02/10/2026;wachtlijst;05/10/2026",  # row 4: kind_id empty, unknown status
+]).encode("utf-8")
+
+
+@pytest.fixture
+def engine(db_url, app_env):
+    app_env(db_url)
+    eng = make_engine(db_url)
+    create_user(eng, "test", "coord", "Coördinator", "coordinator", PASSWORD)
+    yield eng
+    eng.dispose()
+
+
+def counts(engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar()
+                for t in ("providers", "requests", "status_history", "import_runs")}
+
+
+def import_button(at):
+    return [b for b in at.button if b.label == "Importeren"]
+
+
+def upload(at, name: str, data: bytes, mime: str = "text/csv"):
+    at.file_uploader[0].upload(name, data, mime)
+    return at.run()
+
+
+def test_a_bad_upload_lists_every_problem_and_changes_nothing(engine):
+    at = page(PAGE, "coord").run()
+    assert not at.exception, at.exception
+    assert at.info[0].value == "Nog geen imports."
+    upload(at, "fout.csv", BAD)
+    assert not at.exception, at.exception
+    assert errors(at) == ["fout.csv kan niet geïmporteerd worden: 3 problemen. Er is niets gewijzigd."]
+    problems = table(at, "Melding")
+    assert list(zip(problems["Rij"], problems["Kolom"], problems["Waarde"])) == [
+        (3, "datum_aanvraag", "31/09/2026"),
+        (4, "kind_id", ""),
+        (4, "status", "wachtlijst"),
+    ]
+    assert list(problems["Melding"][:2]) == [
+        "Rij 3, kolom datum_aanvraag: '31/09/2026' is ongeldig — verwacht een datum dd/mm/jjjj of jjjj-mm-dd.",
+        "Rij 4, kolom kind_id: leeg — verwacht een waarde (verplichte kolom).",
+    ]
+    assert problems["Melding"].iloc[2].startswith(
+        "Rij 4, kolom status: 'wachtlijst' is ongeldig — verwacht een status van Opvang.Vlaanderen: nieuw,")
+    assert not import_button(at)
+    assert not at.success
+    assert counts(engine) == {"providers": 0, "requests": 0, "status_history": 0, "import_runs": 0}
+
+
+def test_a_file_level_fault_gets_one_message(engine):
+    at = page(PAGE, "coord").run()
+    upload(at, "kop.csv", (HEADER + "\r\n").encode())
+    problems = table(at, "Melding")
+    assert list(problems["Melding"]) == ["Het bestand bevat alleen een kopregel en geen aanvragen."]
+    assert not import_button(at)
+    assert counts(engine)["import_runs"] == 0
+
+
+def test_a_good_upload_is_previewed_imported_once_and_listed(engine):
+    at = page(PAGE, "coord").run()
+    upload(at, "opvangvragen.csv", GOOD)
+    assert not at.exception, at.exception
+    assert not errors(at)
+    assert [s.value for s in at.success] == ["3 rijen zijn in orde."]
+    preview = table(at, "aanvraag_id")
+    assert list(preview["aanvraag_id"]) == ["A1", "A2", "A3"]
+    assert list(preview["status"]) == ["nieuw", "vraag ontvangen", "in behandeling"]
+    assert counts(engine)["requests"] == 0  # previewing writes nothing
+
+    import_button(at)[0].click().run()
+    assert not at.exception, at.exception
+    assert not errors(at)
+    assert "Geïmporteerd: 3 nieuw, 0 gewijzigd, 0 ongewijzigd, 3 statuswijzigingen." in [s.value for s in at.success]
+    assert counts(engine) == {"providers": 2, "requests": 3, "status_history": 3, "import_runs": 1}
+    stored = queries.requests(engine).set_index("id")
+    assert stored.loc["A3", "status"] == "in behandeling"
+    assert stored.loc["A3", "snapshot_date"] == pd.Timestamp(DEMO_TODAY)  # the page's default as-of date
+    log = queries.audit_log(engine)
+    imports = log[log["action"] == "import"]
+    assert list(imports["actor"]) == ["coord"]
+    runs = table(at, "Bestand")
+    assert list(runs["Bestand"]) == ["opvangvragen.csv"]
+    assert list(runs["Door"]) == ["coord"] and list(runs["Rijen"]) == [3] and list(runs["Nieuw"]) == [3]
+    assert pd.Timestamp(runs["Momentopname"].iloc[0]) == pd.Timestamp(DEMO_TODAY)
+    assert not at.info  # "Nog geen imports." is gone
+    assert not import_button(at) and "3 rijen zijn in orde." not in [s.value for s in at.success]  # uploader emptied
+
+    # The same file again, as a new upload, with the same snapshot date: refused, nothing changes.
+    before = counts(engine)
+    again = page(PAGE, "coord").run()
+    upload(again, "opvangvragen.csv", GOOD)
+    import_button(again)[0].click().run()
+    assert not again.exception, again.exception
+    refused = errors(again)
+    assert len(refused) == 1
+    assert "al geïmporteerd" in refused[0] and "er is niets gewijzigd" in refused[0]
+    assert DEMO_TODAY.strftime("%d/%m/%Y") in refused[0]
+    assert not [s for s in again.success if s.value.startswith("Geïmporteerd")]
+    assert counts(engine) == before
+    assert len(table(again, "Bestand")) == 1
+    log = queries.audit_log(engine)
+    assert list(log[log["action"] == "import"]["actor"]) == ["coord"]
+    assert (log["action"] == "import_refused").sum() == 1
+
+
+def test_the_chosen_snapshot_date_is_used(engine):
+    at = page(PAGE, "coord").run()
+    at.date_input(key="as_of").set_value(DEMO_TODAY.replace(day=1)).run()
+    upload(at, "opvangvragen.csv", GOOD)
+    import_button(at)[0].click().run()
+    assert not errors(at)
+    runs = queries.import_runs(engine)
+    assert list(runs["as_of"]) == [pd.Timestamp(DEMO_TODAY.replace(day=1))]
+
+
+@pytest.mark.parametrize("role", ["provider", "policy"])
+def test_other_roles_get_no_access(engine, role):
+    with transaction(engine) as session:
+        session.add(Provider(id="P1", name="Kinderdagverblijf Zonnebloem"))
+    create_user(engine, "test", "ander", "Ander", role, PASSWORD, ("P1",) if role == "provider" else ())
+    at = page(PAGE, "ander").run()
+    assert not at.exception, at.exception
+    assert errors(at) == [NOT_ALLOWED]
+    assert not at.file_uploader
+    assert not at.button and not at.dataframe
