@@ -1,4 +1,4 @@
-"""Command line: python -m llko import | report | demo | create-user."""
+"""Command line: python -m llko import | report | demo | create-user | backup | restore."""
 
 import argparse
 import getpass
@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     cu.add_argument("--role", choices=["coordinator", "provider", "policy"], required=True)
     cu.add_argument("--provider", action="append", default=[], help="opvang_id (herhaalbaar, voor rol provider)")
     cu.add_argument("--email", default="")
+    bk = sub.add_parser("backup", help="een back-up van de SQLite-databank naar een bestand schrijven")
+    bk.add_argument("file", type=Path)
+    rs = sub.add_parser("restore", help="de databank vervangen door een back-up (SQLite)")
+    rs.add_argument("file", type=Path)
+    rs.add_argument("--yes", action="store_true", help="bevestigen dat alle huidige gegevens overschreven worden")
     return p
 
 
@@ -45,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     engine = make_engine(database_url())
     bootstrap.prepare(engine, fill_demo=False, today=date.today())
-    return {"import": _import, "report": _report, "demo": _demo, "create-user": _create_user}[args.command](engine, args)
+    return {"import": _import, "report": _report, "demo": _demo, "create-user": _create_user,
+            "backup": _backup, "restore": _restore}[args.command](engine, args)
 
 
 def _import(engine, args) -> int:
@@ -99,4 +105,33 @@ def _create_user(engine, args) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     print(f"Account '{args.username.strip().lower()}' aangemaakt ({args.role}).")
+    return 0
+
+
+def _backup(engine, args) -> int:
+    from llko.backup import BackupError, backup
+
+    try:
+        target = backup(engine, args.file, actor="cli")
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Back-up geschreven naar {target} ({target.stat().st_size} bytes).")
+    return 0
+
+
+def _restore(engine, args) -> int:
+    from llko.backup import BackupError, check_restore, restore
+
+    try:
+        check_restore(engine, args.file)
+        if not args.yes:
+            print(f"Terugzetten vervangt alle gegevens in de databank {engine.url.database} door die uit {args.file}. "
+                  "Herhaal het commando met --yes om dat te bevestigen; er is niets gewijzigd.", file=sys.stderr)
+            return 1
+        revision = restore(engine, args.file, actor="cli")
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Back-up {args.file} teruggezet (schemaversie {revision}, bijgewerkt naar de nieuwste).")
     return 0

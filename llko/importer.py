@@ -110,9 +110,16 @@ def _nl_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _nl_list(items: list[str]) -> str:
-    """'a', 'a en b', 'a, b en c'."""
+def _nl_list(items: list[str], limit: int = 10) -> str:
+    """'a', 'a en b', 'a, b en c'; past `limit` items: 'a, b, … en nog 12 andere'."""
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f" en nog {len(items) - limit} andere"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def _short(text: str, width: int = 60) -> str:
+    """A cell value shortened for a message."""
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 # --- result types ------------------------------------------------------------------------------
@@ -138,7 +145,7 @@ class ImportProblem:
         where = f"Rij {self.row}" + (f", kolom {self.column}" if self.column else "")
         if self.value is None or self.value == "":
             return f"{where}: leeg — verwacht {self.expected}."
-        value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+        value = _short(self.value)
         return f"{where}: '{value}' is ongeldig — verwacht {self.expected}."
 
 
@@ -278,25 +285,27 @@ def _canonical(raw: pd.DataFrame, first_row: int) -> pd.DataFrame:
 
 def _check_file(frame: pd.DataFrame, headers: list[str]) -> None:
     """File-level faults after the header is known: no rows, missing columns, duplicate ids."""
-    if frame.empty:
-        raise FileFault(MSG_HEADER_ONLY)
     missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
+    if missing:  # before the empty check: a file whose columns are all unknown is not "header only"
         label = "Verplichte kolom ontbreekt" if len(missing) == 1 else "Verplichte kolommen ontbreken"
-        found = ", ".join(h for h in headers if h) or "geen"
+        found = _nl_list([_short(h, 40) for h in headers if h], limit=20) if any(headers) else "geen"
         raise FileFault(
             f"{label}: {_nl_list(missing)}. Gevonden kolommen: {found}.", column=", ".join(missing)
         )
+    if frame.empty:
+        raise FileFault(MSG_HEADER_ONLY)
     ids = frame["aanvraag_id"]
     dup = ids[(ids != "") & ids.duplicated(keep=False)]
     if not dup.empty:
-        raise FileFault(_duplicate_text(dup), column="aanvraag_id", value=", ".join(dup.unique()))
+        raise FileFault(_duplicate_text(dup), column="aanvraag_id",
+                        value=_short(", ".join(dup.unique()), 200))
 
 
 def _duplicate_text(dup: pd.Series) -> str:
     """Dutch explanation naming each duplicated aanvraag_id and its rows (at most 10 ids)."""
     groups = dup.groupby(dup, sort=False).groups
-    parts = [f"{rid} (rijen {_nl_list([str(r) for r in rows])})" for rid, rows in list(groups.items())[:10]]
+    parts = [f"{_short(str(rid), 40)} (rijen {_nl_list([str(r) for r in rows], limit=5)})"
+             for rid, rows in list(groups.items())[:10]]
     more = f" en nog {len(groups) - 10} andere" if len(groups) > 10 else ""
     if len(groups) == 1:
         return (f"Aanvraag {parts[0]} staat meer dan eens in het bestand; "

@@ -454,3 +454,14 @@ def test_quoted_decimal_comma_in_a_comma_csv_and_blank_lines_above_the_header():
     assert parsed.problems == []
     assert parsed.frame["opvang_naam"].tolist() == ["Zon, vzw", None]
     assert parsed.frame["dagen_per_week"].tolist() == [2.5, 1.0]
+
+
+def test_file_level_messages_stay_readable_on_huge_files():
+    """1,500 rows with the same id, or a header of huge cells: one short message, not pages of text."""
+    header = "aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status\n"
+    rows = "".join(f"P1;K{i};KO1;01/10/2026;nieuw;01/10/2026\n" for i in range(1500))
+    message = importer.parse((header + rows).encode(), "x.csv").problems[0].message
+    assert "P1" in message and "rijen 2, 3, 4, 5, 6 en nog 1495 andere" in message and len(message) < 300
+    wide = ";".join("x" * 5000 + str(i) for i in range(50)) + "\n" + ";".join(["v"] * 50) + "\n"
+    message = importer.parse(wide.encode(), "y.csv").problems[0].message
+    assert "ontbre" in message and len(message) < 1500
