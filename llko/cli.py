@@ -43,11 +43,19 @@ def _parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="de databank vervangen door een back-up (SQLite)")
     rs.add_argument("file", type=Path)
     rs.add_argument("--yes", action="store_true", help="bevestigen dat alle huidige gegevens overschreven worden")
+    bench = sub.add_parser("bench", help="snelheid meten op stads- en Vlaamse schaal (tijdelijke databanken)")
+    bench.add_argument("--postgres", default=None, help="PostgreSQL-URL om ook daarop te meten (eigen schema's)")
+    bench.add_argument("--flanders", action="store_true", help="ook 8.000 opvang en 1.000.000 aanvragen (met --postgres)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "bench":  # works on temporary databases of its own, never on LLKO_DATABASE_URL
+        from llko.bench import run
+
+        print(run(args.postgres, args.flanders))
+        return 0
     engine = make_engine(database_url())
     bootstrap.prepare(engine, fill_demo=False, today=date.today())
     return {"import": _import, "report": _report, "demo": _demo, "create-user": _create_user,

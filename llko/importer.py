@@ -325,8 +325,11 @@ def _problems(frame: pd.DataFrame, column: str, bad: pd.Series, expected: str) -
 
 def _parse_dates(values: pd.Series) -> pd.Series:
     """dd/mm/jjjj, else jjjj-mm-dd, as datetime64 (NaT when blank or invalid)."""
-    first = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
-    return first.fillna(pd.to_datetime(values, format="%Y-%m-%d", errors="coerce"))
+    parsed = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
+    rest = parsed.isna() & (values != "")
+    if rest.any():  # only the cells that are not dd/mm/jjjj get the second format
+        parsed[rest] = pd.to_datetime(values[rest], format="%Y-%m-%d", errors="coerce")
+    return parsed
 
 
 def _objects(values: list, index: pd.Index) -> pd.Series:
@@ -336,7 +339,8 @@ def _objects(values: list, index: pd.Index) -> pd.Series:
 
 def _as_dates(parsed: pd.Series) -> pd.Series:
     """datetime64 -> object Series of datetime.date or None."""
-    return _objects([d.date() if d is not pd.NaT else None for d in parsed], parsed.index)
+    dates = parsed.dt.date.astype(object)
+    return dates.where(parsed.notna(), None)
 
 
 def _validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
