@@ -1,7 +1,6 @@
 """Cijfers: aggregate figures per provider and per month, for the coordinator and policy makers."""
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 import ui

@@ -83,3 +83,15 @@ def app_env(monkeypatch):
         monkeypatch.setenv("LLKO_TODAY", DEMO_TODAY.isoformat())
         return url
     return use
+
+
+@pytest.fixture
+def own_demo(db_url, app_env):
+    """A demo town in a database of its own, the app pointed at it: for tests that write."""
+    from llko.bootstrap import build_demo
+
+    engine = make_engine(db_url)
+    build_demo(engine, DEMO_TODAY)
+    app_env(db_url)
+    yield engine
+    engine.dispose()

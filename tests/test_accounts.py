@@ -4,20 +4,8 @@ import pytest
 from sqlalchemy import text
 
 from apptest import app, errors, login, page, table
-from conftest import DEMO_TODAY
 from llko import auth, queries
-from llko.bootstrap import DEMO_PASSWORD, build_demo
-from llko.db import make_engine
-
-
-@pytest.fixture
-def town(db_url, app_env):
-    """A demo town of its own: these tests change accounts."""
-    engine = make_engine(db_url)
-    build_demo(engine, DEMO_TODAY)
-    app_env(db_url)
-    yield engine
-    engine.dispose()
+from llko.bootstrap import DEMO_PASSWORD
 
 
 def test_password_rules():
@@ -48,8 +36,8 @@ def test_account_rules_are_enforced(engine):
         auth.create_user(engine, "test", "AN", "An 2", "policy", "een-lang-wachtwoord")
 
 
-def test_coordinator_creates_a_provider_account_with_a_one_time_password(town):
-    provider = queries.providers(town).iloc[0]
+def test_coordinator_creates_a_provider_account_with_a_one_time_password(own_demo):
+    provider = queries.providers(own_demo).iloc[0]
     at = page("pages/gebruikers.py", "coordinator").run()
     at.text_input[0].input("Nieuwe.Opvang")
     at.text_input[1].input("Nieuwe Opvang")
@@ -59,7 +47,7 @@ def test_coordinator_creates_a_provider_account_with_a_one_time_password(town):
     assert not errors(at)
     message = at.success[0].value
     one_time = message.split("`")[1]
-    info = auth.user_info(town, "nieuwe.opvang")
+    info = auth.user_info(own_demo, "nieuwe.opvang")
     assert info.role == "provider" and info.provider_ids == (provider["id"],) and info.must_change_password
     assert "nieuwe.opvang" in set(table(at, "Gebruikersnaam")["Gebruikersnaam"])
     # First login: only "Mijn account" until the password is changed.
@@ -70,58 +58,58 @@ def test_coordinator_creates_a_provider_account_with_a_one_time_password(town):
     at.text_input[1].input("mijn-eigen-wachtwoord")
     at.text_input[2].input("mijn-eigen-wachtwoord")
     at.button[0].click().run()
-    assert not auth.user_info(town, "nieuwe.opvang").must_change_password
+    assert not auth.user_info(own_demo, "nieuwe.opvang").must_change_password
     at = login(app().run(), "nieuwe.opvang", "mijn-eigen-wachtwoord")
     assert at.title[0].value == "Mijn aanvragen"
 
 
-def test_account_creation_with_bad_input_changes_nothing(town):
-    before = len(queries.users(town))
+def test_account_creation_with_bad_input_changes_nothing(own_demo):
+    before = len(queries.users(own_demo))
     at = page("pages/gebruikers.py", "coordinator").run()
     at.text_input[0].input("opvang.zonder.koppeling")
     at.text_input[1].input("Iemand")
     at.selectbox[0].select("provider")
     at.button[0].click().run()
     assert any("minstens één opvang" in e for e in errors(at))
-    assert len(queries.users(town)) == before
+    assert len(queries.users(own_demo)) == before
 
 
-def test_coordinator_disables_an_account_and_the_audit_log_shows_it(town):
+def test_coordinator_disables_an_account_and_the_audit_log_shows_it(own_demo):
     at = page("pages/gebruikers.py", "coordinator").run()
     at.selectbox(key="edit_user").select("beleid").run()
     at.checkbox[0].uncheck()
     at.button[1].click().run()
     assert at.success and not errors(at)
-    assert auth.user_info(town, "beleid") is None  # disabled
+    assert auth.user_info(own_demo, "beleid") is None  # disabled
     assert "Gebruikersnaam of wachtwoord is onjuist." in errors(login(app().run(), "beleid", DEMO_PASSWORD))
     audit = page("pages/audit.py", "coordinator").run()
     log = table(audit, "Actie")
     assert "user_updated" in set(log["Actie"])
 
 
-def test_coordinator_cannot_disable_itself(town):
+def test_coordinator_cannot_disable_itself(own_demo):
     at = page("pages/gebruikers.py", "coordinator").run()
     at.selectbox(key="edit_user").select("coordinator").run()
     at.checkbox[0].uncheck()
     at.button[1].click().run()
     assert any("eigen account" in e for e in errors(at))
-    assert auth.user_info(town, "coordinator") is not None
+    assert auth.user_info(own_demo, "coordinator") is not None
 
 
-def test_password_reset_gives_a_one_time_password_and_clears_a_lock(town):
+def test_password_reset_gives_a_one_time_password_and_clears_a_lock(own_demo):
     for _ in range(auth.MAX_FAILED_LOGINS):
-        auth.record_failed_login(town, "opvang04")
-    assert auth.locked_until(town, "opvang04") is not None
+        auth.record_failed_login(own_demo, "opvang04")
+    assert auth.locked_until(own_demo, "opvang04") is not None
     at = page("pages/gebruikers.py", "coordinator").run()
     at.selectbox(key="edit_user").select("opvang04").run()
     at.button(key="reset_password").click().run()
     one_time = at.success[-1].value.split("`")[1]
-    assert auth.locked_until(town, "opvang04") is None
+    assert auth.locked_until(own_demo, "opvang04") is None
     at = login(app().run(), "opvang04", one_time)
     assert at.title[0].value == "Mijn account"
 
 
-def test_own_password_change_checks_the_current_password(town):
+def test_own_password_change_checks_the_current_password(own_demo):
     at = page("pages/mijn_account.py", "beleid").run()
     at.text_input[0].input("niet-het-huidige")
     at.text_input[1].input("een-nieuw-wachtwoord")
@@ -135,32 +123,32 @@ def test_own_password_change_checks_the_current_password(town):
     assert any("12 tekens" in e for e in errors(at))
 
 
-def test_multi_provider_account_cannot_reach_a_third_provider(town):
-    ids = list(queries.providers(town).sort_values("id")["id"])
+def test_multi_provider_account_cannot_reach_a_third_provider(own_demo):
+    ids = list(queries.providers(own_demo).sort_values("id")["id"])
     mine, other = ids[:2], ids[2]
-    auth.create_user(town, "test", "groep", "Groep", "provider", "een-lang-wachtwoord", tuple(mine))
+    auth.create_user(own_demo, "test", "groep", "Groep", "provider", "een-lang-wachtwoord", tuple(mine))
     at = page("pages/mijn_aanvragen.py", "groep").run()
-    assert list(at.selectbox[0].options) == [queries.providers(town).set_index("id").loc[i, "name"] for i in mine]
+    assert list(at.selectbox[0].options) == [queries.providers(own_demo).set_index("id").loc[i, "name"] for i in mine]
     # A forged widget value or query parameter never widens the scope.
     at = page("pages/mijn_aanvragen.py", "groep")
     at.session_state["own_provider"] = other
     at.query_params["provider"] = other
     at.run()
-    others = set(queries.requests(town, (other,))["id"])
+    others = set(queries.requests(own_demo, (other,))["id"])
     for frame in at.dataframe:
         assert not others & set(frame.value["Aanvraag"])
 
 
-def test_provider_account_without_link_sees_nothing(town):
-    with town.begin() as conn:
+def test_provider_account_without_link_sees_nothing(own_demo):
+    with own_demo.begin() as conn:
         conn.execute(text("DELETE FROM user_providers WHERE user_id = (SELECT id FROM users WHERE username = 'opvang05')"))
     at = page("pages/mijn_aanvragen.py", "opvang05").run()
     assert at.warning and not at.dataframe and not at.metric
 
 
-def test_audit_page_filters_by_action(town):
-    auth.record_failed_login(town, "opvang06")
-    auth.record_login(town, "coordinator")
+def test_audit_page_filters_by_action(own_demo):
+    auth.record_failed_login(own_demo, "opvang06")
+    auth.record_login(own_demo, "coordinator")
     at = page("pages/audit.py", "coordinator").run()
     at.multiselect[1].select("login_failed").run()
     log = table(at, "Actie")

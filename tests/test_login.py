@@ -4,22 +4,11 @@ import pytest
 from sqlalchemy import text
 
 from apptest import app, errors, login, metrics
-from conftest import DEMO_TODAY
 from llko.auth import create_user
-from llko.bootstrap import DEMO_PASSWORD, build_demo
+from llko.bootstrap import DEMO_PASSWORD
 from llko.db import make_engine
 
 COOKIE_KEY = "k" * 40
-
-
-@pytest.fixture
-def demo_db(db_url, app_env):
-    """A demo town of its own (these tests write login failures and locks)."""
-    engine = make_engine(db_url)
-    build_demo(engine, DEMO_TODAY)
-    app_env(db_url)
-    yield engine
-    engine.dispose()
 
 
 def audit_actions(engine, actor):
@@ -27,35 +16,35 @@ def audit_actions(engine, actor):
         return [r[0] for r in conn.execute(text("SELECT action FROM audit_log WHERE actor = :a ORDER BY id"), {"a": actor})]
 
 
-def test_login_page_lists_demo_accounts_only_in_demo_mode(demo_db):
+def test_login_page_lists_demo_accounts_only_in_demo_mode(own_demo):
     at = app().run()
     assert "DEMO" in at.warning[0].value
     accounts = at.dataframe[0].value
     assert {"coordinator", "beleid", "opvang01"} <= set(accounts["gebruikersnaam"])
 
 
-def test_coordinator_logs_in_and_lands_on_the_overview(demo_db):
+def test_coordinator_logs_in_and_lands_on_the_overview(own_demo):
     at = login(app().run(), "coordinator", DEMO_PASSWORD)
     assert not at.exception
     assert at.title[0].value == "Overzicht"
     assert "Open aanvragen" in metrics(at)
-    assert "login" in audit_actions(demo_db, "coordinator")
+    assert "login" in audit_actions(own_demo, "coordinator")
 
 
 @pytest.mark.parametrize("username, title", [("opvang03", "Mijn aanvragen"), ("beleid", "Cijfers")])
-def test_each_role_lands_on_its_own_first_page(demo_db, username, title):
+def test_each_role_lands_on_its_own_first_page(own_demo, username, title):
     at = login(app().run(), username, DEMO_PASSWORD)
     assert at.title[0].value == title
 
 
-def test_wrong_password_is_refused_with_a_clear_message(demo_db):
+def test_wrong_password_is_refused_with_a_clear_message(own_demo):
     at = login(app().run(), "coordinator", "niet-het-wachtwoord")
     assert "Gebruikersnaam of wachtwoord is onjuist." in errors(at)
     assert not at.metric
-    assert audit_actions(demo_db, "coordinator") == ["login_failed"]
+    assert audit_actions(own_demo, "coordinator") == ["login_failed"]
 
 
-def test_five_failures_lock_the_account_for_15_minutes(demo_db):
+def test_five_failures_lock_the_account_for_15_minutes(own_demo):
     at = app().run()
     for _ in range(5):
         at = login(at, "opvang02", "fout-wachtwoord-123")
@@ -63,12 +52,12 @@ def test_five_failures_lock_the_account_for_15_minutes(demo_db):
     at = login(app().run(), "opvang02", DEMO_PASSWORD)  # the right password does not help now
     assert any("vergrendeld" in e for e in errors(at))
     assert not at.metric
-    actions = audit_actions(demo_db, "opvang02")
+    actions = audit_actions(own_demo, "opvang02")
     assert actions.count("login_failed") == 5 and "account_locked" in actions and "login_refused_locked" in actions
 
 
-def test_disabled_account_cannot_log_in(demo_db):
-    with demo_db.begin() as conn:
+def test_disabled_account_cannot_log_in(own_demo):
+    with own_demo.begin() as conn:
         conn.execute(text("UPDATE users SET active = :f WHERE username = 'beleid'"), {"f": False})
     at = login(app().run(), "beleid", DEMO_PASSWORD)
     assert "Gebruikersnaam of wachtwoord is onjuist." in errors(at)
