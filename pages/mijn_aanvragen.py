@@ -44,7 +44,8 @@ open_waiting = requests[requests["is_open"] & ~requests["answered"] & ~requests[
 if open_waiting.empty:
     st.info("Geen openstaande aanvragen zonder antwoord.")
 else:
-    st.caption(f"{len(soon)} aanvraag/aanvragen met een termijn die binnen 3 dagen afloopt.")
+    st.caption(f"{len(soon)} {'aanvraag' if len(soon) == 1 else 'aanvragen'} met een termijn die binnen 3 dagen "
+               "afloopt; hieronder alle open aanvragen zonder antwoord, de kortste termijn eerst.")
     ui.show_requests(open_waiting, ["id", "received", "deadline", "days_left", "status"], key="own_waiting")
 
 st.subheader("Ouders reageren niet meer")
