@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from llko import auth, bootstrap, queries
+from llko import auth, bootstrap, overview, rules
 from llko.db import database_url, is_default_database, make_engine
 
 LOCAL_TZ = ZoneInfo("Europe/Brussels")
@@ -46,11 +46,6 @@ def require_role(*roles: str) -> auth.UserInfo:
         st.error(ROLE_PAGES_NOTE)
         st.stop()
     return user
-
-
-@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
-def requests_frame(url: str, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
-    return queries.requests(_engine(url), provider_ids)
 
 
 def clear_caches() -> None:
@@ -98,10 +93,13 @@ def download_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
 
 
 @st.cache_data(ttl=60, max_entries=32, show_spinner=False)
-def classified(url: str, day: date, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
-    from llko.overview import classified_requests
+def _classified(url: str, day: date, provider_ids: tuple[str, ...] | None) -> pd.DataFrame:
+    return overview.classified_requests(_engine(url), day, provider_ids)
 
-    return classified_requests(_engine(url), day, provider_ids)
+
+def classified(day: date, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The classified requests (R1-R3) of everyone, or of provider_ids only; cached for a minute."""
+    return _classified(database_url(), day, provider_ids)
 
 
 STATUS_LABELS = {
@@ -130,9 +128,8 @@ def show_requests(frame: pd.DataFrame, columns: list[str], key: str, **kwargs):
 
 
 def followups(classified_frame: pd.DataFrame, day: date) -> pd.DataFrame:
-    from llko.rules import followups as r4
-
-    todos = r4(classified_frame, day)
+    """R4's to-dos with their Dutch labels."""
+    todos = rules.followups(classified_frame, day)
     todos["todo"] = todos["todo"].map({"herinnering": "Herinnering sturen", "afsluiten": "Afsluiten"})
     return todos
 

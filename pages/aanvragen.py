@@ -7,14 +7,13 @@ import streamlit as st
 
 import ui
 from llko import overview, queries
-from llko.db import database_url
 from llko.statuses import ALL
 
 ui.require_role("coordinator")
 today = ui.today()
 st.title("Aanvragen")
 
-requests = ui.classified(database_url(), today)
+requests = ui.classified(today)
 providers = queries.providers(ui.engine())
 names = dict(zip(providers["id"], providers["name"]))
 

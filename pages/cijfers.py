@@ -5,14 +5,13 @@ import streamlit as st
 
 import ui
 from llko import overview, queries
-from llko.db import database_url
 
 ui.require_role("coordinator", "policy")
 today = ui.today()
 st.title("Cijfers")
 st.caption(f"Geaggregeerde cijfers op {ui.fmt_date(today)}; geen gegevens van individuele aanvragen of kinderen.")
 
-requests = ui.classified(database_url(), today)
+requests = ui.classified(today)
 figures = overview.kpis(requests, today)
 tiles = st.columns(4)
 tiles[0].metric("Aanvragen", len(requests))

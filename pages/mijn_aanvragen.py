@@ -4,7 +4,6 @@ import streamlit as st
 
 import ui
 from llko import overview, queries
-from llko.db import database_url
 
 REMINDER_TEXT = ("Aangezien we geen reactie meer krijgen, wordt deze aanvraag binnen 1 week afgesloten. "
                  "Wenst u toch nog kinderopvang, neem dan contact met ons op via …")
@@ -23,7 +22,7 @@ if provider_id not in own:  # a forged widget value never widens the scope
 st.caption(f"{names.get(provider_id, provider_id)} — stand op {ui.fmt_date(today)}. Beantwoord elke aanvraag "
            "binnen 14 dagen in Opvang.Vlaanderen; ‘vraag ontvangen’ telt niet als antwoord.")
 
-requests = ui.classified(database_url(), today, (provider_id,))
+requests = ui.classified(today, (provider_id,))
 figures = overview.kpis(requests, today)
 tiles = st.columns(4)
 tiles[0].metric("Open", figures["open"])

@@ -4,14 +4,13 @@ import streamlit as st
 
 import ui
 from llko import overview
-from llko.db import database_url
 
 ui.require_role("coordinator")
 today = ui.today()
 st.title("Overzicht")
 st.caption(f"Stand op {ui.fmt_date(today)} — wie laat welke aanvraag liggen?")
 
-requests = ui.classified(database_url(), today)
+requests = ui.classified(today)
 figures = overview.kpis(requests, today)
 tiles = st.columns(5)
 tiles[0].metric("Open aanvragen", figures["open"])
