@@ -115,3 +115,18 @@ def test_policy_maker_sees_figures_without_request_detail(demo):
 def test_signed_out_visitor_gets_no_page(demo):
     at = page("pages/mijn_aanvragen.py").run()
     assert errors(at) == ["U hebt geen toegang tot deze pagina."]
+
+
+@pytest.mark.parametrize("path", ["pages/overzicht.py", "pages/aanvragen.py", "pages/cijfers.py",
+                                  "pages/importeren.py", "pages/gebruikers.py", "pages/audit.py"])
+def test_pages_render_on_an_empty_database(db_url, app_env, path):
+    """A real installation starts empty (no demo): every page explains itself instead of crashing."""
+    from llko.auth import create_user
+
+    app_env(db_url)
+    engine = make_engine(db_url)
+    create_user(engine, "test", "coord", "Coord", "coordinator", "een-lang-wachtwoord")
+    engine.dispose()
+    at = page(path, "coord").run()
+    assert not at.exception, at.exception
+    assert not errors(at)
