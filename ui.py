@@ -39,10 +39,11 @@ def current_user() -> auth.UserInfo | None:
     return auth.user_info(engine(), st.session_state.get("username"))
 
 
-def require_role(*roles: str) -> auth.UserInfo:
-    """Stop the page unless the signed-in user has one of these roles."""
+def require_role(*roles: str, password_change_page: bool = False) -> auth.UserInfo:
+    """Stop the page unless the signed-in user has one of these roles (and, except on the password page,
+    has no one-time password left to change)."""
     user = current_user()
-    if user is None or user.role not in roles:
+    if user is None or user.role not in roles or (user.must_change_password and not password_change_page):
         st.error(ROLE_PAGES_NOTE)
         st.stop()
     return user

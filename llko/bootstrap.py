@@ -41,22 +41,29 @@ def build_demo(engine: Engine, today: date) -> dict:
         session.add(User(username="coordinator", name="Demo coördinator", role="coordinator", password_hash=password_hash))
         session.add(User(username="beleid", name="Demo beleid", role="policy", password_hash=password_hash))
         provider_rows = session.execute(text("SELECT id, name FROM providers ORDER BY id")).all()
+        usernames = ["coordinator", "beleid"]
         for i, (provider_id, name) in enumerate(provider_rows, start=1):
             user = User(username=f"opvang{i:02d}", name=f"Demo {name}"[:120], role="provider", password_hash=password_hash)
             session.add(user)
             session.flush()
             session.add(UserProvider(user_id=user.id, provider_id=provider_id))
+            usernames.append(user.username)
+        set_setting(session, "demo_accounts", ",".join(usernames))
         set_setting(session, "cookie_key", secrets.token_hex(32))
         audit.record(session, "systeem", "demo_accounts_created", accounts=len(provider_rows) + 2)
     return counts
 
 
 def demo_accounts(engine: Engine) -> list[tuple[str, str, str]]:
-    """(username, role, name) of the accounts to list on the login page of a demo database."""
+    """(username, role, name) of the active demo accounts, to list on the login page of a demo database.
+
+    Only the accounts the demo created: an account made later in a demo database is never shown.
+    """
+    demo_users = set((get_setting(engine, "demo_accounts") or "").split(","))
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT username, role, name FROM users WHERE active = :t ORDER BY role, username"),
                             {"t": True}).all()
-    return [tuple(r) for r in rows]
+    return [tuple(r) for r in rows if r[0] in demo_users]
 
 
 def cookie_key(engine: Engine, configured: str | None) -> str:

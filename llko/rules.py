@@ -44,7 +44,8 @@ def classify(requests: pd.DataFrame, today: date, approved_children=None) -> pd.
     df["closed_elsewhere"] = is_open_status & df["child_id"].isin(approved_children)  # R3
     df["is_open"] = is_open_status & ~df["closed_elsewhere"]  # R1
     df["deadline"] = df["received"] + pd.Timedelta(days=DEADLINE_DAYS)
-    df["answered"] = df["answer_date"].notna()
+    # R2: 'nieuw' and 'vraag ontvangen' are no answer, whatever answer date an export puts beside them.
+    df["answered"] = df["answer_date"].notna() & ~status.isin(st.UNANSWERED)
     df["answered_in_time"] = df["answered"] & (df["answer_date"] <= df["deadline"])
     waiting = df["is_open"] & ~df["answered"]
     days_left = (df["deadline"] - t).dt.days

@@ -15,6 +15,8 @@ OPEN = (NEW, RECEIVED, IN_PROGRESS)
 CLOSED = (NOT_POSSIBLE, APPROVED, CANCELLED_BY_PROVIDER, CANCELLED_BY_PARENT)
 # R2: reaching one of these tells the parents whether there is a place.
 ANSWER = (IN_PROGRESS, NOT_POSSIBLE, APPROVED, CANCELLED_BY_PROVIDER)
+# Statuses that show the parents have no answer yet (an acknowledgement is not one).
+UNANSWERED = (NEW, RECEIVED)
 
 _SPACES = re.compile(r"\s+")
 

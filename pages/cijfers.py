@@ -9,7 +9,9 @@ from llko import overview, queries
 ui.require_role("coordinator", "policy")
 today = ui.today()
 st.title("Cijfers")
-st.caption(f"Geaggregeerde cijfers op {ui.fmt_date(today)}; geen gegevens van individuele aanvragen of kinderen.")
+st.caption(f"Geaggregeerde cijfers op {ui.fmt_date(today)}; geen gegevens van individuele aanvragen of kinderen. "
+           "‘Tijdig beantwoord’ volgt R2: ook ‘opvangplan niet mogelijk’ is een antwoord aan de ouders; in de "
+           "cijfers voor Opgroeien telt die status als tekort (kolom ‘Tekort’).")
 
 requests = ui.classified(today)
 figures = overview.kpis(requests, today)

@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from llko import auth
 
-user = ui.require_role(*auth.ROLES)
+user = ui.require_role(*auth.ROLES, password_change_page=True)
 st.title("Mijn account")
 st.write(f"Aangemeld als **{user.username}** ({auth.ROLES[user.role]}).")
 if user.must_change_password:

@@ -153,3 +153,17 @@ def test_audit_page_filters_by_action(own_demo):
     at.multiselect[1].select("login_failed").run()
     log = table(at, "Actie")
     assert set(log["Actie"]) == {"login_failed"} and set(log["Wie"]) == {"opvang06"}
+
+
+def test_pages_refuse_an_account_that_must_change_its_password(own_demo):
+    one_time = auth.reset_password(own_demo, "test", "opvang07")
+    assert one_time
+    assert errors(page("pages/mijn_aanvragen.py", "opvang07").run()) == ["U hebt geen toegang tot deze pagina."]
+    assert not errors(page("pages/mijn_account.py", "opvang07").run())
+
+
+def test_login_page_lists_only_the_demo_accounts(own_demo):
+    auth.create_user(own_demo, "test", "echte.gebruiker", "Echt", "coordinator", "een-lang-wachtwoord")
+    accounts = app().run().dataframe[0].value
+    assert "echte.gebruiker" not in set(accounts["gebruikersnaam"])
+    assert {"coordinator", "beleid", "opvang01"} <= set(accounts["gebruikersnaam"])

@@ -158,3 +158,11 @@ def test_statuses_normalize_case_and_spacing():
     assert st.normalize("  Vraag   ONTVANGEN ") == st.RECEIVED
     assert set(st.OPEN) | set(st.CLOSED) == set(st.ALL)
     assert st.RECEIVED not in st.ANSWER
+
+
+def test_an_answer_date_beside_vraag_ontvangen_is_no_answer():
+    """An export may put the acknowledgement's date in datum_antwoord: R2 still sees no answer."""
+    df = frame(("a", "k", "p", D(2026, 9, 1), st.RECEIVED, D(2026, 9, 5), D(2026, 9, 5)))
+    row = one(df, D(2026, 10, 1))
+    assert not row["answered"] and not row["answered_in_time"]
+    assert row["overdue"] and row["days_late"] == 16
