@@ -8,7 +8,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from llko import bootstrap
-from llko.db import database_url, make_engine
+from llko.backup import BackupError
+from llko.db import DatabaseBusy, database_url, make_engine
 
 
 def _date(value: str) -> date:
@@ -58,8 +59,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     engine = make_engine(database_url())
     bootstrap.prepare(engine, fill_demo=False, today=date.today())
-    return {"import": _import, "report": _report, "demo": _demo, "create-user": _create_user,
-            "backup": _backup, "restore": _restore}[args.command](engine, args)
+    command = {"import": _import, "report": _report, "demo": _demo, "create-user": _create_user,
+               "backup": _backup, "restore": _restore}[args.command]
+    try:
+        return command(engine, args)
+    except (ValueError, BackupError, DatabaseBusy) as exc:  # a refusal with a Dutch reason: nothing was changed
+        print(str(exc), file=sys.stderr)
+        return 1
 
 
 def _import(engine, args) -> int:
@@ -107,39 +113,27 @@ def _create_user(engine, args) -> int:
     from llko.auth import create_user
 
     password = getpass.getpass("Wachtwoord (12 tot 72 bytes): ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
-    try:
-        create_user(engine, "cli", args.username, args.name, args.role, password, tuple(args.provider), args.email)
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
+    create_user(engine, "cli", args.username, args.name, args.role, password, tuple(args.provider), args.email)
     print(f"Account '{args.username.strip().lower()}' aangemaakt ({args.role}).")
     return 0
 
 
 def _backup(engine, args) -> int:
-    from llko.backup import BackupError, backup
+    from llko.backup import backup
 
-    try:
-        target = backup(engine, args.file, actor="cli")
-    except BackupError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
+    target = backup(engine, args.file, actor="cli")
     print(f"Back-up geschreven naar {target} ({target.stat().st_size} bytes).")
     return 0
 
 
 def _restore(engine, args) -> int:
-    from llko.backup import BackupError, check_restore, restore
+    from llko.backup import check_restore, restore
 
-    try:
-        check_restore(engine, args.file)
-        if not args.yes:
-            print(f"Terugzetten vervangt alle gegevens in de databank {engine.url.database} door die uit {args.file}. "
-                  "Herhaal het commando met --yes om dat te bevestigen; er is niets gewijzigd.", file=sys.stderr)
-            return 1
-        revision = restore(engine, args.file, actor="cli")
-    except BackupError as exc:
-        print(str(exc), file=sys.stderr)
+    check_restore(engine, args.file)
+    if not args.yes:
+        print(f"Terugzetten vervangt alle gegevens in de databank {engine.url.database} door die uit {args.file}. "
+              "Herhaal het commando met --yes om dat te bevestigen; er is niets gewijzigd.", file=sys.stderr)
         return 1
+    revision = restore(engine, args.file, actor="cli")
     print(f"Back-up {args.file} teruggezet (schemaversie {revision}, bijgewerkt naar de nieuwste).")
     return 0
