@@ -263,15 +263,19 @@ def test_create_user_reads_the_password_from_stdin(db_url):
         engine.dispose()
 
 
+def assert_no_account(db_url: str, username: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        assert user_info(engine, username) is None
+    finally:
+        engine.dispose()
+
+
 def test_create_user_refuses_a_short_password(db_url):
     result = cli(db_url, "create-user", "kort", "--name", "Kort", "--role", "coordinator", stdin="kort123\n")
     assert result.returncode == 1
     assert result.stderr.strip() == "Het wachtwoord moet minstens 12 tekens lang zijn."
-    engine = make_engine(db_url)
-    try:
-        assert user_info(engine, "kort") is None
-    finally:
-        engine.dispose()
+    assert_no_account(db_url, "kort")
 
 
 def test_create_user_refuses_a_provider_account_without_provider(db_url):
@@ -279,11 +283,7 @@ def test_create_user_refuses_a_provider_account_without_provider(db_url):
                  stdin="lang-genoeg-wachtwoord\n")
     assert result.returncode == 1
     assert result.stderr.strip() == "Koppel een account van een opvanginitiatief aan minstens één opvang."
-    engine = make_engine(db_url)
-    try:
-        assert user_info(engine, "opvang") is None
-    finally:
-        engine.dispose()
+    assert_no_account(db_url, "opvang")
 
 
 def test_create_user_links_a_provider_account(town):
@@ -302,11 +302,7 @@ def test_create_user_refuses_an_unknown_provider_in_dutch(db_url):
                  "--provider", "OV-999999", stdin="lang-genoeg-wachtwoord\n")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "OV-999999" in result.stderr
-    engine = make_engine(db_url)
-    try:
-        assert user_info(engine, "onbekend") is None
-    finally:
-        engine.dispose()
+    assert_no_account(db_url, "onbekend")
 
 
 # --- demo ----------------------------------------------------------------------------------------
