@@ -46,7 +46,7 @@ def _configured_cookie_key() -> str | None:
 
 
 def _authenticator() -> stauth.Authenticate:
-    """One Authenticate per session, its credentials refreshed from the database on every run."""
+    """One Authenticate per session, its credentials refreshed from the database on every signed-out run."""
     if "_authenticator" not in st.session_state:
         try:
             key = bootstrap.cookie_key(engine, _configured_cookie_key())
@@ -58,6 +58,8 @@ def _authenticator() -> stauth.Authenticate:
             login_sleep_time=float(os.environ.get("LLKO_LOGIN_SLEEP", "0.6")),
         )
     authenticator = st.session_state["_authenticator"]
+    if st.session_state.get("authentication_status"):
+        return authenticator  # signed in: the credentials are only read by the login form and the cookie check
     users = authenticator.authentication_controller.authentication_model.credentials["usernames"]
     fresh = auth.login_credentials(engine)
     failed = {u: c.get("failed_login_attempts", 0) for u, c in users.items()}
