@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from llko import auth, bootstrap, overview, rules
+from llko import auth, bootstrap, overview
 from llko.db import database_url, is_default_database, make_engine
 
 LOCAL_TZ = ZoneInfo("Europe/Brussels")
@@ -93,14 +93,21 @@ def download_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
 
 
-@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
-def _classified(url: str, day: date, provider_ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return overview.classified_requests(_engine(url), day, provider_ids)
+@st.cache_data(ttl=60, max_entries=64, show_spinner=False)
+def _read(url: str, name: str, args: tuple):
+    return getattr(overview, name)(_engine(url), *args)
 
 
-def classified(day: date, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """The classified requests (R1-R3) of everyone, or of provider_ids only; cached for a minute."""
-    return _classified(database_url(), day, provider_ids)
+def read(name: str, *args):
+    """overview.<name>(engine, *args), cached for a minute per database and arguments (cleared after writes)."""
+    return _read(database_url(), name, args)
+
+
+def list_caption(shown: pd.DataFrame, total: int | None = None) -> None:
+    """Say so when a request list shows only its first overview.LIST_LIMIT rows."""
+    if len(shown) >= overview.LIST_LIMIT:
+        of = f" van {total:,}".replace(",", ".") if total else ""
+        st.caption(f"De eerste {len(shown):,}{of} getoond; de cijfers hierboven tellen ze allemaal.".replace(",", "."))
 
 
 STATUS_LABELS = {
@@ -128,9 +135,9 @@ def show_requests(frame: pd.DataFrame, columns: list[str], key: str, **kwargs):
     return st.dataframe(view, hide_index=True, column_config=config, key=key, width="stretch", **kwargs)
 
 
-def followups(classified_frame: pd.DataFrame, day: date) -> pd.DataFrame:
+def followups(day: date, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
     """R4's to-dos with their Dutch labels."""
-    todos = rules.followups(classified_frame, day)
+    todos = read("request_list", day, "followups", provider_ids)
     todos["todo"] = todos["todo"].map({"herinnering": "Herinnering sturen", "afsluiten": "Afsluiten"})
     return todos
 

@@ -42,6 +42,7 @@ class Request(SQLModel, table=True):
     __tablename__ = "requests"
     __table_args__ = (
         Index("ix_requests_provider_cover", "provider_id", "received", "answer_date", "status"),
+        Index("ix_requests_received", "received"),  # request lists in date order, the 90-day window
     )
     id: str = Field(primary_key=True, max_length=64)
     child_id: str = Field(index=True, max_length=64)

@@ -1,46 +1,58 @@
-"""What the daily check shows: classified requests, KPI figures, overdue list, R4 to-dos, per-provider table."""
+"""What the pages show: KPI figures, request lists, the per-provider table, requests per month.
+
+Counts come from the database (llko.sql_rules); only the rows a page lists travel into pandas.
+"""
 
 from datetime import date
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from llko import queries, rules
+from llko import queries, rules, sql_rules
+from llko.queries import EVERYTHING, Selection
+
+LIST_LIMIT = 1000  # rows a request list shows at most; the figures above it count them all
 
 
-def classified_requests(engine: Engine, today: date, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Requests with the R1-R3 flags on `today`; limited to provider_ids when given (R3 still sees every approval)."""
-    frame = queries.requests(engine, provider_ids)
-    approved = None
-    if provider_ids is not None:
-        approved = queries.approved_children(engine, frame["child_id"].unique().tolist())
+def kpis(engine: Engine, today: date, provider_ids: tuple[str, ...] | None = None) -> dict:
+    """The tiles: open, overdue, due soon, the 90-day in-time share and (for everyone) R5's children."""
+    selection = Selection(provider_ids=provider_ids)
+    figures = sql_rules.open_counts(engine, today, selection)
+    figures["in_time_rate"] = sql_rules.in_time_rate(engine, today, selection)
+    if provider_ids is None:
+        figures["children_unmet"] = sql_rules.children_unmet(engine)
+    return figures
+
+
+def request_list(engine: Engine, today: date, which: str, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """'overdue' (longest late first), 'due_soon' and 'waiting' (shortest time left first) or 'followups'
+    (R4, oldest first): classified rows, at most LIST_LIMIT."""
+    return sql_rules.open_request_rows(engine, today, which, Selection(provider_ids=provider_ids), LIST_LIMIT)
+
+
+def classified_requests(engine: Engine, today: date, selection: Selection = EVERYTHING) -> pd.DataFrame:
+    """Every request of the selection with the R1-R3 flags on `today` (R3 still sees every approval)."""
+    frame = queries.requests(engine, selection)
+    approved = queries.approved_children(engine, frame["child_id"].unique().tolist())
     return rules.classify(frame, today, approved)
 
 
-def kpis(classified: pd.DataFrame, today: date) -> dict:
-    return {
-        "open": int(classified["is_open"].sum()),
-        "overdue": int(classified["overdue"].sum()),
-        "due_soon": int(classified["due_soon"].sum()),
-        "in_time_rate": rules.in_time_rate(classified, today),
-        "children_unmet": int(len(rules.children_unmet(classified))),
-    }
-
-
-def overdue(classified: pd.DataFrame) -> pd.DataFrame:
-    """Overdue requests, longest late first."""
-    return classified[classified["overdue"]].sort_values(["days_late", "received"], ascending=[False, True])
-
-
-def due_soon(classified: pd.DataFrame) -> pd.DataFrame:
-    return classified[classified["due_soon"]].sort_values(["days_left", "received"])
-
-
-def per_provider(classified: pd.DataFrame, providers: pd.DataFrame) -> pd.DataFrame:
-    """One row per provider: the report counts plus the share answered in time (of the answered)."""
-    counts = rules.provider_counts(classified)
-    table = providers.set_index("id")[["name", "kind"]].join(counts, how="left").fillna(
-        {k: 0 for k in rules.COUNT_KEYS}).astype({k: int for k in rules.COUNT_KEYS})
+def per_provider(engine: Engine, today: date, selection: Selection = EVERYTHING) -> pd.DataFrame:
+    """One row per provider with requests in the selection (every provider when nothing is selected): the
+    report counts, due_soon, total and the share answered in time (of the answered)."""
+    counts = sql_rules.provider_counts(engine, today, selection)
+    providers = queries.providers(engine).set_index("id")[["name", "kind"]]
+    if selection == EVERYTHING:
+        counts = counts.reindex(providers.index.union(counts.index), fill_value=0)
+    table = counts.join(providers, how="left")
+    table["name"] = table["name"].fillna(table.index.to_series())
     answered = table["answered"].where(table["answered"] > 0)
     table["in_time_share"] = table["answered_in_time"] / answered
     return table.rename_axis("provider_id").reset_index()
+
+
+def monthly(engine: Engine) -> pd.DataFrame:
+    """Requests per month of receipt and current status (columns month, status, count)."""
+    days = queries.received_per_day(engine)
+    days["month"] = days["received"].dt.to_period("M").dt.to_timestamp()
+    return days.groupby(["month", "status"], as_index=False)["n"].sum().rename(columns={"n": "count"})

@@ -1,9 +1,10 @@
 """Bulk reads as pandas frames (pandas.read_sql on SQL), with dates parsed. Pages and reports read here."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import bindparam, text
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Engine
 
 REQUEST_DATES = ["received", "status_date", "answer_date"]
@@ -16,21 +17,65 @@ def parse_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def requests(engine: Engine, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Requests in their latest state, with the provider's name; only those of provider_ids when given.
+@dataclass(frozen=True)
+class Selection:
+    """Which requests: some providers, some current statuses, received in a period (each optional)."""
+
+    provider_ids: tuple[str, ...] | None = None
+    statuses: tuple[str, ...] | None = None
+    received_from: date | None = None
+    received_until: date | None = None
+
+    def where(self) -> tuple[str, list]:
+        """SQL conditions joined with AND, and the bind parameters they need."""
+        parts, params = ["1 = 1"], []
+        if self.provider_ids is not None:
+            parts.append("provider_id IN :provider_ids")
+            params.append(bindparam("provider_ids", list(self.provider_ids) or [""], expanding=True))
+        if self.statuses is not None:
+            parts.append("status IN :statuses")
+            params.append(bindparam("statuses", list(self.statuses) or [""], expanding=True))
+        if self.received_from is not None:
+            parts.append("received >= :received_from")
+            params.append(bindparam("received_from", self.received_from, type_=Date))
+        if self.received_until is not None:
+            parts.append("received <= :received_until")
+            params.append(bindparam("received_until", self.received_until, type_=Date))
+        return " AND ".join(parts), params
+
+
+EVERYTHING = Selection()
+
+
+def requests(engine: Engine, selection: Selection = EVERYTHING, condition: str = "1 = 1", params: tuple = (),
+             order_by: str = "received, id", limit: int | None = None) -> pd.DataFrame:
+    """Requests in their latest state, with the provider's name: those of the selection that meet condition
+    (SQL from llko, never from a page, with its bind params), in order_by order, at most limit.
 
     Only the columns the rules and pages use: every extra column costs at a million rows.
     """
-    sql = "SELECT id, child_id, provider_id, received, status, status_date, answer_date FROM requests"
-    params: dict = {}
-    stmt = text(sql)
-    if provider_ids is not None:
-        stmt = text(sql + " WHERE provider_id IN :ids").bindparams(bindparam("ids", expanding=True))
-        params = {"ids": list(provider_ids) or [""]}
+    where, bound = selection.where()
+    sql = (f"SELECT id, child_id, provider_id, received, status, status_date, answer_date FROM requests "
+           f"WHERE {where} AND ({condition}) ORDER BY {order_by}")
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     with engine.connect() as conn:
-        frame = pd.read_sql(stmt, conn, params=params)
+        frame = pd.read_sql(text(sql).bindparams(*bound, *params), conn)
     frame["provider_name"] = frame["provider_id"].map(providers(engine).set_index("id")["name"])
     return parse_dates(frame, REQUEST_DATES)
+
+
+def first_received(engine: Engine) -> date | None:
+    with engine.connect() as conn:
+        value = conn.execute(text("SELECT MIN(received) FROM requests")).scalar_one()
+    return None if value is None else pd.Timestamp(value).date()
+
+
+def received_per_day(engine: Engine) -> pd.DataFrame:
+    """How many requests arrived per day and current status: small at any scale (days x 7 statuses)."""
+    stmt = text("SELECT received, status, COUNT(*) AS n FROM requests GROUP BY received, status")
+    with engine.connect() as conn:
+        return parse_dates(pd.read_sql(stmt, conn), ["received"])
 
 
 def approved_children(engine: Engine, child_ids: list[str]) -> set[str]:

@@ -5,19 +5,17 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from llko import queries, rules
+from llko import queries, rules, sql_rules
 
 
 def build_report(engine: Engine, as_of: date) -> dict:
     """Counts over every request in the database, in its latest known state, with as_of as 'today'."""
-    requests = queries.requests(engine)
-    classified = rules.classify(requests, as_of)
-    counts = rules.provider_counts(classified)
+    counts = sql_rules.provider_counts(engine, as_of)[list(rules.COUNT_KEYS)]
     provider_ids = queries.providers(engine)["id"]
     counts = counts.reindex(pd.Index(provider_ids, name="provider_id").union(counts.index), fill_value=0)
-    providers = {pid: {k: int(v) for k, v in row.items()} for pid, row in counts.iterrows()}
+    providers = counts.astype(int).to_dict("index")
     totals = {k: int(counts[k].sum()) for k in rules.COUNT_KEYS}
-    totals["children_unmet"] = int(len(rules.children_unmet(requests)))
+    totals["children_unmet"] = sql_rules.children_unmet(engine)
     return {"as_of": as_of.isoformat(), "providers": providers, "totals": totals}
 
 

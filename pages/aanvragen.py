@@ -1,19 +1,19 @@
 """Aanvragen: per provider, with drill-down to its requests and each request's status history."""
 
+from dataclasses import replace
 from datetime import timedelta
 
-import pandas as pd
 import streamlit as st
 
 import ui
-from llko import overview, queries
+from llko import queries
+from llko.queries import Selection
 from llko.statuses import ALL
 
 ui.require_role("coordinator")
 today = ui.today()
 st.title("Aanvragen")
 
-requests = ui.classified(today)
 providers = queries.providers(ui.engine())
 names = dict(zip(providers["id"], providers["name"]))
 
@@ -21,20 +21,16 @@ with st.container(border=True):
     c1, c2, c3 = st.columns([2, 2, 2])
     chosen_providers = c1.multiselect("Opvang", providers["id"], format_func=names.get, placeholder="Alle opvang")
     chosen_status = c2.multiselect("Status", ALL, format_func=ui.STATUS_LABELS.get, placeholder="Alle statussen")
-    first = requests["received"].min().date() if not requests.empty else today - timedelta(days=180)
+    first = queries.first_received(ui.engine()) or today - timedelta(days=180)
     period = c3.date_input("Ontvangen tussen", (first, today), format="DD/MM/YYYY")
 
-shown = requests
-if chosen_providers:
-    shown = shown[shown["provider_id"].isin(chosen_providers)]
-if chosen_status:
-    shown = shown[shown["status"].isin(chosen_status)]
-if isinstance(period, tuple) and len(period) == 2:
-    start, end = (pd.Timestamp(d) for d in period)
-    shown = shown[(shown["received"] >= start) & (shown["received"] <= end)]
-st.caption(f"{len(shown)} aanvragen in deze selectie.")
+start, end = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
+selection = Selection(provider_ids=tuple(chosen_providers) or None, statuses=tuple(chosen_status) or None,
+                      received_from=start, received_until=end)
+table = ui.read("per_provider", today, selection)
+table = table[table["total"] > 0]
+st.caption(f"{int(table['total'].sum())} aanvragen in deze selectie.")
 
-table = overview.per_provider(shown, providers[providers["id"].isin(shown["provider_id"].unique())])
 view = table.rename(columns={
     "name": "Opvang", "kind": "Soort", "open": "Open", "overdue": "Te laat", "in_time_share": "Tijdig beantwoord",
     "not_possible": "Tekort (niet mogelijk)", "closed_elsewhere_approved": "Elders goedgekeurd",
@@ -52,7 +48,8 @@ if not detail_options:
     st.info("Geen aanvragen in deze selectie.")
     st.stop()
 provider_id = st.selectbox("Opvang", detail_options, format_func=names.get, key="detail_provider")
-rows = shown[shown["provider_id"] == provider_id].sort_values("received", ascending=False)
+rows = ui.read("classified_requests", today, replace(selection, provider_ids=(provider_id,)))
+rows = rows.sort_values(["received", "id"], ascending=False)
 columns = ["id", "child_id", "received", "deadline", "status", "status_date", "answer_date", "days_late"]
 ui.show_requests(rows, columns, key="detail_requests")
 ui.download_buttons(rows[columns].rename(columns=ui.REQUEST_COLUMNS), f"aanvragen-{provider_id}-{today:%Y%m%d}",

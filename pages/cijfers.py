@@ -4,7 +4,6 @@ import altair as alt
 import streamlit as st
 
 import ui
-from llko import overview, queries
 
 ui.require_role("coordinator", "policy")
 today = ui.today()
@@ -13,15 +12,14 @@ st.caption(f"Geaggregeerde cijfers op {ui.fmt_date(today)}; geen gegevens van in
            "‘Tijdig beantwoord’ volgt R2: ook ‘opvangplan niet mogelijk’ is een antwoord aan de ouders; in de "
            "cijfers voor Opgroeien telt die status als tekort (kolom ‘Tekort’).")
 
-requests = ui.classified(today)
-figures = overview.kpis(requests, today)
+figures = ui.read("kpis", today)
+table = ui.read("per_provider", today)
 tiles = st.columns(4)
-tiles[0].metric("Aanvragen", len(requests))
+tiles[0].metric("Aanvragen", int(table["total"].sum()))
 tiles[1].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]))
 tiles[2].metric("Te laat (nu)", figures["overdue"])
 tiles[3].metric("Kinderen met onvervulde nood", figures["children_unmet"])
 
-table = overview.per_provider(requests, queries.providers(ui.engine()))
 table["in_time_pct"] = (table["in_time_share"] * 100).round(0)
 st.subheader("Tijdig beantwoord per opvang")
 chart = alt.Chart(table.dropna(subset=["in_time_pct"])).mark_bar().encode(
@@ -43,9 +41,8 @@ st.dataframe(view[columns], hide_index=True, width="stretch", key="figures")
 ui.download_buttons(view[columns], f"cijfers-per-opvang-{today:%Y%m%d}", key="dl_figures")
 
 st.subheader("Aanvragen per maand")
-monthly = requests.assign(maand=requests["received"].dt.to_period("M").dt.to_timestamp())
-monthly = monthly.groupby(["maand", "status"]).size().rename("aantal").reset_index()
+monthly = ui.read("monthly")
 monthly["status"] = monthly["status"].map(ui.STATUS_LABELS)
 st.altair_chart(alt.Chart(monthly).mark_bar().encode(
-    x=alt.X("yearmonth(maand):T", title="Maand van ontvangst"), y=alt.Y("aantal:Q", title="Aanvragen"),
+    x=alt.X("yearmonth(month):T", title="Maand van ontvangst"), y=alt.Y("count:Q", title="Aanvragen"),
     color=alt.Color("status:N", title="Huidige status")), width="stretch")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from llko import overview, queries
+from llko import queries
 
 REMINDER_TEXT = ("Aangezien we geen reactie meer krijgen, wordt deze aanvraag binnen 1 week afgesloten. "
                  "Wenst u toch nog kinderopvang, neem dan contact met ons op via …")
@@ -22,8 +22,8 @@ if provider_id not in own:  # a forged widget value never widens the scope
 st.caption(f"{names.get(provider_id, provider_id)} — stand op {ui.fmt_date(today)}. Beantwoord elke aanvraag "
            "binnen 14 dagen in Opvang.Vlaanderen; ‘vraag ontvangen’ telt niet als antwoord.")
 
-requests = ui.classified(today, (provider_id,))
-figures = overview.kpis(requests, today)
+scope = (provider_id,)
+figures = ui.read("kpis", today, scope)
 tiles = st.columns(4)
 tiles[0].metric("Open", figures["open"])
 tiles[1].metric("Te laat", figures["overdue"])
@@ -31,24 +31,25 @@ tiles[2].metric("Termijn loopt af ≤ 3 dagen", figures["due_soon"])
 tiles[3].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]))
 
 st.subheader("Te laat")
-late = overview.overdue(requests)
+late = ui.read("request_list", today, "overdue", scope)
 if late.empty:
     st.success("U hebt geen aanvragen die te laat zijn. Goed zo!")
 else:
     ui.show_requests(late, ["id", "received", "deadline", "days_late", "status"], key="own_overdue")
+    ui.list_caption(late, figures["overdue"])
 
 st.subheader("Binnenkort te beantwoorden")
-soon = overview.due_soon(requests)
-open_waiting = requests[requests["is_open"] & ~requests["answered"] & ~requests["overdue"]].sort_values("days_left")
+open_waiting = ui.read("request_list", today, "waiting", scope)
 if open_waiting.empty:
     st.info("Geen openstaande aanvragen zonder antwoord.")
 else:
-    st.caption(f"{len(soon)} {'aanvraag' if len(soon) == 1 else 'aanvragen'} met een termijn die binnen 3 dagen "
+    soon = figures["due_soon"]
+    st.caption(f"{soon} {'aanvraag' if soon == 1 else 'aanvragen'} met een termijn die binnen 3 dagen "
                "afloopt; hieronder alle open aanvragen zonder antwoord, de kortste termijn eerst.")
     ui.show_requests(open_waiting, ["id", "received", "deadline", "days_left", "status"], key="own_waiting")
 
 st.subheader("Ouders reageren niet meer")
-todos = ui.followups(requests, today)
+todos = ui.followups(today, scope)
 if todos.empty:
     st.info("Geen opvolgacties.")
 else:

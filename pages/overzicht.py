@@ -3,15 +3,12 @@
 import streamlit as st
 
 import ui
-from llko import overview
-
 ui.require_role("coordinator")
 today = ui.today()
 st.title("Overzicht")
 st.caption(f"Stand op {ui.fmt_date(today)} — wie laat welke aanvraag liggen?")
 
-requests = ui.classified(today)
-figures = overview.kpis(requests, today)
+figures = ui.read("kpis", today)
 tiles = st.columns(5)
 tiles[0].metric("Open aanvragen", figures["open"])
 tiles[1].metric("Te laat beantwoord", figures["overdue"], help="Geen antwoord en meer dan 14 dagen na ontvangst (R2).")
@@ -22,24 +19,27 @@ tiles[4].metric("Kinderen met onvervulde nood", figures["children_unmet"],
                 help="Alle aanvragen afgesloten, minstens één 'opvangplan niet mogelijk', geen goedkeuring (R5).")
 
 st.subheader("Te laat: nog geen antwoord na 14 dagen")
-late = overview.overdue(requests)
+late = ui.read("request_list", today, "overdue")
 if late.empty:
     st.success("Geen enkele aanvraag is te laat.")
 else:
     ui.show_requests(late, ["provider_name", "id", "child_id", "received", "deadline", "days_late", "status"], key="overdue")
+    ui.list_caption(late, figures["overdue"])
 
 st.subheader("Termijn loopt binnen 3 dagen af")
-soon = overview.due_soon(requests)
+soon = ui.read("request_list", today, "due_soon")
 if soon.empty:
     st.info("Geen aanvragen met een termijn die binnenkort afloopt.")
 else:
     ui.show_requests(soon, ["provider_name", "id", "received", "deadline", "days_left", "status"], key="due_soon")
+    ui.list_caption(soon, figures["due_soon"])
 
 st.subheader("Op te volgen: ouders reageren niet (R4)")
 st.caption("‘In behandeling’ zonder reactie van de ouders: na 1 maand een herinnering, 1 week later afsluiten als "
            "‘geannuleerd door opvang’.")
-todos = ui.followups(requests, today)
+todos = ui.followups(today)
 if todos.empty:
     st.info("Geen opvolgacties.")
 else:
     ui.show_requests(todos, ["provider_name", "id", "status_date", "reminder_date", "close_date", "todo"], key="todos")
+    ui.list_caption(todos)

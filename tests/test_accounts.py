@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from apptest import app, errors, login, page, table
 from llko import auth, queries
+from llko.queries import Selection
 from llko.bootstrap import DEMO_PASSWORD
 
 
@@ -134,7 +135,7 @@ def test_multi_provider_account_cannot_reach_a_third_provider(own_demo):
     at.session_state["own_provider"] = other
     at.query_params["provider"] = other
     at.run()
-    others = set(queries.requests(own_demo, (other,))["id"])
+    others = set(queries.requests(own_demo, Selection(provider_ids=(other,)))["id"])
     for frame in at.dataframe:
         assert not others & set(frame.value["Aanvraag"])
 

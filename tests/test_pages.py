@@ -2,11 +2,13 @@
 
 import pandas as pd
 import pytest
+import streamlit as st
 
 from apptest import errors, metrics, page, table
 from conftest import DEMO_TODAY
 from llko import overview, queries, rules
 from llko.db import make_engine
+from llko.queries import Selection
 from llko.report import build_report
 
 
@@ -54,6 +56,17 @@ def test_overzicht_lists_overdue_requests_longest_late_first(demo):
     assert set(todos["Te doen"]) == {"Herinnering sturen", "Afsluiten"}
 
 
+def test_long_lists_show_the_first_rows_and_say_so(demo, monkeypatch):
+    monkeypatch.setattr(overview, "LIST_LIMIT", 3)
+    st.cache_data.clear()
+    at = page("pages/overzicht.py", "coordinator").run()
+    st.cache_data.clear()  # no 3-row lists for the tests after this one
+    overdue = build_report(demo, DEMO_TODAY)["totals"]["overdue"]
+    late = table(at, "Dagen te laat")
+    assert len(late) == 3 and metrics(at)["Te laat beantwoord"] == str(overdue)
+    assert f"De eerste 3 van {overdue} getoond" in [c.value.split(";")[0] for c in at.caption]
+
+
 def test_aanvragen_filters_by_provider_and_status(demo):
     at = page("pages/aanvragen.py", "coordinator").run()
     providers = queries.providers(demo)
@@ -63,7 +76,7 @@ def test_aanvragen_filters_by_provider_and_status(demo):
     assert list(table(at, "Tijdig beantwoord")["Opvang"]) == [chosen["name"]]
     at.multiselect[1].select("nieuw").run()
     detail = table(at, "Statusdatum")
-    expected = queries.requests(demo, (chosen["id"],))
+    expected = queries.requests(demo, Selection(provider_ids=(chosen["id"],)))
     assert len(detail) == (expected["status"] == "nieuw").sum() > 0
     assert set(detail["Status"]) == {"Nieuw"}
 
@@ -84,12 +97,12 @@ def test_provider_sees_only_its_own_requests(demo):
     ids = own_ids(demo, "opvang01")
     at = page("pages/mijn_aanvragen.py", "opvang01").run()
     assert not at.exception
-    own = set(queries.requests(demo, ids)["id"])
+    own = set(queries.requests(demo, Selection(provider_ids=ids))["id"])
     shown = set()
     for frame in at.dataframe:
         shown |= set(frame.value["Aanvraag"])
     assert shown and shown <= own
-    classified = overview.classified_requests(demo, DEMO_TODAY, ids)
+    classified = overview.classified_requests(demo, DEMO_TODAY, Selection(provider_ids=ids))
     assert metrics(at)["Te laat"] == str(int(classified["overdue"].sum()))
     everyone = rules.classify(queries.requests(demo), DEMO_TODAY)
     assert int(classified["overdue"].sum()) == int(everyone[everyone["provider_id"].isin(ids)]["overdue"].sum())

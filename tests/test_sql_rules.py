@@ -1,0 +1,121 @@
+"""llko.sql_rules counts in the database what llko.rules counts in pandas: the same answers on random
+requests and a random 'today', on SQLite and on PostgreSQL."""
+
+from datetime import date, datetime, timezone
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+from sqlalchemy import insert, text
+
+from llko import rules, sql_rules
+from llko.models import Provider, Request
+from llko.queries import Selection
+from test_properties import TODAY, request_frames
+
+SQL_SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def days_around_the_deadlines(frame: pd.DataFrame):
+    """A 'today' near the frame's deadlines (where overdue and due soon flip), or anywhere in TODAY."""
+    if frame.empty:
+        return TODAY
+    edge = hs.integers(rules.DEADLINE_DAYS - rules.DUE_SOON_DAYS - 1, rules.DEADLINE_DAYS + 1)
+    near = hs.sampled_from(sorted(frame["received"].dt.date)).flatmap(
+        lambda received: edge.map(lambda days: received + pd.Timedelta(days=days).to_pytimedelta()))
+    return near | TODAY
+
+
+def store(engine, frame: pd.DataFrame) -> None:
+    """Replace every request and provider in the database by those of the frame."""
+    def day(value):
+        return None if pd.isna(value) else value.date()
+
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM requests"))
+        conn.execute(text("DELETE FROM providers"))
+        providers = sorted(set(frame["provider_id"]))
+        if providers:
+            conn.execute(insert(Provider), [{"id": p, "name": p.upper(), "created_at": datetime.now(timezone.utc)}
+                                            for p in providers])
+        if len(frame):
+            conn.execute(insert(Request), [
+                {"id": r.id, "child_id": r.child_id, "provider_id": r.provider_id, "received": day(r.received),
+                 "status": r.status, "status_date": day(r.status_date), "answer_date": day(r.answer_date),
+                 "snapshot_date": date(2026, 11, 1)} for r in frame.itertuples()])
+
+
+def same_rate(got, want) -> bool:
+    return got is None and want is None or got == pytest.approx(want)
+
+
+def expected_counts(classified: pd.DataFrame) -> pd.DataFrame:
+    counts = rules.provider_counts(classified)
+    counts["due_soon"] = classified.groupby("provider_id")["due_soon"].sum().astype(int)
+    return counts
+
+
+@SQL_SETTINGS
+@given(frame=request_frames(), data=hs.data())
+def test_counts_in_sql_equal_the_pandas_rules(engine, frame, data):
+    today = data.draw(days_around_the_deadlines(frame))
+    store(engine, frame)
+    classified = rules.classify(frame, today)
+    got = sql_rules.provider_counts(engine, today)
+    want = expected_counts(classified)
+    pd.testing.assert_frame_equal(got[list(want.columns)].sort_index(), want.sort_index(),
+                                  check_names=False, check_dtype=False)
+    assert sql_rules.children_unmet(engine) == len(rules.children_unmet(frame))
+    assert same_rate(sql_rules.in_time_rate(engine, today), rules.in_time_rate(classified, today))
+    totals = sql_rules.open_counts(engine, today)
+    assert totals == {k: int(classified[flag].sum()) for k, flag in
+                      [("open", "is_open"), ("overdue", "overdue"), ("due_soon", "due_soon"),
+                       ("closed_elsewhere_approved", "closed_elsewhere")]}
+
+
+@SQL_SETTINGS
+@given(frame=request_frames(), data=hs.data())
+def test_one_providers_counts_and_lists_in_sql_equal_the_pandas_rules(engine, frame, data):
+    """A provider's page: only its requests, but R3 still sees approvals at every provider."""
+    today = data.draw(days_around_the_deadlines(frame))
+    store(engine, frame)
+    classified = rules.classify(frame, today)
+    provider = data.draw(hs.sampled_from(sorted(set(frame["provider_id"])) or ["p0"]))
+    mine = classified[classified["provider_id"] == provider]
+    selection = Selection(provider_ids=(provider,))
+    got = sql_rules.provider_counts(engine, today, selection)
+    if mine.empty:
+        assert got.empty
+    else:
+        want = expected_counts(mine)
+        pd.testing.assert_frame_equal(got[list(want.columns)], want, check_names=False, check_dtype=False)
+    assert same_rate(sql_rules.in_time_rate(engine, today, selection), rules.in_time_rate(mine, today))
+    for which in ("overdue", "due_soon"):
+        rows = sql_rules.open_request_rows(engine, today, which, selection)
+        assert list(rows["id"]) == list(mine[mine[which]].sort_values(["received", "id"])["id"])
+    waiting = sql_rules.open_request_rows(engine, today, "waiting", selection)
+    assert set(waiting["id"]) == set(mine.loc[mine["is_open"] & ~mine["answered"] & ~mine["overdue"], "id"])
+    followups = sql_rules.open_request_rows(engine, today, "followups", selection)
+    assert set(followups["id"]) == set(rules.followups(mine, today)["id"])
+
+
+@SQL_SETTINGS
+@given(frame=request_frames(), data=hs.data())
+def test_a_selection_by_status_and_period_counts_what_the_filtered_frame_counts(engine, frame, data):
+    """The Aanvragen page's filters: counts over the chosen statuses and period; R3 looks beyond them."""
+    today = data.draw(days_around_the_deadlines(frame))
+    store(engine, frame)
+    statuses = tuple(data.draw(hs.sets(hs.sampled_from(sorted(set(frame["status"])) or ["nieuw"]), min_size=1)))
+    start = data.draw(hs.dates(date(2026, 1, 1), date(2026, 12, 31)))
+    end = data.draw(hs.dates(start, date(2026, 12, 31)))
+    classified = rules.classify(frame, today)
+    chosen = classified[classified["status"].isin(statuses) & (classified["received"] >= pd.Timestamp(start))
+                        & (classified["received"] <= pd.Timestamp(end))]
+    got = sql_rules.provider_counts(engine, today, Selection(statuses=statuses, received_from=start, received_until=end))
+    if chosen.empty:
+        assert got.empty
+    else:
+        want = expected_counts(chosen)
+        pd.testing.assert_frame_equal(got[list(want.columns)].sort_index(), want.sort_index(),
+                                      check_names=False, check_dtype=False)
