@@ -18,10 +18,14 @@ def kpis(engine: Engine, today: date, provider_ids: tuple[str, ...] | None = Non
     """The tiles: open, overdue, due soon, the 90-day in-time share and (for everyone) R5's children."""
     selection = Selection(provider_ids=provider_ids)
     figures = sql_rules.open_counts(engine, today, selection)
-    figures["in_time_rate"] = sql_rules.in_time_rate(engine, today, selection)
     if provider_ids is None:
-        figures["children_unmet"] = sql_rules.children_unmet(engine)
-    return figures
+        return figures | shares(engine, today)
+    return figures | {"in_time_rate": sql_rules.in_time_rate(engine, today, selection)}
+
+
+def shares(engine: Engine, today: date) -> dict:
+    """The two figures the per-provider table cannot sum to: the 90-day in-time share and R5's children."""
+    return {"in_time_rate": sql_rules.in_time_rate(engine, today), "children_unmet": sql_rules.children_unmet(engine)}
 
 
 def request_list(engine: Engine, today: date, which: str, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:

@@ -12,12 +12,12 @@ st.caption(f"Geaggregeerde cijfers op {ui.fmt_date(today)}; geen gegevens van in
            "‘Tijdig beantwoord’ volgt R2: ook ‘opvangplan niet mogelijk’ is een antwoord aan de ouders; in de "
            "cijfers voor Opgroeien telt die status als tekort (kolom ‘Tekort’).")
 
-figures = ui.read("kpis", today)
 table = ui.read("per_provider", today)
+figures = ui.read("shares", today)
 tiles = st.columns(4)
 tiles[0].metric("Aanvragen", int(table["total"].sum()))
 tiles[1].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]))
-tiles[2].metric("Te laat (nu)", figures["overdue"])
+tiles[2].metric("Te laat (nu)", int(table["overdue"].sum()))
 tiles[3].metric("Kinderen met onvervulde nood", figures["children_unmet"])
 
 table["in_time_pct"] = (table["in_time_share"] * 100).round(0)

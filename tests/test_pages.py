@@ -116,6 +116,20 @@ def test_a_provider_opening_a_coordinator_page_gets_nothing(demo, path):
     assert not at.dataframe and not at.metric
 
 
+def test_cijfers_tiles_and_table_agree_with_the_report(demo):
+    at = page("pages/cijfers.py", "beleid").run()
+    report = build_report(demo, DEMO_TODAY)
+    tiles = metrics(at)
+    assert tiles["Aanvragen"] == str(len(queries.requests(demo)))
+    assert tiles["Te laat (nu)"] == str(report["totals"]["overdue"])
+    assert tiles["Kinderen met onvervulde nood"] == str(report["totals"]["children_unmet"])
+    figures = table(at, "Tekort (niet mogelijk)").set_index("Opvang")
+    names = queries.providers(demo).set_index("id")["name"]
+    for provider_id, counts in report["providers"].items():
+        assert figures.loc[names[provider_id], "Tekort (niet mogelijk)"] == counts["not_possible"]
+        assert figures.loc[names[provider_id], "Te laat"] == counts["overdue"]
+
+
 def test_policy_maker_sees_figures_without_request_detail(demo):
     at = page("pages/cijfers.py", "beleid").run()
     assert not at.exception and not errors(at)
