@@ -432,7 +432,7 @@ def test_a_failure_midway_rolls_everything_back(engine, monkeypatch):
     def boom(*_args, **_kwargs):
         raise RuntimeError("database weg")
 
-    monkeypatch.setattr(importer, "_recompute_answer_dates", boom)
+    monkeypatch.setattr(importer, "_update_answer_dates", boom)  # after every other write
     with pytest.raises(RuntimeError):
         run(engine, csv_bytes())
     assert_untouched(engine)
