@@ -117,16 +117,18 @@ def in_time_rate(engine: Engine, today: date, selection: Selection = EVERYTHING,
     to be answered, the share answered by their deadline."""
     where, params = selection.where()
     deadline = _deadline(engine)
-    closed_after_deadline = f"(NOT {OPEN} AND status_date > {deadline})"
-    open_here = f"({OPEN} AND {NOT_APPROVED_ELSEWHERE})"
-    sql = f"""
-        SELECT COUNT(*), {_flag(f"{ANSWERED} AND answer_date <= {deadline}")} FROM requests
-        WHERE {where} AND received > :window_start AND received <= :window_end
-          AND ({ANSWERED} OR {open_here} OR {closed_after_deadline})"""
-    stmt = text(sql).bindparams(*params, _days_before("window_start", today, days + rules.DEADLINE_DAYS),
-                                _days_before("window_end", today, rules.DEADLINE_DAYS))
+    # Three disjoint parts had to be answered: the answered; the unanswered closed after their deadline;
+    # the unanswered still open here (not closed by an approval elsewhere; the only part that needs R3).
+    closed_after_deadline = f"NOT {ANSWERED} AND NOT {OPEN} AND status_date > {deadline}"
+    window = f"{where} AND received > :window_start AND received <= :window_end"
+    sql = (f"SELECT {_flag(f'{ANSWERED} OR ({closed_after_deadline})')}, "
+           f"{_flag(f'{ANSWERED} AND answer_date <= {deadline}')} FROM requests WHERE {window}")
+    open_here = f"SELECT COUNT(*) FROM requests WHERE {window} AND {OPEN} AND NOT {ANSWERED} AND {NOT_APPROVED_ELSEWHERE}"
+    dates = (_days_before("window_start", today, days + rules.DEADLINE_DAYS),
+             _days_before("window_end", today, rules.DEADLINE_DAYS))
     with engine.connect() as conn:
-        total, in_time = conn.execute(stmt).one()
+        closed, in_time = conn.execute(text(sql).bindparams(*params, *dates)).one()
+        total = (closed or 0) + conn.execute(text(open_here).bindparams(*params, *dates)).scalar_one()
     return None if not total else float(in_time or 0) / total
 
 
