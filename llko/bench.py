@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import text
 
 from llko import importer, statuses
+from llko.sql_rules import refresh_summary
 from llko.db import ROOT, make_engine, migrate
 
 TODAY = date(2026, 11, 1)
@@ -109,6 +110,8 @@ def bulk_load(engine, export: pd.DataFrame) -> None:
     })
     providers.to_sql("providers", engine, index=False, if_exists="append", chunksize=10_000)
     requests.to_sql("requests", engine, index=False, if_exists="append", chunksize=20_000)
+    with engine.begin() as conn:
+        refresh_summary(conn)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))

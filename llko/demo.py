@@ -15,6 +15,7 @@ from llko import audit
 from llko import statuses as st
 from llko.db import set_setting, transaction
 from llko.models import Provider, Request, StatusChange
+from llko.sql_rules import refresh_summary
 
 HISTORY_DAYS = 180  # requests are received within this many days before today (< 6 calendar months)
 CHILDREN = 600
@@ -324,6 +325,7 @@ def build_demo_town(engine: Engine, today: date, seed: int = 7) -> dict:
         session.execute(insert(Provider), town.providers)
         session.execute(insert(Request), town.requests)
         session.execute(insert(StatusChange), town.history)
+        refresh_summary(session.connection())
         set_setting(session, "demo", "1")
         audit.record(session, "systeem", "demo_built", **counts)
     return counts

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import ARRAY, Date, String, any_, bindparam, func, select, text
 from sqlalchemy.engine import Engine
 
-from llko import audit
+from llko import audit, sql_rules
 from llko import statuses as st
 from llko.db import retry_when_busy, transaction
 from llko.models import ImportRun, Provider, Request, StatusChange
@@ -654,6 +654,7 @@ def _write(session, frame: pd.DataFrame, file_name: str, checksum: str, as_of: d
     _upsert_requests(conn, rows)
     _insert_history(conn, rows, as_of, run.id)
     _update_answer_dates(conn, moved_answers)
+    sql_rules.refresh_summary(conn)
     audit.record(session, actor, "import", file=file_name, as_of=as_of, rows=counts.total,
                  new=counts.new, updated=counts.updated, status_changes=counts.status_changes)
     return ImportResult(

@@ -59,6 +59,28 @@ class Request(SQLModel, table=True):
     import_run_id: Optional[int] = Field(default=None, foreign_key="import_runs.id")
 
 
+class ProviderSummary(SQLModel, table=True):
+    """Per provider, the report counts that do not depend on the day; rebuilt (llko.sql_rules.refresh_summary)
+    in every transaction that writes requests, so pages never scan all requests for them."""
+
+    __tablename__ = "provider_summary"
+    provider_id: str = Field(primary_key=True, foreign_key="providers.id", max_length=64)
+    total: int
+    answered: int
+    answered_in_time: int
+    not_possible: int
+    approved: int
+    cancelled_by_provider: int
+
+
+class SummaryFigure(SQLModel, table=True):
+    """Database-wide figures that do not depend on the day (children_unmet, R5); rebuilt with ProviderSummary."""
+
+    __tablename__ = "summary_figures"
+    name: str = Field(primary_key=True, max_length=60)
+    value: int
+
+
 class StatusChange(SQLModel, table=True):
     """A status observed for a request, with the snapshot that first showed it."""
 

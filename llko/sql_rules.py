@@ -80,35 +80,66 @@ def open_counts(engine: Engine, today: date, selection: Selection = EVERYTHING) 
     return {k: int(counts[k].sum()) for k in keys}
 
 
-def provider_counts(engine: Engine, today: date, selection: Selection = EVERYTHING) -> pd.DataFrame:
-    """rules.provider_counts in SQL: the report counts per provider_id (index), plus 'due_soon' and 'total'.
+SUMMARY_COLUMNS = ("total", "answered", "answered_in_time", "not_possible", "approved", "cancelled_by_provider")
 
-    Grouped per provider first (names are joined later, by the caller); the open requests apart.
-    """
-    where, params = selection.where()
-    sql = f"""
+
+def _day_independent_counts(conn, where: str) -> str:
+    """SELECT provider_id and SUMMARY_COLUMNS, in that order, over the requests that meet where."""
+    return f"""
         SELECT provider_id, COUNT(*) AS total,
                {_flag(ANSWERED)} AS answered,
-               {_flag(f"{ANSWERED} AND answer_date <= {_deadline(engine)}")} AS answered_in_time,
+               {_flag(f"{ANSWERED} AND answer_date <= {_deadline(conn)}")} AS answered_in_time,
                {_flag(f"status = '{st.NOT_POSSIBLE}'")} AS not_possible,
                {_flag(f"status = '{st.APPROVED}'")} AS approved,
                {_flag(f"status = '{st.CANCELLED_BY_PROVIDER}'")} AS cancelled_by_provider
         FROM requests WHERE {where} GROUP BY provider_id"""
+
+
+def _children_unmet_sql() -> str:
+    """rules.children_unmet in SQL: how many children have all requests closed, one 'niet mogelijk', none approved."""
+    return f"""
+        SELECT COUNT(*) FROM (
+            SELECT DISTINCT child_id FROM requests r WHERE status = '{st.NOT_POSSIBLE}' AND NOT EXISTS (
+                SELECT 1 FROM requests a WHERE a.child_id = r.child_id
+                AND a.status IN {_list((*st.OPEN, st.APPROVED))})) unmet"""
+
+
+def refresh_summary(conn) -> None:
+    """Rebuild provider_summary and summary_figures from the requests, inside the caller's transaction.
+
+    Every writer of requests calls it (importer, demo, benchmark load), so the figures that do not depend
+    on the day are read from a few thousand rows instead of counted over every request.
+    """
+    conn.execute(text("DELETE FROM provider_summary"))
+    conn.execute(text(f"INSERT INTO provider_summary (provider_id, {', '.join(SUMMARY_COLUMNS)}) "
+                      f"{_day_independent_counts(conn, '1 = 1')}"))
+    unmet = conn.execute(text(_children_unmet_sql())).scalar_one()
+    conn.execute(text("DELETE FROM summary_figures"))
+    conn.execute(text("INSERT INTO summary_figures (name, value) VALUES ('children_unmet', :n)"), {"n": unmet})
+
+
+def provider_counts(engine: Engine, today: date, selection: Selection = EVERYTHING) -> pd.DataFrame:
+    """rules.provider_counts in SQL: the report counts per provider_id (index), plus 'due_soon' and 'total'.
+
+    The day-independent counts come from provider_summary for everything, else grouped per provider first
+    (names are joined later, by the caller); the open requests, few, apart.
+    """
+    where, params = selection.where()
+    if selection == EVERYTHING:
+        sql = text(f"SELECT provider_id, {', '.join(SUMMARY_COLUMNS)} FROM provider_summary")
+    else:
+        sql = text(_day_independent_counts(engine, where)).bindparams(*params)
     with engine.connect() as conn:
-        frame = pd.read_sql(text(sql).bindparams(*params), conn).set_index("provider_id")
+        frame = pd.read_sql(sql, conn).set_index("provider_id")
     frame = frame.join(_open_part(engine, today, selection, by_provider=True)).fillna(0).astype(int)
     return frame[[*rules.COUNT_KEYS, "due_soon", "total"]]
 
 
 def children_unmet(engine: Engine) -> int:
-    """rules.children_unmet in SQL: how many children have all requests closed, one 'niet mogelijk', none approved."""
-    sql = f"""
-        SELECT COUNT(*) FROM (
-            SELECT DISTINCT child_id FROM requests r WHERE status = '{st.NOT_POSSIBLE}' AND NOT EXISTS (
-                SELECT 1 FROM requests a WHERE a.child_id = r.child_id
-                AND a.status IN {_list((*st.OPEN, st.APPROVED))})) unmet"""
+    """R5 over every request: the figure refresh_summary stored."""
     with engine.connect() as conn:
-        return int(conn.execute(text(sql)).scalar_one())
+        value = conn.execute(text("SELECT value FROM summary_figures WHERE name = 'children_unmet'")).scalar()
+    return int(value or 0)
 
 
 def in_time_rate(engine: Engine, today: date, selection: Selection = EVERYTHING,

@@ -10,6 +10,8 @@ from hypothesis import strategies as hs
 from sqlalchemy import insert, text
 
 from llko import rules, sql_rules
+from llko import statuses as st
+from llko.importer import import_file
 from llko.models import Provider, Request
 from llko.queries import Selection
 from test_properties import TODAY, request_frames
@@ -33,8 +35,8 @@ def store(engine, frame: pd.DataFrame) -> None:
         return None if pd.isna(value) else value.date()
 
     with engine.begin() as conn:
-        conn.execute(text("DELETE FROM requests"))
-        conn.execute(text("DELETE FROM providers"))
+        for table in ("requests", "provider_summary", "providers"):
+            conn.execute(text(f"DELETE FROM {table}"))
         providers = sorted(set(frame["provider_id"]))
         if providers:
             conn.execute(insert(Provider), [{"id": p, "name": p.upper(), "created_at": datetime.now(timezone.utc)}
@@ -44,6 +46,7 @@ def store(engine, frame: pd.DataFrame) -> None:
                 {"id": r.id, "child_id": r.child_id, "provider_id": r.provider_id, "received": day(r.received),
                  "status": r.status, "status_date": day(r.status_date), "answer_date": day(r.answer_date),
                  "snapshot_date": date(2026, 11, 1)} for r in frame.itertuples()])
+        sql_rules.refresh_summary(conn)
 
 
 def same_rate(got, want) -> bool:
@@ -98,6 +101,22 @@ def test_one_providers_counts_and_lists_in_sql_equal_the_pandas_rules(engine, fr
     assert set(waiting["id"]) == set(mine.loc[mine["is_open"] & ~mine["answered"] & ~mine["overdue"], "id"])
     followups = sql_rules.open_request_rows(engine, today, "followups", selection)
     assert set(followups["id"]) == set(rules.followups(mine, today)["id"])
+
+
+def test_imports_keep_the_summary_equal_to_counting_every_request(engine):
+    """provider_summary and summary_figures, rebuilt by every import, equal a count over all requests."""
+    first = ("aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status\n"
+             "A1;K1;P1;01/09/2026;nieuw;01/09/2026\nA2;K1;P2;02/09/2026;nieuw;02/09/2026\n"
+             "A3;K2;P1;03/09/2026;opvangplan niet mogelijk;10/09/2026\n")
+    later = first.replace("A2;K1;P2;02/09/2026;nieuw;02/09/2026", "A2;K1;P2;02/09/2026;goedgekeurd;20/09/2026")
+    day = date(2026, 10, 1)
+    every_status = Selection(statuses=tuple(sorted(st.ALL)))  # everything, but counted live
+    for content, as_of in [(first, date(2026, 9, 15)), (later, date(2026, 9, 30))]:
+        assert import_file(engine, content.encode(), f"{as_of}.csv", as_of, "test").ok
+        summary = sql_rules.provider_counts(engine, day)
+        pd.testing.assert_frame_equal(summary.sort_index(), sql_rules.provider_counts(engine, day, every_status).sort_index())
+    assert summary.loc["P2", "approved"] == 1 and summary.loc["P1", "closed_elsewhere_approved"] == 1  # R3
+    assert sql_rules.children_unmet(engine) == 1  # K2 (R5)
 
 
 @SQL_SETTINGS
