@@ -24,9 +24,10 @@ with st.container(border=True):
     first = queries.first_received(ui.engine()) or today - timedelta(days=180)
     period = c3.date_input("Ontvangen tussen", (first, today), format="DD/MM/YYYY")
 
-start, end = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
+start, end = period if isinstance(period, tuple) and len(period) == 2 else (first, today)
 selection = Selection(provider_ids=tuple(chosen_providers) or None, statuses=tuple(chosen_status) or None,
-                      received_from=start, received_until=end)
+                      received_from=start if start > first else None,  # untouched bounds: every request
+                      received_until=end if end < today else None)
 table = ui.read("per_provider", today, selection)
 table = table[table["total"] > 0]
 st.caption(f"{int(table['total'].sum())} aanvragen in deze selectie.")
