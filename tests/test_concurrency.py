@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from apptest import errors, page
-from llko import auth, importer, queries
+from llko import auth, importer, queries, sql_rules
 from llko.db import DatabaseBusy, retry_when_busy
 
 
@@ -110,3 +110,30 @@ def test_gebruikers_page_reports_a_concurrent_change(db_url, app_env, engine):
     [b for b in at.button if b.label == "Wijzigingen bewaren"][0].click().run()
     assert any("door iemand anders gewijzigd" in e for e in errors(at))
     assert queries.users(engine).set_index("username").loc["gedeeld", "name"] == "Door een ander"
+
+
+def test_two_imports_at_the_same_time_both_land_and_the_summary_counts_both(engine):
+    """Two coordinators (or a scheduled job and a coordinator) import different files at the same moment."""
+    def one_file(prefix: str, status: str) -> bytes:
+        lines = ["aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status"]
+        lines += [f"{prefix}{i:05d};{prefix}K{i:05d};{prefix}-{i % 30:03d};01/10/2026;{status};05/10/2026" for i in range(3000)]
+        return ("\n".join(lines) + "\n").encode()
+
+    start = threading.Barrier(2)
+    results, failures = [], []
+
+    def run(prefix, status):
+        try:
+            start.wait()
+            results.append(importer.import_file(engine, one_file(prefix, status), f"{prefix}.csv", date(2026, 11, 1), prefix))
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=args) for args in [("A", "nieuw"), ("B", "goedgekeurd")]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures and all(r.ok for r in results) and len(results) == 2
+    counts = sql_rules.provider_counts(engine, date(2026, 11, 1))
+    assert counts["total"].sum() == 6000 and counts["approved"].sum() == 3000 and counts["open"].sum() == 3000
