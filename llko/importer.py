@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import pandas as pd
-from sqlalchemy import ARRAY, Date, String, any_, bindparam, func, select, text
+from sqlalchemy import ARRAY, Date, String, any_, bindparam, func, literal_column, select, text
 from sqlalchemy.engine import Engine
 
 from llko import audit, sql_rules
@@ -87,7 +87,6 @@ _FALSY = ("nee", "n", "0")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NEWLINE = re.compile(r"\r\n?|\n")
 _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n?|\n))*")
-_IN_CHUNK = 500  # ids per IN list: far below the parameter limits of SQLite and PostgreSQL
 
 # --- Dutch texts -------------------------------------------------------------------------------
 
@@ -416,22 +415,13 @@ def _insert(engine_or_conn):
     return insert
 
 
-def _chunks(items: list, size: int = _IN_CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _id_filters(conn, column, ids: list[str]) -> Iterator:
-    """WHERE clauses that together select `ids`: one array parameter on PostgreSQL, chunked IN lists elsewhere.
-
-    (Many repeated IN lists of hundreds of parameters get a generic plan on PostgreSQL that scans the
-    whole table for every chunk; one `= ANY(array)` is a single, index-friendly statement.)
-    """
+def _id_filter(conn, column, ids: list[str]):
+    """A WHERE clause that selects `ids` in one statement: one array parameter on PostgreSQL, one JSON
+    array unpacked by json_each on SQLite (many chunked IN lists cost ~0.15 s per 25,000 ids)."""
     if conn.dialect.name == "postgresql":
-        yield column == any_(bindparam("ids", ids, type_=ARRAY(String)))
-        return
-    for chunk in _chunks(ids):
-        yield column.in_(chunk)
+        return column == any_(bindparam("ids", ids, type_=ARRAY(String)))
+    ids_json = func.json_each(bindparam("ids_json", json.dumps(ids)))
+    return column.in_(select(literal_column("value")).select_from(ids_json))
 
 
 def _request_rows(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -455,12 +445,10 @@ def _request_rows(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 
 def _existing_requests(conn, ids: list[str]) -> pd.DataFrame:
-    """Current state of the given request ids (chunked SELECTs), indexed by id."""
+    """Current state of the given request ids (one SELECT), indexed by id."""
     table = Request.__table__
     cols = [table.c.id, table.c.snapshot_date, table.c.answer_date] + [table.c[c] for c in COMPARED]
-    found = []
-    for where in _id_filters(conn, table.c.id, ids):
-        found += conn.execute(select(*cols).where(where)).all()
+    found = conn.execute(select(*cols).where(_id_filter(conn, table.c.id, ids))).all()
     names = ["id", "snapshot_date", "answer_date", *COMPARED]
     return pd.DataFrame([tuple(r) for r in found], columns=names, dtype=object).set_index("id")
 
@@ -468,11 +456,8 @@ def _existing_requests(conn, ids: list[str]) -> pd.DataFrame:
 def _existing_history(conn, ids: list[str]) -> set[tuple]:
     """(request_id, status, status_date) already in the history for the given ids."""
     table = StatusChange.__table__
-    keys: set[tuple] = set()
-    for where in _id_filters(conn, table.c.request_id, ids):
-        query = select(table.c.request_id, table.c.status, table.c.status_date).where(where)
-        keys.update(tuple(r) for r in conn.execute(query))
-    return keys
+    query = select(table.c.request_id, table.c.status, table.c.status_date).where(_id_filter(conn, table.c.request_id, ids))
+    return {tuple(r) for r in conn.execute(query)}
 
 
 @dataclass
@@ -540,6 +525,14 @@ def _upsert_providers(conn, frame: pd.DataFrame, update_names: bool) -> None:
         conn.execute(insert(table).on_conflict_do_nothing(index_elements=[table.c.id]), unnamed)
 
 
+def _iso_dates(column: list) -> list:
+    """A column of dates as ISO text (as SQLAlchemy stores dates on SQLite); any other column as it is."""
+    first = next((v for v in column if v is not None), None)
+    if isinstance(first, dt.date):
+        return [None if v is None else v.isoformat() for v in column]
+    return column
+
+
 def _upsert(conn, table: str, frame: pd.DataFrame, on_conflict: str) -> None:
     """INSERT every row of frame into table with this ON CONFLICT clause, in one statement per table.
 
@@ -558,7 +551,7 @@ def _upsert(conn, table: str, frame: pd.DataFrame, on_conflict: str) -> None:
                 copy.write_row(row)
         cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM import_{table} {on_conflict}")
         return
-    values = [[v.isoformat() if isinstance(v, dt.date) else v for v in col] for col in values]
+    values = [_iso_dates(col) for col in values]
     marks = ", ".join("?" * len(columns))
     conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks}) {on_conflict}", list(zip(*values)))
 
@@ -634,6 +627,10 @@ def _write(session, frame: pd.DataFrame, file_name: str, checksum: str, as_of: d
             f"Dit bestand werd al geïmporteerd op {_nl_date(_local_day(earlier.imported_at))} "
             f"als momentopname van {_nl_date(earlier.as_of)}; er is niets gewijzigd."
         )))
+    if conn.dialect.name == "postgresql":
+        # One import at a time (SQLite's BEGIN IMMEDIATE does the same): the state read below decides what
+        # is written, so it must not change before this transaction commits. Readers are not blocked.
+        conn.execute(text("LOCK TABLE requests IN SHARE ROW EXCLUSIVE MODE"))
     ids = frame["aanvraag_id"].tolist()
     rows = _request_rows(frame, as_of)
     existing, history = _existing_requests(conn, ids), _existing_history(conn, ids)

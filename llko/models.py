@@ -87,7 +87,7 @@ class StatusChange(SQLModel, table=True):
     __tablename__ = "status_history"
     __table_args__ = (UniqueConstraint("request_id", "status", "status_date", name="uq_status_history"),)
     id: Optional[int] = Field(default=None, primary_key=True)
-    request_id: str = Field(foreign_key="requests.id", index=True, max_length=64)
+    request_id: str = Field(foreign_key="requests.id", max_length=64)  # looked up via uq_status_history
     status: str = Field(max_length=40)
     status_date: date
     snapshot_date: date

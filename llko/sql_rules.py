@@ -107,11 +107,10 @@ def _children_unmet_sql() -> str:
 def refresh_summary(conn) -> None:
     """Rebuild provider_summary and summary_figures from the requests, inside the caller's transaction.
 
-    Every writer of requests calls it (importer, demo, benchmark load), so the figures that do not depend
-    on the day are read from a few thousand rows instead of counted over every request.
+    Every writer of requests calls it (importer, demo, benchmark load; llko.db.migrate after an upgrade),
+    so the figures that do not depend on the day are read from a few thousand rows instead of counted over
+    every request. Writers of requests run one at a time (the importer locks), so rebuilds never interleave.
     """
-    if conn.dialect.name == "postgresql":  # two imports at once: the second rebuilds after the first commits
-        conn.execute(text("LOCK TABLE provider_summary, summary_figures IN EXCLUSIVE MODE"))
     conn.execute(text("DELETE FROM provider_summary"))
     conn.execute(text(f"INSERT INTO provider_summary (provider_id, {', '.join(SUMMARY_COLUMNS)}) "
                       f"{_day_independent_counts(conn, '1 = 1')}"))

@@ -112,28 +112,34 @@ def test_gebruikers_page_reports_a_concurrent_change(db_url, app_env, engine):
     assert queries.users(engine).set_index("username").loc["gedeeld", "name"] == "Door een ander"
 
 
-def test_two_imports_at_the_same_time_both_land_and_the_summary_counts_both(engine):
-    """Two coordinators (or a scheduled job and a coordinator) import different files at the same moment."""
-    def one_file(prefix: str, status: str) -> bytes:
+def test_two_snapshots_imported_at_the_same_time_keep_the_newest_state_and_the_earliest_answer(engine):
+    """A scheduled import and a coordinator's upload of an older snapshot of the same requests, at once:
+    whichever commits first, the newest state wins and the answer date is the earliest answer seen (R2)."""
+    def snapshot(status: str, day: str) -> bytes:
         lines = ["aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status"]
-        lines += [f"{prefix}{i:05d};{prefix}K{i:05d};{prefix}-{i % 30:03d};01/10/2026;{status};05/10/2026" for i in range(3000)]
+        lines += [f"A{i:05d};K{i:05d};KO-{i % 30:03d};01/10/2026;{status};{day}" for i in range(3000)]
         return ("\n".join(lines) + "\n").encode()
 
     start = threading.Barrier(2)
     results, failures = [], []
 
-    def run(prefix, status):
+    def run(content, as_of):
         try:
             start.wait()
-            results.append(importer.import_file(engine, one_file(prefix, status), f"{prefix}.csv", date(2026, 11, 1), prefix))
+            results.append(importer.import_file(engine, content, f"{as_of}.csv", as_of, "test"))
         except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
             failures.append(exc)
 
-    threads = [threading.Thread(target=run, args=args) for args in [("A", "nieuw"), ("B", "goedgekeurd")]]
+    jobs = [(snapshot("goedgekeurd", "20/10/2026"), date(2026, 10, 21)),
+            (snapshot("in behandeling", "05/10/2026"), date(2026, 10, 6))]
+    threads = [threading.Thread(target=run, args=job) for job in jobs]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert not failures and all(r.ok for r in results) and len(results) == 2
+    assert not failures and len(results) == 2 and all(r.ok for r in results)
+    stored = queries.requests(engine)
+    assert set(stored["status"]) == {"goedgekeurd"}
+    assert set(stored["answer_date"].dt.date) == {date(2026, 10, 5)}
     counts = sql_rules.provider_counts(engine, date(2026, 11, 1))
-    assert counts["total"].sum() == 6000 and counts["approved"].sum() == 3000 and counts["open"].sum() == 3000
+    assert counts["approved"].sum() == 3000 and counts["answered_in_time"].sum() == 3000
