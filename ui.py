@@ -104,10 +104,14 @@ def read(name: str, *args):
 
 
 def list_caption(shown: pd.DataFrame, total: int | None = None) -> None:
-    """Say so when a request list shows only its first overview.LIST_LIMIT rows."""
-    if len(shown) >= overview.LIST_LIMIT:
-        of = f" van {total:,}".replace(",", ".") if total else ""
-        st.caption(f"De eerste {len(shown):,}{of} getoond; de cijfers hierboven tellen ze allemaal.".replace(",", "."))
+    """Say so when a request list shows only its first overview.LIST_LIMIT rows (total: how many there are)."""
+    def nl(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+
+    if total is not None and total > len(shown):
+        st.caption(f"De eerste {nl(len(shown))} van {nl(total)} getoond; de cijfers hierboven tellen ze allemaal.")
+    elif total is None and len(shown) >= overview.LIST_LIMIT:
+        st.caption(f"De eerste {nl(len(shown))} getoond; er kunnen er meer zijn.")
 
 
 STATUS_LABELS = {

@@ -89,9 +89,12 @@ def migrate(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    from llko.sql_rules import refresh_summary
+
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        refresh_summary(conn)  # derived tables, rebuilt against the schema as it now is
 
 
 @contextmanager

@@ -65,10 +65,11 @@ def requests(engine: Engine, selection: Selection = EVERYTHING, condition: str =
     return parse_dates(frame, REQUEST_DATES)
 
 
-def first_received(engine: Engine) -> date | None:
+def received_span(engine: Engine) -> tuple[date | None, date | None]:
+    """The first and the last date of receipt of any request (None, None without requests)."""
     with engine.connect() as conn:
-        value = conn.execute(text("SELECT MIN(received) FROM requests")).scalar_one()
-    return None if value is None else pd.Timestamp(value).date()
+        first, last = conn.execute(text("SELECT MIN(received), MAX(received) FROM requests")).one()
+    return tuple(None if v is None else pd.Timestamp(v).date() for v in (first, last))
 
 
 def received_per_day(engine: Engine) -> pd.DataFrame:

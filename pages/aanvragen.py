@@ -21,13 +21,14 @@ with st.container(border=True):
     c1, c2, c3 = st.columns([2, 2, 2])
     chosen_providers = c1.multiselect("Opvang", providers["id"], format_func=names.get, placeholder="Alle opvang")
     chosen_status = c2.multiselect("Status", ALL, format_func=ui.STATUS_LABELS.get, placeholder="Alle statussen")
-    first = queries.first_received(ui.engine()) or today - timedelta(days=180)
+    first, last = queries.received_span(ui.engine())
+    first, last = first or today - timedelta(days=180), last or today
     period = c3.date_input("Ontvangen tussen", (first, today), format="DD/MM/YYYY")
 
 start, end = period if isinstance(period, tuple) and len(period) == 2 else (first, today)
 selection = Selection(provider_ids=tuple(chosen_providers) or None, statuses=tuple(chosen_status) or None,
-                      received_from=start if start > first else None,  # untouched bounds: every request
-                      received_until=end if end < today else None)
+                      received_from=start if start > first else None,  # bounds around every request: no bound
+                      received_until=end if end < last else None)
 table = ui.read("per_provider", today, selection)
 table = table[table["total"] > 0]
 st.caption(f"{int(table['total'].sum())} aanvragen in deze selectie.")

@@ -47,6 +47,7 @@ else:
     st.caption(f"{soon} {'aanvraag' if soon == 1 else 'aanvragen'} met een termijn die binnen 3 dagen "
                "afloopt; hieronder alle open aanvragen zonder antwoord, de kortste termijn eerst.")
     ui.show_requests(open_waiting, ["id", "received", "deadline", "days_left", "status"], key="own_waiting")
+    ui.list_caption(open_waiting)
 
 st.subheader("Ouders reageren niet meer")
 todos = ui.followups(today, scope)
@@ -54,6 +55,7 @@ if todos.empty:
     st.info("Geen opvolgacties.")
 else:
     ui.show_requests(todos, ["id", "status_date", "reminder_date", "close_date", "todo"], key="own_todos")
+    ui.list_caption(todos)
     st.write("Herinneringsbericht uit de procedure (klik rechtsboven om te kopiëren):")
     st.code(REMINDER_TEXT, language=None, wrap_lines=True)
     st.caption("Krijgt u een week na de herinnering nog geen reactie, zet de aanvraag dan op "

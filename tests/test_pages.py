@@ -157,3 +157,19 @@ def test_pages_render_on_an_empty_database(db_url, app_env, path):
     at = page(path, "coord").run()
     assert not at.exception, at.exception
     assert not errors(at)
+
+
+def test_aanvragen_counts_only_requests_received_in_the_period_shown(own_demo):
+    """A request dated after 'today' (a typo in the export, or a pinned demo day) stays out of the default
+    period 'Ontvangen tussen <first> en <today>'."""
+    from llko.importer import import_file
+
+    later = (DEMO_TODAY + pd.Timedelta(days=10)).strftime("%d/%m/%Y")
+    export = f"aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status\nLATER1;KX;KO-X;{later};nieuw;{later}\n"
+    assert import_file(own_demo, export.encode(), "later.csv", DEMO_TODAY, "test").ok
+    st.cache_data.clear()
+    at = page("pages/aanvragen.py", "coordinator").run()
+    received = pd.to_datetime(queries.requests(own_demo)["received"])
+    shown = [c.value for c in at.caption if c.value.endswith("aanvragen in deze selectie.")]
+    assert shown == [f"{int((received <= pd.Timestamp(DEMO_TODAY)).sum())} aanvragen in deze selectie."]
+    assert "KO-X" not in set(table(at, "Tijdig beantwoord")["Opvang"])
