@@ -13,6 +13,7 @@ from llko.db import database_url, is_default_database, make_engine
 
 LOCAL_TZ = ZoneInfo("Europe/Brussels")
 ROLE_PAGES_NOTE = "U hebt geen toegang tot deze pagina."
+CHART_MAX_BARS = 30  # bars in a per-provider chart; more are unreadable (the table shows them all)
 
 
 @st.cache_resource(show_spinner="Databank voorbereiden…")

@@ -130,6 +130,16 @@ def test_cijfers_tiles_and_table_agree_with_the_report(demo):
         assert figures.loc[names[provider_id], "Te laat"] == counts["overdue"]
 
 
+def test_cijfers_chart_shows_the_weakest_providers_when_there_are_many(demo, monkeypatch):
+    import ui
+
+    monkeypatch.setattr(ui, "CHART_MAX_BARS", 4)
+    at = page("pages/cijfers.py", "beleid").run()
+    assert not at.exception
+    assert any(c.value.startswith("De 4 opvanginitiatieven met het laagste aandeel") for c in at.caption)
+    assert len(table(at, "Tekort (niet mogelijk)")) == len(queries.providers(demo))  # the table keeps them all
+
+
 def test_policy_maker_sees_figures_without_request_detail(demo):
     at = page("pages/cijfers.py", "beleid").run()
     assert not at.exception and not errors(at)
