@@ -115,6 +115,10 @@ def bulk_load(engine, export: pd.DataFrame) -> None:
     if engine.dialect.name == "postgresql":  # the steady state autovacuum keeps a live database in, now
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE requests, providers, provider_summary"))
+            try:  # write the load's dirty pages out now, not during the timings (needs superuser rights)
+                conn.execute(text("CHECKPOINT"))
+            except Exception:  # noqa: BLE001 - a measurement nicety only
+                pass
 
 
 def add_bench_users(engine, provider_id: str) -> None:
@@ -177,7 +181,7 @@ def run(postgres: str | None, flanders: bool) -> str:
         add_bench_users(engine, big["opvang_id"].iloc[0])
         rows.append(("Flanders PostgreSQL", "bulk load 1M requests (s)", f"{load_s:.0f}", ""))
         rows.append(("Flanders PostgreSQL", "CLI report (s, incl. process start)", f"{measure_report(url):.2f}", ""))
-        for name, seconds in measure_pages(url, repeat=3).items():
+        for name, seconds in measure_pages(url, repeat=5).items():
             rows.append(("Flanders PostgreSQL", f"page {name} (ms)", f"{seconds * 1000:.0f}", "< 1000"))
         engine.dispose()
     lines = ["| scale | measure | result | target |", "|---|---|---|---|"]
