@@ -621,16 +621,16 @@ class _AlreadyImported(Exception):
 def _write(session, frame: pd.DataFrame, file_name: str, checksum: str, as_of: dt.date, actor: str) -> ImportResult:
     """All writes of one import, inside the caller's transaction."""
     conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # One import at a time (SQLite's BEGIN IMMEDIATE does the same): the state read below, down to "was
+        # this file imported already", decides what is written. Readers are not blocked.
+        conn.execute(text("LOCK TABLE requests IN SHARE ROW EXCLUSIVE MODE"))
     earlier = _already_imported(conn, checksum, as_of)
     if earlier is not None:
         raise _AlreadyImported(ImportProblem(None, None, None, (
             f"Dit bestand werd al geïmporteerd op {_nl_date(_local_day(earlier.imported_at))} "
             f"als momentopname van {_nl_date(earlier.as_of)}; er is niets gewijzigd."
         )))
-    if conn.dialect.name == "postgresql":
-        # One import at a time (SQLite's BEGIN IMMEDIATE does the same): the state read below decides what
-        # is written, so it must not change before this transaction commits. Readers are not blocked.
-        conn.execute(text("LOCK TABLE requests IN SHARE ROW EXCLUSIVE MODE"))
     ids = frame["aanvraag_id"].tolist()
     rows = _request_rows(frame, as_of)
     existing, history = _existing_requests(conn, ids), _existing_history(conn, ids)

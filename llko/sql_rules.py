@@ -109,8 +109,11 @@ def refresh_summary(conn) -> None:
 
     Every writer of requests calls it (importer, demo, benchmark load; llko.db.migrate after an upgrade),
     so the figures that do not depend on the day are read from a few thousand rows instead of counted over
-    every request. Writers of requests run one at a time (the importer locks), so rebuilds never interleave.
+    every request. On PostgreSQL it takes the importer's lock (a no-op inside an import), so two rebuilds
+    never interleave.
     """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("LOCK TABLE requests IN SHARE ROW EXCLUSIVE MODE"))
     conn.execute(text("DELETE FROM provider_summary"))
     conn.execute(text(f"INSERT INTO provider_summary (provider_id, {', '.join(SUMMARY_COLUMNS)}) "
                       f"{_day_independent_counts(conn, '1 = 1')}"))

@@ -25,8 +25,8 @@ st.subheader("Tijdig beantwoord per opvang")
 rated = table.dropna(subset=["in_time_pct"])
 if len(rated) > ui.CHART_MAX_BARS:  # a region: the weakest first, every provider in the table below
     rated = rated.nsmallest(ui.CHART_MAX_BARS, "in_time_pct")
-    st.caption(f"De {ui.CHART_MAX_BARS} opvanginitiatieven met het laagste aandeel tijdig beantwoord; "
-               "alle opvang staat in de tabel hieronder.")
+    st.caption(f"De {ui.CHART_MAX_BARS} opvanginitiatieven met het laagste aandeel tijdig beantwoorde aanvragen; "
+               "alle opvanginitiatieven staan in de tabel hieronder.")
 chart = alt.Chart(rated).mark_bar().encode(
     x=alt.X("in_time_pct:Q", title="% tijdig beantwoord", scale=alt.Scale(domain=[0, 100])),
     y=alt.Y("name:N", title=None, sort="x"),

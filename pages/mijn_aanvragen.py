@@ -45,7 +45,7 @@ if open_waiting.empty:
 else:
     soon = figures["due_soon"]
     st.caption(f"{soon} {'aanvraag' if soon == 1 else 'aanvragen'} met een termijn die binnen 3 dagen "
-               "afloopt; hieronder alle open aanvragen zonder antwoord, de kortste termijn eerst.")
+               "afloopt; hieronder de open aanvragen zonder antwoord, de kortste termijn eerst.")
     ui.show_requests(open_waiting, ["id", "received", "deadline", "days_left", "status"], key="own_waiting")
     ui.list_caption(open_waiting)
 

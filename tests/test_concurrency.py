@@ -143,3 +143,28 @@ def test_two_snapshots_imported_at_the_same_time_keep_the_newest_state_and_the_e
     assert set(stored["answer_date"].dt.date) == {date(2026, 10, 5)}
     counts = sql_rules.provider_counts(engine, date(2026, 11, 1))
     assert counts["approved"].sum() == 3000 and counts["answered_in_time"].sum() == 3000
+
+
+def test_the_same_file_uploaded_twice_at_once_is_imported_once(engine):
+    """A double click, or two coordinators with the same export: one import, one 'al geïmporteerd'."""
+    content = export_csv(2000)
+    start = threading.Barrier(2)
+    results, failures = [], []
+
+    def run():
+        try:
+            start.wait()
+            results.append(importer.import_file(engine, content, "dubbel.csv", date(2026, 11, 1), "coordinator"))
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures and sorted(r.ok for r in results) == [False, True]
+    refused = next(r for r in results if not r.ok)
+    assert "al geïmporteerd" in refused.problems[0].message
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM import_runs")).scalar_one() == 1
