@@ -6,6 +6,7 @@ PostgreSQL and --flanders for 8,000 providers and 1,000,000 requests there). Pri
 
 import io
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -73,7 +74,18 @@ def _fresh_url(base: str | None, workdir: Path) -> str:
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     with make_engine(base).begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
+    _SCHEMAS.append((base, schema))
     return f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+
+
+_SCHEMAS: list[tuple[str, str]] = []  # (server URL, schema) made by _fresh_url, dropped by run() at the end
+
+
+def _drop_schemas() -> None:
+    while _SCHEMAS:
+        base, schema = _SCHEMAS.pop()
+        with make_engine(base).begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
 
 
 def measure_import(base_url: str | None, csv_bytes: bytes, workdir: Path) -> dict:
@@ -159,7 +171,24 @@ def measure_pages(url: str, repeat: int = 5) -> dict[str, float]:
 
 
 def run(postgres: str | None, flanders: bool) -> str:
+    """Measure everything and return the Markdown table; the temporary databases are removed afterwards,
+    also after an error (a Flanders-scale schema is ~0.5 GB)."""
     workdir = Path(tempfile.mkdtemp(prefix="llko-bench-"))
+    try:
+        return _measure_all(postgres, flanders, workdir)
+    finally:
+        _drop_engines()
+        _drop_schemas()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _drop_engines() -> None:
+    """Close the pages' cached engines (held by Streamlit's resource cache), so their schemas can go."""
+    if "streamlit" in sys.modules:
+        sys.modules["streamlit"].cache_resource.clear()
+
+
+def _measure_all(postgres: str | None, flanders: bool, workdir: Path) -> str:
     rows = []
     town = synthetic_export(60, 25_000, 5)
     town_csv = town.to_csv(index=False, sep=";").encode()
