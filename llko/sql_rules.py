@@ -2,7 +2,7 @@
 
 llko.rules states the rules as pure pandas functions; this module gives the same answers with
 GROUP BY queries, so that a region with a million requests never travels into pandas.
-tests/test_properties.py checks both agree on random data, on SQLite and PostgreSQL.
+tests/test_sql_rules.py checks both agree on random data, on SQLite and PostgreSQL.
 Only constants of llko.statuses are written into the SQL; every value from outside is a bound parameter.
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Engine
 
 from llko import queries, rules
-from llko.queries import EVERYTHING, Selection
 from llko import statuses as st
+from llko.queries import EVERYTHING, Selection
 
 
 def _list(values) -> str:
@@ -40,10 +40,19 @@ def _flag(condition: str) -> str:
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-
-
 def _days_before(name: str, today: date, days: int):
     return bindparam(name, today - timedelta(days=days), type_=Date)
+
+
+# R2 on day T for a request without an answer, by its date of receipt: overdue when the deadline lies
+# before T; due soon when it lies 0-3 days after T. Both need _deadline_params(T).
+OVERDUE = "received < :overdue_before"
+DUE_SOON = "received >= :overdue_before AND received <= :due_soon_until"
+
+
+def _deadline_params(today: date) -> tuple:
+    return (_days_before("overdue_before", today, rules.DEADLINE_DAYS),
+            _days_before("due_soon_until", today, rules.DEADLINE_DAYS - rules.DUE_SOON_DAYS))
 
 
 def _open_part(engine: Engine, today: date, selection: Selection, by_provider: bool) -> pd.DataFrame:
@@ -58,14 +67,12 @@ def _open_part(engine: Engine, today: date, selection: Selection, by_provider: b
     group = ("provider_id", "GROUP BY provider_id") if by_provider else ("'all' AS provider_id", "")
     counts = f"""
         SELECT {group[0]}, COUNT(*) AS n,
-               {_flag(f"{waiting} AND received < :overdue_before")} AS overdue,
-               {_flag(f"{waiting} AND received >= :overdue_before AND received <= :due_soon_until")} AS due_soon
+               {_flag(f"{waiting} AND {OVERDUE}")} AS overdue,
+               {_flag(f"{waiting} AND {DUE_SOON}")} AS due_soon
         FROM requests WHERE {where} AND {OPEN}"""
-    dates = (_days_before("overdue_before", today, rules.DEADLINE_DAYS),
-             _days_before("due_soon_until", today, rules.DEADLINE_DAYS - rules.DUE_SOON_DAYS))
     with engine.connect() as conn:
         every, elsewhere = (
-            pd.read_sql(text(sql).bindparams(*params, *dates), conn).set_index("provider_id").fillna(0).astype(int)
+            pd.read_sql(text(sql).bindparams(*params, *_deadline_params(today)), conn).set_index("provider_id").fillna(0).astype(int)
             for sql in (f"{counts} {group[1]}", f"{counts} AND child_id IN ({APPROVED_CHILDREN}) {group[1]}"))
     elsewhere = elsewhere.reindex(every.index, fill_value=0)
     return pd.DataFrame({"open": every["n"] - elsewhere["n"], "overdue": every["overdue"] - elsewhere["overdue"],
@@ -170,9 +177,9 @@ def in_time_rate(engine: Engine, today: date, selection: Selection = EVERYTHING,
 # Which rows each request list needs: a superset of the list (llko.rules then decides exactly) of open
 # requests not closed by an approval elsewhere, in the order the list is shown.
 _LISTS = {
-    "overdue": (f"NOT {ANSWERED} AND received < :overdue_before", "received, id"),
-    "due_soon": (f"NOT {ANSWERED} AND received >= :overdue_before AND received <= :due_soon_until", "received, id"),
-    "waiting": (f"NOT {ANSWERED} AND received >= :overdue_before", "received, id"),
+    "overdue": (f"NOT {ANSWERED} AND {OVERDUE}", "received, id"),
+    "due_soon": (f"NOT {ANSWERED} AND {DUE_SOON}", "received, id"),
+    "waiting": (f"NOT {ANSWERED} AND NOT ({OVERDUE})", "received, id"),
     "followups": (f"status = '{st.IN_PROGRESS}' AND status_date <= :silent_since", "status_date, id"),
 }
 
@@ -182,8 +189,7 @@ def open_request_rows(engine: Engine, today: date, which: str, selection: Select
     """The rows of one request list ('overdue', 'due_soon', 'waiting' or 'followups'), classified by
     llko.rules and cut to that list, at most `limit` of them."""
     condition, order_by = _LISTS[which]
-    params = [_days_before("overdue_before", today, rules.DEADLINE_DAYS),
-              _days_before("due_soon_until", today, rules.DEADLINE_DAYS - rules.DUE_SOON_DAYS),
+    params = [*_deadline_params(today),
               _days_before("silent_since", today, 28)]  # a month is at least 28 days: a superset for R4
     used = [p for p in params if f":{p.key}" in condition]
     frame = queries.requests(engine, selection, f"{OPEN} AND {NOT_APPROVED_ELSEWHERE} AND {condition}",

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+
 ui.require_role("coordinator")
 today = ui.today()
 st.title("Overzicht")
