@@ -53,10 +53,15 @@ def same_rate(got, want) -> bool:
     return got is None and want is None or got == pytest.approx(want)
 
 
-def expected_counts(classified: pd.DataFrame) -> pd.DataFrame:
-    counts = rules.provider_counts(classified)
-    counts["due_soon"] = classified.groupby("provider_id")["due_soon"].sum().astype(int)
-    return counts
+def assert_counts(got: pd.DataFrame, classified: pd.DataFrame) -> None:
+    """SQL counts per provider == the pandas rules' counts (plus due_soon) of these classified requests."""
+    if classified.empty:
+        assert got.empty
+        return
+    want = rules.provider_counts(classified)
+    want["due_soon"] = classified.groupby("provider_id")["due_soon"].sum().astype(int)
+    pd.testing.assert_frame_equal(got[list(want.columns)].sort_index(), want.sort_index(),
+                                  check_names=False, check_dtype=False)
 
 
 @SQL_SETTINGS
@@ -65,10 +70,7 @@ def test_counts_in_sql_equal_the_pandas_rules(engine, frame, data):
     today = data.draw(days_around_the_deadlines(frame))
     store(engine, frame)
     classified = rules.classify(frame, today)
-    got = sql_rules.provider_counts(engine, today)
-    want = expected_counts(classified)
-    pd.testing.assert_frame_equal(got[list(want.columns)].sort_index(), want.sort_index(),
-                                  check_names=False, check_dtype=False)
+    assert_counts(sql_rules.provider_counts(engine, today), classified)
     assert sql_rules.children_unmet(engine) == len(rules.children_unmet(frame))
     assert same_rate(sql_rules.in_time_rate(engine, today), rules.in_time_rate(classified, today))
     totals = sql_rules.open_counts(engine, today)
@@ -87,12 +89,7 @@ def test_one_providers_counts_and_lists_in_sql_equal_the_pandas_rules(engine, fr
     provider = data.draw(hs.sampled_from(sorted(set(frame["provider_id"])) or ["p0"]))
     mine = classified[classified["provider_id"] == provider]
     selection = Selection(provider_ids=(provider,))
-    got = sql_rules.provider_counts(engine, today, selection)
-    if mine.empty:
-        assert got.empty
-    else:
-        want = expected_counts(mine)
-        pd.testing.assert_frame_equal(got[list(want.columns)], want, check_names=False, check_dtype=False)
+    assert_counts(sql_rules.provider_counts(engine, today, selection), mine)
     assert same_rate(sql_rules.in_time_rate(engine, today, selection), rules.in_time_rate(mine, today))
     for which in ("overdue", "due_soon"):
         rows = sql_rules.open_request_rows(engine, today, which, selection)
@@ -131,10 +128,5 @@ def test_a_selection_by_status_and_period_counts_what_the_filtered_frame_counts(
     classified = rules.classify(frame, today)
     chosen = classified[classified["status"].isin(statuses) & (classified["received"] >= pd.Timestamp(start))
                         & (classified["received"] <= pd.Timestamp(end))]
-    got = sql_rules.provider_counts(engine, today, Selection(statuses=statuses, received_from=start, received_until=end))
-    if chosen.empty:
-        assert got.empty
-    else:
-        want = expected_counts(chosen)
-        pd.testing.assert_frame_equal(got[list(want.columns)].sort_index(), want.sort_index(),
-                                      check_names=False, check_dtype=False)
+    assert_counts(sql_rules.provider_counts(engine, today, Selection(statuses=statuses, received_from=start,
+                                                                      received_until=end)), chosen)
