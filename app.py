@@ -10,26 +10,6 @@ from llko import auth, bootstrap
 
 st.set_page_config(page_title="LLKO Ninove", page_icon="🧸", layout="wide")
 
-PAGES = {
-    "coordinator": [
-        ("pages/overzicht.py", "Overzicht", "📋"),
-        ("pages/aanvragen.py", "Aanvragen", "📄"),
-        ("pages/cijfers.py", "Cijfers", "📊"),
-        ("pages/importeren.py", "Import", "⬆️"),
-        ("pages/gebruikers.py", "Gebruikers", "👥"),
-        ("pages/audit.py", "Audit", "🔎"),
-        ("pages/mijn_account.py", "Mijn account", "🔑"),
-    ],
-    "provider": [
-        ("pages/mijn_aanvragen.py", "Mijn aanvragen", "📄"),
-        ("pages/mijn_account.py", "Mijn account", "🔑"),
-    ],
-    "policy": [
-        ("pages/cijfers.py", "Cijfers", "📊"),
-        ("pages/mijn_account.py", "Mijn account", "🔑"),
-    ],
-}
-
 engine = ui.engine()
 demo = bootstrap.is_demo(engine)
 if demo:
@@ -141,8 +121,4 @@ if st.session_state.get("_logged_in_as") != user.username:
 
 
 sidebar_user.write(f"**{user.name}**  \n{auth.ROLES[user.role]}")
-if user.must_change_password:
-    pages = [st.Page("pages/mijn_account.py", title="Mijn account", icon="🔑")]
-else:
-    pages = [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES[user.role]]
-st.navigation(pages).run()
+st.navigation([st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in ui.menu(user)]).run()

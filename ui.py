@@ -1,14 +1,15 @@
 """Streamlit glue shared by app.py and the pages: the cached engine, the signed-in user, formatting."""
 
-import io
 import os
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
-from llko import auth, bootstrap, overview
+from llko import auth, bootstrap, export, overview
 from llko.db import database_url, is_default_database, make_engine
 
 LOCAL_TZ = ZoneInfo("Europe/Brussels")
@@ -40,13 +41,58 @@ def current_user() -> auth.UserInfo | None:
     return auth.user_info(engine(), st.session_state.get("username"))
 
 
-def require_role(*roles: str, password_change_page: bool = False) -> auth.UserInfo:
-    """Stop the page unless the signed-in user has one of these roles (and, except on the password page,
-    has no one-time password left to change)."""
+@dataclass(frozen=True)
+class PageSpec:
+    """One screen: its file, its title (menu and heading), its icon and the roles that may open it."""
+
+    path: str
+    title: str
+    icon: str
+    roles: tuple[str, ...]
+    with_one_time_password: bool = False  # the only page open before a one-time password is changed
+
+
+# The one list of pages. The navigation (app.py), every page's guard (open_page) and the tests read it,
+# so a page cannot be in a role's menu and refuse it, or the reverse. Menu order = this order.
+PAGES = (
+    PageSpec("pages/overzicht.py", "Overzicht", "📋", ("coordinator",)),
+    PageSpec("pages/aanvragen.py", "Aanvragen", "📄", ("coordinator",)),
+    PageSpec("pages/mijn_aanvragen.py", "Mijn aanvragen", "📄", ("provider",)),
+    PageSpec("pages/cijfers.py", "Cijfers", "📊", ("coordinator", "policy")),
+    PageSpec("pages/importeren.py", "Import", "⬆️", ("coordinator",)),
+    PageSpec("pages/gebruikers.py", "Gebruikers", "👥", ("coordinator",)),
+    PageSpec("pages/audit.py", "Audit", "🔎", ("coordinator",)),
+    PageSpec("pages/mijn_account.py", "Mijn account", "🔑", tuple(auth.ROLES), with_one_time_password=True),
+)
+
+
+def allowed(spec: PageSpec, user: auth.UserInfo | None) -> bool:
+    """May this user open this page? Signed-out visitors none; a one-time password only Mijn account."""
+    if user is None or user.role not in spec.roles:
+        return False
+    return spec.with_one_time_password or not user.must_change_password
+
+
+def menu(user: auth.UserInfo) -> list[PageSpec]:
+    """The pages of this user's navigation, in order."""
+    return [spec for spec in PAGES if allowed(spec, user)]
+
+
+def page_spec(file: str) -> PageSpec:
+    """The registry entry of a page file (its __file__)."""
+    name = Path(file).name
+    return next(spec for spec in PAGES if Path(spec.path).name == name)
+
+
+def open_page(file: str) -> auth.UserInfo:
+    """The first line of every page: stop with the refusal unless the registry lets this user in, then the
+    page's title. Returns the signed-in user."""
+    spec = page_spec(file)
     user = current_user()
-    if user is None or user.role not in roles or (user.must_change_password and not password_change_page):
+    if not allowed(spec, user):
         st.error(ROLE_PAGES_NOTE)
         st.stop()
+    st.title(spec.title)
     return user
 
 
@@ -64,33 +110,25 @@ def fmt_pct(value: float | None) -> str:
 
 
 
+def whole_percent(shares: pd.Series) -> pd.Series:
+    """Shares (0-1, blank when there is nothing to count) as whole percentages: 0.6667 -> 67."""
+    return (shares.astype(float) * 100).round(0).astype("Int64")
+
+
 def date_columns(*names: str, labels: dict[str, str] | None = None) -> dict:
     """column_config for a dataframe: these columns as dd/mm/jjjj dates."""
     labels = labels or {}
     return {n: st.column_config.DateColumn(labels.get(n, n), format="DD/MM/YYYY") for n in names}
 
 
-def download_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV (semicolon, UTF-8 with BOM, as Excel in Belgium reads it) and Excel downloads of a frame.
+def download_buttons(frame: pd.DataFrame, stem: str, key: str, sheet: str) -> None:
+    """CSV and Excel downloads of exactly this table (llko.export: ready for a Belgian Excel).
 
     The files are built only when a button is clicked, not on every render.
     """
-    def table() -> pd.DataFrame:
-        out = frame.copy()
-        for col in out.columns:
-            if pd.api.types.is_datetime64_any_dtype(out[col]):
-                out[col] = out[col].dt.strftime("%d/%m/%Y")
-        return out
-
-    def xlsx() -> bytes:
-        buffer = io.BytesIO()
-        table().to_excel(buffer, index=False, engine="xlsxwriter")
-        return buffer.getvalue()
-
     left, right = st.columns(2)
-    left.download_button("Download CSV", lambda: table().to_csv(index=False, sep=";").encode("utf-8-sig"),
-                         f"{stem}.csv", "text/csv", key=f"{key}_csv")
-    right.download_button("Download Excel", xlsx, f"{stem}.xlsx",
+    left.download_button("Download CSV", lambda: export.to_csv(frame), f"{stem}.csv", "text/csv", key=f"{key}_csv")
+    right.download_button("Download Excel", lambda: export.to_xlsx(frame, sheet), f"{stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
 
 
@@ -130,11 +168,20 @@ REQUEST_COLUMNS = {
 }
 
 
-def show_requests(frame: pd.DataFrame, columns: list[str], key: str, **kwargs):
-    """A request table with Dutch headers and dd/mm/jjjj dates; returns the dataframe event (selection)."""
+def request_view(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """These request columns with Dutch headers and status labels: what a table shows and a download holds."""
     view = frame[columns].rename(columns=REQUEST_COLUMNS)
     if "Status" in view:
         view["Status"] = view["Status"].map(STATUS_LABELS).fillna(view["Status"])
+    for name in ("Dagen te laat", "Dagen over"):
+        if name in view:
+            view[name] = view[name].astype("Int64")
+    return view
+
+
+def show_requests(frame: pd.DataFrame, columns: list[str], key: str, **kwargs):
+    """A request table with Dutch headers and dd/mm/jjjj dates; returns the dataframe event (selection)."""
+    view = request_view(frame, columns)
     dates = [REQUEST_COLUMNS[c] for c in columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     config = {c: st.column_config.DateColumn(c, format="DD/MM/YYYY") for c in dates}
     return st.dataframe(view, hide_index=True, column_config=config, key=key, width="stretch", **kwargs)

@@ -10,9 +10,8 @@ from llko import queries
 from llko.queries import Selection
 from llko.statuses import ALL
 
-ui.require_role("coordinator")
+ui.open_page(__file__)
 today = ui.today()
-st.title("Aanvragen")
 
 providers = queries.providers(ui.engine())
 names = dict(zip(providers["id"], providers["name"]))
@@ -39,10 +38,11 @@ view = table.rename(columns={
     "approved": "Goedgekeurd", "answered": "Beantwoord",
 })[["Opvang", "Soort", "Open", "Te laat", "Beantwoord", "Tijdig beantwoord", "Tekort (niet mogelijk)",
     "Goedgekeurd", "Elders goedgekeurd"]].sort_values(["Te laat", "Open"], ascending=False)
-view["Tijdig beantwoord"] = view["Tijdig beantwoord"] * 100
+view["Tijdig beantwoord"] = ui.whole_percent(view["Tijdig beantwoord"])
 st.dataframe(view, hide_index=True, width="stretch", key="per_provider", column_config={
-    "Tijdig beantwoord": st.column_config.NumberColumn(format="%.0f%%")})
-ui.download_buttons(view, f"aanvragen-per-opvang-{today:%Y%m%d}", key="dl_providers")
+    "Tijdig beantwoord": st.column_config.NumberColumn(format="%d%%")})
+ui.download_buttons(view.rename(columns={"Tijdig beantwoord": "Tijdig beantwoord (%)"}),
+                    f"aanvragen-per-opvang-{today:%Y%m%d}", key="dl_providers", sheet="Aanvragen per opvang")
 
 st.subheader("Detail per opvang")
 detail_options = list(table.sort_values("name")["provider_id"])
@@ -54,8 +54,8 @@ rows = ui.read("classified_requests", today, replace(selection, provider_ids=(pr
 rows = rows.sort_values(["received", "id"], ascending=False)
 columns = ["id", "child_id", "received", "deadline", "status", "status_date", "answer_date", "days_late"]
 ui.show_requests(rows, columns, key="detail_requests")
-ui.download_buttons(rows[columns].rename(columns=ui.REQUEST_COLUMNS), f"aanvragen-{provider_id}-{today:%Y%m%d}",
-                    key="dl_requests")
+ui.download_buttons(ui.request_view(rows, columns), f"aanvragen-{provider_id}-{today:%Y%m%d}", key="dl_requests",
+                    sheet=f"Aanvragen {provider_id}")
 
 request_id = st.selectbox("Statusgeschiedenis van aanvraag", rows["id"], index=None, placeholder="Kies een aanvraag",
                           key="history_request")

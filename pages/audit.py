@@ -7,8 +7,7 @@ import streamlit as st
 import ui
 from llko import queries
 
-ui.require_role("coordinator")
-st.title("Audit")
+ui.open_page(__file__)
 since = st.date_input("Vanaf", ui.today() - timedelta(days=30), format="DD/MM/YYYY", key="audit_since")
 log = queries.audit_log(ui.engine(), since)
 c1, c2 = st.columns(2)
@@ -22,4 +21,4 @@ log["at"] = log["at"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M:%S"
 view = log.rename(columns={"at": "Wanneer", "actor": "Wie", "action": "Actie", "detail": "Details"})
 st.caption(f"{len(view)} regels.")
 st.dataframe(view, hide_index=True, width="stretch", key="audit_table")
-ui.download_buttons(view, f"audit-{ui.today():%Y%m%d}", key="dl_audit")
+ui.download_buttons(view, f"audit-{ui.today():%Y%m%d}", key="dl_audit", sheet="Audit")

@@ -5,9 +5,8 @@ import streamlit as st
 
 import ui
 
-ui.require_role("coordinator", "policy")
+ui.open_page(__file__)
 today = ui.today()
-st.title("Cijfers")
 st.caption(f"Geaggregeerde cijfers op {ui.fmt_date(today)}; geen gegevens van individuele aanvragen of kinderen. "
            "‘Tijdig beantwoord’ volgt R2: ook ‘opvangplan niet mogelijk’ is een antwoord aan de ouders; in de "
            "cijfers voor Opgroeien telt die status als tekort (kolom ‘Tekort’).")
@@ -20,7 +19,7 @@ tiles[1].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate
 tiles[2].metric("Te laat (nu)", int(table["overdue"].sum()))
 tiles[3].metric("Kinderen met onvervulde nood", figures["children_unmet"])
 
-table["in_time_pct"] = (table["in_time_share"] * 100).round(0)
+table["in_time_pct"] = ui.whole_percent(table["in_time_share"])
 st.subheader("Tijdig beantwoord per opvang")
 rated = table.dropna(subset=["in_time_pct"])
 if len(rated) > ui.CHART_MAX_BARS:  # a region: the weakest first, every provider in the table below
@@ -43,7 +42,8 @@ view = table.rename(columns={
 columns = ["Opvang", "Soort", "Open", "Te laat", "Beantwoord", "% tijdig", "Tekort (niet mogelijk)", "Goedgekeurd",
            "Geannuleerd door opvang", "Elders goedgekeurd"]
 st.dataframe(view[columns], hide_index=True, width="stretch", key="figures")
-ui.download_buttons(view[columns], f"cijfers-per-opvang-{today:%Y%m%d}", key="dl_figures")
+ui.download_buttons(view[columns].rename(columns={"% tijdig": "Tijdig beantwoord (%)"}),
+                    f"cijfers-per-opvang-{today:%Y%m%d}", key="dl_figures", sheet="Cijfers per opvang")
 
 st.subheader("Aanvragen per maand")
 monthly = ui.read("monthly")

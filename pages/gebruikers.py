@@ -5,9 +5,8 @@ import streamlit as st
 import ui
 from llko import auth, queries
 
-me = ui.require_role("coordinator")
+me = ui.open_page(__file__)
 engine = ui.engine()
-st.title("Gebruikers")
 ui.show_flash()
 providers = queries.providers(engine)
 names = dict(zip(providers["id"], providers["name"]))

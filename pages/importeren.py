@@ -5,8 +5,7 @@ import streamlit as st
 import ui
 from llko import importer, queries
 
-user = ui.require_role("coordinator")
-st.title("Import van Opvang.Vlaanderen")
+user = ui.open_page(__file__)
 st.caption("Upload de export van alle aanvragen (CSV of Excel). Een bestand met één foute rij wordt volledig "
            "geweigerd; er wordt dan niets gewijzigd.")
 

@@ -4,21 +4,29 @@ import streamlit as st
 
 import ui
 from llko import queries
+from llko.queries import Selection
 
 REMINDER_TEXT = ("Aangezien we geen reactie meer krijgen, wordt deze aanvraag binnen 1 week afgesloten. "
                  "Wenst u toch nog kinderopvang, neem dan contact met ons op via …")
 
-user = ui.require_role("provider")
+OWN_COLUMNS = ["id", "child_id", "received", "deadline", "status", "status_date", "answer_date", "days_late"]
+
+user = ui.open_page(__file__)
 today = ui.today()
 own = user.provider_ids  # the only providers this page ever reads
 names = dict(queries.providers(ui.engine())[["id", "name"]].itertuples(index=False))
-st.title("Mijn aanvragen")
 if not own:
     st.warning("Uw account is nog aan geen opvang gekoppeld. Neem contact op met het Lokaal Loket Kinderopvang.")
     st.stop()
-provider_id = own[0] if len(own) == 1 else st.selectbox("Opvang", own, format_func=names.get, key="own_provider")
-if provider_id not in own:  # a forged widget value never widens the scope
+# ?opvang=<dossiernummer> opens one of the account's providers (a link in a mail); any other id is refused,
+# whatever the URL says: the check below is what keeps a provider inside its own data.
+requested = st.query_params.get("opvang", own[0])
+if requested not in own:
+    st.error("U hebt geen toegang tot de gegevens van deze opvang.")
     st.stop()
+provider_id = requested
+if len(own) > 1:
+    provider_id = st.selectbox("Opvang", own, index=own.index(requested), format_func=names.get, key="own_provider")
 st.caption(f"{names.get(provider_id, provider_id)} — stand op {ui.fmt_date(today)}. Beantwoord elke aanvraag "
            "binnen 14 dagen in Opvang.Vlaanderen; ‘vraag ontvangen’ telt niet als antwoord.")
 
@@ -60,3 +68,12 @@ else:
     st.code(REMINDER_TEXT, language=None, wrap_lines=True)
     st.caption("Krijgt u een week na de herinnering nog geen reactie, zet de aanvraag dan op "
                "‘geannuleerd door opvang’.")
+
+st.subheader("Al uw aanvragen")
+everything = ui.read("classified_requests", today, Selection(provider_ids=(provider_id,)))
+everything = everything.sort_values(["received", "id"], ascending=False)
+count = len(everything)
+st.write(f"{count} {'aanvraag' if count == 1 else 'aanvragen'} van {names.get(provider_id, provider_id)} in het "
+         "dashboard, met hun laatst gekende status. Download ze om ze naast Opvang.Vlaanderen te leggen.")
+ui.download_buttons(ui.request_view(everything, OWN_COLUMNS), f"mijn-aanvragen-{provider_id}-{today:%Y%m%d}",
+                    key="dl_own", sheet="Mijn aanvragen")

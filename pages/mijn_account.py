@@ -5,8 +5,7 @@ import streamlit as st
 import ui
 from llko import auth
 
-user = ui.require_role(*auth.ROLES, password_change_page=True)
-st.title("Mijn account")
+user = ui.open_page(__file__)
 st.write(f"Aangemeld als **{user.username}** ({auth.ROLES[user.role]}).")
 if user.must_change_password:
     st.warning("U meldde zich aan met een eenmalig wachtwoord. Kies nu een eigen wachtwoord om verder te gaan.")

@@ -4,9 +4,8 @@ import streamlit as st
 
 import ui
 
-ui.require_role("coordinator")
+ui.open_page(__file__)
 today = ui.today()
-st.title("Overzicht")
 st.caption(f"Stand op {ui.fmt_date(today)} — wie laat welke aanvraag liggen?")
 
 figures = ui.read("kpis", today)

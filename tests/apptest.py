@@ -1,23 +1,39 @@
-"""Helpers to run the app and its pages through streamlit.testing."""
+"""Helpers to run the app and its pages through streamlit.testing.
 
-import pandas as pd  # noqa: F401  (type of table())
+Every AppTest made here is remembered; conftest's autouse fixture fails a test whose app or page raised
+(`at.exception`), so no page test can pass over a crash unless it says it expects one.
+"""
+
+import io
+
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 
+made: list[AppTest] = []  # the AppTests of the running test, checked for exceptions at its end
 
-def page(path: str, username: str | None = None, timeout: int = 60) -> AppTest:
-    """A page as the given (already signed-in) user; not yet run."""
+
+def _new(path: str, timeout: int) -> AppTest:
     at = AppTest.from_file(str(ROOT / path), default_timeout=timeout)
+    made.append(at)
+    return at
+
+
+def page(path: str, username: str | None = None, timeout: int = 60, query: dict | None = None) -> AppTest:
+    """A page as the given (already signed-in) user, with these URL query parameters; not yet run."""
+    at = _new(path, timeout)
     if username:
         at.session_state["authentication_status"] = True
         at.session_state["username"] = username
         at.session_state["name"] = username
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
     return at
 
 
 def app(timeout: int = 60) -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    return _new("app.py", timeout)
 
 
 def login(at: AppTest, username: str, password: str) -> AppTest:
@@ -36,9 +52,15 @@ def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
 
 
-def table(at: AppTest, column: str) -> "pd.DataFrame":
+def table(at: AppTest, column: str) -> pd.DataFrame:
     """The first dataframe on the page that has this (Dutch) column; KeyError when none has it."""
     for frame in at.dataframe:
         if column in frame.value.columns:
             return frame.value
     raise KeyError(column)
+
+
+def read_csv(data: bytes) -> pd.DataFrame:
+    """A downloaded CSV as Excel in Belgium reads it: BOM, semicolons, every cell as text."""
+    assert data.startswith("\ufeff".encode()), "CSV without a BOM: Excel would misread the accents"
+    return pd.read_csv(io.BytesIO(data[3:]), sep=";", dtype=str, keep_default_na=False, encoding="utf-8")

@@ -95,3 +95,94 @@ def own_demo(db_url, app_env):
     app_env(db_url)
     yield engine
     engine.dispose()
+
+
+# --- Every page test fails on a crash, unless it is marked as expecting one ---------------------------------
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "allow_exception: the test inspects an app exception itself")
+
+
+@pytest.fixture(autouse=True)
+def no_app_exceptions(request):
+    """Fail the test when any AppTest it made (tests/apptest.py) ended with an exception."""
+    import apptest
+
+    apptest.made.clear()
+    yield
+    made, apptest.made[:] = list(apptest.made), []
+    if request.node.get_closest_marker("allow_exception"):
+        return
+    for at in made:
+        try:
+            exception = at.exception
+        except Exception:  # noqa: BLE001 - never run
+            continue
+        assert not exception, f"{at._script_path}: {[e.value for e in exception]}"
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """What the download buttons of the pages run in this test would serve: {file name: bytes}.
+
+    The buttons build their files only when clicked (a callable); this records the callables as Streamlit
+    registers them and runs them on demand, so a test reads exactly the bytes a user would get.
+    """
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    registered: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        registered[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+
+    class Downloads(dict):
+        def names(self):
+            return sorted(registered)
+
+        def __getitem__(self, name):
+            data = registered[name]()
+            return data.encode("utf-8") if isinstance(data, str) else data
+
+    return Downloads()
+
+
+# --- No silent skips in CI -----------------------------------------------------------------------------------
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_sessionstart(session):
+    """With CI=true a missing PostgreSQL or chromium fails the run instead of skipping its tests."""
+    if not IN_CI:
+        return
+    import shutil
+
+    problems = []
+    if not POSTGRES_URL:
+        problems.append("LLKO_TEST_POSTGRES_URL is not set")
+    else:
+        try:
+            engine = make_engine(POSTGRES_URL)
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            engine.dispose()
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"PostgreSQL at LLKO_TEST_POSTGRES_URL does not answer: {exc}")
+    if not (shutil.which("chromium") or os.path.exists("/usr/bin/chromium")):
+        problems.append("Debian's chromium is not installed (browser tests)")
+    if problems:
+        pytest.exit("CI=true, but: " + "; ".join(problems), returncode=1)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a skipped test is a failed test: what should have run, did not."""
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI (CI=true): {report.longrepr}"

@@ -124,20 +124,37 @@ def test_own_password_change_checks_the_current_password(own_demo):
     assert any("12 tekens" in e for e in errors(at))
 
 
-def test_multi_provider_account_cannot_reach_a_third_provider(own_demo):
+def test_multi_provider_account_chooses_among_its_own_providers(own_demo):
     ids = list(queries.providers(own_demo).sort_values("id")["id"])
-    mine, other = ids[:2], ids[2]
+    mine = ids[:2]
     auth.create_user(own_demo, "test", "groep", "Groep", "provider", "een-lang-wachtwoord", tuple(mine))
+    names = queries.providers(own_demo).set_index("id")["name"]
     at = page("pages/mijn_aanvragen.py", "groep").run()
-    assert list(at.selectbox[0].options) == [queries.providers(own_demo).set_index("id").loc[i, "name"] for i in mine]
-    # A forged widget value or query parameter never widens the scope.
-    at = page("pages/mijn_aanvragen.py", "groep")
-    at.session_state["own_provider"] = other
-    at.query_params["provider"] = other
-    at.run()
+    assert list(at.selectbox[0].options) == [names[i] for i in mine]
+    # A link to the second one opens it.
+    at = page("pages/mijn_aanvragen.py", "groep", query={"opvang": mine[1]}).run()
+    assert at.selectbox[0].value == mine[1]
+    second = set(queries.requests(own_demo, Selection(provider_ids=(mine[1],)))["id"])
+    shown = {i for frame in at.dataframe if "Aanvraag" in frame.value for i in frame.value["Aanvraag"]}
+    assert shown and shown <= second
+
+
+@pytest.mark.parametrize("username, own_count", [("opvang01", 1), ("groep", 2)])
+def test_a_forged_provider_in_the_url_is_refused_and_shows_nothing(own_demo, downloads, username, own_count):
+    """The forged value reaches the page's own check (a URL query parameter is not a widget Streamlit resets);
+    without that check this test sees the other provider's requests."""
+    ids = list(queries.providers(own_demo).sort_values("id")["id"])
+    if username == "groep":
+        auth.create_user(own_demo, "test", "groep", "Groep", "provider", "een-lang-wachtwoord", tuple(ids[:2]))
+    mine = auth.user_info(own_demo, username).provider_ids
+    assert len(mine) == own_count
+    other = next(i for i in ids if i not in mine)
+    at = page("pages/mijn_aanvragen.py", username, query={"opvang": other}).run()
+    assert errors(at) == ["U hebt geen toegang tot de gegevens van deze opvang."]
+    assert not at.metric and not at.dataframe and not downloads.names()
+    page_text = " ".join(str(e.value) for e in at.main if hasattr(e, "value"))
     others = set(queries.requests(own_demo, Selection(provider_ids=(other,)))["id"])
-    for frame in at.dataframe:
-        assert not others & set(frame.value["Aanvraag"])
+    assert not any(i in page_text for i in others)
 
 
 def test_provider_account_without_link_sees_nothing(own_demo):

@@ -1,0 +1,104 @@
+"""The page registry (ui.PAGES) is the one truth of who may open what: every role (and a signed-out visitor,
+and an account that still has a one-time password) x every page, through the page itself and through the
+navigation app.py builds."""
+
+import pytest
+
+import ui
+from apptest import app, errors, login, page
+from conftest import ROOT
+from llko import auth
+from llko.bootstrap import DEMO_PASSWORD
+from llko.db import make_engine
+
+# Who may open what, written out by hand (not read from ui.PAGES: this is what the registry must say).
+EXPECTED_MENUS = {
+    "coordinator": ["Overzicht", "Aanvragen", "Cijfers", "Import", "Gebruikers", "Audit", "Mijn account"],
+    "opvang01": ["Mijn aanvragen", "Mijn account"],
+    "beleid": ["Cijfers", "Mijn account"],
+    "eenmalig": ["Mijn account"],  # a one-time password: only the page to change it
+    None: [],  # signed out
+}
+PAGE_FILES = {
+    "Overzicht": "pages/overzicht.py", "Aanvragen": "pages/aanvragen.py", "Mijn aanvragen": "pages/mijn_aanvragen.py",
+    "Cijfers": "pages/cijfers.py", "Import": "pages/importeren.py", "Gebruikers": "pages/gebruikers.py",
+    "Audit": "pages/audit.py", "Mijn account": "pages/mijn_account.py",
+}
+
+
+def shows_its_data(at, title: str) -> bool:
+    """What each page shows when it opens on the demo town (beyond its title)."""
+    labels = {m.label for m in at.metric}
+    columns = {c for frame in at.dataframe for c in frame.value.columns}
+    return {
+        "Overzicht": {"Open aanvragen", "Te laat beantwoord"} <= labels and "Dagen te laat" in columns,
+        "Aanvragen": {"Opvang", "Te laat", "Tijdig beantwoord"} <= columns,
+        "Mijn aanvragen": {"Open", "Te laat"} <= labels,
+        "Cijfers": {"Aanvragen", "Kinderen met onvervulde nood"} <= labels and "Tekort (niet mogelijk)" in columns,
+        "Import": bool(at.get("file_uploader")),
+        "Gebruikers": {"Gebruikersnaam", "Rol"} <= columns,
+        "Audit": {"Wanneer", "Wie", "Actie"} <= columns,
+        "Mijn account": any(t.label == "Huidig wachtwoord" for t in at.text_input),
+    }[title]
+
+
+@pytest.fixture(scope="module")
+def town(demo_url):
+    """The demo town plus an account that still has to change its one-time password."""
+    engine = make_engine(demo_url)
+    auth.create_user(engine, "test", "eenmalig", "Eenmalig", "policy", "eenmalig-wachtwoord-1", must_change_password=True)
+    engine.dispose()
+    return demo_url
+
+
+@pytest.fixture
+def demo_app(town, app_env):
+    app_env(town)
+    return town
+
+
+def test_the_registry_says_what_each_role_may_open():
+    by_role = {role: [s.title for s in ui.PAGES if role in s.roles] for role in auth.ROLES}
+    assert by_role == {"coordinator": EXPECTED_MENUS["coordinator"], "provider": EXPECTED_MENUS["opvang01"],
+                       "policy": EXPECTED_MENUS["beleid"]}
+    assert {s.title: s.path for s in ui.PAGES} == PAGE_FILES
+    assert sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py")) == sorted(PAGE_FILES.values())
+
+
+@pytest.mark.parametrize("username", list(EXPECTED_MENUS), ids=lambda u: u or "afgemeld")
+@pytest.mark.parametrize("title", list(PAGE_FILES))
+def test_every_role_on_every_page(demo_app, username, title):
+    at = page(PAGE_FILES[title], username).run()
+    if title in EXPECTED_MENUS[username]:
+        assert [t.value for t in at.title] == [title]
+        assert not errors(at)
+        assert shows_its_data(at, title)
+    else:
+        assert errors(at) == ["U hebt geen toegang tot deze pagina."]
+        assert not at.title and not at.metric and not at.dataframe and not at.text_input
+        assert not at.get("file_uploader") and not at.get("download_button")
+
+
+def test_the_menu_of_each_account_is_its_list(town):
+    engine = make_engine(town)
+    for username, titles in EXPECTED_MENUS.items():
+        user = auth.user_info(engine, username) if username else None
+        assert ([s.title for s in ui.menu(user)] if user else []) == titles
+    engine.dispose()
+
+
+@pytest.mark.parametrize("username", ["coordinator", "opvang01", "beleid", "eenmalig"])
+def test_through_the_app_only_the_menus_pages_open(demo_app, username):
+    """Signed in through app.py, every page is asked for (as a URL would): the menu's pages open; any other
+    shows neither its title nor data (a browser lands on the first page; AppTest runs the file, which refuses)."""
+    password = "eenmalig-wachtwoord-1" if username == "eenmalig" else DEMO_PASSWORD
+    at = login(app().run(), username, password)
+    menu = EXPECTED_MENUS[username]
+    assert [t.value for t in at.title] == [menu[0]]  # lands on the first page of its menu
+    for title, path in PAGE_FILES.items():
+        at.switch_page(path).run()
+        if title in menu:
+            assert [t.value for t in at.title] == [title] and not errors(at), path
+        else:
+            refused = errors(at) == ["U hebt geen toegang tot deze pagina."] and not at.title
+            assert refused and not at.metric and not at.dataframe or [t.value for t in at.title] == [menu[0]], path
