@@ -17,6 +17,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 PASSWORD = "demo-llko-ninove"
+SERVER: dict = {}  # what the server fixture knows of its demo database: {"providers": {username: provider id}}
 
 
 def free_port() -> int:
@@ -35,13 +36,17 @@ def server(tmp_path_factory):
     engine = make_engine(url)
     migrate(engine)
     build_demo(engine, DEMO_TODAY)
+    with engine.connect() as conn:
+        SERVER["providers"] = dict(conn.exec_driver_sql(
+            "SELECT u.username, up.provider_id FROM users u JOIN user_providers up ON up.user_id = u.id").all())
     engine.dispose()
     port = free_port()
+    log = open(tmp_path_factory.getbasetemp() / "streamlit.log", "w")  # for the post-mortem of a failure
     env = {**os.environ, "LLKO_DATABASE_URL": url, "LLKO_TODAY": DEMO_TODAY.isoformat(), "LLKO_LOGIN_SLEEP": "0"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -55,6 +60,7 @@ def server(tmp_path_factory):
     yield base
     proc.terminate()
     proc.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture(scope="module")
@@ -142,14 +148,36 @@ def test_wrong_password_says_so(server, page):
     assert heading(page, "Overzicht").count() == 0
 
 
-def test_provider_typing_a_coordinator_url_does_not_reach_it(server, page):
+# Page URL -> heading, and each role's pages, written out by hand (not read from the registry under test).
+URLS = {"overzicht": "Overzicht", "aanvragen": "Aanvragen", "mijn_aanvragen": "Mijn aanvragen", "cijfers": "Cijfers",
+        "importeren": "Import", "gebruikers": "Gebruikers", "audit": "Audit", "mijn_account": "Mijn account"}
+MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Cijfers", "Import", "Gebruikers", "Audit", "Mijn account"],
+         "opvang01": ["Mijn aanvragen", "Mijn account"], "beleid": ["Cijfers", "Mijn account"]}
+
+
+@pytest.mark.parametrize("username", list(MENUS))
+def test_typing_the_url_of_a_page_outside_the_menu_does_not_reach_it(server, page, username):
+    sign_in(page, server, username)
+    first = MENUS[username][0]
+    signed_in_on(page, first)
+    menu = page.get_by_test_id("stSidebarNav")
+    assert [link.strip().splitlines()[-1] for link in menu.get_by_role("link").all_inner_texts()] == MENUS[username]
+    for path, title in URLS.items():
+        if title in MENUS[username]:
+            continue
+        page.goto(f"{server}/{path}")
+        wait_heading(page, first)
+        app_idle(page)
+        assert heading(page, f"{title}$").count() == 0, f"{username} reached {path}"
+        assert page.get_by_role("table").count() == 0 or title != "Aanvragen"
+
+
+def test_a_provider_with_a_forged_provider_in_the_url_sees_nothing_of_it(server, page):
     sign_in(page, server, "opvang01")
     signed_in_on(page, "Mijn aanvragen")
-    for path in ("gebruikers", "overzicht", "aanvragen", "audit", "importeren"):
-        page.goto(f"{server}/{path}")
-        wait_heading(page, "Mijn aanvragen")
-        for forbidden in ("Gebruikers", "Overzicht", "Aanvragen", "Audit", "Import"):
-            assert heading(page, forbidden).count() == 0, f"{path} showed {forbidden}"
+    page.goto(f"{server}/mijn_aanvragen?opvang={SERVER['providers']['opvang02']}")
+    page.get_by_text("U hebt geen toegang tot de gegevens van deze opvang.").first.wait_for()
+    assert page.get_by_test_id("stMetric").count() == 0
 
 
 def test_reload_keeps_the_session_and_logout_ends_it(server, page):
