@@ -46,6 +46,7 @@ def classify(requests: pd.DataFrame, today: date, approved_children=None) -> pd.
     df["deadline"] = df["received"] + pd.Timedelta(days=DEADLINE_DAYS)
     # R2: 'nieuw' and 'vraag ontvangen' are no answer, whatever answer date an export puts beside them.
     df["answered"] = df["answer_date"].notna() & ~status.isin(st.UNANSWERED)
+    df["answer_date"] = df["answer_date"].where(df["answered"])  # what the pages show as "Antwoord op"
     df["answered_in_time"] = df["answered"] & (df["answer_date"] <= df["deadline"])
     waiting = df["is_open"] & ~df["answered"]
     days_left = (df["deadline"] - t).dt.days
