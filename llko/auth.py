@@ -230,6 +230,13 @@ def update_user(engine: Engine, actor: str, username: str, *, name: str, email: 
     if not name.strip():
         raise ValueError("Vul een naam in.")
     with transaction(engine) as session:
+        coordinators: list[int] = []
+        if role != "coordinator" or not active:
+            # This edit may remove a coordinator: lock the active ones first, always in the same order, so
+            # that two coordinators demoting each other at once cannot both pass the last-coordinator check.
+            coordinators = list(session.execute(
+                select(User.id).where(User.role == "coordinator", User.active == True)  # noqa: E712
+                .order_by(User.id).with_for_update()).scalars())
         user = session.execute(select(User).where(User.username == normalize_username(username))
                                .with_for_update()).scalars().first()
         if user is None:
@@ -239,6 +246,9 @@ def update_user(engine: Engine, actor: str, username: str, *, name: str, email: 
                                "Er is niets bewaard; bekijk de nieuwe gegevens en probeer opnieuw.")
         if user.username == normalize_username(actor) and (not active or role != user.role):
             raise ValueError("U kunt uw eigen account niet uitschakelen of uw eigen rol wijzigen.")
+        if user.id in coordinators and not [c for c in coordinators if c != user.id]:
+            raise ValueError(f"'{user.username}' is de laatste actieve coördinator en kan niet uitgeschakeld worden "
+                             "of een andere rol krijgen. Maak eerst een ander account coördinator.")
         _check_providers_exist(session, tuple(provider_ids) if role == "provider" else ())
         user.name, user.email, user.role, user.active = name.strip(), email.strip(), role, active
         user.version += 1

@@ -121,6 +121,26 @@ def no_app_exceptions(request):
         assert not exception, f"{at._script_path}: {[e.value for e in exception]}"
 
 
+@pytest.fixture(autouse=True)
+def app_runs_every_time(monkeypatch):
+    """Make AppTest run app.py on every run, as the real server does.
+
+    AppTest forgets, before each run, that app.py called st.navigation; because a `pages/` folder sits beside
+    app.py, Streamlit then takes the app for an old-style multipage app and reruns the page the user is on
+    directly, without app.py (and its login and account checks). The server remembers st.navigation for the
+    whole process, so there every run goes through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 @pytest.fixture
 def downloads(monkeypatch):
     """What the download buttons of the pages run in this test would serve: {file name: bytes}.
