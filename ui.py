@@ -1,18 +1,16 @@
 """Streamlit glue shared by app.py and the pages: the cached engine, the signed-in user, formatting."""
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
-from llko import auth, bootstrap, export, overview
+from llko import auth, bootstrap, clock, export, overview
 from llko.db import database_url, is_default_database, make_engine
 
-LOCAL_TZ = ZoneInfo("Europe/Brussels")
+LOCAL_TZ = clock.LOCAL_TZ
 ROLE_PAGES_NOTE = "U hebt geen toegang tot deze pagina."
 CHART_MAX_BARS = 30  # bars in a per-provider chart; more are unreadable (the table shows them all)
 
@@ -20,7 +18,7 @@ CHART_MAX_BARS = 30  # bars in a per-provider chart; more are unreadable (the ta
 @st.cache_resource(show_spinner="Databank voorbereiden…")
 def _engine(url: str):
     engine = make_engine(url)
-    bootstrap.prepare(engine, fill_demo=is_default_database(url), today=date.today())
+    bootstrap.prepare(engine, fill_demo=is_default_database(url), today=clock.today())
     return engine
 
 
@@ -29,9 +27,8 @@ def engine():
 
 
 def today() -> date:
-    """'Today' for every page; LLKO_TODAY (jjjj-mm-dd) pins it for demos and tests."""
-    pinned = os.environ.get("LLKO_TODAY")
-    return date.fromisoformat(pinned) if pinned else date.today()
+    """'Today' for every page (llko.clock: Belgian time, LLKO_TODAY pins it for demos and tests)."""
+    return clock.today()
 
 
 def current_user() -> auth.UserInfo | None:
@@ -179,12 +176,17 @@ def request_view(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return view
 
 
+def table(frame: pd.DataFrame, key: str, **kwargs):
+    """A read-only table as every page shows one: no index, full width, '–' for an empty cell."""
+    return st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder="–", **kwargs)
+
+
 def show_requests(frame: pd.DataFrame, columns: list[str], key: str, **kwargs):
     """A request table with Dutch headers and dd/mm/jjjj dates; returns the dataframe event (selection)."""
     view = request_view(frame, columns)
     dates = [REQUEST_COLUMNS[c] for c in columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     config = {c: st.column_config.DateColumn(c, format="DD/MM/YYYY") for c in dates}
-    return st.dataframe(view, hide_index=True, column_config=config, key=key, width="stretch", **kwargs)
+    return table(view, key=key, column_config=config, **kwargs)
 
 
 def followups(day: date, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:

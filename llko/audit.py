@@ -1,12 +1,86 @@
 """The audit trail: who did what, when. Written inside the caller's transaction."""
 
 import json
+from datetime import datetime, timezone
 
 from sqlmodel import Session
 
+from llko.clock import LOCAL_TZ
 from llko.models import AuditEntry
 
 
 def record(session: Session, actor: str, action: str, **detail) -> None:
     """Add one audit entry to the session's transaction; detail is stored as JSON."""
     session.add(AuditEntry(actor=actor, action=action, detail=json.dumps(detail, default=str, ensure_ascii=False)))
+
+
+# What each action code means, as the Audit page shows it.
+ACTION_LABELS = {
+    "login": "Aangemeld",
+    "logout": "Afgemeld",
+    "login_failed": "Aanmelding mislukt",
+    "login_refused_locked": "Aanmelding geweigerd (vergrendeld)",
+    "account_locked": "Account vergrendeld",
+    "password_changed": "Wachtwoord gewijzigd",
+    "password_reset": "Wachtwoord gereset",
+    "user_created": "Account aangemaakt",
+    "user_updated": "Account gewijzigd",
+    "import": "Export ingelezen",
+    "import_refused": "Export geweigerd",
+    "backup": "Back-up gemaakt",
+    "restore": "Back-up teruggezet",
+    "demo_built": "Demostad aangemaakt",
+    "demo_accounts_created": "Demo-accounts aangemaakt",
+}
+
+_ROLE_NAMES = {"coordinator": "coördinator", "provider": "opvanginitiatief", "policy": "beleid"}
+
+
+def _date(value) -> str:
+    """jjjj-mm-dd as dd/mm/jjjj; a stored moment as dd/mm/jjjj hh:mm in Belgian time."""
+    text = str(value)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if len(text) <= 10:
+        return moment.strftime("%d/%m/%Y")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+
+
+def describe(action: str, detail: str) -> str:
+    """An audit entry's detail (JSON) as one readable Dutch sentence."""
+    try:
+        data = json.loads(detail) if detail else {}
+    except ValueError:
+        return detail
+    if not isinstance(data, dict):
+        return str(data)
+    d = data.get
+
+    def providers() -> str:
+        return ", ".join(d("providers") or []) or "geen"
+
+    def role() -> str:
+        return _ROLE_NAMES.get(d("role"), d("role"))
+
+    texts = {
+        "login_failed": lambda: f"poging {d('attempt')}" if d("attempt") else (d("reason") or ""),
+        "login_refused_locked": lambda: f"vergrendeld tot {_date(d('until'))}",
+        "account_locked": lambda: f"vergrendeld tot {_date(d('until'))}",
+        "password_reset": lambda: f"account {d('username')}",
+        "user_created": lambda: f"account {d('username')}, rol {role()}, opvang: {providers()}",
+        "user_updated": lambda: (f"account {d('username')}, rol {role()}, "
+                                 f"{'actief' if d('active') else 'uitgeschakeld'}, opvang: {providers()}"),
+        "import": lambda: (f"{d('file')}, momentopname {_date(d('as_of'))}: {d('rows')} rijen, {d('new')} nieuw, "
+                           f"{d('updated')} gewijzigd, {d('status_changes')} statuswijzigingen"),
+        "import_refused": lambda: f"{d('file')}, momentopname {_date(d('as_of'))}: {d('problems')} problemen",
+        "backup": lambda: str(d("file")),
+        "restore": lambda: str(d("file")),
+        "demo_accounts_created": lambda: f"{d('accounts')} accounts",
+    }
+    if action in texts:
+        return texts[action]()
+    return ", ".join(f"{k}: {v}" for k, v in data.items())

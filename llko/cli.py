@@ -7,7 +7,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from llko import bootstrap
+from llko import bootstrap, clock
 from llko.backup import BackupError
 from llko.db import DatabaseBusy, database_url, make_engine
 
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         print(run(args.postgres, args.flanders))
         return 0
     engine = make_engine(database_url())
-    bootstrap.prepare(engine, fill_demo=False, today=date.today())
+    bootstrap.prepare(engine, fill_demo=False, today=clock.today())
     command = {"import": _import, "report": _report, "demo": _demo, "create-user": _create_user,
                "backup": _backup, "restore": _restore}[args.command]
     try:
@@ -76,7 +76,7 @@ def _import(engine, args) -> int:
     except OSError as exc:
         print(f"Kan {args.file} niet lezen: {exc.strerror}", file=sys.stderr)
         return 2
-    result = import_file(engine, data, args.file.name, args.as_of or date.today(), args.user)
+    result = import_file(engine, data, args.file.name, args.as_of or clock.today(), args.user)
     if not result.ok:
         print(f"Bestand {args.file.name} geweigerd; er is niets gewijzigd:", file=sys.stderr)
         for problem in result.problems:
@@ -104,7 +104,7 @@ def _demo(engine, args) -> int:
     if not bootstrap.is_empty(engine):
         print("De databank is niet leeg; de demostad wordt alleen in een lege databank gebouwd.", file=sys.stderr)
         return 1
-    counts = bootstrap.build_demo(engine, args.today or date.today())
+    counts = bootstrap.build_demo(engine, args.today or clock.today())
     print(f"Demostad gebouwd: {counts}. Demo-accounts met wachtwoord '{bootstrap.DEMO_PASSWORD}'.")
     return 0
 

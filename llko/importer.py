@@ -20,6 +20,7 @@ from sqlalchemy import ARRAY, Date, String, any_, bindparam, func, literal_colum
 from sqlalchemy.engine import Engine
 
 from llko import audit, sql_rules
+from llko.clock import LOCAL_TZ
 from llko import statuses as st
 from llko.db import retry_when_busy, transaction
 from llko.models import ImportRun, Provider, Request, StatusChange
@@ -498,12 +499,7 @@ def _local_day(moment: dt.datetime) -> dt.date:
     """The Belgian calendar day of a stored UTC moment."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    try:
-        from zoneinfo import ZoneInfo
-
-        return moment.astimezone(ZoneInfo("Europe/Brussels")).date()
-    except Exception:  # no time zone database: the UTC day
-        return moment.date()
+    return moment.astimezone(LOCAL_TZ).date()
 
 
 def _upsert_providers(conn, frame: pd.DataFrame, update_names: bool) -> None:

@@ -5,20 +5,24 @@ from datetime import timedelta
 import streamlit as st
 
 import ui
-from llko import queries
+from llko import audit, queries
 
 ui.open_page(__file__)
 since = st.date_input("Vanaf", ui.today() - timedelta(days=30), format="DD/MM/YYYY", key="audit_since")
 log = queries.audit_log(ui.engine(), since)
 c1, c2 = st.columns(2)
 actors = c1.multiselect("Wie", sorted(log["actor"].unique()), placeholder="Iedereen", key="audit_actor")
-actions = c2.multiselect("Actie", sorted(log["action"].unique()), placeholder="Alle acties", key="audit_action")
+label = lambda code: audit.ACTION_LABELS.get(code, code)  # noqa: E731
+actions = c2.multiselect("Actie", sorted(log["action"].unique(), key=label), format_func=label,
+                         placeholder="Alle acties", key="audit_action")
 if actors:
     log = log[log["actor"].isin(actors)]
 if actions:
     log = log[log["action"].isin(actions)]
+log["detail"] = [audit.describe(a, d) for a, d in zip(log["action"], log["detail"])]
+log["action"] = log["action"].map(label)
 log["at"] = log["at"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M:%S")
 view = log.rename(columns={"at": "Wanneer", "actor": "Wie", "action": "Actie", "detail": "Details"})
-st.caption(f"{len(view)} regels.")
-st.dataframe(view, hide_index=True, width="stretch", key="audit_table")
+st.write(f"{len(view)} {'regel' if len(view) == 1 else 'regels'} sinds {ui.fmt_date(since)}, de nieuwste eerst.")
+ui.table(view, key="audit_table")
 ui.download_buttons(view, f"audit-{ui.today():%Y%m%d}", key="dl_audit", sheet="Audit")

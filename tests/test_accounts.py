@@ -85,7 +85,9 @@ def test_coordinator_disables_an_account_and_the_audit_log_shows_it(own_demo):
     assert "Gebruikersnaam of wachtwoord is onjuist." in errors(login(app().run(), "beleid", DEMO_PASSWORD))
     audit = page("pages/audit.py", "coordinator").run()
     log = table(audit, "Actie")
-    assert "user_updated" in set(log["Actie"])
+    assert "Account gewijzigd" in set(log["Actie"])
+    changed = log[log["Actie"] == "Account gewijzigd"]
+    assert list(changed["Details"]) == ["account beleid, rol beleid, uitgeschakeld, opvang: geen"]
 
 
 def test_coordinator_cannot_disable_itself(own_demo):
@@ -170,7 +172,8 @@ def test_audit_page_filters_by_action(own_demo):
     at = page("pages/audit.py", "coordinator").run()
     at.multiselect[1].select("login_failed").run()
     log = table(at, "Actie")
-    assert set(log["Actie"]) == {"login_failed"} and set(log["Wie"]) == {"opvang06"}
+    assert list(log["Actie"]) == ["Aanmelding mislukt"] and list(log["Wie"]) == ["opvang06"]
+    assert list(log["Details"]) == ["poging 1"]
 
 
 def test_pages_refuse_an_account_that_must_change_its_password(own_demo):
