@@ -78,6 +78,8 @@ def create_user(engine: Engine, actor: str, username: str, name: str, role: str,
     username = normalize_username(username)
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise ValueError("De gebruikersnaam mag alleen letters, cijfers, punt, streepje en liggend streepje bevatten.")
+    if not role:
+        raise ValueError("Kies een rol.")
     if role not in ROLES:
         raise ValueError(f"Onbekende rol '{role}'; kies uit {', '.join(ROLES)}.")
     if not name.strip():

@@ -1,5 +1,6 @@
 """Gebruikers: accounts, roles, provider links, password resets (coordinator only)."""
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -12,30 +13,51 @@ providers = queries.providers(engine)
 names = dict(zip(providers["id"], providers["name"]))
 users = queries.users(engine)
 
-view = users.assign(
-    role=users["role"].map(auth.ROLES),
-    provider_ids=users["provider_ids"].map(lambda ids: ", ".join(names.get(i, i) for i in ids.split(",") if i)),
-    locked=users["locked_until"].notna(),
-).rename(columns={"username": "Gebruikersnaam", "name": "Naam", "email": "E-mail", "role": "Rol", "active": "Actief",
-                  "must_change_password": "Moet wachtwoord wijzigen", "provider_ids": "Opvang"})
-st.dataframe(view[["Gebruikersnaam", "Naam", "E-mail", "Rol", "Opvang", "Actief", "Moet wachtwoord wijzigen"]],
-             hide_index=True, width="stretch", key="users_table")
+now = pd.Timestamp.now(tz="UTC")
+
+
+def state(row) -> str:
+    """What an account can do right now, in words."""
+    if not row["active"]:
+        return "Uitgeschakeld"
+    if pd.notna(row["locked_until"]) and row["locked_until"] > now:
+        return f"Vergrendeld tot {row['locked_until'].tz_convert(ui.LOCAL_TZ):%H:%M}"
+    if row["must_change_password"]:
+        return "Moet wachtwoord wijzigen"
+    return "Actief"
+
+
+view = pd.DataFrame({
+    "Gebruikersnaam": users["username"], "Naam": users["name"], "E-mail": users["email"],
+    "Rol": users["role"].map(auth.ROLES),
+    "Opvang": users["provider_ids"].map(lambda ids: ", ".join(names.get(i, i) for i in ids.split(",") if i)),
+    "Toestand": [state(row) for _, row in users.iterrows()],
+    "Laatst aangemeld": users["last_login"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M"),
+})
+st.write(f"{len(view)} accounts.")
+ui.table(view, key="users_table")
 
 new_tab, edit_tab = st.tabs(["Nieuw account", "Account wijzigen"])
-with new_tab, st.form("new_user", clear_on_submit=False):
-    username = st.text_input("Gebruikersnaam", max_chars=60)
-    name = st.text_input("Naam", max_chars=120)
-    email = st.text_input("E-mail", max_chars=200)
-    role = st.selectbox("Rol", list(auth.ROLES), format_func=auth.ROLES.get)
-    linked = st.multiselect("Opvang (alleen voor rol opvanginitiatief)", providers["id"], format_func=names.get)
+# A new form (and new widget keys) after each account made: the next one starts empty, so it can never
+# inherit the previous one's role or provider links.
+round_ = st.session_state.setdefault("_new_user_round", 0)
+with new_tab, st.form(f"new_user_{round_}", clear_on_submit=False):
+    username = st.text_input("Gebruikersnaam", max_chars=60, key=f"new_username_{round_}")
+    name = st.text_input("Naam", max_chars=120, key=f"new_name_{round_}")
+    email = st.text_input("E-mail", max_chars=200, key=f"new_email_{round_}")
+    role = st.selectbox("Rol", list(auth.ROLES), index=None, format_func=auth.ROLES.get, placeholder="Kies een rol",
+                        key=f"new_role_{round_}")
+    linked = st.multiselect("Opvang (alleen voor rol opvanginitiatief)", providers["id"], format_func=names.get,
+                            placeholder="Kies een of meer opvanginitiatieven", key=f"new_providers_{round_}")
     if st.form_submit_button("Account aanmaken", type="primary"):
         one_time = auth.new_one_time_password()
         try:
-            auth.create_user(engine, me.username, username, name, role, one_time, tuple(linked), email,
+            auth.create_user(engine, me.username, username, name, role or "", one_time, tuple(linked), email,
                              must_change_password=True)
         except ValueError as exc:
             st.error(str(exc))
         else:
+            st.session_state["_new_user_round"] = round_ + 1
             ui.flash(f"Account '{auth.normalize_username(username)}' aangemaakt. Eenmalig wachtwoord (nu doorgeven; "
                      f"het wordt niet meer getoond): `{one_time}`")
 
@@ -51,7 +73,8 @@ with edit_tab:
             email = st.text_input("E-mail", row["email"], max_chars=200)
             role = st.selectbox("Rol", list(auth.ROLES), index=list(auth.ROLES).index(row["role"]), format_func=auth.ROLES.get)
             current = [i for i in row["provider_ids"].split(",") if i]
-            linked = st.multiselect("Opvang", providers["id"], default=current, format_func=names.get)
+            linked = st.multiselect("Opvang", providers["id"], default=current, format_func=names.get,
+                                    placeholder="Kies een of meer opvanginitiatieven")
             active = st.checkbox("Actief", bool(row["active"]))
             if st.form_submit_button("Wijzigingen bewaren", type="primary"):
                 try:

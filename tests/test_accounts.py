@@ -1,5 +1,6 @@
 """Accounts and role isolation: password rules, the Gebruikers page, one-time passwords, forged widget values."""
 
+import pandas as pd
 import pytest
 from sqlalchemy import text
 
@@ -188,3 +189,40 @@ def test_login_page_lists_only_the_demo_accounts(own_demo):
     accounts = app().run().dataframe[0].value
     assert "echte.gebruiker" not in set(accounts["gebruikersnaam"])
     assert {"coordinator", "beleid", "opvang01"} <= set(accounts["gebruikersnaam"])
+
+
+def test_the_new_account_form_starts_empty_again_and_has_no_default_role(own_demo):
+    """Today a second account silently inherited the first one's provider link: after an account is made the
+    form is empty, and without a chosen role nothing is made."""
+    provider = queries.providers(own_demo).iloc[0]
+    at = page("pages/gebruikers.py", "coordinator").run()
+    assert at.selectbox[0].label == "Rol" and at.selectbox[0].value is None
+    at.text_input[0].input("zonder.rol")
+    at.text_input[1].input("Zonder Rol")
+    at.button[0].click().run()
+    assert errors(at) == ["Kies een rol."] and auth.user_info(own_demo, "zonder.rol") is None
+    at.selectbox[0].select("provider")
+    at.multiselect[0].select(provider["id"])
+    at.button[0].click().run()
+    assert not errors(at) and auth.user_info(own_demo, "zonder.rol").provider_ids == (provider["id"],)
+    assert [t.value for t in at.text_input[:3]] == ["", "", ""]
+    assert at.selectbox[0].value is None and at.multiselect[0].value == []
+    at.text_input[0].input("tweede")
+    at.text_input[1].input("Tweede")
+    at.selectbox[0].select("policy")
+    at.button[0].click().run()
+    assert auth.user_info(own_demo, "tweede").provider_ids == () and auth.user_info(own_demo, "tweede").role == "policy"
+
+
+def test_the_accounts_table_shows_locks_and_last_logins(own_demo):
+    for _ in range(auth.MAX_FAILED_LOGINS):
+        auth.record_failed_login(own_demo, "opvang04")
+    auth.record_login(own_demo, "beleid")
+    with own_demo.begin() as conn:  # a login at a known moment: 30/11/2026 15:05 UTC = 16:05 in Belgium
+        conn.execute(text("UPDATE audit_log SET at = :at WHERE actor = 'beleid' AND action = 'login'"),
+                     {"at": __import__("datetime").datetime(2026, 11, 30, 15, 5, tzinfo=__import__("datetime").timezone.utc)})
+    accounts = table(page("pages/gebruikers.py", "coordinator").run(), "Toestand").set_index("Gebruikersnaam")
+    assert accounts.loc["opvang04", "Toestand"].startswith("Vergrendeld tot ")
+    assert accounts.loc["beleid", "Toestand"] == "Actief"
+    assert accounts.loc["beleid", "Laatst aangemeld"] == "30/11/2026 16:05"
+    assert pd.isna(accounts.loc["opvang05", "Laatst aangemeld"])
