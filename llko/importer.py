@@ -495,6 +495,43 @@ def _already_imported(conn, checksum: str, as_of: dt.date):
     return conn.execute(query).first()
 
 
+def _already_text(earlier) -> str:
+    return (f"Dit bestand werd al geïmporteerd op {_nl_date(_local_day(earlier.imported_at))} "
+            f"als momentopname van {_nl_date(earlier.as_of)}")
+
+
+def already_imported(engine: Engine, data: bytes, as_of: dt.date) -> str | None:
+    """A Dutch sentence when these bytes were already imported for this as-of date (before the button is
+    pressed), else None. The import itself checks again, inside its transaction."""
+    with engine.connect() as conn:
+        earlier = _already_imported(conn, hashlib.sha256(data).hexdigest(), as_of)
+    return None if earlier is None else _already_text(earlier) + ": opnieuw importeren verandert niets."
+
+
+# What the Import page says about each column, in the order of COLUMNS.
+COLUMN_HELP = {
+    "aanvraag_id": "id van de aanvraag (één kind bij één opvang)",
+    "kind_id": "gepseudonimiseerd id van het kind, hetzelfde bij elke opvang",
+    "opvang_id": "dossiernummer van de opvang",
+    "opvang_naam": "naam van de opvang",
+    "datum_aanvraag": "datum waarop de aanvraag binnenkwam",
+    "gewenste_startdatum": "gewenste startdatum",
+    "status": "een status van Opvang.Vlaanderen (bv. in behandeling)",
+    "datum_status": "datum van de huidige status",
+    "datum_antwoord": "datum van het antwoord; leeg: afgeleid uit de momentopnames",
+    "kwetsbaar_gezin": "ja/nee (of j/n, 1/0)",
+    "dagen_per_week": "gevraagde dagen per week (0,5 tot 7)",
+}
+
+EXAMPLE_CSV = (
+    "aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;gewenste_startdatum;status;datum_status;"
+    "datum_antwoord;kwetsbaar_gezin;dagen_per_week\r\n"
+    "A-0001;K-0001;KO-100001;Kinderdagverblijf Voorbeeld;03/11/2026;01/03/2027;in behandeling;10/11/2026;"
+    "10/11/2026;nee;4\r\n"
+    "A-0002;K-0002;KO-100001;Kinderdagverblijf Voorbeeld;05/11/2026;01/02/2027;nieuw;05/11/2026;;ja;2,5\r\n"
+)
+
+
 def _local_day(moment: dt.datetime) -> dt.date:
     """The Belgian calendar day of a stored UTC moment."""
     if moment.tzinfo is None:
@@ -623,10 +660,7 @@ def _write(session, frame: pd.DataFrame, file_name: str, checksum: str, as_of: d
         conn.execute(text("LOCK TABLE requests IN SHARE ROW EXCLUSIVE MODE"))
     earlier = _already_imported(conn, checksum, as_of)
     if earlier is not None:
-        raise _AlreadyImported(ImportProblem(None, None, None, (
-            f"Dit bestand werd al geïmporteerd op {_nl_date(_local_day(earlier.imported_at))} "
-            f"als momentopname van {_nl_date(earlier.as_of)}; er is niets gewijzigd."
-        )))
+        raise _AlreadyImported(ImportProblem(None, None, None, _already_text(earlier) + "; er is niets gewijzigd."))
     ids = frame["aanvraag_id"].tolist()
     rows = _request_rows(frame, as_of)
     existing, history = _existing_requests(conn, ids), _existing_history(conn, ids)

@@ -39,12 +39,12 @@ view = table.rename(columns={
 })[["Opvang", "Soort", "Open", "Te laat", "Beantwoord", "Tijdig beantwoord", "Tekort (niet mogelijk)",
     "Goedgekeurd", "Elders goedgekeurd"]].sort_values(["Te laat", "Open"], ascending=False)
 view["Tijdig beantwoord"] = ui.whole_percent(view["Tijdig beantwoord"])
-st.dataframe(view, hide_index=True, width="stretch", key="per_provider", column_config={
+ui.table(view, key="per_provider", column_config={
     "Tijdig beantwoord": st.column_config.NumberColumn(format="%d%%")})
 ui.download_buttons(view.rename(columns={"Tijdig beantwoord": "Tijdig beantwoord (%)"}),
                     f"aanvragen-per-opvang-{today:%Y%m%d}", key="dl_providers", sheet="Aanvragen per opvang")
 
-st.subheader("Detail per opvang")
+st.header("Detail per opvang")
 detail_options = list(table.sort_values("name")["provider_id"])
 if not detail_options:
     st.info("Geen aanvragen in deze selectie.")
@@ -62,6 +62,6 @@ request_id = st.selectbox("Statusgeschiedenis van aanvraag", rows["id"], index=N
 if request_id:
     history = queries.status_history(ui.engine(), request_id)
     history["status"] = history["status"].map(ui.STATUS_LABELS)
-    st.dataframe(history.rename(columns={"status": "Status", "status_date": "Datum status",
-                                         "snapshot_date": "Gezien in momentopname van"}),
-                 hide_index=True, column_config=ui.date_columns("Datum status", "Gezien in momentopname van"))
+    ui.table(history.rename(columns={"status": "Status", "status_date": "Datum status",
+                                     "snapshot_date": "Gezien in momentopname van"}),
+             key="history", column_config=ui.date_columns("Datum status", "Gezien in momentopname van"))

@@ -20,7 +20,7 @@ tiles[2].metric("Te laat (nu)", int(table["overdue"].sum()))
 tiles[3].metric("Kinderen met onvervulde nood", figures["children_unmet"])
 
 table["in_time_pct"] = ui.whole_percent(table["in_time_share"])
-st.subheader("Tijdig beantwoord per opvang")
+st.header("Tijdig beantwoord per opvang")
 rated = table.dropna(subset=["in_time_pct"])
 if len(rated) > ui.CHART_MAX_BARS:  # a region: the weakest first, every provider in the table below
     rated = rated.nsmallest(ui.CHART_MAX_BARS, "in_time_pct")
@@ -41,11 +41,11 @@ view = table.rename(columns={
     "cancelled_by_provider": "Geannuleerd door opvang", "closed_elsewhere_approved": "Elders goedgekeurd"})
 columns = ["Opvang", "Soort", "Open", "Te laat", "Beantwoord", "% tijdig", "Tekort (niet mogelijk)", "Goedgekeurd",
            "Geannuleerd door opvang", "Elders goedgekeurd"]
-st.dataframe(view[columns], hide_index=True, width="stretch", key="figures")
+ui.table(view[columns], key="figures", column_config={"% tijdig": st.column_config.NumberColumn(format="%d%%")})
 ui.download_buttons(view[columns].rename(columns={"% tijdig": "Tijdig beantwoord (%)"}),
                     f"cijfers-per-opvang-{today:%Y%m%d}", key="dl_figures", sheet="Cijfers per opvang")
 
-st.subheader("Aanvragen per maand")
+st.header("Aanvragen per maand")
 monthly = ui.read("monthly")
 monthly["status"] = monthly["status"].map(ui.STATUS_LABELS)
 st.altair_chart(alt.Chart(monthly).mark_bar().encode(

@@ -1,18 +1,50 @@
 """Import: upload an Opvang.Vlaanderen export, see the validation, import it whole or not at all."""
 
+import pandas as pd
 import streamlit as st
 
 import ui
 from llko import importer, queries
 
-user = ui.open_page(__file__)
-st.caption("Upload de export van alle aanvragen (CSV of Excel). Een bestand met één foute rij wordt volledig "
-           "geweigerd; er wordt dan niets gewijzigd.")
+PREVIEW_HEADERS = {
+    "aanvraag_id": "Aanvraag", "kind_id": "Kind", "opvang_id": "Dossiernummer", "opvang_naam": "Opvang",
+    "datum_aanvraag": "Ontvangen", "gewenste_startdatum": "Gewenste start", "status": "Status",
+    "datum_status": "Statusdatum", "datum_antwoord": "Antwoord op", "kwetsbaar_gezin": "Kwetsbaar gezin",
+    "dagen_per_week": "Dagen per week",
+}
 
+
+def preview(frame: pd.DataFrame) -> pd.DataFrame:
+    """The first rows of a parsed file as the pages show requests: Dutch headers, dd/mm/jjjj, status labels."""
+    view = frame.head(20).copy()
+    for column in importer.DATE_COLUMNS:
+        view[column] = view[column].map(lambda d: d.strftime("%d/%m/%Y") if d is not None else None)
+    view["status"] = view["status"].map(ui.STATUS_LABELS)
+    view["kwetsbaar_gezin"] = view["kwetsbaar_gezin"].map({True: "ja", False: "nee"})
+    view["dagen_per_week"] = view["dagen_per_week"].map(lambda d: None if d is None else f"{d:g}".replace(".", ","))
+    return view.rename(columns=PREVIEW_HEADERS)
+
+
+user = ui.open_page(__file__)
+st.write("Lees de export van alle aanvragen van de stad uit Opvang.Vlaanderen in (CSV of Excel). "
+         "Een bestand met één foute rij wordt volledig geweigerd, met een melding per fout; er verandert dan niets.")
 ui.show_flash()
+
+with st.expander("Welke kolommen verwacht de import?"):
+    st.write("De kopregel mag hoofdletters en gangbare namen van Opvang.Vlaanderen gebruiken (bv. "
+             "‘Aanvraagnummer’, ‘Dossiernummer’). Datums als dd/mm/jjjj, dd/mm/jj of jjjj-mm-dd.")
+    ui.table(pd.DataFrame({
+        "Kolom": list(importer.COLUMN_HELP),
+        "Verplicht": ["ja" if c in importer.REQUIRED else "nee" for c in importer.COLUMN_HELP],
+        "Betekenis": list(importer.COLUMN_HELP.values()),
+    }), key="columns_help")
+    st.download_button("Voorbeeldbestand (CSV)", importer.EXAMPLE_CSV.encode("utf-8-sig"), "voorbeeld-export.csv",
+                       "text/csv", key="example_csv")
+
 # A new key after each import empties the uploader, so a finished import does not look pending.
 round_ = st.session_state.setdefault("_upload_round", 0)
-upload = st.file_uploader("Exportbestand", type=["csv", "txt", "xlsx"], key=f"upload_{round_}")
+upload = st.file_uploader("Exportbestand (CSV of Excel)", type=["csv", "txt", "xlsx"],
+                          key=f"upload_{round_}")
 as_of = st.date_input("Datum van de momentopname", ui.today(), max_value=ui.today(), format="DD/MM/YYYY",
                       key="as_of", help="De dag waarop de export uit Opvang.Vlaanderen werd gedownload; niet in de "
                       "toekomst, want een latere momentopname wint altijd van een vroegere.")
@@ -24,13 +56,17 @@ if upload is not None:
         count = len(parsed.problems)
         st.error(f"{upload.name} kan niet geïmporteerd worden: {count} {'probleem' if count == 1 else 'problemen'}. "
                  "Er is niets gewijzigd.")
-        st.dataframe([{"Rij": p.row, "Kolom": p.column, "Waarde": p.value, "Melding": p.message}
-                      for p in parsed.problems], hide_index=True, key="problems", width="stretch")
+        ui.table(pd.DataFrame([{"Rij": p.row, "Kolom": p.column, "Waarde": p.value, "Melding": p.message}
+                               for p in parsed.problems]), key="problems")
     else:
-        st.success(f"{len(parsed.frame)} rijen zijn in orde.")
-        st.write("Voorbeeld (eerste 20 rijen):")
-        st.dataframe(parsed.frame.head(20), hide_index=True, key="preview")
-        if st.button("Importeren", type="primary", key="do_import", disabled=as_of is None):
+        rows = len(parsed.frame)
+        st.success(f"{rows} {'rij is' if rows == 1 else 'rijen zijn'} in orde.")
+        earlier = importer.already_imported(ui.engine(), data, as_of) if as_of else None
+        if earlier:
+            st.info(earlier)
+        st.write(f"Voorbeeld: de eerste {min(rows, 20)} van {rows} rijen.")
+        ui.table(preview(parsed.frame), key="preview")
+        if st.button("Importeren", type="primary", key="do_import", disabled=as_of is None or earlier is not None):
             result = importer.import_file(ui.engine(), data, upload.name, as_of, user.username)
             if result.ok:
                 st.session_state["_upload_round"] = round_ + 1
@@ -39,14 +75,13 @@ if upload is not None:
             for problem in result.problems:
                 st.error(problem.message)
 
-st.subheader("Vorige imports")
+st.header("Vorige imports")
 runs = queries.import_runs(ui.engine())
 if runs.empty:
     st.info("Nog geen imports.")
 else:
     runs["imported_at"] = runs["imported_at"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M")
-    st.dataframe(runs.rename(columns={
+    ui.table(runs.rename(columns={
         "id": "#", "file_name": "Bestand", "as_of": "Momentopname", "imported_at": "Geïmporteerd op",
         "imported_by": "Door", "rows_total": "Rijen", "rows_new": "Nieuw", "rows_updated": "Gewijzigd",
-        "status_changes": "Statuswijzigingen"}), hide_index=True, key="runs",
-        column_config=ui.date_columns("Momentopname"))
+        "status_changes": "Statuswijzigingen"}), key="runs", column_config=ui.date_columns("Momentopname"))

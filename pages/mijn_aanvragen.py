@@ -38,7 +38,7 @@ tiles[1].metric("Te laat", figures["overdue"])
 tiles[2].metric("Termijn loopt af ≤ 3 dagen", figures["due_soon"])
 tiles[3].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]))
 
-st.subheader("Te laat")
+st.header("Te laat")
 late = ui.read("request_list", today, "overdue", scope)
 if late.empty:
     st.success("U hebt geen aanvragen die te laat zijn. Goed zo!")
@@ -46,7 +46,7 @@ else:
     ui.show_requests(late, ["id", "received", "deadline", "days_late", "status"], key="own_overdue")
     ui.list_caption(late, figures["overdue"])
 
-st.subheader("Binnenkort te beantwoorden")
+st.header("Binnenkort te beantwoorden")
 open_waiting = ui.read("request_list", today, "waiting", scope)
 if open_waiting.empty:
     st.info("Geen openstaande aanvragen zonder antwoord.")
@@ -57,7 +57,7 @@ else:
     ui.show_requests(open_waiting, ["id", "received", "deadline", "days_left", "status"], key="own_waiting")
     ui.list_caption(open_waiting)
 
-st.subheader("Ouders reageren niet meer")
+st.header("Ouders reageren niet meer")
 todos = ui.followups(today, scope)
 if todos.empty:
     st.info("Geen opvolgacties.")
@@ -69,7 +69,7 @@ else:
     st.caption("Krijgt u een week na de herinnering nog geen reactie, zet de aanvraag dan op "
                "‘geannuleerd door opvang’.")
 
-st.subheader("Al uw aanvragen")
+st.header("Al uw aanvragen")
 everything = ui.read("classified_requests", today, Selection(provider_ids=(provider_id,)))
 everything = everything.sort_values(["received", "id"], ascending=False)
 count = len(everything)

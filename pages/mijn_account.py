@@ -11,7 +11,7 @@ if user.must_change_password:
     st.warning("U meldde zich aan met een eenmalig wachtwoord. Kies nu een eigen wachtwoord om verder te gaan.")
 
 with st.form("change_password", clear_on_submit=True):
-    st.subheader("Wachtwoord wijzigen")
+    st.header("Wachtwoord wijzigen")
     old = st.text_input("Huidig wachtwoord", type="password", max_chars=auth.MAX_PASSWORD_BYTES)
     new = st.text_input(f"Nieuw wachtwoord (minstens {auth.MIN_PASSWORD_CHARS} tekens)", type="password",
                         max_chars=auth.MAX_PASSWORD_BYTES)

@@ -18,7 +18,7 @@ tiles[3].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate
 tiles[4].metric("Kinderen met onvervulde nood", figures["children_unmet"],
                 help="Alle aanvragen afgesloten, minstens één 'opvangplan niet mogelijk', geen goedkeuring (R5).")
 
-st.subheader("Te laat: nog geen antwoord na 14 dagen")
+st.header("Te laat: nog geen antwoord na 14 dagen")
 late = ui.read("request_list", today, "overdue")
 if late.empty:
     st.success("Geen enkele aanvraag is te laat.")
@@ -26,7 +26,7 @@ else:
     ui.show_requests(late, ["provider_name", "id", "child_id", "received", "deadline", "days_late", "status"], key="overdue")
     ui.list_caption(late, figures["overdue"])
 
-st.subheader("Termijn loopt binnen 3 dagen af")
+st.header("Termijn loopt binnen 3 dagen af")
 soon = ui.read("request_list", today, "due_soon")
 if soon.empty:
     st.info("Geen aanvragen met een termijn die binnenkort afloopt.")
@@ -34,7 +34,7 @@ else:
     ui.show_requests(soon, ["provider_name", "id", "received", "deadline", "days_left", "status"], key="due_soon")
     ui.list_caption(soon, figures["due_soon"])
 
-st.subheader("Op te volgen: ouders reageren niet (R4)")
+st.header("Op te volgen: ouders reageren niet (R4)")
 st.caption("‘In behandeling’ zonder reactie van de ouders: na 1 maand een herinnering, 1 week later afsluiten als "
            "‘geannuleerd door opvang’.")
 todos = ui.followups(today)

@@ -92,9 +92,13 @@ def test_a_good_upload_is_previewed_imported_once_and_listed(engine):
     assert not at.exception, at.exception
     assert not errors(at)
     assert [s.value for s in at.success] == ["3 rijen zijn in orde."]
-    preview = table(at, "aanvraag_id")
-    assert list(preview["aanvraag_id"]) == ["A1", "A2", "A3"]
-    assert list(preview["status"]) == ["nieuw", "vraag ontvangen", "in behandeling"]
+    preview = table(at, "Aanvraag")
+    assert list(preview.columns[:7]) == ["Aanvraag", "Kind", "Dossiernummer", "Opvang", "Ontvangen", "Gewenste start",
+                                         "Status"]
+    assert list(preview["Aanvraag"]) == ["A1", "A2", "A3"]
+    assert list(preview["Status"]) == ["Nieuw", "Vraag ontvangen", "In behandeling"]
+    assert list(preview["Ontvangen"]) == ["01/10/2026", "02/10/2026", "02/10/2026"]
+    assert "Voorbeeld: de eerste 3 van 3 rijen." in [m.value for m in at.markdown]
     assert counts(engine)["requests"] == 0  # previewing writes nothing
 
     import_button(at)[0].click().run()
@@ -117,22 +121,44 @@ def test_a_good_upload_is_previewed_imported_once_and_listed(engine):
     assert not at.info  # "Nog geen imports." is gone
     assert not import_button(at) and "3 rijen zijn in orde." not in [s.value for s in at.success]  # uploader emptied
 
-    # The same file again, as a new upload, with the same snapshot date: refused, nothing changes.
+    # The same file again, as a new upload, with the same snapshot date: said before the button is pressed, and
+    # the button cannot be pressed; nothing changes.
     before = counts(engine)
     again = page(PAGE, "coord").run()
     upload(again, "opvangvragen.csv", GOOD)
-    import_button(again)[0].click().run()
     assert not again.exception, again.exception
-    refused = errors(again)
-    assert len(refused) == 1
-    assert "al geïmporteerd" in refused[0] and "er is niets gewijzigd" in refused[0]
-    assert DEMO_TODAY.strftime("%d/%m/%Y") in refused[0]
-    assert not [s for s in again.success if s.value.startswith("Geïmporteerd")]
+    assert [i.value for i in again.info] == [
+        f"Dit bestand werd al geïmporteerd op {ui_today()} als momentopname van {DEMO_TODAY:%d/%m/%Y}: "
+        "opnieuw importeren verandert niets."]
+    assert import_button(again)[0].disabled
     assert counts(engine) == before
     assert len(table(again, "Bestand")) == 1
     log = queries.audit_log(engine)
     assert list(log[log["action"] == "import"]["actor"]) == ["coord"]
-    assert (log["action"] == "import_refused").sum() == 1
+
+
+def ui_today() -> str:
+    """The day of the first import as the page says it: the Belgian calendar day of the real clock."""
+    from datetime import datetime
+
+    from llko.clock import LOCAL_TZ
+
+    return datetime.now(LOCAL_TZ).strftime("%d/%m/%Y")
+
+
+def test_the_columns_are_explained_and_an_example_file_offered(engine):
+    at = page(PAGE, "coord").run()
+    help_table = table(at, "Betekenis")
+    assert list(help_table["Kolom"][:3]) == ["aanvraag_id", "kind_id", "opvang_id"]
+    assert set(help_table[help_table["Verplicht"] == "ja"]["Kolom"]) == {
+        "aanvraag_id", "kind_id", "opvang_id", "datum_aanvraag", "status", "datum_status"}
+    # The example file the page offers is itself a valid export.
+    at = page(PAGE, "coord").run()
+    example = at.get("download_button")
+    assert example
+    from llko.importer import EXAMPLE_CSV, parse
+
+    assert parse(EXAMPLE_CSV.encode("utf-8-sig"), "voorbeeld-export.csv").problems == []
 
 
 def test_the_chosen_snapshot_date_is_used(engine):
