@@ -6,7 +6,8 @@ import streamlit as st
 import streamlit_authenticator as stauth
 
 import ui
-from llko import auth, bootstrap
+from llko import bootstrap
+from llko.accounts import auth
 
 st.set_page_config(page_title="LLKO Ninove", page_icon="🧸", layout="wide")
 

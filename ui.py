@@ -7,7 +7,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from llko import auth, bootstrap, clock, export, overview
+from llko import bootstrap, clock
+from llko.accounts import auth
+from llko.reporting import export
+from llko.requests import overview
 from llko.db import database_url, is_default_database, make_engine
 
 LOCAL_TZ = clock.LOCAL_TZ

@@ -18,7 +18,8 @@ from pathlib import Path
 from sqlalchemy.engine import URL, Engine
 
 from llko import audit
-from llko.db import MIGRATIONS, migrate, transaction
+from llko.bootstrap import migrate
+from llko.db import MIGRATIONS, transaction
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 REQUIRED_TABLES = ("alembic_version", "providers", "requests")

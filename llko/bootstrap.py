@@ -7,11 +7,19 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from llko import audit
-from llko.db import get_setting, migrate, set_setting, transaction
+from llko.db import get_setting, set_setting, transaction, upgrade_schema
 from llko.models import User, UserProvider
 
 DEMO_PASSWORD = "demo-llko-ninove"
 MIN_COOKIE_KEY_BYTES = 32
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema (a quick no-op when already there); after an upgrade, rebuild the derived
+    summary against the schema as it now is, in the same transaction."""
+    from llko.requests.sql_rules import refresh_summary
+
+    upgrade_schema(engine, then=refresh_summary)
 
 
 def is_demo(engine: Engine) -> bool:
@@ -32,7 +40,7 @@ def prepare(engine: Engine, fill_demo: bool, today: date) -> None:
 
 def build_demo(engine: Engine, today: date) -> dict:
     """The demo town plus one demo account per role and per demo provider (all with DEMO_PASSWORD)."""
-    from llko.auth import hash_password
+    from llko.accounts.auth import hash_password
     from llko.demo import build_demo_town
 
     counts = build_demo_town(engine, today)

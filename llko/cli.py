@@ -44,19 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="de databank vervangen door een back-up (SQLite)")
     rs.add_argument("file", type=Path)
     rs.add_argument("--yes", action="store_true", help="bevestigen dat alle huidige gegevens overschreven worden")
-    bench = sub.add_parser("bench", help="snelheid meten op stads- en Vlaamse schaal (tijdelijke databanken)")
-    bench.add_argument("--postgres", default=None, help="PostgreSQL-URL om ook daarop te meten (eigen schema's)")
-    bench.add_argument("--flanders", action="store_true", help="ook 8.000 opvang en 1.000.000 aanvragen (met --postgres)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "bench":  # works on temporary databases of its own, never on LLKO_DATABASE_URL
-        from llko.bench import run
-
-        print(run(args.postgres, args.flanders))
-        return 0
     engine = make_engine(database_url())
     bootstrap.prepare(engine, fill_demo=False, today=clock.today())
     command = {"import": _import, "report": _report, "demo": _demo, "create-user": _create_user,
@@ -69,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _import(engine, args) -> int:
-    from llko.importer import import_file
+    from llko.requests.importer import import_file
 
     try:
         data = args.file.read_bytes()
@@ -88,8 +80,8 @@ def _import(engine, args) -> int:
 
 
 def _report(engine, args) -> int:
-    from llko import queries
-    from llko.report import build_report, format_table
+    from llko.requests import queries
+    from llko.reporting.report import build_report, format_table
 
     report = build_report(engine, args.as_of)
     if args.json:
@@ -110,7 +102,7 @@ def _demo(engine, args) -> int:
 
 
 def _create_user(engine, args) -> int:
-    from llko.auth import create_user
+    from llko.accounts.auth import create_user
 
     password = getpass.getpass("Wachtwoord (12 tot 72 bytes): ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     create_user(engine, "cli", args.username, args.name, args.role, password, tuple(args.provider), args.email)

@@ -80,8 +80,9 @@ def _current_revision(engine: Engine) -> str | None:
         return None
 
 
-def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest Alembic revision (a quick no-op when already there)."""
+def upgrade_schema(engine: Engine, then=None) -> None:
+    """Create or upgrade the schema to the newest Alembic revision (a quick no-op when already there); then(conn)
+    runs in the same transaction after an upgrade (llko.bootstrap.migrate rebuilds derived tables there)."""
     if _current_revision(engine) == _head_revision():
         return
     from alembic import command
@@ -89,12 +90,11 @@ def migrate(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    from llko.sql_rules import refresh_summary
-
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-        refresh_summary(conn)  # derived tables, rebuilt against the schema as it now is
+        if then is not None:
+            then(conn)
 
 
 @contextmanager

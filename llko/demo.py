@@ -12,10 +12,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
 from llko import audit
-from llko import statuses as st
+from llko.requests import statuses as st
 from llko.db import set_setting, transaction
 from llko.models import Provider, Request, StatusChange
-from llko.sql_rules import refresh_summary
+from llko.requests.sql_rules import refresh_summary
 
 HISTORY_DAYS = 180  # requests are received within this many days before today (< 6 calendar months)
 CHILDREN = 600

@@ -60,7 +60,7 @@ class Request(SQLModel, table=True):
 
 
 class ProviderSummary(SQLModel, table=True):
-    """Per provider, the report counts that do not depend on the day; rebuilt (llko.sql_rules.refresh_summary)
+    """Per provider, the report counts that do not depend on the day; rebuilt (llko.requests.sql_rules.refresh_summary)
     in every transaction that writes requests, so pages never scan all requests for them."""
 
     __tablename__ = "provider_summary"

@@ -6,9 +6,9 @@ from datetime import timedelta
 import streamlit as st
 
 import ui
-from llko import queries
-from llko.queries import Selection
-from llko.statuses import ALL
+from llko.requests import queries
+from llko.requests.queries import Selection
+from llko.requests.statuses import ALL
 
 ui.open_page(__file__)
 today = ui.today()

@@ -5,7 +5,8 @@ from datetime import timedelta
 import streamlit as st
 
 import ui
-from llko import audit, queries
+from llko import audit
+from llko.requests import queries
 
 ui.open_page(__file__)
 since = st.date_input("Vanaf", ui.today() - timedelta(days=30), format="DD/MM/YYYY", key="audit_since")

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from llko import auth, queries
+from llko.accounts import auth
+from llko.requests import queries
 
 me = ui.open_page(__file__)
 engine = ui.engine()

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from llko import importer, queries
+from llko.requests import importer, queries
 
 PREVIEW_HEADERS = {
     "aanvraag_id": "Aanvraag", "kind_id": "Kind", "opvang_id": "Dossiernummer", "opvang_naam": "Opvang",

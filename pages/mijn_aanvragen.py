@@ -3,8 +3,8 @@
 import streamlit as st
 
 import ui
-from llko import queries
-from llko.queries import Selection
+from llko.requests import queries
+from llko.requests.queries import Selection
 
 REMINDER_TEXT = ("Aangezien we geen reactie meer krijgen, wordt deze aanvraag binnen 1 week afgesloten. "
                  "Wenst u toch nog kinderopvang, neem dan contact met ons op via …")

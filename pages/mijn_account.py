@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from llko import auth
+from llko.accounts import auth
 
 user = ui.open_page(__file__)
 st.write(f"Aangemeld als **{user.username}** ({auth.ROLES[user.role]}).")

@@ -13,7 +13,8 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from llko.db import make_engine, migrate  # noqa: E402
+from llko.bootstrap import migrate  # noqa: E402
+from llko.db import make_engine  # noqa: E402
 
 POSTGRES_URL = os.environ.get("LLKO_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import text
 
 from apptest import app, errors, login, page
-from llko import auth, bootstrap
+from llko import bootstrap
+from llko.accounts import auth
 from llko.bootstrap import DEMO_PASSWORD
 from llko.db import set_setting, transaction
-from llko.importer import parse
+from llko.requests.importer import parse
 
 PASSWORD = "een-lang-wachtwoord"
 T0 = datetime(2026, 11, 2, 8, 30, 0, 123456, tzinfo=timezone.utc)  # microseconds: the lock end must keep them

@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import text
 
 from apptest import app, errors, login, page, table
-from llko import auth, queries
-from llko.queries import Selection
+from llko.accounts import auth
+from llko.requests import queries
+from llko.requests.queries import Selection
 from llko.bootstrap import DEMO_PASSWORD
 
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from conftest import POSTGRES_URL
-from llko import bench
+import bench
 from llko.db import make_engine
 
 

@@ -30,7 +30,8 @@ def free_port() -> int:
 def server(tmp_path_factory):
     """`streamlit run app.py` on a demo database of its own, until the module's tests are done."""
     from llko.bootstrap import build_demo
-    from llko.db import make_engine, migrate
+    from llko.bootstrap import migrate
+    from llko.db import make_engine
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.sqlite3'}"
     engine = make_engine(url)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from conftest import ROOT
-from llko.auth import check_password, user_info
+from llko.accounts.auth import check_password, user_info
 from llko.db import make_engine
 
 CONTRACT_KEYS = {

@@ -8,7 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from apptest import errors, page
-from llko import auth, importer, queries, sql_rules
+from llko.accounts import auth
+from llko.requests import importer, queries, sql_rules
 from llko.db import DatabaseBusy, retry_when_busy
 
 

@@ -4,7 +4,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, text
 
-from llko.db import MIGRATIONS, _head_revision, make_engine, migrate
+from llko.bootstrap import migrate
+from llko.db import MIGRATIONS, _head_revision, make_engine
 
 
 def test_an_older_database_is_upgraded_to_the_newest_schema(tmp_path):
@@ -45,10 +46,10 @@ def test_an_upgrade_rebuilds_the_summary_of_the_requests_already_there(engine):
     """A database from before the summary tables (0003) gets them filled when the app or CLI migrates it."""
     from datetime import date
 
-    from llko import sql_rules
-    from llko.importer import import_file
-    from llko.queries import Selection
-    from llko.statuses import ALL
+    from llko.requests import sql_rules
+    from llko.requests.importer import import_file
+    from llko.requests.queries import Selection
+    from llko.requests.statuses import ALL
 
     export = ("aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status\n"
               "A1;K1;P1;01/09/2026;opvangplan niet mogelijk;03/09/2026\nA2;K2;P2;02/09/2026;goedgekeurd;04/09/2026\n")

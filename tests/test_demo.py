@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from llko import rules
-from llko import statuses as st
-from llko.db import get_setting, make_engine, migrate
+from llko.requests import rules
+from llko.requests import statuses as st
+from llko.bootstrap import migrate
+from llko.db import get_setting, make_engine
 from llko.demo import build_demo_town
 
 TODAY = date(2026, 11, 1)

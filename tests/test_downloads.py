@@ -11,9 +11,10 @@ import pytest
 import streamlit as st
 
 from apptest import page
-from llko import auth, export
+from llko.accounts import auth
+from llko.reporting import export
 from llko.db import make_engine
-from llko.importer import import_file
+from llko.requests.importer import import_file
 
 T = date(2026, 11, 2)
 # Two providers; P1's name and K3's child id start like a formula (names and ids come from an export).

@@ -84,8 +84,8 @@ A20;K14;P3;De Ooievaar;10/10/2026;;nieuw;10/10/2026;;;
 @pytest.fixture(scope="module", params=BACKENDS)
 def town_url(request, tmp_path_factory):
     """The hand-worked town, imported once per backend, with one account per role."""
-    from llko.auth import create_user
-    from llko.importer import import_file
+    from llko.accounts.auth import create_user
+    from llko.requests.importer import import_file
 
     with fresh_database(request.param, tmp_path_factory.mktemp("hand_town")) as url:
         engine = make_engine(url)
@@ -200,7 +200,7 @@ HAND_REPORT = {
 
 
 def test_report_json_contract_matches_the_hand_count(town):
-    from llko.report import build_report
+    from llko.reporting.report import build_report
 
     assert build_report(town, T) == HAND_REPORT
 

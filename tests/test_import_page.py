@@ -6,8 +6,8 @@ from sqlalchemy import text
 
 from apptest import errors, page, table
 from conftest import DEMO_TODAY
-from llko import queries
-from llko.auth import create_user
+from llko.requests import queries
+from llko.accounts.auth import create_user
 from llko.db import make_engine, transaction
 from llko.models import Provider
 
@@ -156,7 +156,7 @@ def test_the_columns_are_explained_and_an_example_file_offered(engine):
     at = page(PAGE, "coord").run()
     example = at.get("download_button")
     assert example
-    from llko.importer import EXAMPLE_CSV, parse
+    from llko.requests.importer import EXAMPLE_CSV, parse
 
     assert parse(EXAMPLE_CSV.encode("utf-8-sig"), "voorbeeld-export.csv").problems == []
 

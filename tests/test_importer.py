@@ -9,8 +9,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select, text
 
-from llko import importer
-from llko.importer import ALIASES, ImportProblem, import_file, normalize_header, parse
+from llko.requests import importer
+from llko.requests.importer import ALIASES, ImportProblem, import_file, normalize_header, parse
 from llko.models import Provider, Request, StatusChange
 
 HEADER = ("aanvraag_id", "kind_id", "opvang_id", "opvang_naam", "datum_aanvraag", "status", "datum_status")

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from apptest import app, errors, login, metrics
-from llko.auth import create_user
+from llko.accounts.auth import create_user
 from llko.bootstrap import DEMO_PASSWORD
 from llko.db import make_engine
 

@@ -9,7 +9,7 @@ import pytest
 import ui
 from apptest import app, errors, login, page
 from conftest import ROOT
-from llko import auth
+from llko.accounts import auth
 from llko.bootstrap import DEMO_PASSWORD
 from llko.db import make_engine
 

@@ -8,10 +8,10 @@ import streamlit as st
 
 from apptest import errors, metrics, page, table
 from conftest import DEMO_TODAY
-from llko import overview, queries, rules
+from llko.requests import overview, queries, rules
 from llko.db import make_engine
-from llko.queries import Selection
-from llko.report import build_report
+from llko.requests.queries import Selection
+from llko.reporting.report import build_report
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def demo(demo_url, app_env):
 
 
 def own_ids(engine, username):
-    from llko.auth import user_info
+    from llko.accounts.auth import user_info
 
     return user_info(engine, username).provider_ids
 
@@ -135,7 +135,7 @@ def test_policy_maker_sees_figures_without_request_detail(demo):
                                   "pages/importeren.py", "pages/gebruikers.py", "pages/audit.py"])
 def test_pages_render_on_an_empty_database(db_url, app_env, path):
     """A real installation starts empty (no demo): every page explains itself instead of crashing."""
-    from llko.auth import create_user
+    from llko.accounts.auth import create_user
 
     app_env(db_url)
     engine = make_engine(db_url)
@@ -149,7 +149,7 @@ def test_pages_render_on_an_empty_database(db_url, app_env, path):
 def test_aanvragen_counts_only_requests_received_in_the_period_shown(own_demo):
     """A request dated after 'today' (a typo in the export, or a pinned demo day) stays out of the default
     period 'Ontvangen tussen <first> en <today>'."""
-    from llko.importer import import_file
+    from llko.requests.importer import import_file
 
     later = (DEMO_TODAY + pd.Timedelta(days=10)).strftime("%d/%m/%Y")
     export = f"aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status\nLATER1;KX;KO-X;{later};nieuw;{later}\n"

@@ -15,10 +15,10 @@ from hypothesis import strategies as hs
 from openpyxl import Workbook
 from sqlalchemy import text
 
-from llko import rules
-from llko import statuses as st
-from llko.importer import import_file
-from llko.queries import parse_dates
+from llko.requests import rules
+from llko.requests import statuses as st
+from llko.requests.importer import import_file
+from llko.requests.queries import parse_dates
 
 AS_OF = date(2026, 11, 1)
 TABLES = ("providers", "requests", "status_history", "import_runs")

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from llko import rules
-from llko import statuses as st
+from llko.requests import rules
+from llko.requests import statuses as st
 
 D = date
 

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from sqlalchemy import insert, text
 
-from llko import rules, sql_rules
-from llko import statuses as st
-from llko.importer import import_file
+from llko.requests import rules, sql_rules
+from llko.requests import statuses as st
+from llko.requests.importer import import_file
 from llko.models import Provider, Request
-from llko.queries import Selection
+from llko.requests.queries import Selection
 from test_properties import TODAY, request_frames
 
 SQL_SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -39,7 +39,7 @@ def upgrade() -> None:
         sa.Column('value', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('name'),
     )
-    # llko.db.migrate fills them (llko.sql_rules.refresh_summary) once the schema is at head.
+    # llko.db.migrate fills them (llko.requests.sql_rules.refresh_summary) once the schema is at head.
 
 
 def downgrade() -> None:

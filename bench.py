@@ -1,6 +1,6 @@
-"""Benchmark: import throughput against a raw pandas load, report time and page render times, at two scales.
+"""Benchmark (outside the product package: it drives the pages through Streamlit's AppTest): import throughput against a raw pandas load, report time and page render times, at two scales.
 
-Run with `python -m llko bench` (town scale on a temporary SQLite file; add --postgres URL for the same on
+Run with `python bench.py` (town scale on a temporary SQLite file; add --postgres URL for the same on
 PostgreSQL and --flanders for 8,000 providers and 1,000,000 requests there). Prints a Markdown table.
 """
 
@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
-from llko import importer, statuses
-from llko.sql_rules import refresh_summary
-from llko.db import ROOT, make_engine, migrate
+from llko.requests import importer, statuses
+from llko.requests.sql_rules import refresh_summary
+from llko.bootstrap import migrate
+from llko.db import ROOT, make_engine
 
 TODAY = date(2026, 11, 1)
 PAGES = [("pages/overzicht.py", "coordinator"), ("pages/aanvragen.py", "coordinator"),
@@ -134,7 +135,7 @@ def bulk_load(engine, export: pd.DataFrame) -> None:
 
 
 def add_bench_users(engine, provider_id: str) -> None:
-    from llko.auth import create_user
+    from llko.accounts.auth import create_user
 
     create_user(engine, "bench", "coordinator", "Bench", "coordinator", "bench-wachtwoord-1")
     create_user(engine, "bench", "bench_provider", "Bench opvang", "provider", "bench-wachtwoord-1", (provider_id,))
@@ -216,3 +217,13 @@ def _measure_all(postgres: str | None, flanders: bool, workdir: Path) -> str:
     lines = ["| scale | measure | result | target |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Snelheid meten op stads- en Vlaamse schaal (tijdelijke databanken).")
+    parser.add_argument("--postgres", default=None, help="PostgreSQL-URL om ook daarop te meten (eigen schema's)")
+    parser.add_argument("--flanders", action="store_true", help="ook 8.000 opvang en 1.000.000 aanvragen (met --postgres)")
+    options = parser.parse_args()
+    print(run(options.postgres, options.flanders))

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from llko import queries, rules, sql_rules
+from llko.requests import queries, rules, sql_rules
 
 
 def build_report(engine: Engine, as_of: date) -> dict:

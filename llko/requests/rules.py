@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from llko import statuses as st
+from llko.requests import statuses as st
 
 DEADLINE_DAYS = 14  # R2
 DUE_SOON_DAYS = 3  # R2

@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from llko import queries, rules, sql_rules
-from llko.queries import EVERYTHING, Selection
+from llko.requests import queries, rules, sql_rules
+from llko.requests.queries import EVERYTHING, Selection
 
 LIST_LIMIT = 1000  # rows a request list shows at most; the figures above it count them all
 

@@ -19,9 +19,10 @@ import pandas as pd
 from sqlalchemy import ARRAY, Date, String, any_, bindparam, func, literal_column, select, text
 from sqlalchemy.engine import Engine
 
-from llko import audit, sql_rules
+from llko import audit
+from llko.requests import sql_rules
 from llko.clock import LOCAL_TZ
-from llko import statuses as st
+from llko.requests import statuses as st
 from llko.db import retry_when_busy, transaction
 from llko.models import ImportRun, Provider, Request, StatusChange
 

@@ -12,9 +12,9 @@ import pandas as pd
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Engine
 
-from llko import queries, rules
-from llko import statuses as st
-from llko.queries import EVERYTHING, Selection
+from llko.requests import queries, rules
+from llko.requests import statuses as st
+from llko.requests.queries import EVERYTHING, Selection
 
 
 def _list(values) -> str:

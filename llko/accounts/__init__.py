@@ -1,0 +1,1 @@
+"""Accounts: passwords, roles, provider links, logins and locks."""
