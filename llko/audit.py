@@ -1,9 +1,13 @@
 """The audit trail: who did what, when. Written inside the caller's transaction."""
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlmodel import Session
+
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from llko.clock import LOCAL_TZ
 from llko.models import AuditEntry
@@ -84,3 +88,16 @@ def describe(action: str, detail: str) -> str:
     if action in texts:
         return texts[action]()
     return ", ".join(f"{k}: {v}" for k, v in data.items())
+
+
+def entries(engine: Engine, since: date | None = None, limit: int = 5000) -> pd.DataFrame:
+    """The newest audit entries (at most limit), since a day (UTC midnight) when given."""
+    sql = "SELECT at, actor, action, detail FROM audit_log"
+    params: dict = {"n": limit}
+    if since is not None:
+        sql += " WHERE at >= :since"
+        params["since"] = pd.Timestamp(since, tz="UTC").to_pydatetime()
+    with engine.connect() as conn:
+        frame = pd.read_sql(text(sql + " ORDER BY at DESC, id DESC LIMIT :n"), conn, params=params)
+    frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)
+    return frame

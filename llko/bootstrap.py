@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from llko import audit
 from llko.db import get_setting, set_setting, transaction, upgrade_schema
-from llko.models import User, UserProvider
+from llko.accounts.models import User, UserProvider
 
 DEMO_PASSWORD = "demo-llko-ninove"
 MIN_COOKIE_KEY_BYTES = 32

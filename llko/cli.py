@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from llko import bootstrap, clock
+from llko.providers import queries as provider_queries
 from llko.backup import BackupError
 from llko.db import DatabaseBusy, database_url, make_engine
 
@@ -80,14 +81,13 @@ def _import(engine, args) -> int:
 
 
 def _report(engine, args) -> int:
-    from llko.requests import queries
     from llko.reporting.report import build_report, format_table
 
     report = build_report(engine, args.as_of)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
-        names = dict(queries.providers(engine)[["id", "name"]].itertuples(index=False))
+        names = dict(provider_queries.providers(engine)[["id", "name"]].itertuples(index=False))
         print(format_table(report, names))
     return 0
 

@@ -14,7 +14,8 @@ from sqlalchemy.engine import Engine
 from llko import audit
 from llko.requests import statuses as st
 from llko.db import set_setting, transaction
-from llko.models import Provider, Request, StatusChange
+from llko.providers.models import Provider
+from llko.requests.models import Request, StatusChange
 from llko.requests.sql_rules import refresh_summary
 
 HISTORY_DAYS = 180  # requests are received within this many days before today (< 6 calendar months)

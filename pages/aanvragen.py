@@ -7,13 +7,14 @@ import streamlit as st
 
 import ui
 from llko.requests import queries
+from llko.providers import queries as provider_queries
 from llko.requests.queries import Selection
 from llko.requests.statuses import ALL
 
 ui.open_page(__file__)
 today = ui.today()
 
-providers = queries.providers(ui.engine())
+providers = provider_queries.providers(ui.engine())
 names = dict(zip(providers["id"], providers["name"]))
 
 with st.container(border=True):

@@ -5,14 +5,15 @@ import streamlit as st
 
 import ui
 from llko.accounts import auth
-from llko.requests import queries
+from llko.accounts import queries as account_queries
+from llko.providers import queries as provider_queries
 
 me = ui.open_page(__file__)
 engine = ui.engine()
 ui.show_flash()
-providers = queries.providers(engine)
+providers = provider_queries.providers(engine)
 names = dict(zip(providers["id"], providers["name"]))
-users = queries.users(engine)
+users = account_queries.users(engine)
 
 now = pd.Timestamp.now(tz="UTC")
 

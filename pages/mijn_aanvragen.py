@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from llko.requests import queries
+from llko.providers import queries as provider_queries
 from llko.requests.queries import Selection
 
 REMINDER_TEXT = ("Aangezien we geen reactie meer krijgen, wordt deze aanvraag binnen 1 week afgesloten. "
@@ -14,7 +14,7 @@ OWN_COLUMNS = ["id", "child_id", "received", "deadline", "status", "status_date"
 user = ui.open_page(__file__)
 today = ui.today()
 own = user.provider_ids  # the only providers this page ever reads
-names = dict(queries.providers(ui.engine())[["id", "name"]].itertuples(index=False))
+names = dict(provider_queries.providers(ui.engine())[["id", "name"]].itertuples(index=False))
 if not own:
     st.warning("Uw account is nog aan geen opvang gekoppeld. Neem contact op met het Lokaal Loket Kinderopvang.")
     st.stop()

@@ -6,6 +6,8 @@ from sqlalchemy import text
 
 from apptest import app, errors, login, page, table
 from llko.accounts import auth
+from llko.accounts import queries as account_queries
+from llko.providers import queries as provider_queries
 from llko.requests import queries
 from llko.requests.queries import Selection
 from llko.bootstrap import DEMO_PASSWORD
@@ -40,7 +42,7 @@ def test_account_rules_are_enforced(engine):
 
 
 def test_coordinator_creates_a_provider_account_with_a_one_time_password(own_demo):
-    provider = queries.providers(own_demo).iloc[0]
+    provider = provider_queries.providers(own_demo).iloc[0]
     at = page("pages/gebruikers.py", "coordinator").run()
     at.text_input[0].input("Nieuwe.Opvang")
     at.text_input[1].input("Nieuwe Opvang")
@@ -67,14 +69,14 @@ def test_coordinator_creates_a_provider_account_with_a_one_time_password(own_dem
 
 
 def test_account_creation_with_bad_input_changes_nothing(own_demo):
-    before = len(queries.users(own_demo))
+    before = len(account_queries.users(own_demo))
     at = page("pages/gebruikers.py", "coordinator").run()
     at.text_input[0].input("opvang.zonder.koppeling")
     at.text_input[1].input("Iemand")
     at.selectbox[0].select("provider")
     at.button[0].click().run()
     assert any("minstens één opvang" in e for e in errors(at))
-    assert len(queries.users(own_demo)) == before
+    assert len(account_queries.users(own_demo)) == before
 
 
 def test_coordinator_disables_an_account_and_the_audit_log_shows_it(own_demo):
@@ -129,10 +131,10 @@ def test_own_password_change_checks_the_current_password(own_demo):
 
 
 def test_multi_provider_account_chooses_among_its_own_providers(own_demo):
-    ids = list(queries.providers(own_demo).sort_values("id")["id"])
+    ids = list(provider_queries.providers(own_demo).sort_values("id")["id"])
     mine = ids[:2]
     auth.create_user(own_demo, "test", "groep", "Groep", "provider", "een-lang-wachtwoord", tuple(mine))
-    names = queries.providers(own_demo).set_index("id")["name"]
+    names = provider_queries.providers(own_demo).set_index("id")["name"]
     at = page("pages/mijn_aanvragen.py", "groep").run()
     assert list(at.selectbox[0].options) == [names[i] for i in mine]
     # A link to the second one opens it.
@@ -147,7 +149,7 @@ def test_multi_provider_account_chooses_among_its_own_providers(own_demo):
 def test_a_forged_provider_in_the_url_is_refused_and_shows_nothing(own_demo, downloads, username, own_count):
     """The forged value reaches the page's own check (a URL query parameter is not a widget Streamlit resets);
     without that check this test sees the other provider's requests."""
-    ids = list(queries.providers(own_demo).sort_values("id")["id"])
+    ids = list(provider_queries.providers(own_demo).sort_values("id")["id"])
     if username == "groep":
         auth.create_user(own_demo, "test", "groep", "Groep", "provider", "een-lang-wachtwoord", tuple(ids[:2]))
     mine = auth.user_info(own_demo, username).provider_ids
@@ -195,7 +197,7 @@ def test_login_page_lists_only_the_demo_accounts(own_demo):
 def test_the_new_account_form_starts_empty_again_and_has_no_default_role(own_demo):
     """Today a second account silently inherited the first one's provider link: after an account is made the
     form is empty, and without a chosen role nothing is made."""
-    provider = queries.providers(own_demo).iloc[0]
+    provider = provider_queries.providers(own_demo).iloc[0]
     at = page("pages/gebruikers.py", "coordinator").run()
     assert at.selectbox[0].label == "Rol" and at.selectbox[0].value is None
     at.text_input[0].input("zonder.rol")

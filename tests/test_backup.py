@@ -17,7 +17,7 @@ from conftest import DEMO_TODAY, POSTGRES_URL, ROOT, fresh_database
 from llko import audit, backup as bk
 from llko.backup import BackupError, backup, check_backup, restore
 from llko.db import make_engine, transaction
-from llko.models import Provider
+from llko.providers.models import Provider
 
 def _scripts():
     from alembic.config import Config

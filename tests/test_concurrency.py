@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from apptest import errors, page
 from llko.accounts import auth
+from llko.accounts import queries as account_queries
 from llko.requests import importer, queries, sql_rules
 from llko.db import DatabaseBusy, retry_when_busy
 
@@ -76,7 +77,7 @@ def test_import_and_account_edits_at_the_same_time_lose_no_write(engine):
         t.join(timeout=120)
     assert not failures, failures
     assert results["import"].ok
-    users = queries.users(engine).set_index("username")
+    users = account_queries.users(engine).set_index("username")
     for i in range(3):
         assert users.loc[f"editor{i}", "name"] == f"Editor {i} v14"
         assert users.loc[f"editor{i}", "version"] == 16
@@ -88,13 +89,13 @@ def test_import_and_account_edits_at_the_same_time_lose_no_write(engine):
 
 def test_second_editor_of_the_same_account_gets_a_conflict_not_an_overwrite(engine):
     auth.create_user(engine, "test", "gedeeld", "Gedeeld", "policy", "een-lang-wachtwoord")
-    seen = int(queries.users(engine).set_index("username").loc["gedeeld", "version"])
+    seen = int(account_queries.users(engine).set_index("username").loc["gedeeld", "version"])
     auth.update_user(engine, "eerste", "gedeeld", name="Eerste", email="", role="policy", active=True,
                      provider_ids=(), version=seen)
     with pytest.raises(auth.EditConflict, match="door iemand anders gewijzigd"):
         auth.update_user(engine, "tweede", "gedeeld", name="Tweede", email="", role="policy", active=True,
                          provider_ids=(), version=seen)
-    assert queries.users(engine).set_index("username").loc["gedeeld", "name"] == "Eerste"
+    assert account_queries.users(engine).set_index("username").loc["gedeeld", "name"] == "Eerste"
 
 
 def test_gebruikers_page_reports_a_concurrent_change(db_url, app_env, engine):
@@ -110,7 +111,7 @@ def test_gebruikers_page_reports_a_concurrent_change(db_url, app_env, engine):
     form_name.input("Mijn versie")
     [b for b in at.button if b.label == "Wijzigingen bewaren"][0].click().run()
     assert any("door iemand anders gewijzigd" in e for e in errors(at))
-    assert queries.users(engine).set_index("username").loc["gedeeld", "name"] == "Door een ander"
+    assert account_queries.users(engine).set_index("username").loc["gedeeld", "name"] == "Door een ander"
 
 
 def test_two_snapshots_imported_at_the_same_time_keep_the_newest_state_and_the_earliest_answer(engine):

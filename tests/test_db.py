@@ -36,7 +36,7 @@ def test_the_migrations_build_exactly_the_tables_of_the_models(engine):
     from alembic.runtime.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import llko.models  # noqa: F401  (registers the tables)
+    import llko.tables  # noqa: F401  (registers the tables)
 
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []

@@ -7,9 +7,10 @@ from sqlalchemy import text
 from apptest import errors, page, table
 from conftest import DEMO_TODAY
 from llko.requests import queries
+from llko import audit
 from llko.accounts.auth import create_user
 from llko.db import make_engine, transaction
-from llko.models import Provider
+from llko.providers.models import Provider
 
 PAGE = "pages/importeren.py"
 PASSWORD = "lang-genoeg-wachtwoord"
@@ -111,7 +112,7 @@ def test_a_good_upload_is_previewed_imported_once_and_listed(engine):
     with engine.connect() as conn:  # the page's default as-of date
         snapshot = conn.execute(text("SELECT snapshot_date FROM requests WHERE id = 'A3'")).scalar()
     assert pd.Timestamp(snapshot) == pd.Timestamp(DEMO_TODAY)
-    log = queries.audit_log(engine)
+    log = audit.entries(engine)
     imports = log[log["action"] == "import"]
     assert list(imports["actor"]) == ["coord"]
     runs = table(at, "Bestand")
@@ -133,7 +134,7 @@ def test_a_good_upload_is_previewed_imported_once_and_listed(engine):
     assert import_button(again)[0].disabled
     assert counts(engine) == before
     assert len(table(again, "Bestand")) == 1
-    log = queries.audit_log(engine)
+    log = audit.entries(engine)
     assert list(log[log["action"] == "import"]["actor"]) == ["coord"]
 
 

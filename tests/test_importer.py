@@ -11,7 +11,8 @@ from sqlalchemy import select, text
 
 from llko.requests import importer
 from llko.requests.importer import ALIASES, ImportProblem, import_file, normalize_header, parse
-from llko.models import Provider, Request, StatusChange
+from llko.providers.models import Provider
+from llko.requests.models import Request, StatusChange
 
 HEADER = ("aanvraag_id", "kind_id", "opvang_id", "opvang_naam", "datum_aanvraag", "status", "datum_status")
 ROWS = (

@@ -9,6 +9,7 @@ import streamlit as st
 from apptest import errors, metrics, page, table
 from conftest import DEMO_TODAY
 from llko.requests import overview, queries, rules
+from llko.providers import queries as provider_queries
 from llko.db import make_engine
 from llko.requests.queries import Selection
 from llko.reporting.report import build_report
@@ -61,7 +62,7 @@ def test_long_lists_show_the_first_rows_and_say_so(demo, monkeypatch):
 
 def test_aanvragen_filters_by_provider_and_status(demo):
     at = page("pages/aanvragen.py", "coordinator").run()
-    providers = queries.providers(demo)
+    providers = provider_queries.providers(demo)
     assert len(table(at, "Tijdig beantwoord")) == len(providers)
     chosen = providers.iloc[0]
     at.multiselect[0].select(chosen["id"]).run()
@@ -108,7 +109,7 @@ def test_cijfers_tiles_and_table_agree_with_the_report(demo):
     assert tiles["Te laat (nu)"] == str(report["totals"]["overdue"])
     assert tiles["Kinderen met onvervulde nood"] == str(report["totals"]["children_unmet"])
     figures = table(at, "Tekort (niet mogelijk)").set_index("Opvang")
-    names = queries.providers(demo).set_index("id")["name"]
+    names = provider_queries.providers(demo).set_index("id")["name"]
     for provider_id, counts in report["providers"].items():
         assert figures.loc[names[provider_id], "Tekort (niet mogelijk)"] == counts["not_possible"]
         assert figures.loc[names[provider_id], "Te laat"] == counts["overdue"]
@@ -121,7 +122,7 @@ def test_cijfers_chart_shows_the_weakest_providers_when_there_are_many(demo, mon
     at = page("pages/cijfers.py", "beleid").run()
     assert not at.exception
     assert any(c.value.startswith("De 4 opvanginitiatieven met het laagste aandeel") for c in at.caption)
-    assert len(table(at, "Tekort (niet mogelijk)")) == len(queries.providers(demo))  # the table keeps them all
+    assert len(table(at, "Tekort (niet mogelijk)")) == len(provider_queries.providers(demo))  # the table keeps them all
 
 
 def test_policy_maker_sees_figures_without_request_detail(demo):

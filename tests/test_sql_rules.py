@@ -12,7 +12,8 @@ from sqlalchemy import insert, text
 from llko.requests import rules, sql_rules
 from llko.requests import statuses as st
 from llko.requests.importer import import_file
-from llko.models import Provider, Request
+from llko.providers.models import Provider
+from llko.requests.models import Request
 from llko.requests.queries import Selection
 from test_properties import TODAY, request_frames
 

@@ -1,9 +1,9 @@
-"""Alembic environment: runs on the connection handed in by llko.db.migrate, or on LLKO_DATABASE_URL."""
+"""Alembic environment: runs on the connection handed in by llko.db.upgrade_schema, or on LLKO_DATABASE_URL."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import llko.models  # noqa: F401  (registers the tables)
+import llko.tables  # noqa: F401  (registers every table)
 from llko.db import make_engine
 
 target_metadata = SQLModel.metadata

@@ -11,7 +11,9 @@ from sqlmodel import Session
 
 from llko import audit
 from llko.db import retry_when_busy, transaction
-from llko.models import Provider, User, UserProvider, utcnow
+from llko.accounts.models import User, UserProvider
+from llko.models import utcnow
+from llko.providers.models import Provider
 
 ROLES = {"coordinator": "Coördinator", "provider": "Opvanginitiatief", "policy": "Beleid"}
 MIN_PASSWORD_CHARS = 12

@@ -5,13 +5,14 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from llko.requests import queries, rules, sql_rules
+from llko.requests import rules, sql_rules
+from llko.providers import queries as provider_queries
 
 
 def build_report(engine: Engine, as_of: date) -> dict:
     """Counts over every request in the database, in its latest known state, with as_of as 'today'."""
     counts = sql_rules.provider_counts(engine, as_of)[list(rules.COUNT_KEYS)]
-    provider_ids = queries.providers(engine)["id"]
+    provider_ids = provider_queries.providers(engine)["id"]
     counts = counts.reindex(pd.Index(provider_ids, name="provider_id").union(counts.index), fill_value=0)
     providers = counts.astype(int).to_dict("index")
     totals = {k: int(counts[k].sum()) for k in rules.COUNT_KEYS}

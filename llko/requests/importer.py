@@ -24,7 +24,8 @@ from llko.requests import sql_rules
 from llko.clock import LOCAL_TZ
 from llko.requests import statuses as st
 from llko.db import retry_when_busy, transaction
-from llko.models import ImportRun, Provider, Request, StatusChange
+from llko.providers.models import Provider
+from llko.requests.models import ImportRun, Request, StatusChange
 
 # --- columns -----------------------------------------------------------------------------------
 

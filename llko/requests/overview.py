@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from llko.requests import queries, rules, sql_rules
+from llko.providers import queries as provider_queries
 from llko.requests.queries import EVERYTHING, Selection
 
 LIST_LIMIT = 1000  # rows a request list shows at most; the figures above it count them all
@@ -45,7 +46,7 @@ def per_provider(engine: Engine, today: date, selection: Selection = EVERYTHING)
     """One row per provider with requests in the selection (every provider when nothing is selected): the
     report counts, due_soon, total and the share answered in time (of the answered)."""
     counts = sql_rules.provider_counts(engine, today, selection)
-    providers = queries.providers(engine).set_index("id")[["name", "kind"]]
+    providers = provider_queries.providers(engine).set_index("id")[["name", "kind"]]
     if selection == EVERYTHING:
         counts = counts.reindex(providers.index.union(counts.index), fill_value=0)
     table = counts.join(providers, how="left")

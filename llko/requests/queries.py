@@ -7,6 +7,8 @@ import pandas as pd
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Engine
 
+from llko.providers.queries import providers
+
 REQUEST_DATES = ["received", "status_date", "answer_date"]
 
 
@@ -89,11 +91,6 @@ def approved_children(engine: Engine, child_ids: list[str]) -> set[str]:
         return {row[0] for row in conn.execute(stmt, {"ids": child_ids})}
 
 
-def providers(engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
-        return pd.read_sql(text("SELECT id, name, kind FROM providers ORDER BY name"), conn)
-
-
 def status_history(engine: Engine, request_id: str) -> pd.DataFrame:
     stmt = text("""SELECT status, status_date, snapshot_date FROM status_history
                    WHERE request_id = :rid ORDER BY status_date, snapshot_date""")
@@ -112,32 +109,3 @@ def import_runs(engine: Engine, limit: int = 200) -> pd.DataFrame:
     return frame
 
 
-def audit_log(engine: Engine, since: date | None = None, limit: int = 5000) -> pd.DataFrame:
-    sql = "SELECT at, actor, action, detail FROM audit_log"
-    params: dict = {"n": limit}
-    if since is not None:
-        sql += " WHERE at >= :since"
-        params["since"] = pd.Timestamp(since, tz="UTC").to_pydatetime()
-    with engine.connect() as conn:
-        frame = pd.read_sql(text(sql + " ORDER BY at DESC, id DESC LIMIT :n"), conn, params=params)
-    frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)
-    return frame
-
-
-def users(engine: Engine) -> pd.DataFrame:
-    """Accounts with their linked provider ids (comma-separated) and last login (UTC), without password hashes."""
-    stmt = text("""SELECT u.username, u.name, u.email, u.role, u.active, u.must_change_password, u.locked_until,
-                          u.version, up.provider_id
-                   FROM users u LEFT JOIN user_providers up ON up.user_id = u.id ORDER BY u.username""")
-    logins = text("SELECT actor AS username, MAX(at) AS last_login FROM audit_log WHERE action = 'login' GROUP BY actor")
-    with engine.connect() as conn:
-        frame = pd.read_sql(stmt, conn)
-        last = pd.read_sql(logins, conn).set_index("username")["last_login"]
-    links = frame.groupby("username")["provider_id"].agg(lambda s: ",".join(sorted(s.dropna())))
-    frame = frame.drop(columns="provider_id").drop_duplicates("username").set_index("username")
-    frame["provider_ids"] = links
-    frame["last_login"] = pd.to_datetime(last.reindex(frame.index), format="ISO8601", utc=True)
-    frame["locked_until"] = pd.to_datetime(frame["locked_until"], format="ISO8601", utc=True)
-    frame["active"] = frame["active"].astype(bool)
-    frame["must_change_password"] = frame["must_change_password"].astype(bool)
-    return frame.reset_index()

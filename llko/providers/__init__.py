@@ -1,0 +1,1 @@
+"""Providers: the childcare initiatives (master data shared by every feature)."""
