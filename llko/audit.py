@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "restore": "Back-up teruggezet",
     "demo_built": "Demostad aangemaakt",
     "demo_accounts_created": "Demo-accounts aangemaakt",
+    "setting_changed": "Instelling gewijzigd",
 }
 
 _ROLE_NAMES = {"coordinator": "coördinator", "provider": "opvanginitiatief", "policy": "beleid"}
@@ -84,6 +85,7 @@ def describe(action: str, detail: str) -> str:
         "backup": lambda: str(d("file")),
         "restore": lambda: str(d("file")),
         "demo_accounts_created": lambda: f"{d('accounts')} accounts",
+        "setting_changed": lambda: f"{d('key')}: {d('old')} → {d('new')}",
     }
     if action in texts:
         return texts[action]()

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
 from llko import audit
-from llko.requests import statuses as st
+from llko.requests import rules, statuses
 from llko.db import set_setting, transaction
 from llko.providers.models import Provider
 from llko.requests.models import Request, StatusChange
@@ -27,10 +27,9 @@ VULNERABLE_UNKNOWN_SHARE = 0.03
 WALK_IN_SHARE = 0.05  # single requests registered and approved the same day (parents at the door)
 EARLY_PARENT_CANCEL_SHARE = 0.06  # parents withdraw a request before the provider is done with it
 WITHDRAWN_AFTER_APPROVAL_SHARE = 0.35  # R3: the other requests the parents withdraw themselves
-REMINDER_AND_CLOSE_DAYS = 37  # R4: one month of silence, then one week after the reminder
 
 # What follows 'in behandeling': (chance, outcome); the rest of the chance: silent parents (R4).
-AFTER_IN_PROGRESS = ((0.55, st.APPROVED), (0.13, st.CANCELLED_BY_PARENT), (0.10, st.NOT_POSSIBLE))
+AFTER_IN_PROGRESS = ((0.55, statuses.APPROVED), (0.13, statuses.CANCELLED_BY_PARENT), (0.10, statuses.NOT_POSSIBLE))
 DIRECT_CANCEL_SHARE = 0.03  # a provider cancels instead of answering (request outside its offer)
 
 
@@ -120,7 +119,7 @@ def _step(path: Path, status: str, day: date, workday: bool = True) -> None:
 def _cut(path: Path, day: date, status: str | None = None) -> Path:
     """The path before `day`; when it is still open then, close it with `status` on `day` (if given)."""
     kept = [(s, d) for s, d in path if d < day]
-    if status and kept and kept[-1][0] in st.OPEN:
+    if status and kept and kept[-1][0] in statuses.OPEN:
         kept.append((status, day))
     return kept
 
@@ -201,31 +200,31 @@ def _after_in_progress(rng: random.Random, profile: Profile, path: Path) -> None
     else:  # silent parents: reminder after a month, closed a week later, if the provider bothers
         if rng.random() < profile.closes_silent:
             late = rng.randint(0, 21)
-            _step(path, st.CANCELLED_BY_PROVIDER, since + timedelta(days=REMINDER_AND_CLOSE_DAYS + late))
+            _step(path, statuses.CANCELLED_BY_PROVIDER, rules.close_day(since) + timedelta(days=late))
         return
-    if outcome == st.APPROVED:
-        _step(path, st.APPROVED, since + timedelta(days=round(rng.triangular(3, 45, 12))))
-    elif outcome == st.CANCELLED_BY_PARENT:
-        _step(path, st.CANCELLED_BY_PARENT, since + timedelta(days=rng.randint(3, 40)), workday=False)
+    if outcome == statuses.APPROVED:
+        _step(path, statuses.APPROVED, since + timedelta(days=round(rng.triangular(3, 45, 12))))
+    elif outcome == statuses.CANCELLED_BY_PARENT:
+        _step(path, statuses.CANCELLED_BY_PARENT, since + timedelta(days=rng.randint(3, 40)), workday=False)
     else:
-        _step(path, st.NOT_POSSIBLE, since + timedelta(days=rng.randint(5, 30)))
+        _step(path, statuses.NOT_POSSIBLE, since + timedelta(days=rng.randint(5, 30)))
 
 
 def _provider_path(rng: random.Random, profile: Profile, received: date) -> Path:
     """The full story of a request at one provider, not yet cut off at today."""
-    path: Path = [(st.NEW, received)]
+    path: Path = [(statuses.NEW, received)]
     answer_day = received + timedelta(days=max(1, round(rng.triangular(*profile.delay))))
     if rng.random() < profile.ack:
-        _step(path, st.RECEIVED, received + timedelta(days=rng.randint(1, 3)))
+        _step(path, statuses.RECEIVED, received + timedelta(days=rng.randint(1, 3)))
     if rng.random() < profile.silent:
         return path
     r = rng.random()
     if r < profile.no_place:
-        _step(path, st.NOT_POSSIBLE, answer_day)
+        _step(path, statuses.NOT_POSSIBLE, answer_day)
     elif r < profile.no_place + DIRECT_CANCEL_SHARE:
-        _step(path, st.CANCELLED_BY_PROVIDER, answer_day)
+        _step(path, statuses.CANCELLED_BY_PROVIDER, answer_day)
     else:
-        _step(path, st.IN_PROGRESS, answer_day)
+        _step(path, statuses.IN_PROGRESS, answer_day)
         _after_in_progress(rng, profile, path)
     return path
 
@@ -233,31 +232,30 @@ def _provider_path(rng: random.Random, profile: Profile, received: date) -> Path
 def _request_path(rng: random.Random, profile: Profile, received: date, walk_in: bool, today: date) -> Path:
     """The story of one request as known on `today`."""
     if walk_in:
-        return [(st.APPROVED, received)]
+        return [(statuses.APPROVED, received)]
     path = _provider_path(rng, profile, received)
     if rng.random() < EARLY_PARENT_CANCEL_SHARE:
-        path = _cut(path, received + timedelta(days=rng.randint(2, 50)), st.CANCELLED_BY_PARENT)
+        path = _cut(path, received + timedelta(days=rng.randint(2, 50)), statuses.CANCELLED_BY_PARENT)
     return [(s, d) for s, d in path if d <= today]
 
 
 def _close_after_approval(rng: random.Random, paths: list[Path]) -> None:
     """R3: the first approval closes the child's other requests; the export mostly still shows them open."""
-    approvals = [d for path in paths for s, d in path if s == st.APPROVED]
+    approvals = [d for path in paths for s, d in path if s == statuses.APPROVED]
     if not approvals:
         return
     day = min(approvals)
-    winner = next(i for i, path in enumerate(paths) if path[-1] == (st.APPROVED, day))
+    winner = next(i for i, path in enumerate(paths) if path[-1] == (statuses.APPROVED, day))
     for i, path in enumerate(paths):
         if i != winner and path[-1][1] >= day:
             withdrawn = rng.random() < WITHDRAWN_AFTER_APPROVAL_SHARE
-            paths[i] = _cut(path, day, st.CANCELLED_BY_PARENT if withdrawn else None)
+            paths[i] = _cut(path, day, statuses.CANCELLED_BY_PARENT if withdrawn else None)
 
 
 # --- rows ----------------------------------------------------------------------------------------
 
 def _request_row(request_id: str, child: Child, provider_id: str, received: date, path: Path, today: date) -> dict:
     status, status_date = path[-1]
-    answers = [d for s, d in path if s in st.ANSWER]
     return {
         "id": request_id,
         "child_id": child.id,
@@ -266,7 +264,7 @@ def _request_row(request_id: str, child: Child, provider_id: str, received: date
         "desired_start": child.desired_start,
         "status": status,
         "status_date": status_date,
-        "answer_date": answers[0] if answers else None,  # R2
+        "answer_date": rules.first_answer(path),  # R2
         "answer_date_reported": None,
         "vulnerable": child.vulnerable,
         "days_per_week": child.days_per_week,

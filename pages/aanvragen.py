@@ -6,62 +6,81 @@ from datetime import timedelta
 import streamlit as st
 
 import ui
-from llko.requests import queries
-from llko.providers import queries as provider_queries
-from llko.requests.queries import Selection
+
 from llko.requests.statuses import ALL
+
+IN_TIME = "Tijdig beantwoord (90 dagen)"
+
+
+def follow_click(table_key: str, ids_key: str, target_key: str) -> None:
+    """A click on a table row chooses that row's id in the selectbox below (which the keyboard can reach too)."""
+    rows = st.session_state[table_key].selection.rows
+    if rows:
+        st.session_state[target_key] = st.session_state[ids_key][rows[0]]
+
 
 ui.open_page(__file__)
 today = ui.today()
-
-providers = provider_queries.providers(ui.engine())
-names = dict(zip(providers["id"], providers["name"]))
+names = ui.reads.provider_names()
 
 with st.container(border=True):
     c1, c2, c3 = st.columns([2, 2, 2])
-    chosen_providers = c1.multiselect("Opvang", providers["id"], format_func=names.get, placeholder="Alle opvang")
+    chosen_providers = c1.multiselect("Opvang", list(names), format_func=names.get, placeholder="Alle opvang")
     chosen_status = c2.multiselect("Status", ALL, format_func=ui.STATUS_LABELS.get, placeholder="Alle statussen")
-    first, last = queries.received_span(ui.engine())
+    first, last = ui.reads.received_span()
     first, last = first or today - timedelta(days=180), last or today
     period = c3.date_input("Ontvangen tussen", (first, today), format="DD/MM/YYYY")
 
 start, end = period if isinstance(period, tuple) and len(period) == 2 else (first, today)
-selection = Selection(provider_ids=tuple(chosen_providers) or None, statuses=tuple(chosen_status) or None,
+selection = ui.reads.Selection(provider_ids=tuple(chosen_providers) or None, statuses=tuple(chosen_status) or None,
                       received_from=start if start > first else None,  # bounds around every request: no bound
                       received_until=end if end < last else None)
-table = ui.read("per_provider", today, selection)
-table = table[table["total"] > 0]
-st.caption(f"{int(table['total'].sum())} aanvragen in deze selectie.")
+table = ui.reads.per_provider(today, selection)
+table = table[table["total"] > 0].sort_values(["overdue", "open", "name"], ascending=[False, False, True])
+st.write(f"{int(table['total'].sum())} aanvragen in deze selectie, ontvangen van {ui.fmt_date(start)} tot "
+         f"{ui.fmt_date(end)}. ‘{IN_TIME}’: van de aanvragen waarvan de termijn in de 90 dagen tot "
+         f"{ui.fmt_date(today)} afliep, het aandeel dat op tijd een antwoord kreeg (los van de filters op status en "
+         "periode). Klik op een opvang om haar aanvragen te zien.")
 
 view = table.rename(columns={
-    "name": "Opvang", "kind": "Soort", "open": "Open", "overdue": "Te laat", "in_time_share": "Tijdig beantwoord",
+    "name": "Opvang", "kind": "Soort", "open": "Open", "overdue": "Te laat", "in_time_share": IN_TIME,
     "not_possible": "Tekort (niet mogelijk)", "closed_elsewhere_approved": "Elders goedgekeurd",
     "approved": "Goedgekeurd", "answered": "Beantwoord",
-})[["Opvang", "Soort", "Open", "Te laat", "Beantwoord", "Tijdig beantwoord", "Tekort (niet mogelijk)",
-    "Goedgekeurd", "Elders goedgekeurd"]].sort_values(["Te laat", "Open"], ascending=False)
-view["Tijdig beantwoord"] = ui.whole_percent(view["Tijdig beantwoord"])
-ui.table(view, key="per_provider", column_config={
-    "Tijdig beantwoord": st.column_config.NumberColumn(format="%d%%")})
-ui.download_buttons(view.rename(columns={"Tijdig beantwoord": "Tijdig beantwoord (%)"}),
+})[["Opvang", "Soort", "Open", "Te laat", "Beantwoord", IN_TIME, "Tekort (niet mogelijk)", "Goedgekeurd",
+    "Elders goedgekeurd"]]
+view[IN_TIME] = ui.whole_percent(view[IN_TIME])
+st.session_state["_provider_rows"] = list(table["provider_id"])
+ui.table(view, key="per_provider", column_config={IN_TIME: st.column_config.NumberColumn(format="%d%%")},
+         on_select=lambda: follow_click("per_provider", "_provider_rows", "detail_provider"),
+         selection_mode="single-row")
+ui.download_buttons(view.rename(columns={IN_TIME: "Tijdig beantwoord 90 dagen (%)"}),
                     f"aanvragen-per-opvang-{today:%Y%m%d}", key="dl_providers", sheet="Aanvragen per opvang")
 
-st.header("Detail per opvang")
-detail_options = list(table.sort_values("name")["provider_id"])
+st.header("Aanvragen van één opvang")
+detail_options = list(table["provider_id"])  # the provider with most overdue requests first
 if not detail_options:
     st.info("Geen aanvragen in deze selectie.")
     st.stop()
+if st.session_state.get("detail_provider") not in detail_options:
+    st.session_state["detail_provider"] = detail_options[0]
 provider_id = st.selectbox("Opvang", detail_options, format_func=names.get, key="detail_provider")
-rows = ui.read("classified_requests", today, replace(selection, provider_ids=(provider_id,)))
+rows = ui.reads.classified_requests(today, replace(selection, provider_ids=(provider_id,)))
 rows = rows.sort_values(["received", "id"], ascending=False)
 columns = ["id", "child_id", "received", "deadline", "status", "status_date", "answer_date", "days_late"]
-ui.show_requests(rows, columns, key="detail_requests")
+st.write(f"{len(rows)} aanvragen van {names.get(provider_id, provider_id)}, de nieuwste eerst. Klik op een aanvraag "
+         "voor haar statusgeschiedenis.")
+st.session_state["_request_rows"] = list(rows["id"])
+ui.show_requests(rows, columns, key="detail_requests", selection_mode="single-row",
+                 on_select=lambda: follow_click("detail_requests", "_request_rows", "history_request"))
 ui.download_buttons(ui.request_view(rows, columns), f"aanvragen-{provider_id}-{today:%Y%m%d}", key="dl_requests",
                     sheet=f"Aanvragen {provider_id}")
 
+if st.session_state.get("history_request") not in list(rows["id"]):
+    st.session_state["history_request"] = None
 request_id = st.selectbox("Statusgeschiedenis van aanvraag", rows["id"], index=None, placeholder="Kies een aanvraag",
                           key="history_request")
 if request_id:
-    history = queries.status_history(ui.engine(), request_id)
+    history = ui.reads.status_history(request_id)
     history["status"] = history["status"].map(ui.STATUS_LABELS)
     ui.table(history.rename(columns={"status": "Status", "status_date": "Datum status",
                                      "snapshot_date": "Gezien in momentopname van"}),

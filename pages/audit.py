@@ -9,7 +9,7 @@ from llko import audit
 
 ui.open_page(__file__)
 since = st.date_input("Vanaf", ui.today() - timedelta(days=30), format="DD/MM/YYYY", key="audit_since")
-log = audit.entries(ui.engine(), since)
+log = ui.reads.audit_entries(since)
 c1, c2 = st.columns(2)
 actors = c1.multiselect("Wie", sorted(log["actor"].unique()), placeholder="Iedereen", key="audit_actor")
 label = lambda code: audit.ACTION_LABELS.get(code, code)  # noqa: E731

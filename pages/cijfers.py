@@ -5,49 +5,84 @@ import streamlit as st
 
 import ui
 
+IN_TIME = "Tijdig beantwoord (90 dagen)"
+
 ui.open_page(__file__)
 today = ui.today()
-st.caption(f"Geaggregeerde cijfers op {ui.fmt_date(today)}; geen gegevens van individuele aanvragen of kinderen. "
-           "‘Tijdig beantwoord’ volgt R2: ook ‘opvangplan niet mogelijk’ is een antwoord aan de ouders; in de "
-           "cijfers voor Opgroeien telt die status als tekort (kolom ‘Tekort’).")
+config = ui.reads.settings()
+st.write(f"Geaggregeerde cijfers van {config.municipality} op {ui.fmt_date(today)}; geen gegevens van individuele "
+         f"aanvragen of kinderen. ‘Tijdig’ volgt R2: een antwoord binnen {config.deadline_days} dagen; ook ‘opvangplan "
+         "niet mogelijk’ is een antwoord aan de ouders, maar in de cijfers voor Opgroeien telt die status als tekort "
+         "(kolom ‘Tekort’).")
 
-table = ui.read("per_provider", today)
-figures = ui.read("shares", today)
+table = ui.reads.per_provider(today)
+figures = ui.reads.shares(today)
 tiles = st.columns(4)
-tiles[0].metric("Aanvragen", int(table["total"].sum()))
-tiles[1].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]))
-tiles[2].metric("Te laat (nu)", int(table["overdue"].sum()))
-tiles[3].metric("Kinderen met onvervulde nood", figures["children_unmet"])
+tiles[0].metric("Aanvragen", int(table["total"].sum()), border=True, help="Alle aanvragen in het dashboard.")
+tiles[1].metric(IN_TIME, ui.fmt_pct(figures["in_time_rate"]), border=True,
+                help=f"Van de aanvragen waarvan de termijn van {config.deadline_days} dagen in de voorbije 90 dagen "
+                     "afliep: het aandeel dat op tijd een antwoord kreeg.")
+tiles[2].metric("Te laat (nu)", int(table["overdue"].sum()), border=True,
+                help=f"Nog geen antwoord en meer dan {config.deadline_days} dagen na ontvangst.")
+tiles[3].metric("Kinderen met onvervulde nood", figures["children_unmet"], border=True,
+                help="Alle aanvragen afgesloten, minstens één ‘opvangplan niet mogelijk’, geen goedkeuring (R5).")
 
 table["in_time_pct"] = ui.whole_percent(table["in_time_share"])
 st.header("Tijdig beantwoord per opvang")
 rated = table.dropna(subset=["in_time_pct"])
 if len(rated) > ui.CHART_MAX_BARS:  # a region: the weakest first, every provider in the table below
     rated = rated.nsmallest(ui.CHART_MAX_BARS, "in_time_pct")
-    st.caption(f"De {ui.CHART_MAX_BARS} opvanginitiatieven met het laagste aandeel tijdig beantwoorde aanvragen; "
-               "alle opvanginitiatieven staan in de tabel hieronder.")
-chart = alt.Chart(rated).mark_bar().encode(
-    x=alt.X("in_time_pct:Q", title="% tijdig beantwoord", scale=alt.Scale(domain=[0, 100])),
-    y=alt.Y("name:N", title=None, sort="x"),
-    color=alt.Color("kind:N", title="Soort"),
-    tooltip=[alt.Tooltip("name:N", title="Opvang"), alt.Tooltip("in_time_pct:Q", title="% tijdig"),
-             alt.Tooltip("answered:Q", title="Beantwoord"), alt.Tooltip("overdue:Q", title="Te laat")],
-)
-st.altair_chart(chart, width="stretch")
+    st.write(f"De {ui.CHART_MAX_BARS} opvanginitiatieven met het laagste aandeel tijdig beantwoorde aanvragen; "
+             "alle opvanginitiatieven staan in de tabel hieronder.")
+rated = rated.assign(kind=rated["kind"].fillna("onbekend"))
+chart = alt.Chart(rated).mark_bar(color="#00757F").encode(
+    x=alt.X("in_time_pct:Q", title="% tijdig beantwoord (90 dagen)", scale=alt.Scale(domain=[0, 100])),
+    y=alt.Y("name:N", title=None, sort="x", axis=alt.Axis(labelLimit=360)),
+    tooltip=[alt.Tooltip("name:N", title="Opvang"), alt.Tooltip("kind:N", title="Soort"),
+             alt.Tooltip("in_time_pct:Q", title="% tijdig"), alt.Tooltip("overdue:Q", title="Te laat")],
+).properties(height=alt.Step(22))
+weakest = rated.nsmallest(1, "in_time_pct")
+ui.charts.show(
+    chart,
+    guide="Hoe langer de balk, hoe meer aanvragen op tijd een antwoord kregen; de zwakste staan bovenaan. "
+          "Dezelfde cijfers staan in de tabel hieronder (kolom ‘" + IN_TIME + "’).",
+    description="Staafdiagram: per opvang het percentage aanvragen dat de voorbije 90 dagen tijdig beantwoord werd"
+                + (f"; het laagste is {weakest['name'].iloc[0]} met {weakest['in_time_pct'].iloc[0]}%." if len(weakest) else "."))
 
 view = table.rename(columns={
     "name": "Opvang", "kind": "Soort", "open": "Open", "overdue": "Te laat", "answered": "Beantwoord",
-    "in_time_pct": "% tijdig", "not_possible": "Tekort (niet mogelijk)", "approved": "Goedgekeurd",
+    "in_time_pct": IN_TIME, "not_possible": "Tekort (niet mogelijk)", "approved": "Goedgekeurd",
     "cancelled_by_provider": "Geannuleerd door opvang", "closed_elsewhere_approved": "Elders goedgekeurd"})
-columns = ["Opvang", "Soort", "Open", "Te laat", "Beantwoord", "% tijdig", "Tekort (niet mogelijk)", "Goedgekeurd",
+columns = ["Opvang", "Soort", "Open", "Te laat", "Beantwoord", IN_TIME, "Tekort (niet mogelijk)", "Goedgekeurd",
            "Geannuleerd door opvang", "Elders goedgekeurd"]
-ui.table(view[columns], key="figures", column_config={"% tijdig": st.column_config.NumberColumn(format="%d%%")})
-ui.download_buttons(view[columns].rename(columns={"% tijdig": "Tijdig beantwoord (%)"}),
+ui.table(view[columns], key="figures", column_config={IN_TIME: st.column_config.NumberColumn(format="%d%%")})
+ui.download_buttons(view[columns].rename(columns={IN_TIME: "Tijdig beantwoord 90 dagen (%)"}),
                     f"cijfers-per-opvang-{today:%Y%m%d}", key="dl_figures", sheet="Cijfers per opvang")
 
 st.header("Aanvragen per maand")
-monthly = ui.read("monthly")
+monthly = ui.reads.monthly()
 monthly["status"] = monthly["status"].map(ui.STATUS_LABELS)
-st.altair_chart(alt.Chart(monthly).mark_bar().encode(
-    x=alt.X("yearmonth(month):T", title="Maand van ontvangst"), y=alt.Y("count:Q", title="Aanvragen"),
-    color=alt.Color("status:N", title="Huidige status")), width="stretch")
+monthly["Maand"] = monthly["month"].map(ui.charts.month_label)
+months = alt.Chart(monthly).mark_bar().encode(
+    x=alt.X("month:T", timeUnit="yearmonth", title="Maand van ontvangst", axis=ui.charts.MONTH_AXIS),
+    y=alt.Y("count:Q", title="Aanvragen", stack="zero"),
+    color=alt.Color("status:N", title="Huidige status", scale=ui.charts.status_scale(ui.STATUS_LABELS)),
+    order=alt.Order("status:N"),
+    tooltip=[alt.Tooltip("Maand:N"), alt.Tooltip("status:N", title="Status"),
+             alt.Tooltip("count:Q", title="Aanvragen")],
+)
+busiest = monthly.groupby("Maand", sort=False)["count"].sum()
+ui.charts.show(
+    months,
+    guide="Elke balk is een maand; de kleuren tonen de huidige status van die aanvragen (groen goedgekeurd, oranje "
+          "opvangplan niet mogelijk, blauw nog open). De tabel eronder geeft dezelfde aantallen.",
+    description="Gestapeld staafdiagram van het aantal aanvragen per maand van ontvangst, per huidige status"
+                + (f"; de drukste maand is {busiest.idxmax()} met {busiest.max()} aanvragen." if len(busiest) else "."))
+if not monthly.empty:
+    per_month = monthly.pivot_table(index=["month", "Maand"], columns="status", values="count", aggfunc="sum",
+                                    fill_value=0).reset_index().drop(columns="month")
+    present = [ui.STATUS_LABELS[s] for s in ui.STATUS_LABELS if ui.STATUS_LABELS[s] in per_month.columns]
+    per_month = per_month[["Maand", *present]]
+    per_month["Totaal"] = per_month[present].sum(axis=1)
+    with st.expander("De aantallen per maand als tabel"):
+        ui.table(per_month, key="per_month")

@@ -5,15 +5,13 @@ import streamlit as st
 
 import ui
 from llko.accounts import auth
-from llko.accounts import queries as account_queries
-from llko.providers import queries as provider_queries
 
 me = ui.open_page(__file__)
 engine = ui.engine()
 ui.show_flash()
-providers = provider_queries.providers(engine)
+providers = ui.reads.providers()
 names = dict(zip(providers["id"], providers["name"]))
-users = account_queries.users(engine)
+users = ui.reads.users()
 
 now = pd.Timestamp.now(tz="UTC")
 

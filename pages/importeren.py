@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from llko.requests import importer, queries
+from llko.requests import importer
 
 PREVIEW_HEADERS = {
     "aanvraag_id": "Aanvraag", "kind_id": "Kind", "opvang_id": "Dossiernummer", "opvang_naam": "Opvang",
@@ -76,7 +76,7 @@ if upload is not None:
                 st.error(problem.message)
 
 st.header("Vorige imports")
-runs = queries.import_runs(ui.engine())
+runs = ui.reads.import_runs()
 if runs.empty:
     st.info("Nog geen imports.")
 else:

@@ -3,18 +3,21 @@
 import streamlit as st
 
 import ui
-from llko.providers import queries as provider_queries
-from llko.requests.queries import Selection
 
-REMINDER_TEXT = ("Aangezien we geen reactie meer krijgen, wordt deze aanvraag binnen 1 week afgesloten. "
-                 "Wenst u toch nog kinderopvang, neem dan contact met ons op via …")
+
+
+def reminder_text(provider_name: str, email: str) -> str:
+    """R4's message from the procedure, with the provider's own contact line instead of 'via …'."""
+    contact = f"{provider_name} via {email}" if email else f"{provider_name} via [uw e-mailadres of telefoonnummer]"
+    return ("Aangezien we geen reactie meer krijgen, wordt deze aanvraag binnen 1 week afgesloten. "
+            f"Wenst u toch nog kinderopvang, neem dan contact met ons op: {contact}.")
 
 OWN_COLUMNS = ["id", "child_id", "received", "deadline", "status", "status_date", "answer_date", "days_late"]
 
 user = ui.open_page(__file__)
 today = ui.today()
 own = user.provider_ids  # the only providers this page ever reads
-names = dict(provider_queries.providers(ui.engine())[["id", "name"]].itertuples(index=False))
+names = ui.reads.provider_names()
 if not own:
     st.warning("Uw account is nog aan geen opvang gekoppeld. Neem contact op met het Lokaal Loket Kinderopvang.")
     st.stop()
@@ -27,50 +30,57 @@ if requested not in own:
 provider_id = requested
 if len(own) > 1:
     provider_id = st.selectbox("Opvang", own, index=own.index(requested), format_func=names.get, key="own_provider")
-st.caption(f"{names.get(provider_id, provider_id)} — stand op {ui.fmt_date(today)}. Beantwoord elke aanvraag "
-           "binnen 14 dagen in Opvang.Vlaanderen; ‘vraag ontvangen’ telt niet als antwoord.")
+config = ui.reads.settings()
+days, soon_days = config.deadline_days, config.due_soon_days
+st.write(f"{names.get(provider_id, provider_id)} — stand op {ui.fmt_date(today)}. Beantwoord elke aanvraag binnen "
+         f"{days} dagen in Opvang.Vlaanderen; ‘vraag ontvangen’ telt niet als antwoord.")
 
 scope = (provider_id,)
-figures = ui.read("kpis", today, scope)
+figures = ui.reads.kpis(today, scope)
 tiles = st.columns(4)
-tiles[0].metric("Open", figures["open"])
-tiles[1].metric("Te laat", figures["overdue"])
-tiles[2].metric("Termijn loopt af ≤ 3 dagen", figures["due_soon"])
-tiles[3].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]))
+tiles[0].metric("Open", figures["open"], border=True, help="Nieuw, vraag ontvangen of in behandeling.")
+tiles[1].metric("Te laat", figures["overdue"], border=True, help=f"Nog geen antwoord na {days} dagen.")
+tiles[2].metric(f"Termijn loopt af (≤ {soon_days} dagen)", figures["due_soon"], border=True,
+                help=f"Nog geen antwoord en de termijn loopt binnen {soon_days} dagen af.")
+tiles[3].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]), border=True,
+                help=f"Van uw aanvragen waarvan de termijn van {days} dagen in de voorbije 90 dagen afliep: het aandeel "
+                     "dat op tijd een antwoord kreeg.")
 
 st.header("Te laat")
-late = ui.read("request_list", today, "overdue", scope)
+late = ui.reads.request_list(today, "overdue", scope)
 if late.empty:
     st.success("U hebt geen aanvragen die te laat zijn. Goed zo!")
 else:
     ui.show_requests(late, ["id", "received", "deadline", "days_late", "status"], key="own_overdue")
     ui.list_caption(late, figures["overdue"])
 
-st.header("Binnenkort te beantwoorden")
-open_waiting = ui.read("request_list", today, "waiting", scope)
+st.header("Nog te beantwoorden, binnen de termijn")
+open_waiting = ui.reads.request_list(today, "waiting", scope)
 if open_waiting.empty:
     st.info("Geen openstaande aanvragen zonder antwoord.")
 else:
     soon = figures["due_soon"]
-    st.caption(f"{soon} {'aanvraag' if soon == 1 else 'aanvragen'} met een termijn die binnen 3 dagen "
-               "afloopt; hieronder de open aanvragen zonder antwoord, de kortste termijn eerst.")
+    st.write(f"De open aanvragen zonder antwoord waarvan de termijn nog loopt, de kortste termijn eerst; bij {soon} "
+             f"{'daarvan' if soon != 1 else 'ervan'} loopt de termijn binnen {soon_days} dagen af.")
     ui.show_requests(open_waiting, ["id", "received", "deadline", "days_left", "status"], key="own_waiting")
     ui.list_caption(open_waiting)
 
 st.header("Ouders reageren niet meer")
-todos = ui.followups(today, scope)
+todos = ui.reads.request_list(today, "followups", scope)
 if todos.empty:
     st.info("Geen opvolgacties.")
 else:
     ui.show_requests(todos, ["id", "status_date", "reminder_date", "close_date", "todo"], key="own_todos")
     ui.list_caption(todos)
-    st.write("Herinneringsbericht uit de procedure (klik rechtsboven om te kopiëren):")
-    st.code(REMINDER_TEXT, language=None, wrap_lines=True)
-    st.caption("Krijgt u een week na de herinnering nog geen reactie, zet de aanvraag dan op "
-               "‘geannuleerd door opvang’.")
+    st.write("Herinneringsbericht uit de procedure, met uw eigen contactgegevens (klik rechtsboven om te kopiëren):")
+    st.code(reminder_text(names.get(provider_id, provider_id), user.email), language=None, wrap_lines=True)
+    if not user.email:
+        st.info("Uw account heeft nog geen e-mailadres; vraag het Lokaal Loket Kinderopvang om het toe te voegen, "
+                "dan staat het in dit bericht.")
+    st.write("Krijgt u een week na de herinnering nog geen reactie, zet de aanvraag dan op ‘geannuleerd door opvang’.")
 
 st.header("Al uw aanvragen")
-everything = ui.read("classified_requests", today, Selection(provider_ids=(provider_id,)))
+everything = ui.reads.classified_requests(today, ui.reads.Selection(provider_ids=(provider_id,)))
 everything = everything.sort_values(["received", "id"], ascending=False)
 count = len(everything)
 st.write(f"{count} {'aanvraag' if count == 1 else 'aanvragen'} van {names.get(provider_id, provider_id)} in het "

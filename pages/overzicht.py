@@ -6,28 +6,36 @@ import ui
 
 ui.open_page(__file__)
 today = ui.today()
-st.caption(f"Stand op {ui.fmt_date(today)} — wie laat welke aanvraag liggen?")
+config = ui.reads.settings()
+days, soon_days = config.deadline_days, config.due_soon_days
+st.write(f"Stand op {ui.fmt_date(today)} — welke opvang laat welke aanvraag liggen, en welke ouders moeten "
+         "opgevolgd worden?")
 
-figures = ui.read("kpis", today)
+figures = ui.reads.kpis(today)
 tiles = st.columns(5)
-tiles[0].metric("Open aanvragen", figures["open"])
-tiles[1].metric("Te laat beantwoord", figures["overdue"], help="Geen antwoord en meer dan 14 dagen na ontvangst (R2).")
-tiles[2].metric("Termijn loopt af ≤ 3 dagen", figures["due_soon"])
-tiles[3].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]),
-                help="Aanvragen waarvan de termijn van 14 dagen de voorbije 90 dagen afliep: aandeel op tijd beantwoord.")
-tiles[4].metric("Kinderen met onvervulde nood", figures["children_unmet"],
-                help="Alle aanvragen afgesloten, minstens één 'opvangplan niet mogelijk', geen goedkeuring (R5).")
+tiles[0].metric("Open aanvragen", figures["open"], border=True,
+                help="Nieuw, vraag ontvangen of in behandeling, en niet afgesloten door een goedkeuring elders (R1, R3).")
+tiles[1].metric("Te laat (nog geen antwoord)", figures["overdue"], border=True,
+                help=f"Nog geen antwoord en meer dan {days} dagen na ontvangst (R2).")
+tiles[2].metric(f"Termijn loopt af (≤ {soon_days} dagen)", figures["due_soon"], border=True,
+                help=f"Nog geen antwoord en de termijn van {days} dagen loopt binnen {soon_days} dagen af (R2).")
+tiles[3].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]), border=True,
+                help=f"Van de aanvragen waarvan de termijn van {days} dagen in de voorbije 90 dagen afliep: het aandeel "
+                     "dat op tijd een antwoord kreeg.")
+tiles[4].metric("Kinderen met onvervulde nood", figures["children_unmet"], border=True,
+                help="Alle aanvragen afgesloten, minstens één ‘opvangplan niet mogelijk’, geen goedkeuring (R5).")
 
-st.header("Te laat: nog geen antwoord na 14 dagen")
-late = ui.read("request_list", today, "overdue")
+st.header(f"Te laat: nog geen antwoord na {days} dagen")
+late = ui.reads.request_list(today, "overdue")
 if late.empty:
     st.success("Geen enkele aanvraag is te laat.")
 else:
-    ui.show_requests(late, ["provider_name", "id", "child_id", "received", "deadline", "days_late", "status"], key="overdue")
+    ui.show_requests(late, ["provider_name", "id", "child_id", "received", "deadline", "days_late", "status"],
+                     key="overdue")
     ui.list_caption(late, figures["overdue"])
 
-st.header("Termijn loopt binnen 3 dagen af")
-soon = ui.read("request_list", today, "due_soon")
+st.header(f"Termijn loopt binnen {soon_days} dagen af")
+soon = ui.reads.request_list(today, "due_soon")
 if soon.empty:
     st.info("Geen aanvragen met een termijn die binnenkort afloopt.")
 else:
@@ -35,9 +43,9 @@ else:
     ui.list_caption(soon, figures["due_soon"])
 
 st.header("Op te volgen: ouders reageren niet (R4)")
-st.caption("‘In behandeling’ zonder reactie van de ouders: na 1 maand een herinnering, 1 week later afsluiten als "
-           "‘geannuleerd door opvang’.")
-todos = ui.followups(today)
+st.write("‘In behandeling’ zonder reactie van de ouders: na 1 maand een herinnering, 1 week later afsluiten als "
+         "‘geannuleerd door opvang’.")
+todos = ui.reads.request_list(today, "followups")
 if todos.empty:
     st.info("Geen opvolgacties.")
 else:

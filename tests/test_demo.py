@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from llko.requests import rules
-from llko.requests import statuses as st
+from llko.requests import statuses
 from llko.bootstrap import migrate
 from llko.db import get_setting, make_engine
 from llko.demo import build_demo_town
@@ -39,7 +39,7 @@ def load_history(engine) -> pd.DataFrame:
 
 def ends_at_most_once_and_last(path: pd.Series) -> bool:
     """A status path has at most one end status (R1), and nothing follows it."""
-    ends = path.isin(st.CLOSED)
+    ends = path.isin(statuses.CLOSED)
     return ends.sum() == 0 or (ends.sum() == 1 and bool(ends.iloc[-1]))
 
 
@@ -98,14 +98,14 @@ def test_the_dashboard_has_something_to_show(town):
     assert classified["overdue"].sum() > 0  # R2
     assert classified["due_soon"].sum() > 0  # R2
     overdue_status = set(classified.loc[classified["overdue"], "status"])
-    assert {st.NEW, st.RECEIVED} <= overdue_status  # also acknowledged only, past the deadline
+    assert {statuses.NEW, statuses.RECEIVED} <= overdue_status  # also acknowledged only, past the deadline
     fresh = classified["received"] >= t - pd.Timedelta(days=3)
-    assert (classified["is_open"] & (classified["status"] == st.NEW) & fresh).any()
+    assert (classified["is_open"] & (classified["status"] == statuses.NEW) & fresh).any()
     assert classified["closed_elsewhere"].sum() > 0  # R3, still open in the export
     assert len(rules.children_unmet(requests)) > 0  # R5
     todos = rules.followups(classified, TODAY)  # R4
     assert set(todos["todo"]) == {"herinnering", "afsluiten"}
-    assert set(requests["status"]) == set(st.ALL)
+    assert set(requests["status"]) == set(statuses.ALL)
 
 
 def test_some_providers_are_clearly_late(town):
@@ -135,7 +135,7 @@ def test_dates_are_consistent(town):
     assert (requests["snapshot_date"] == t).all()
     assert requests["import_run_id"].isna().all()
     assert requests["answer_date_reported"].isna().all()
-    assert set(requests["status"]) <= set(st.ALL)
+    assert set(requests["status"]) <= set(statuses.ALL)
 
 
 def test_history_matches_the_requests(engine, town):
@@ -146,7 +146,7 @@ def test_history_matches_the_requests(engine, town):
     assert history["import_run_id"].isna().all()
     per_request = history.groupby("request_id")
     last = per_request.last()
-    first_answer = history[history["status"].isin(st.ANSWER)].groupby("request_id")["status_date"].min()
+    first_answer = history[history["status"].isin(statuses.ANSWER)].groupby("request_id")["status_date"].min()
     r = requests.set_index("id")
     assert set(last.index) == set(r.index)
     assert (last["status"] == r["status"].reindex(last.index)).all()

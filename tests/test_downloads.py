@@ -21,6 +21,8 @@ T = date(2026, 11, 2)
 #   A1 P1 approved, answered 10/10 (deadline 15/10): in time      A2 P1 niet mogelijk, answered 20/10: late
 #   A3 P1 nieuw since 10/10: deadline 24/10, 9 days late on 02/11
 #   A4 P2 in behandeling, answered 27/10 (deadline 08/11): open   A5 P2 vraag ontvangen 31/10: open, deadline 13/11
+# Tijdig beantwoord (90 dagen): deadlines in (04/08, 02/11]: P1 A1 in time, A2 late, A3 late -> 1/3 = 33%; P2 none
+# had to be answered yet -> blank.
 EXPORT = """aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status;datum_antwoord;dagen_per_week
 A1;K1;P1;=1+1 Zonnetje;01/10/2026;goedgekeurd;10/10/2026;10/10/2026;4
 A2;K2;P1;=1+1 Zonnetje;01/10/2026;opvangplan niet mogelijk;20/10/2026;20/10/2026;2,5
@@ -59,7 +61,7 @@ def xlsx_rows(data: bytes, sheet: str):
     return sheet_, [list(row) for row in sheet_.iter_rows(values_only=True)]
 
 
-PER_PROVIDER_HEADER = ("Opvang;Soort;Open;Te laat;Beantwoord;Tijdig beantwoord (%);Tekort (niet mogelijk);"
+PER_PROVIDER_HEADER = ("Opvang;Soort;Open;Te laat;Beantwoord;Tijdig beantwoord 90 dagen (%);Tekort (niet mogelijk);"
                        "Goedgekeurd;Elders goedgekeurd")
 
 
@@ -69,8 +71,8 @@ def test_aanvragen_per_provider_and_detail_downloads(town, downloads):
                                         f"aanvragen-P1-{STAMP}.csv", f"aanvragen-P1-{STAMP}.xlsx"])
     assert csv_text(downloads[f"aanvragen-per-opvang-{STAMP}.csv"]) == [
         PER_PROVIDER_HEADER,
-        "'=1+1 Zonnetje;;1;1;2;50;1;1;0",  # most late first; 1 of 2 answers in time
-        "Het Nest;;2;0;1;100;0;0;0",
+        "'=1+1 Zonnetje;;1;1;2;33;1;1;0",  # most late first
+        "Het Nest;;2;0;1;;0;0;0",
     ]
     # The detail of the provider shown first (names sorted), newest first, with the statuses as on screen.
     assert csv_text(downloads[f"aanvragen-P1-{STAMP}.csv"]) == [
@@ -87,7 +89,7 @@ def test_aanvragen_per_provider_and_detail_downloads(town, downloads):
     assert rows[3][6] == datetime(2026, 10, 10)
     assert sheet["C2"].number_format == "dd/mm/yyyy" and sheet["B2"].data_type == "s"
     _, rows = xlsx_rows(downloads[f"aanvragen-per-opvang-{STAMP}.xlsx"], "Aanvragen per opvang")
-    assert rows[1] == ["=1+1 Zonnetje", None, 1, 1, 2, 50, 1, 1, 0]  # text, not a formula; numbers as numbers
+    assert rows[1] == ["=1+1 Zonnetje", None, 1, 1, 2, 33, 1, 1, 0]  # text, not a formula; numbers as numbers
 
 
 @pytest.mark.parametrize("username", ["coord", "raad"])
@@ -95,13 +97,13 @@ def test_cijfers_download_for_coordinator_and_policy_maker(town, downloads, user
     page("pages/cijfers.py", username).run()
     assert downloads.names() == [f"cijfers-per-opvang-{STAMP}.csv", f"cijfers-per-opvang-{STAMP}.xlsx"]
     assert csv_text(downloads[f"cijfers-per-opvang-{STAMP}.csv"]) == [
-        "Opvang;Soort;Open;Te laat;Beantwoord;Tijdig beantwoord (%);Tekort (niet mogelijk);Goedgekeurd;"
+        "Opvang;Soort;Open;Te laat;Beantwoord;Tijdig beantwoord 90 dagen (%);Tekort (niet mogelijk);Goedgekeurd;"
         "Geannuleerd door opvang;Elders goedgekeurd",
-        "'=1+1 Zonnetje;;1;1;2;50;1;1;0;0",
-        "Het Nest;;2;0;1;100;0;0;0;0",
+        "'=1+1 Zonnetje;;1;1;2;33;1;1;0;0",
+        "Het Nest;;2;0;1;;0;0;0;0",
     ]
     _, rows = xlsx_rows(downloads[f"cijfers-per-opvang-{STAMP}.xlsx"], "Cijfers per opvang")
-    assert rows[2] == ["Het Nest", None, 2, 0, 1, 100, 0, 0, 0, 0]
+    assert rows[2] == ["Het Nest", None, 2, 0, 1, None, 0, 0, 0, 0]
 
 
 def test_a_providers_download_holds_only_its_own_requests(town, downloads):

@@ -33,8 +33,8 @@ def shows_its_data(at, title: str) -> bool:
     labels = {m.label for m in at.metric}
     columns = {c for frame in at.dataframe for c in frame.value.columns}
     return {
-        "Overzicht": {"Open aanvragen", "Te laat beantwoord"} <= labels and "Dagen te laat" in columns,
-        "Aanvragen": {"Opvang", "Te laat", "Tijdig beantwoord"} <= columns,
+        "Overzicht": {"Open aanvragen", "Te laat (nog geen antwoord)"} <= labels and "Dagen te laat" in columns,
+        "Aanvragen": {"Opvang", "Te laat", "Tijdig beantwoord (90 dagen)"} <= columns,
         "Mijn aanvragen": {"Open", "Te laat"} <= labels,
         "Cijfers": {"Aanvragen", "Kinderen met onvervulde nood"} <= labels and "Tekort (niet mogelijk)" in columns,
         "Import": bool(at.get("file_uploader")),

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import text
 
 from llko.requests import rules
-from llko.requests import statuses as st
+from llko.requests import statuses as status_codes
 from llko.requests.importer import import_file
 from llko.requests.queries import parse_dates
 
@@ -241,7 +241,7 @@ def request_frames(draw) -> pd.DataFrame:
     rows = []
     for i in range(draw(hs.integers(0, 25))):
         received = draw(DAYS_2026)
-        status = draw(hs.sampled_from(st.ALL))
+        status = draw(hs.sampled_from(status_codes.ALL))
         status_date = received + timedelta(days=draw(hs.integers(0, 90)))
         answer = draw(hs.none() | hs.integers(0, 90).map(lambda d, r=received: r + timedelta(days=d)))
         rows.append({
@@ -259,14 +259,14 @@ TODAY = hs.dates(date(2025, 12, 1), date(2027, 4, 30))
 
 def check_requests(c) -> None:
     """Per request: R1/R3 partition, R2 flags consistent, R3 closes the other requests of an approved child."""
-    closed_status = c["status"].isin(st.CLOSED)
+    closed_status = c["status"].isin(status_codes.CLOSED)
     # every request is exactly one of: open, closed by an approval elsewhere, in an end status
     assert ((c["is_open"].astype(int) + c["closed_elsewhere"].astype(int) + closed_status.astype(int)) == 1).all()
     assert not (c["answered_in_time"] & ~c["answered"]).any()
     assert not (c["overdue"] & ~c["is_open"]).any()
     assert not (c["overdue"] & c["due_soon"]).any()
     assert not (c["due_soon"] & ~c["is_open"]).any()
-    approved = set(c.loc[c["status"] == st.APPROVED, "child_id"])
+    approved = set(c.loc[c["status"] == status_codes.APPROVED, "child_id"])
     assert not c.loc[c["child_id"].isin(approved), "is_open"].any()
 
 
@@ -275,7 +275,7 @@ def check_counts(frame, counts) -> None:
     assert list(counts.columns) == list(rules.COUNT_KEYS)
     assert set(counts.index) == set(frame["provider_id"])
     total = frame.groupby("provider_id").size()
-    end_status = frame.assign(end=frame["status"].isin(st.CLOSED)).groupby("provider_id")["end"].sum()
+    end_status = frame.assign(end=frame["status"].isin(status_codes.CLOSED)).groupby("provider_id")["end"].sum()
     for provider, row in counts.iterrows():
         assert row["open"] + row["closed_elsewhere_approved"] + end_status[provider] == total[provider]
         assert 0 <= row["answered_in_time"] <= row["answered"]
@@ -287,11 +287,11 @@ def check_unmet(frame, unmet) -> None:
     by_child = frame.groupby("child_id")["status"].agg(set) if len(frame) else pd.Series(dtype=object)
     assert unmet <= set(by_child.index)
     for child, statuses in by_child.items():
-        expected = st.NOT_POSSIBLE in statuses and st.APPROVED not in statuses and not statuses & set(st.OPEN)
+        expected = status_codes.NOT_POSSIBLE in statuses and status_codes.APPROVED not in statuses and not statuses & set(status_codes.OPEN)
         assert (child in unmet) == expected, (child, statuses)
     for child in unmet:
         statuses = by_child[child]
-        assert st.APPROVED not in statuses and not statuses & set(st.OPEN) and st.NOT_POSSIBLE in statuses
+        assert status_codes.APPROVED not in statuses and not statuses & set(status_codes.OPEN) and status_codes.NOT_POSSIBLE in statuses
 
 
 @RULE_SETTINGS
@@ -306,7 +306,7 @@ def test_rule_invariants(frame, today):
     rate = rules.in_time_rate(c, today)
     assert rate is None or 0.0 <= rate <= 1.0
     todo = rules.followups(c, today)
-    assert todo["is_open"].all() and (todo["status"] == st.IN_PROGRESS).all()
+    assert todo["is_open"].all() and (todo["status"] == status_codes.IN_PROGRESS).all()
     assert (todo["reminder_date"] <= pd.Timestamp(today)).all()
     assert set(todo["todo"]) <= {"herinnering", "afsluiten"}
 
@@ -318,7 +318,7 @@ def test_classify_on_a_subset_with_approved_children_from_outside_agrees(frame, 
     assume(len(frame) > 0)
     provider = data.draw(hs.sampled_from(sorted(set(frame["provider_id"]))))
     whole = rules.classify(frame, today)
-    approved = frame.loc[frame["status"] == st.APPROVED, "child_id"].unique()
+    approved = frame.loc[frame["status"] == status_codes.APPROVED, "child_id"].unique()
     part = rules.classify(frame[frame["provider_id"] == provider], today, approved_children=approved)
     flags = ["closed_elsewhere", "is_open", "answered", "answered_in_time", "overdue", "due_soon"]
     pd.testing.assert_frame_equal(part[flags], whole.loc[whole["provider_id"] == provider, flags])

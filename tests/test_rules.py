@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from llko.requests import rules
-from llko.requests import statuses as st
+from llko.requests import statuses
 
 D = date
 
@@ -29,7 +29,7 @@ def test_deadline_is_received_plus_14_calendar_days():
 
 @pytest.mark.parametrize("answer_day, in_time", [(D(2026, 3, 15), True), (D(2026, 3, 16), False)])
 def test_answer_on_day_14_is_in_time_day_15_is_late(answer_day, in_time):
-    df = frame(("a", "k", "p", D(2026, 3, 1), st.IN_PROGRESS, answer_day, answer_day))
+    df = frame(("a", "k", "p", D(2026, 3, 1), statuses.IN_PROGRESS, answer_day, answer_day))
     row = one(df, D(2026, 4, 1))
     assert row["answered"]
     assert bool(row["answered_in_time"]) == in_time
@@ -37,21 +37,21 @@ def test_answer_on_day_14_is_in_time_day_15_is_late(answer_day, in_time):
 
 
 def test_overdue_starts_the_day_after_the_deadline():
-    df = frame(("a", "k", "p", D(2026, 3, 1), st.NEW, D(2026, 3, 1), None))
+    df = frame(("a", "k", "p", D(2026, 3, 1), statuses.NEW, D(2026, 3, 1), None))
     assert not one(df, D(2026, 3, 15))["overdue"]  # day 14: still in time
     late = one(df, D(2026, 3, 16))
     assert late["overdue"] and late["days_late"] == 1
 
 
 def test_only_vraag_ontvangen_past_the_deadline_is_overdue():
-    df = frame(("a", "k", "p", D(2026, 3, 1), st.RECEIVED, D(2026, 3, 2), None))
+    df = frame(("a", "k", "p", D(2026, 3, 1), statuses.RECEIVED, D(2026, 3, 2), None))
     row = one(df, D(2026, 3, 20))
     assert row["is_open"] and not row["answered"] and row["overdue"]
     assert row["days_late"] == 5
 
 
 def test_due_soon_is_three_days_or_less_before_the_deadline():
-    df = frame(("a", "k", "p", D(2026, 3, 1), st.NEW, D(2026, 3, 1), None))
+    df = frame(("a", "k", "p", D(2026, 3, 1), statuses.NEW, D(2026, 3, 1), None))
     assert not one(df, D(2026, 3, 11))["due_soon"]  # 4 days left
     assert one(df, D(2026, 3, 12))["due_soon"]  # 3 days left
     assert one(df, D(2026, 3, 15))["due_soon"]  # deadline day
@@ -60,10 +60,10 @@ def test_due_soon_is_three_days_or_less_before_the_deadline():
 
 def test_approval_closes_the_childs_other_open_requests():
     df = frame(
-        ("a1", "k1", "p1", D(2026, 3, 1), st.APPROVED, D(2026, 3, 5), D(2026, 3, 5)),
-        ("a2", "k1", "p2", D(2026, 3, 1), st.NEW, D(2026, 3, 1), None),
-        ("a3", "k1", "p3", D(2026, 3, 1), st.IN_PROGRESS, D(2026, 3, 3), D(2026, 3, 3)),
-        ("a4", "k2", "p2", D(2026, 3, 1), st.NEW, D(2026, 3, 1), None),
+        ("a1", "k1", "p1", D(2026, 3, 1), statuses.APPROVED, D(2026, 3, 5), D(2026, 3, 5)),
+        ("a2", "k1", "p2", D(2026, 3, 1), statuses.NEW, D(2026, 3, 1), None),
+        ("a3", "k1", "p3", D(2026, 3, 1), statuses.IN_PROGRESS, D(2026, 3, 3), D(2026, 3, 3)),
+        ("a4", "k2", "p2", D(2026, 3, 1), statuses.NEW, D(2026, 3, 1), None),
     )
     out = rules.classify(df, D(2026, 4, 1)).set_index("id")
     assert out.loc["a2", "closed_elsewhere"] and not out.loc["a2", "is_open"] and not out.loc["a2", "overdue"]
@@ -76,7 +76,7 @@ def test_approval_closes_the_childs_other_open_requests():
 
 
 def test_approved_children_can_come_from_outside_the_frame():
-    df = frame(("a2", "k1", "p2", D(2026, 3, 1), st.NEW, D(2026, 3, 1), None))
+    df = frame(("a2", "k1", "p2", D(2026, 3, 1), statuses.NEW, D(2026, 3, 1), None))
     assert one(df, D(2026, 4, 1))["overdue"]
     row = rules.classify(df, D(2026, 4, 1), approved_children={"k1"}).iloc[0]
     assert row["closed_elsewhere"] and not row["overdue"]
@@ -84,9 +84,9 @@ def test_approved_children_can_come_from_outside_the_frame():
 
 def test_counts_follow_current_status():
     df = frame(
-        ("a1", "k1", "p", D(2026, 3, 1), st.NOT_POSSIBLE, D(2026, 3, 4), D(2026, 3, 4)),
-        ("a2", "k2", "p", D(2026, 3, 1), st.CANCELLED_BY_PROVIDER, D(2026, 5, 1), D(2026, 3, 20)),
-        ("a3", "k3", "p", D(2026, 3, 1), st.CANCELLED_BY_PARENT, D(2026, 3, 2), None),
+        ("a1", "k1", "p", D(2026, 3, 1), statuses.NOT_POSSIBLE, D(2026, 3, 4), D(2026, 3, 4)),
+        ("a2", "k2", "p", D(2026, 3, 1), statuses.CANCELLED_BY_PROVIDER, D(2026, 5, 1), D(2026, 3, 20)),
+        ("a3", "k3", "p", D(2026, 3, 1), statuses.CANCELLED_BY_PARENT, D(2026, 3, 2), None),
     )
     counts = rules.provider_counts(rules.classify(df, D(2026, 6, 1))).loc["p"]
     assert counts["not_possible"] == 1 and counts["cancelled_by_provider"] == 1
@@ -96,28 +96,28 @@ def test_counts_follow_current_status():
 
 def test_cancellations_are_not_a_shortage_but_not_possible_is():
     df = frame(
-        ("a1", "k1", "p1", D(2026, 3, 1), st.NOT_POSSIBLE, D(2026, 3, 4), D(2026, 3, 4)),
-        ("a2", "k1", "p2", D(2026, 3, 1), st.CANCELLED_BY_PARENT, D(2026, 3, 4), None),
-        ("b1", "k2", "p1", D(2026, 3, 1), st.CANCELLED_BY_PROVIDER, D(2026, 3, 4), D(2026, 3, 4)),
-        ("b2", "k2", "p2", D(2026, 3, 1), st.CANCELLED_BY_PARENT, D(2026, 3, 4), None),
+        ("a1", "k1", "p1", D(2026, 3, 1), statuses.NOT_POSSIBLE, D(2026, 3, 4), D(2026, 3, 4)),
+        ("a2", "k1", "p2", D(2026, 3, 1), statuses.CANCELLED_BY_PARENT, D(2026, 3, 4), None),
+        ("b1", "k2", "p1", D(2026, 3, 1), statuses.CANCELLED_BY_PROVIDER, D(2026, 3, 4), D(2026, 3, 4)),
+        ("b2", "k2", "p2", D(2026, 3, 1), statuses.CANCELLED_BY_PARENT, D(2026, 3, 4), None),
     )
     assert list(rules.children_unmet(df)) == ["k1"]
 
 
 def test_unmet_need_requires_all_closed_and_none_approved():
     df = frame(
-        ("a1", "k1", "p1", D(2026, 3, 1), st.NOT_POSSIBLE, D(2026, 3, 4), D(2026, 3, 4)),
-        ("a2", "k1", "p2", D(2026, 3, 1), st.NEW, D(2026, 3, 1), None),  # still open
-        ("b1", "k2", "p1", D(2026, 3, 1), st.NOT_POSSIBLE, D(2026, 3, 4), D(2026, 3, 4)),
-        ("b2", "k2", "p2", D(2026, 3, 1), st.APPROVED, D(2026, 3, 9), D(2026, 3, 9)),  # helped elsewhere
-        ("c1", "k3", "p1", D(2026, 3, 1), st.NOT_POSSIBLE, D(2026, 3, 4), D(2026, 3, 4)),
-        ("c2", "k3", "p2", D(2026, 3, 1), st.NOT_POSSIBLE, D(2026, 3, 6), D(2026, 3, 6)),
+        ("a1", "k1", "p1", D(2026, 3, 1), statuses.NOT_POSSIBLE, D(2026, 3, 4), D(2026, 3, 4)),
+        ("a2", "k1", "p2", D(2026, 3, 1), statuses.NEW, D(2026, 3, 1), None),  # still open
+        ("b1", "k2", "p1", D(2026, 3, 1), statuses.NOT_POSSIBLE, D(2026, 3, 4), D(2026, 3, 4)),
+        ("b2", "k2", "p2", D(2026, 3, 1), statuses.APPROVED, D(2026, 3, 9), D(2026, 3, 9)),  # helped elsewhere
+        ("c1", "k3", "p1", D(2026, 3, 1), statuses.NOT_POSSIBLE, D(2026, 3, 4), D(2026, 3, 4)),
+        ("c2", "k3", "p2", D(2026, 3, 1), statuses.NOT_POSSIBLE, D(2026, 3, 6), D(2026, 3, 6)),
     )
     assert list(rules.children_unmet(df)) == ["k3"]
 
 
 def test_followup_reminder_after_a_month_then_close_after_a_week():
-    df = frame(("a", "k", "p", D(2026, 1, 10), st.IN_PROGRESS, D(2026, 1, 20), D(2026, 1, 20)))
+    df = frame(("a", "k", "p", D(2026, 1, 10), statuses.IN_PROGRESS, D(2026, 1, 20), D(2026, 1, 20)))
     assert rules.followups(rules.classify(df, D(2026, 2, 19)), D(2026, 2, 19)).empty
     todo = rules.followups(rules.classify(df, D(2026, 2, 20)), D(2026, 2, 20))
     assert list(todo["todo"]) == ["herinnering"]
@@ -129,9 +129,9 @@ def test_followup_reminder_after_a_month_then_close_after_a_week():
 
 def test_followups_ignore_other_statuses_and_requests_closed_elsewhere():
     df = frame(
-        ("a", "k1", "p", D(2026, 1, 1), st.RECEIVED, D(2026, 1, 2), None),
-        ("b", "k2", "p", D(2026, 1, 1), st.IN_PROGRESS, D(2026, 1, 2), D(2026, 1, 2)),
-        ("c", "k2", "q", D(2026, 1, 1), st.APPROVED, D(2026, 1, 9), D(2026, 1, 9)),
+        ("a", "k1", "p", D(2026, 1, 1), statuses.RECEIVED, D(2026, 1, 2), None),
+        ("b", "k2", "p", D(2026, 1, 1), statuses.IN_PROGRESS, D(2026, 1, 2), D(2026, 1, 2)),
+        ("c", "k2", "q", D(2026, 1, 1), statuses.APPROVED, D(2026, 1, 9), D(2026, 1, 9)),
     )
     assert rules.followups(rules.classify(df, D(2026, 6, 1)), D(2026, 6, 1)).empty
 
@@ -139,30 +139,30 @@ def test_followups_ignore_other_statuses_and_requests_closed_elsewhere():
 def test_in_time_rate_over_deadlines_in_the_window():
     today = D(2026, 6, 30)
     df = frame(
-        ("a", "k1", "p", D(2026, 6, 1), st.IN_PROGRESS, D(2026, 6, 10), D(2026, 6, 10)),  # in time
-        ("b", "k2", "p", D(2026, 6, 1), st.NOT_POSSIBLE, D(2026, 6, 20), D(2026, 6, 20)),  # late
-        ("c", "k3", "p", D(2026, 6, 1), st.NEW, D(2026, 6, 1), None),  # overdue: not in time
-        ("d", "k4", "p", D(2026, 6, 1), st.CANCELLED_BY_PARENT, D(2026, 6, 3), None),  # withdrawn in time: left out
-        ("e", "k5", "p", D(2026, 1, 1), st.IN_PROGRESS, D(2026, 1, 5), D(2026, 1, 5)),  # deadline outside window
-        ("f", "k6", "p", D(2026, 6, 25), st.NEW, D(2026, 6, 25), None),  # deadline not reached yet
+        ("a", "k1", "p", D(2026, 6, 1), statuses.IN_PROGRESS, D(2026, 6, 10), D(2026, 6, 10)),  # in time
+        ("b", "k2", "p", D(2026, 6, 1), statuses.NOT_POSSIBLE, D(2026, 6, 20), D(2026, 6, 20)),  # late
+        ("c", "k3", "p", D(2026, 6, 1), statuses.NEW, D(2026, 6, 1), None),  # overdue: not in time
+        ("d", "k4", "p", D(2026, 6, 1), statuses.CANCELLED_BY_PARENT, D(2026, 6, 3), None),  # withdrawn in time: left out
+        ("e", "k5", "p", D(2026, 1, 1), statuses.IN_PROGRESS, D(2026, 1, 5), D(2026, 1, 5)),  # deadline outside window
+        ("f", "k6", "p", D(2026, 6, 25), statuses.NEW, D(2026, 6, 25), None),  # deadline not reached yet
     )
     assert rules.in_time_rate(rules.classify(df, today), today) == pytest.approx(1 / 3)
 
 
 def test_in_time_rate_is_none_without_deadlines():
-    df = frame(("f", "k6", "p", D(2026, 6, 25), st.NEW, D(2026, 6, 25), None))
+    df = frame(("f", "k6", "p", D(2026, 6, 25), statuses.NEW, D(2026, 6, 25), None))
     assert rules.in_time_rate(rules.classify(df, D(2026, 6, 30)), D(2026, 6, 30)) is None
 
 
 def test_statuses_normalize_case_and_spacing():
-    assert st.normalize("  Vraag   ONTVANGEN ") == st.RECEIVED
-    assert set(st.OPEN) | set(st.CLOSED) == set(st.ALL)
-    assert st.RECEIVED not in st.ANSWER
+    assert statuses.normalize("  Vraag   ONTVANGEN ") == statuses.RECEIVED
+    assert set(statuses.OPEN) | set(statuses.CLOSED) == set(statuses.ALL)
+    assert statuses.RECEIVED not in statuses.ANSWER
 
 
 def test_an_answer_date_beside_vraag_ontvangen_is_no_answer():
     """An export may put the acknowledgement's date in datum_antwoord: R2 still sees no answer."""
-    df = frame(("a", "k", "p", D(2026, 9, 1), st.RECEIVED, D(2026, 9, 5), D(2026, 9, 5)))
+    df = frame(("a", "k", "p", D(2026, 9, 1), statuses.RECEIVED, D(2026, 9, 5), D(2026, 9, 5)))
     row = one(df, D(2026, 10, 1))
     assert not row["answered"] and not row["answered_in_time"]
     assert row["overdue"] and row["days_late"] == 16

@@ -33,6 +33,7 @@ class UserInfo:
     role: str
     provider_ids: tuple[str, ...]
     must_change_password: bool
+    email: str = ""
 
 
 def password_problem(password: str) -> str | None:
@@ -176,7 +177,8 @@ def user_info(engine: Engine, username: str | None) -> UserInfo | None:
         if user is None or not user.active:
             return None
         links = session.execute(select(UserProvider.provider_id).where(UserProvider.user_id == user.id)).scalars().all()
-        return UserInfo(user.username, user.name, user.role, tuple(sorted(links)), user.must_change_password)
+        return UserInfo(user.username, user.name, user.role, tuple(sorted(links)), user.must_change_password,
+                        user.email or "")
 
 
 @retry_when_busy

@@ -5,13 +5,15 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from llko.requests import rules, sql_rules
+from llko import settings
 from llko.providers import queries as provider_queries
+from llko.requests import rules, sql_rules
 
 
 def build_report(engine: Engine, as_of: date) -> dict:
-    """Counts over every request in the database, in its latest known state, with as_of as 'today'."""
-    counts = sql_rules.provider_counts(engine, as_of)[list(rules.COUNT_KEYS)]
+    """Counts over every request in the database, in its latest known state, with as_of as 'today' and the
+    settings in force (deadline_days, due_soon_days)."""
+    counts = sql_rules.provider_counts(engine, as_of, settings=settings.load(engine))[list(rules.COUNT_KEYS)]
     provider_ids = provider_queries.providers(engine)["id"]
     counts = counts.reindex(pd.Index(provider_ids, name="provider_id").union(counts.index), fill_value=0)
     providers = counts.astype(int).to_dict("index")

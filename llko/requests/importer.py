@@ -20,11 +20,10 @@ from sqlalchemy import ARRAY, Date, String, any_, bindparam, func, literal_colum
 from sqlalchemy.engine import Engine
 
 from llko import audit
-from llko.requests import sql_rules
 from llko.clock import LOCAL_TZ
-from llko.requests import statuses as st
 from llko.db import retry_when_busy, transaction
 from llko.providers.models import Provider
+from llko.requests import rules, sql_rules, statuses
 from llko.requests.models import ImportRun, Request, StatusChange
 
 # --- columns -----------------------------------------------------------------------------------
@@ -101,7 +100,7 @@ MSG_EMPTY = "Het bestand is leeg."
 MSG_HEADER_ONLY = "Het bestand bevat alleen een kopregel en geen aanvragen."
 EXPECT_REQUIRED = "een waarde (verplichte kolom)"
 EXPECT_DATE = "een datum dd/mm/jjjj of jjjj-mm-dd"
-EXPECT_STATUS = "een status van Opvang.Vlaanderen: " + ", ".join(st.ALL)
+EXPECT_STATUS = "een status van Opvang.Vlaanderen: " + ", ".join(statuses.ALL)
 EXPECT_BOOL = "ja of nee (ook j/n of 1/0), of leeg"
 EXPECT_DAYS = "een aantal dagen van 0,5 tot 7 (bv. 2,5), of leeg"
 EXPECT_ID = f"een id van hoogstens {ID_MAX_LENGTH} tekens"
@@ -366,8 +365,8 @@ def _validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
         problems += _problems(frame, col, ~blank[col] & parsed.isna(), EXPECT_DATE)
         typed[col] = _as_dates(parsed)
 
-    status = frame["status"].map(st.normalize)
-    problems += _problems(frame, "status", ~blank["status"] & ~status.isin(st.ALL), EXPECT_STATUS)
+    status = frame["status"].map(statuses.normalize)
+    problems += _problems(frame, "status", ~blank["status"] & ~status.isin(statuses.ALL), EXPECT_STATUS)
     typed["status"] = _objects(status.tolist(), frame.index)
 
     flag = frame["kwetsbaar_gezin"].str.lower()
@@ -616,9 +615,7 @@ def _answer_dates(rows: pd.DataFrame, existing: pd.DataFrame, history: set[tuple
     of requests this older snapshot does not overwrite whose answer date it still moves (rare).
     """
     seen = pd.DataFrame(list(history), columns=["id", "status", "status_date"], dtype=object)
-    statuses = pd.concat([seen, rows[["id", "status", "status_date"]]])
-    answers = statuses[statuses["status"].isin(st.ANSWER)]
-    earliest = pd.to_datetime(answers["status_date"]).groupby(answers["id"]).min().dt.date  # datetime64: vectorised
+    earliest = rules.first_answers(pd.concat([seen, rows[["id", "status", "status_date"]]]))
     old = existing.reindex(rows["id"]).set_axis(rows.index)
     overwritten = ~rows["id"].isin(existing.index) | old["snapshot_date"].where(old["snapshot_date"].notna(),
                                                                                  dt.date.min).le(as_of)

@@ -8,6 +8,7 @@ from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Engine
 
 from llko.providers.queries import providers
+from llko.requests import statuses
 
 REQUEST_DATES = ["received", "status_date", "answer_date"]
 
@@ -85,10 +86,10 @@ def approved_children(engine: Engine, child_ids: list[str]) -> set[str]:
     """Which of these children have an approved request anywhere (R3), without revealing where."""
     if not child_ids:
         return set()
-    stmt = text("SELECT DISTINCT child_id FROM requests WHERE status = 'goedgekeurd' AND child_id IN :ids")
+    stmt = text("SELECT DISTINCT child_id FROM requests WHERE status = :approved AND child_id IN :ids")
     stmt = stmt.bindparams(bindparam("ids", expanding=True))
     with engine.connect() as conn:
-        return {row[0] for row in conn.execute(stmt, {"ids": child_ids})}
+        return {row[0] for row in conn.execute(stmt, {"ids": child_ids, "approved": statuses.APPROVED})}
 
 
 def status_history(engine: Engine, request_id: str) -> pd.DataFrame:

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from llko.requests import statuses as st
+from llko.requests import statuses
+from llko.settings import DEFAULTS, Settings
 
-DEADLINE_DAYS = 14  # R2
-DUE_SOON_DAYS = 3  # R2
 REMINDER_AFTER = pd.DateOffset(months=1)  # R4: parents silent for one month
 CLOSE_AFTER_REMINDER = pd.Timedelta(days=7)  # R4: close one week after the reminder
-IN_TIME_WINDOW_DAYS = 90
+SHORTEST_MONTH_DAYS = 28  # R4 in SQL: whoever is silent for a month is silent for at least this many days
+IN_TIME_WINDOW_DAYS = 90  # the tiles' "tijdig beantwoord": deadlines of the last 90 days
 
 COUNT_KEYS = (
     "open", "overdue", "answered", "answered_in_time", "not_possible", "approved",
@@ -22,12 +22,29 @@ COUNT_KEYS = (
 )
 
 
-def deadline(received: date) -> date:
+def deadline(received: date, settings: Settings = DEFAULTS) -> date:
     """R2: the day by which the parents must have an answer."""
-    return received + timedelta(days=DEADLINE_DAYS)
+    return received + timedelta(days=settings.deadline_days)
 
 
-def classify(requests: pd.DataFrame, today: date, approved_children=None) -> pd.DataFrame:
+def first_answer(steps) -> date | None:
+    """R2: the date of the first answer status among (status, date) steps in time order, or None."""
+    return next((day for status, day in steps if status in statuses.ANSWER), None)
+
+
+def first_answers(history: pd.DataFrame) -> pd.Series:
+    """R2 over many requests: per id, the earliest status_date of an answer status (history: id, status,
+    status_date)."""
+    answers = history[history["status"].isin(statuses.ANSWER)]
+    return pd.to_datetime(answers["status_date"]).groupby(answers["id"]).min().dt.date
+
+
+def close_day(silent_since: date) -> date:
+    """R4: the day a request whose parents are silent since this day should be closed (a month, then a week)."""
+    return (pd.Timestamp(silent_since) + REMINDER_AFTER + CLOSE_AFTER_REMINDER).date()
+
+
+def classify(requests: pd.DataFrame, today: date, approved_children=None, settings: Settings = DEFAULTS) -> pd.DataFrame:
     """Add the R1-R3 flags of every request on day `today` (a copy; the input is left alone).
 
     approved_children: the children with an approved request anywhere; by default taken from the
@@ -37,22 +54,22 @@ def classify(requests: pd.DataFrame, today: date, approved_children=None) -> pd.
     df = requests.copy()
     status = df["status"]
     if approved_children is None:
-        approved_children = df.loc[status == st.APPROVED, "child_id"].unique()
+        approved_children = df.loc[status == statuses.APPROVED, "child_id"].unique()
     else:
         approved_children = list(approved_children)
-    is_open_status = status.isin(st.OPEN)
+    is_open_status = status.isin(statuses.OPEN)
     df["closed_elsewhere"] = is_open_status & df["child_id"].isin(approved_children)  # R3
     df["is_open"] = is_open_status & ~df["closed_elsewhere"]  # R1
-    df["deadline"] = df["received"] + pd.Timedelta(days=DEADLINE_DAYS)
+    df["deadline"] = df["received"] + pd.Timedelta(days=settings.deadline_days)
     # R2: 'nieuw' and 'vraag ontvangen' are no answer, whatever answer date an export puts beside them.
-    df["answered"] = df["answer_date"].notna() & ~status.isin(st.UNANSWERED)
+    df["answered"] = df["answer_date"].notna() & ~status.isin(statuses.UNANSWERED)
     df["answer_date"] = df["answer_date"].where(df["answered"])  # what the pages show as "Antwoord op"
     df["answered_in_time"] = df["answered"] & (df["answer_date"] <= df["deadline"])
     waiting = df["is_open"] & ~df["answered"]
     days_left = (df["deadline"] - t).dt.days
     df["days_left"] = days_left.where(waiting)
     df["overdue"] = waiting & (days_left < 0)
-    df["due_soon"] = waiting & (days_left >= 0) & (days_left <= DUE_SOON_DAYS)
+    df["due_soon"] = waiting & (days_left >= 0) & (days_left <= settings.due_soon_days)
     df["days_late"] = (-days_left).where(df["overdue"])
     return df
 
@@ -66,9 +83,9 @@ def provider_counts(classified: pd.DataFrame) -> pd.DataFrame:
         "overdue": classified["overdue"],
         "answered": classified["answered"],
         "answered_in_time": classified["answered_in_time"],
-        "not_possible": status == st.NOT_POSSIBLE,
-        "approved": status == st.APPROVED,
-        "cancelled_by_provider": status == st.CANCELLED_BY_PROVIDER,
+        "not_possible": status == statuses.NOT_POSSIBLE,
+        "approved": status == statuses.APPROVED,
+        "cancelled_by_provider": status == statuses.CANCELLED_BY_PROVIDER,
         "closed_elsewhere_approved": classified["closed_elsewhere"],
     })
     return flags.groupby("provider_id")[list(COUNT_KEYS)].sum().astype(int)
@@ -79,9 +96,9 @@ def children_unmet(requests: pd.DataFrame) -> pd.Index:
     status = requests["status"]
     per_child = pd.DataFrame({
         "child_id": requests["child_id"],
-        "open": status.isin(st.OPEN),
-        "not_possible": status == st.NOT_POSSIBLE,
-        "approved": status == st.APPROVED,
+        "open": status.isin(statuses.OPEN),
+        "not_possible": status == statuses.NOT_POSSIBLE,
+        "approved": status == statuses.APPROVED,
     }).groupby("child_id").any()
     unmet = ~per_child["open"] & per_child["not_possible"] & ~per_child["approved"]
     return per_child.index[unmet]
@@ -94,7 +111,7 @@ def followups(classified: pd.DataFrame, today: date) -> pd.DataFrame:
     close_date and todo ('herinnering' or 'afsluiten').
     """
     t = pd.Timestamp(today)
-    rows = classified[classified["is_open"] & (classified["status"] == st.IN_PROGRESS)].copy()
+    rows = classified[classified["is_open"] & (classified["status"] == statuses.IN_PROGRESS)].copy()
     rows["reminder_date"] = rows["status_date"] + REMINDER_AFTER
     rows["close_date"] = rows["reminder_date"] + CLOSE_AFTER_REMINDER
     rows = rows[rows["reminder_date"] <= t]

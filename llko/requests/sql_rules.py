@@ -12,28 +12,31 @@ import pandas as pd
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Engine
 
+from llko import settings as settings_store
 from llko.requests import queries, rules
-from llko.requests import statuses as st
+from llko.requests import statuses
 from llko.requests.queries import EVERYTHING, Selection
+from llko.settings import DEFAULTS, Settings
 
 
 def _list(values) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
-OPEN = f"status IN {_list(st.OPEN)}"
-ANSWERED = f"(answer_date IS NOT NULL AND status NOT IN {_list(st.UNANSWERED)})"  # R2
-APPROVED_CHILDREN = f"SELECT child_id FROM requests WHERE status = '{st.APPROVED}'"  # R3
+OPEN = f"status IN {_list(statuses.OPEN)}"
+ANSWERED = f"(answer_date IS NOT NULL AND status NOT IN {_list(statuses.UNANSWERED)})"  # R2
+APPROVED_CHILDREN = f"SELECT child_id FROM requests WHERE status = '{statuses.APPROVED}'"  # R3
 # R3 negated: NOT EXISTS, which the databases run as an anti-join (NOT IN cannot be, because of NULLs).
 NOT_APPROVED_ELSEWHERE = (f"NOT EXISTS (SELECT 1 FROM requests a WHERE a.child_id = requests.child_id "
-                          f"AND a.status = '{st.APPROVED}')")
+                          f"AND a.status = '{statuses.APPROVED}')")
 
 
-def _deadline(engine: Engine) -> str:
-    """R2's deadline (received + 14 days) as an SQL expression of this database."""
+def _deadline(engine: Engine, settings: Settings) -> str:
+    """R2's deadline (received + deadline_days) as an SQL expression of this database."""
+    days = int(settings.deadline_days)
     if engine.dialect.name == "sqlite":
-        return f"date(received, '+{rules.DEADLINE_DAYS} days')"
-    return f"(received + {rules.DEADLINE_DAYS})"
+        return f"date(received, '+{days} days')"
+    return f"(received + {days})"
 
 
 def _flag(condition: str) -> str:
@@ -45,17 +48,17 @@ def _days_before(name: str, today: date, days: int):
 
 
 # R2 on day T for a request without an answer, by its date of receipt: overdue when the deadline lies
-# before T; due soon when it lies 0-3 days after T. Both need _deadline_params(T).
+# before T; due soon when it lies 0 to due_soon_days after T. Both need _deadline_params(T, settings).
 OVERDUE = "received < :overdue_before"
 DUE_SOON = "received >= :overdue_before AND received <= :due_soon_until"
 
 
-def _deadline_params(today: date) -> tuple:
-    return (_days_before("overdue_before", today, rules.DEADLINE_DAYS),
-            _days_before("due_soon_until", today, rules.DEADLINE_DAYS - rules.DUE_SOON_DAYS))
+def _deadline_params(today: date, settings: Settings) -> tuple:
+    return (_days_before("overdue_before", today, settings.deadline_days),
+            _days_before("due_soon_until", today, settings.deadline_days - settings.due_soon_days))
 
 
-def _open_part(engine: Engine, today: date, selection: Selection, by_provider: bool) -> pd.DataFrame:
+def _open_part(engine: Engine, today: date, selection: Selection, by_provider: bool, settings: Settings) -> pd.DataFrame:
     """Counts over the open requests only (few, whatever the history): open, overdue, due_soon and
     closed_elsewhere_approved, per provider_id or in one row ('all').
 
@@ -72,7 +75,7 @@ def _open_part(engine: Engine, today: date, selection: Selection, by_provider: b
         FROM requests WHERE {where} AND {OPEN}"""
     with engine.connect() as conn:
         every, elsewhere = (
-            pd.read_sql(text(sql).bindparams(*params, *_deadline_params(today)), conn).set_index("provider_id").fillna(0).astype(int)
+            pd.read_sql(text(sql).bindparams(*params, *_deadline_params(today, settings)), conn).set_index("provider_id").fillna(0).astype(int)
             for sql in (f"{counts} {group[1]}", f"{counts} AND child_id IN ({APPROVED_CHILDREN}) {group[1]}"))
     elsewhere = elsewhere.reindex(every.index, fill_value=0)
     return pd.DataFrame({"open": every["n"] - elsewhere["n"], "overdue": every["overdue"] - elsewhere["overdue"],
@@ -80,9 +83,10 @@ def _open_part(engine: Engine, today: date, selection: Selection, by_provider: b
                          "closed_elsewhere_approved": elsewhere["n"]})
 
 
-def open_counts(engine: Engine, today: date, selection: Selection = EVERYTHING) -> dict[str, int]:
+def open_counts(engine: Engine, today: date, selection: Selection = EVERYTHING,
+                settings: Settings = DEFAULTS) -> dict[str, int]:
     """open, overdue, due_soon and closed_elsewhere_approved summed over the selection."""
-    counts = _open_part(engine, today, selection, by_provider=False)
+    counts = _open_part(engine, today, selection, by_provider=False, settings=settings)
     keys = ("open", "overdue", "due_soon", "closed_elsewhere_approved")
     return {k: int(counts[k].sum()) for k in keys}
 
@@ -90,15 +94,15 @@ def open_counts(engine: Engine, today: date, selection: Selection = EVERYTHING) 
 SUMMARY_COLUMNS = ("total", "answered", "answered_in_time", "not_possible", "approved", "cancelled_by_provider")
 
 
-def _day_independent_counts(conn, where: str) -> str:
+def _day_independent_counts(conn, where: str, settings: Settings) -> str:
     """SELECT provider_id and SUMMARY_COLUMNS, in that order, over the requests that meet where."""
     return f"""
         SELECT provider_id, COUNT(*) AS total,
                {_flag(ANSWERED)} AS answered,
-               {_flag(f"{ANSWERED} AND answer_date <= {_deadline(conn)}")} AS answered_in_time,
-               {_flag(f"status = '{st.NOT_POSSIBLE}'")} AS not_possible,
-               {_flag(f"status = '{st.APPROVED}'")} AS approved,
-               {_flag(f"status = '{st.CANCELLED_BY_PROVIDER}'")} AS cancelled_by_provider
+               {_flag(f"{ANSWERED} AND answer_date <= {_deadline(conn, settings)}")} AS answered_in_time,
+               {_flag(f"status = '{statuses.NOT_POSSIBLE}'")} AS not_possible,
+               {_flag(f"status = '{statuses.APPROVED}'")} AS approved,
+               {_flag(f"status = '{statuses.CANCELLED_BY_PROVIDER}'")} AS cancelled_by_provider
         FROM requests WHERE {where} GROUP BY provider_id"""
 
 
@@ -106,43 +110,48 @@ def _children_unmet_sql() -> str:
     """rules.children_unmet in SQL: how many children have all requests closed, one 'niet mogelijk', none approved."""
     return f"""
         SELECT COUNT(*) FROM (
-            SELECT DISTINCT child_id FROM requests r WHERE status = '{st.NOT_POSSIBLE}' AND NOT EXISTS (
+            SELECT DISTINCT child_id FROM requests r WHERE status = '{statuses.NOT_POSSIBLE}' AND NOT EXISTS (
                 SELECT 1 FROM requests a WHERE a.child_id = r.child_id
-                AND a.status IN {_list((*st.OPEN, st.APPROVED))})) unmet"""
+                AND a.status IN {_list((*statuses.OPEN, statuses.APPROVED))})) unmet"""
 
 
-def refresh_summary(conn) -> None:
-    """Rebuild provider_summary and summary_figures from the requests, inside the caller's transaction.
+def refresh_summary(conn, settings: Settings | None = None) -> None:
+    """Rebuild provider_summary and summary_figures from the requests, inside the caller's transaction, with the
+    settings stored there (or these, when a change of them is being saved in the same transaction).
 
-    Every writer of requests calls it (importer, demo, benchmark load; llko.db.migrate after an upgrade),
+    Every writer of requests calls it (importer, demo, benchmark load; llko.bootstrap.migrate after an upgrade;
+    a change of deadline_days),
     so the figures that do not depend on the day are read from a few thousand rows instead of counted over
     every request. On PostgreSQL it takes the importer's lock (a no-op inside an import), so two rebuilds
     never interleave.
     """
+    settings = settings or settings_store.load_from(conn)
     if conn.dialect.name == "postgresql":
         conn.execute(text("LOCK TABLE requests IN SHARE ROW EXCLUSIVE MODE"))
     conn.execute(text("DELETE FROM provider_summary"))
     conn.execute(text(f"INSERT INTO provider_summary (provider_id, {', '.join(SUMMARY_COLUMNS)}) "
-                      f"{_day_independent_counts(conn, '1 = 1')}"))
+                      f"{_day_independent_counts(conn, '1 = 1', settings)}"))
     unmet = conn.execute(text(_children_unmet_sql())).scalar_one()
     conn.execute(text("DELETE FROM summary_figures"))
     conn.execute(text("INSERT INTO summary_figures (name, value) VALUES ('children_unmet', :n)"), {"n": unmet})
 
 
-def provider_counts(engine: Engine, today: date, selection: Selection = EVERYTHING) -> pd.DataFrame:
+def provider_counts(engine: Engine, today: date, selection: Selection = EVERYTHING,
+                    settings: Settings = DEFAULTS) -> pd.DataFrame:
     """rules.provider_counts in SQL: the report counts per provider_id (index), plus 'due_soon' and 'total'.
 
-    The day-independent counts come from provider_summary for everything, else grouped per provider first
-    (names are joined later, by the caller); the open requests, few, apart.
+    The day-independent counts come from provider_summary for everything (built with the stored settings; with
+    other settings they are counted here), else grouped per provider first (names are joined later, by the
+    caller); the open requests, few, apart.
     """
     where, params = selection.where()
-    if selection == EVERYTHING:
+    if selection == EVERYTHING and settings == settings_store.load(engine):
         sql = text(f"SELECT provider_id, {', '.join(SUMMARY_COLUMNS)} FROM provider_summary")
     else:
-        sql = text(_day_independent_counts(engine, where)).bindparams(*params)
+        sql = text(_day_independent_counts(engine, where, settings)).bindparams(*params)
     with engine.connect() as conn:
         frame = pd.read_sql(sql, conn).set_index("provider_id")
-    frame = frame.join(_open_part(engine, today, selection, by_provider=True)).fillna(0).astype(int)
+    frame = frame.join(_open_part(engine, today, selection, True, settings)).fillna(0).astype(int)
     return frame[[*rules.COUNT_KEYS, "due_soon", "total"]]
 
 
@@ -153,25 +162,38 @@ def children_unmet(engine: Engine) -> int:
     return int(value or 0)
 
 
-def in_time_rate(engine: Engine, today: date, selection: Selection = EVERYTHING,
-                 days: int = rules.IN_TIME_WINDOW_DAYS) -> float | None:
-    """rules.in_time_rate in SQL: of the requests whose deadline fell in the last `days` days and that had
-    to be answered, the share answered by their deadline."""
+def in_time_counts(engine: Engine, today: date, selection: Selection = EVERYTHING,
+                   days: int = rules.IN_TIME_WINDOW_DAYS, settings: Settings = DEFAULTS) -> pd.DataFrame:
+    """Per provider_id (index): of the requests whose deadline fell in the last `days` days (up to today),
+    how many had to be answered ('due') and how many were answered by their deadline ('in_time')."""
     where, params = selection.where()
-    deadline = _deadline(engine)
+    deadline = _deadline(engine, settings)
     # Three disjoint parts had to be answered: the answered; the unanswered closed after their deadline;
     # the unanswered still open here (not closed by an approval elsewhere; the only part that needs R3).
     closed_after_deadline = f"NOT {ANSWERED} AND NOT {OPEN} AND status_date > {deadline}"
     window = f"{where} AND received > :window_start AND received <= :window_end"
-    sql = (f"SELECT {_flag(f'{ANSWERED} OR ({closed_after_deadline})')}, "
-           f"{_flag(f'{ANSWERED} AND answer_date <= {deadline}')} FROM requests WHERE {window}")
-    open_here = f"SELECT COUNT(*) FROM requests WHERE {window} AND {OPEN} AND NOT {ANSWERED} AND {NOT_APPROVED_ELSEWHERE}"
-    dates = (_days_before("window_start", today, days + rules.DEADLINE_DAYS),
-             _days_before("window_end", today, rules.DEADLINE_DAYS))
+    sql = (f"SELECT provider_id, {_flag(f'{ANSWERED} OR ({closed_after_deadline})')} AS due, "
+           f"{_flag(f'{ANSWERED} AND answer_date <= {deadline}')} AS in_time FROM requests WHERE {window} "
+           f"GROUP BY provider_id")
+    open_here = (f"SELECT provider_id, COUNT(*) AS n FROM requests WHERE {window} AND {OPEN} AND NOT {ANSWERED} "
+                 f"AND {NOT_APPROVED_ELSEWHERE} GROUP BY provider_id")
+    dates = (_days_before("window_start", today, days + settings.deadline_days),
+             _days_before("window_end", today, settings.deadline_days))
     with engine.connect() as conn:
-        closed, in_time = conn.execute(text(sql).bindparams(*params, *dates)).one()
-        total = (closed or 0) + conn.execute(text(open_here).bindparams(*params, *dates)).scalar_one()
-    return None if not total else float(in_time or 0) / total
+        counts = pd.read_sql(text(sql).bindparams(*params, *dates), conn).set_index("provider_id")
+        still_open = pd.read_sql(text(open_here).bindparams(*params, *dates), conn).set_index("provider_id")["n"]
+    counts = counts.reindex(counts.index.union(still_open.index), fill_value=0).fillna(0)
+    counts["due"] = counts["due"] + still_open.reindex(counts.index, fill_value=0)
+    return counts[["due", "in_time"]].astype(int)
+
+
+def in_time_rate(engine: Engine, today: date, selection: Selection = EVERYTHING,
+                 days: int = rules.IN_TIME_WINDOW_DAYS, settings: Settings = DEFAULTS) -> float | None:
+    """rules.in_time_rate in SQL: of the requests whose deadline fell in the last `days` days and that had
+    to be answered, the share answered by their deadline (None when none had to be)."""
+    counts = in_time_counts(engine, today, selection, days, settings)
+    due = int(counts["due"].sum())
+    return None if not due else float(counts["in_time"].sum()) / due
 
 
 # Which rows each request list needs: a superset of the list (llko.rules then decides exactly) of open
@@ -180,21 +202,21 @@ _LISTS = {
     "overdue": (f"NOT {ANSWERED} AND {OVERDUE}", "received, id"),
     "due_soon": (f"NOT {ANSWERED} AND {DUE_SOON}", "received, id"),
     "waiting": (f"NOT {ANSWERED} AND NOT ({OVERDUE})", "received, id"),
-    "followups": (f"status = '{st.IN_PROGRESS}' AND status_date <= :silent_since", "status_date, id"),
+    "followups": (f"status = '{statuses.IN_PROGRESS}' AND status_date <= :silent_since", "status_date, id"),
 }
 
 
 def open_request_rows(engine: Engine, today: date, which: str, selection: Selection = EVERYTHING,
-                      limit: int | None = None) -> pd.DataFrame:
+                      limit: int | None = None, settings: Settings = DEFAULTS) -> pd.DataFrame:
     """The rows of one request list ('overdue', 'due_soon', 'waiting' or 'followups'), classified by
     llko.rules and cut to that list, at most `limit` of them."""
     condition, order_by = _LISTS[which]
-    params = [*_deadline_params(today),
-              _days_before("silent_since", today, 28)]  # a month is at least 28 days: a superset for R4
+    params = [*_deadline_params(today, settings),  # R4 below: a superset, rules.followups decides exactly
+              _days_before("silent_since", today, rules.SHORTEST_MONTH_DAYS)]
     used = [p for p in params if f":{p.key}" in condition]
     frame = queries.requests(engine, selection, f"{OPEN} AND {NOT_APPROVED_ELSEWHERE} AND {condition}",
                              tuple(used), order_by, limit)
-    classified = rules.classify(frame, today, approved_children=())
+    classified = rules.classify(frame, today, approved_children=(), settings=settings)
     if which == "followups":
         return rules.followups(classified, today)
     if which == "waiting":

@@ -1,0 +1,145 @@
+"""The loket's settings (DESIGN.md "Settings"): every number another loket could set differently, with Ninove's
+values as defaults. Read through load(); changed through save() (validated, audited, one transaction).
+
+Only the keys below are settings; the same table also holds internal values (the demo flag, the demo's cookie
+key), which are never listed or changed here.
+"""
+
+import re
+from dataclasses import dataclass, fields, replace
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from llko import audit
+from llko.db import retry_when_busy, set_setting, transaction
+
+
+@dataclass(frozen=True)
+class Settings:
+    municipality: str = "Ninove"
+    deadline_days: int = 14
+    due_soon_days: int = 3
+    answering_min_share: float = 0.90
+    infopagina_max_age_days: int = 365
+    plus_min_share: float = 0.30
+    plus_min_children: int = 5
+    statuses_max: int = 2
+    lingering_days: int = 60
+    unreported_max: int = 2
+    vacancy_window_days: int = 30
+    vacancy_stale_days: int = 28
+
+
+DEFAULTS = Settings()
+KEYS = tuple(f.name for f in fields(Settings))
+
+# What each setting means, in the words of the Instellingen page and `python -m llko settings`.
+DESCRIPTIONS = {
+    "municipality": "Naam van de gemeente (titels, brieven, rapporten)",
+    "deadline_days": "Termijn om een aanvraag te beantwoorden, in kalenderdagen (R2)",
+    "due_soon_days": "‘Termijn loopt af’: zoveel dagen of minder voor de termijn (R2)",
+    "answering_min_share": "Minimaal aandeel tijdig beantwoord (R11 beantwoorden)",
+    "infopagina_max_age_days": "Hoe oud de laatste controle van de infopagina mag zijn, in dagen (R11)",
+    "plus_min_share": "Minimaal aandeel kinderen uit kwetsbare gezinnen bij plussubsidie (R8)",
+    "plus_min_children": "Minimaal aantal kinderen om het aandeel van R8 te beoordelen",
+    "statuses_max": "Toegelaten aantal verkeerd gebruikte statussen (R11 statussen)",
+    "lingering_days": "Na zoveel dagen ‘in behandeling’ telt een aanvraag als blijven hangen (R11)",
+    "unreported_max": "Toegelaten aantal goedkeuringen zonder gemelde vrije plaats (R11)",
+    "vacancy_window_days": "Venster rond de startdatum bij vrije plaatsen, in dagen (R11, R12)",
+    "vacancy_stale_days": "Een vrije plaats die zo lang niet bevestigd werd, wordt gemarkeerd (dagen)",
+}
+
+
+def kind(key: str) -> str:
+    """'text', 'days' (a whole number >= 1), 'count' (a whole number >= 0) or 'share' (0 to 1)."""
+    if key == "municipality":
+        return "text"
+    if key.endswith("_days"):
+        return "days"
+    if key.endswith("_share"):
+        return "share"
+    return "count"
+
+
+_WHOLE = re.compile(r"^[0-9]+$")
+_SHARE = re.compile(r"^(0|1)?([.,][0-9]+)?$")
+_PERCENT = re.compile(r"^([0-9]+([.,][0-9]+)?)\s*%$")
+
+
+def parse(key: str, raw: str):
+    """The value of a setting from what a user typed; ValueError with a Dutch message when it is not acceptable.
+
+    A share as 0.9, 0,9 or 90% (a bare 90 is refused); *_days a whole number >= 1; counts a whole number >= 0.
+    """
+    if key not in KEYS:
+        raise ValueError(f"Onbekende instelling '{key}'. Kies uit: {', '.join(KEYS)}.")
+    value = str(raw).strip()
+    what = kind(key)
+    if what == "text":
+        if not value or len(value) > 100:
+            raise ValueError(f"{key}: vul een naam in van hoogstens 100 tekens.")
+        return value
+    if what in ("days", "count"):
+        lowest = 1 if what == "days" else 0
+        if not _WHOLE.match(value) or int(value) < lowest:
+            raise ValueError(f"{key}: '{value}' is geen geheel getal van minstens {lowest}.")
+        return int(value)
+    percent = _PERCENT.match(value)
+    if percent:
+        share = float(percent.group(1).replace(",", ".")) / 100
+    elif _SHARE.match(value) and any(c.isdigit() for c in value):
+        share = float(value.replace(",", "."))
+    else:
+        raise ValueError(f"{key}: '{value}' is geen aandeel; schrijf 0,9 of 0.9 of 90%.")
+    if not 0 <= share <= 1:
+        raise ValueError(f"{key}: '{value}' ligt niet tussen 0 en 100%.")
+    return share
+
+
+def show(key: str, value) -> str:
+    """A setting's value as a Dutch reader writes it (0,9 -> 90%)."""
+    if kind(key) == "share":
+        return f"{value * 100:g}%".replace(".", ",")
+    return str(value)
+
+
+def _stored(conn: Connection) -> dict[str, str]:
+    rows = conn.execute(text("SELECT key, value FROM settings")).all()
+    return {k: v for k, v in rows if k in KEYS}
+
+
+def load_from(conn: Connection) -> Settings:
+    """The settings in force, read on an open connection (inside a caller's transaction)."""
+    values = {}
+    for key, raw in _stored(conn).items():
+        try:
+            values[key] = parse(key, raw)
+        except ValueError:  # a value written by hand in the table: the default holds
+            continue
+    return replace(DEFAULTS, **values)
+
+
+def load(engine: Engine) -> Settings:
+    """The settings in force: the stored values over the defaults."""
+    with engine.connect() as conn:
+        return load_from(conn)
+
+
+@retry_when_busy
+def save(engine: Engine, actor: str, key: str, raw: str, then=None):
+    """Validate and store one setting in one transaction with its audit entry; returns the new value.
+
+    then(conn, settings): runs in the same transaction with the new settings (to rebuild what depends on them).
+    Raises ValueError (Dutch) and changes nothing when the key or value is not acceptable.
+    """
+    value = parse(key, raw)
+    with transaction(engine) as session:
+        conn = session.connection()
+        old = getattr(load_from(conn), key)
+        set_setting(session, key, str(value))
+        session.flush()
+        audit.record(session, actor, "setting_changed", key=key, old=show(key, old), new=show(key, value))
+        if then is not None:
+            then(conn, load_from(conn))
+    return value

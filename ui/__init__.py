@@ -1,0 +1,18 @@
+"""Streamlit glue shared by app.py and the pages; llko never imports it. Pages use `import ui` and `ui.<name>`:
+
+- session: the page registry (PAGES, open_page, menu), the signed-in user, the engine, 'today', flash messages;
+- reads: every read of the database a page makes, typed and cached;
+- tables: tables, numbers, dates and downloads in the app's one style;
+- charts: Altair charts with Dutch months, the status palette and a reading guide.
+"""
+
+from ui import charts, reads  # noqa: F401
+from ui.charts import CHART_MAX_BARS  # noqa: F401
+from ui.session import (  # noqa: F401
+    LOCAL_TZ, PAGES, ROLE_PAGES_NOTE, PageSpec, allowed, clear_caches, current_user, engine, flash, menu, open_page,
+    page_spec, show_flash, today,
+)
+from ui.tables import (  # noqa: F401
+    REQUEST_COLUMNS, STATUS_LABELS, date_columns, download_buttons, fmt_date, fmt_pct, list_caption, request_view,
+    show_requests, table, whole_percent,
+)

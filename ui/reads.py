@@ -1,0 +1,133 @@
+"""What the pages read, as typed functions cached for a minute per database, day, settings and arguments (and
+cleared after every write, see session.flash). No page reads the database any other way."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from llko import audit, settings as settings_store
+from llko.accounts import queries as account_queries
+from llko.providers import queries as provider_queries
+from llko.requests import overview, queries
+from llko.requests.queries import EVERYTHING, Selection
+from llko.settings import Settings
+from ui.session import _engine, url
+
+TTL = 60  # seconds a read is reused; writes in the app clear every cache at once
+CACHE = {"ttl": TTL, "max_entries": 64, "show_spinner": False}
+
+
+def settings() -> Settings:
+    """The settings in force, read fresh on every run (one small query), so figures follow a change at once."""
+    return settings_store.load(_engine(url()))
+
+
+@st.cache_data(**CACHE)
+def _providers(db: str) -> pd.DataFrame:
+    return provider_queries.providers(_engine(db))
+
+
+def providers() -> pd.DataFrame:
+    """Every provider: id, name, kind (by name)."""
+    return _providers(url())
+
+
+def provider_names() -> dict[str, str]:
+    """Provider id -> name."""
+    frame = providers()
+    return dict(zip(frame["id"], frame["name"]))
+
+
+@st.cache_data(**CACHE)
+def _kpis(db: str, day: date, config: Settings, provider_ids: tuple[str, ...] | None) -> dict:
+    return overview.kpis(_engine(db), day, config, provider_ids)
+
+
+def kpis(day: date, provider_ids: tuple[str, ...] | None = None) -> dict:
+    """The tiles: open, overdue, due_soon, in_time_rate (90 days) and, for the whole town, children_unmet."""
+    return _kpis(url(), day, settings(), provider_ids)
+
+
+@st.cache_data(**CACHE)
+def _shares(db: str, day: date, config: Settings) -> dict:
+    return overview.shares(_engine(db), day, config)
+
+
+def shares(day: date) -> dict:
+    """The town's 90-day in_time_rate and children_unmet (R5)."""
+    return _shares(url(), day, settings())
+
+
+@st.cache_data(**CACHE)
+def _request_list(db: str, day: date, config: Settings, which: str,
+                  provider_ids: tuple[str, ...] | None) -> pd.DataFrame:
+    return overview.request_list(_engine(db), day, config, which, provider_ids)
+
+
+def request_list(day: date, which: str, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """'overdue', 'due_soon', 'waiting' or 'followups' (R4, with Dutch to-do labels): at most LIST_LIMIT rows."""
+    rows = _request_list(url(), day, settings(), which, provider_ids)
+    if which == "followups":
+        rows = rows.assign(todo=rows["todo"].map({"herinnering": "Herinnering sturen", "afsluiten": "Afsluiten"}))
+    return rows
+
+
+@st.cache_data(**CACHE)
+def _classified_requests(db: str, day: date, config: Settings, selection: Selection) -> pd.DataFrame:
+    return overview.classified_requests(_engine(db), day, config, selection)
+
+
+def classified_requests(day: date, selection: Selection = EVERYTHING) -> pd.DataFrame:
+    """Every request of the selection with its R1-R3 flags on that day."""
+    return _classified_requests(url(), day, settings(), selection)
+
+
+@st.cache_data(**CACHE)
+def _per_provider(db: str, day: date, config: Settings, selection: Selection) -> pd.DataFrame:
+    return overview.per_provider(_engine(db), day, config, selection)
+
+
+def per_provider(day: date, selection: Selection = EVERYTHING) -> pd.DataFrame:
+    """One row per provider: the report counts, due_soon, total and the 90-day in_time_share."""
+    return _per_provider(url(), day, settings(), selection)
+
+
+@st.cache_data(**CACHE)
+def _monthly(db: str) -> pd.DataFrame:
+    return overview.monthly(_engine(db))
+
+
+def monthly() -> pd.DataFrame:
+    """Requests per month of receipt and current status: month, status, count."""
+    return _monthly(url())
+
+
+@st.cache_data(**CACHE)
+def _received_span(db: str) -> tuple[date | None, date | None]:
+    return queries.received_span(_engine(db))
+
+
+def received_span() -> tuple[date | None, date | None]:
+    """The first and last day any request was received."""
+    return _received_span(url())
+
+
+def status_history(request_id: str) -> pd.DataFrame:
+    """Every status seen for one request (status, status_date, snapshot_date); small, not cached."""
+    return queries.status_history(_engine(url()), request_id)
+
+
+def import_runs() -> pd.DataFrame:
+    """The latest imports, newest first; not cached (the Import page must show a new one at once)."""
+    return queries.import_runs(_engine(url()))
+
+
+def audit_entries(since: date) -> pd.DataFrame:
+    """Audit entries since a day, newest first; not cached."""
+    return audit.entries(_engine(url()), since)
+
+
+def users() -> pd.DataFrame:
+    """Every account with its provider links, state and last login; not cached."""
+    return account_queries.users(_engine(url()))

@@ -1,0 +1,115 @@
+"""Who is signed in, which pages they may open (the page registry), the engine, 'today', flash messages."""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from llko import bootstrap, clock
+from llko.accounts import auth
+from llko.db import database_url, is_default_database, make_engine
+
+LOCAL_TZ = clock.LOCAL_TZ
+ROLE_PAGES_NOTE = "U hebt geen toegang tot deze pagina."
+
+
+@st.cache_resource(show_spinner="Databank voorbereiden…")
+def _engine(url: str):
+    engine = make_engine(url)
+    bootstrap.prepare(engine, fill_demo=is_default_database(url), today=clock.today())
+    return engine
+
+
+def engine():
+    return _engine(database_url())
+
+
+def today() -> date:
+    """'Today' for every page (llko.clock: Belgian time, LLKO_TODAY pins it for demos and tests)."""
+    return clock.today()
+
+
+def url() -> str:
+    """The database URL this session reads (part of every cache key)."""
+    return database_url()
+
+
+def current_user() -> auth.UserInfo | None:
+    """The signed-in, still active account, read fresh from the database on every run."""
+    if not st.session_state.get("authentication_status"):
+        return None
+    return auth.user_info(engine(), st.session_state.get("username"))
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One screen: its file, its title (menu and heading), its icon and the roles that may open it."""
+
+    path: str
+    title: str
+    icon: str
+    roles: tuple[str, ...]
+    with_one_time_password: bool = False  # the only page open before a one-time password is changed
+
+
+# The one list of pages. The navigation (app.py), every page's guard (open_page) and the tests read it,
+# so a page cannot be in a role's menu and refuse it, or the reverse. Menu order = this order.
+PAGES = (
+    PageSpec("pages/overzicht.py", "Overzicht", "📋", ("coordinator",)),
+    PageSpec("pages/aanvragen.py", "Aanvragen", "📄", ("coordinator",)),
+    PageSpec("pages/mijn_aanvragen.py", "Mijn aanvragen", "📄", ("provider",)),
+    PageSpec("pages/cijfers.py", "Cijfers", "📊", ("coordinator", "policy")),
+    PageSpec("pages/importeren.py", "Import", "⬆️", ("coordinator",)),
+    PageSpec("pages/gebruikers.py", "Gebruikers", "👥", ("coordinator",)),
+    PageSpec("pages/audit.py", "Audit", "🔎", ("coordinator",)),
+    PageSpec("pages/mijn_account.py", "Mijn account", "🔑", tuple(auth.ROLES), with_one_time_password=True),
+)
+
+
+def allowed(spec: PageSpec, user: auth.UserInfo | None) -> bool:
+    """May this user open this page? Signed-out visitors none; a one-time password only Mijn account."""
+    if user is None or user.role not in spec.roles:
+        return False
+    return spec.with_one_time_password or not user.must_change_password
+
+
+def menu(user: auth.UserInfo) -> list[PageSpec]:
+    """The pages of this user's navigation, in order."""
+    return [spec for spec in PAGES if allowed(spec, user)]
+
+
+def page_spec(file: str) -> PageSpec:
+    """The registry entry of a page file (its __file__)."""
+    name = Path(file).name
+    return next(spec for spec in PAGES if Path(spec.path).name == name)
+
+
+def open_page(file: str) -> auth.UserInfo:
+    """The first line of every page: stop with the refusal unless the registry lets this user in, then the
+    page's title. Returns the signed-in user."""
+    spec = page_spec(file)
+    user = current_user()
+    if not allowed(spec, user):
+        st.error(ROLE_PAGES_NOTE)
+        st.stop()
+    st.title(spec.title)
+    return user
+
+
+def clear_caches() -> None:
+    """After every write: cached frames must not show the old state."""
+    st.cache_data.clear()
+
+
+def flash(message: str) -> None:
+    """Show a success message after the rerun that follows a write (so every table shows the new state)."""
+    st.session_state["_flash"] = message
+    clear_caches()
+    st.rerun()
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message)

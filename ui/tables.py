@@ -1,0 +1,88 @@
+"""Tables, numbers, dates and downloads as every page shows them (Dutch, dd/mm/jjjj, '–' for empty)."""
+
+import pandas as pd
+import streamlit as st
+
+from llko.reporting import export
+from llko.requests import overview
+
+def fmt_date(value) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def fmt_pct(value: float | None) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value * 100:.0f}%".replace(".", ",")
+
+
+def whole_percent(shares: pd.Series) -> pd.Series:
+    """Shares (0-1, blank when there is nothing to count) as whole percentages: 0.6667 -> 67."""
+    return (shares.astype(float) * 100).round(0).astype("Int64")
+
+
+def date_columns(*names: str, labels: dict[str, str] | None = None) -> dict:
+    """column_config for a dataframe: these columns as dd/mm/jjjj dates."""
+    labels = labels or {}
+    return {n: st.column_config.DateColumn(labels.get(n, n), format="DD/MM/YYYY") for n in names}
+
+
+def download_buttons(frame: pd.DataFrame, stem: str, key: str, sheet: str) -> None:
+    """CSV and Excel downloads of exactly this table (llko.export: ready for a Belgian Excel).
+
+    The files are built only when a button is clicked, not on every render.
+    """
+    left, right = st.columns(2)
+    left.download_button("Download CSV", lambda: export.to_csv(frame), f"{stem}.csv", "text/csv", key=f"{key}_csv")
+    right.download_button("Download Excel", lambda: export.to_xlsx(frame, sheet), f"{stem}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+
+
+def list_caption(shown: pd.DataFrame, total: int | None = None) -> None:
+    """Say so when a request list shows only its first overview.LIST_LIMIT rows (total: how many there are)."""
+    def nl(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+
+    if total is not None and total > len(shown):
+        st.write(f"De eerste {nl(len(shown))} van {nl(total)} getoond; de cijfers hierboven tellen ze allemaal.")
+    elif total is None and len(shown) >= overview.LIST_LIMIT:
+        st.write(f"De eerste {nl(len(shown))} getoond; er kunnen er meer zijn.")
+
+
+STATUS_LABELS = {
+    "nieuw": "Nieuw", "vraag ontvangen": "Vraag ontvangen", "in behandeling": "In behandeling",
+    "opvangplan niet mogelijk": "Opvangplan niet mogelijk", "goedgekeurd": "Goedgekeurd",
+    "geannuleerd door opvang": "Geannuleerd door opvang", "geannuleerd door ouder": "Geannuleerd door ouder",
+}
+
+REQUEST_COLUMNS = {
+    "id": "Aanvraag", "provider_name": "Opvang", "child_id": "Kind", "received": "Ontvangen",
+    "deadline": "Antwoord uiterlijk", "status": "Status", "status_date": "Statusdatum",
+    "answer_date": "Antwoord op", "days_late": "Dagen te laat", "days_left": "Dagen over",
+    "reminder_date": "Herinnering vanaf", "close_date": "Afsluiten vanaf", "todo": "Te doen",
+    "desired_start": "Gewenste start",
+}
+
+
+def request_view(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """These request columns with Dutch headers and status labels: what a table shows and a download holds."""
+    view = frame[columns].rename(columns=REQUEST_COLUMNS)
+    if "Status" in view:
+        view["Status"] = view["Status"].map(STATUS_LABELS).fillna(view["Status"])
+    for name in ("Dagen te laat", "Dagen over"):
+        if name in view:
+            view[name] = view[name].astype("Int64")
+    return view
+
+
+def table(frame: pd.DataFrame, key: str, **kwargs):
+    """A read-only table as every page shows one: no index, full width, '–' for an empty cell."""
+    return st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder="–", **kwargs)
+
+
+def show_requests(frame: pd.DataFrame, columns: list[str], key: str, **kwargs):
+    """A request table with Dutch headers and dd/mm/jjjj dates; returns the dataframe event (selection)."""
+    view = request_view(frame, columns)
+    dates = [REQUEST_COLUMNS[c] for c in columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    config = {c: st.column_config.DateColumn(c, format="DD/MM/YYYY") for c in dates}
+    return table(view, key=key, column_config=config, **kwargs)
+
+
