@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     cu.add_argument("--role", choices=["coordinator", "provider", "policy"], required=True)
     cu.add_argument("--provider", action="append", default=[], help="opvang_id (herhaalbaar, voor rol provider)")
     cu.add_argument("--email", default="")
+    st_ = sub.add_parser("settings", help="de instellingen tonen, of er één wijzigen: settings set KEY VALUE")
+    st_.add_argument("action", nargs="?", choices=["set"], help="set: een instelling wijzigen")
+    st_.add_argument("key", nargs="?")
+    st_.add_argument("value", nargs="?")
+    st_.add_argument("--user", default="cli", help="wie de wijziging doet (voor de audit)")
     bk = sub.add_parser("backup", help="een back-up van de SQLite-databank naar een bestand schrijven")
     bk.add_argument("file", type=Path)
     rs = sub.add_parser("restore", help="de databank vervangen door een back-up (SQLite)")
@@ -53,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(database_url())
     bootstrap.prepare(engine, fill_demo=False, today=clock.today())
     command = {"import": _import, "report": _report, "demo": _demo, "create-user": _create_user,
-               "backup": _backup, "restore": _restore}[args.command]
+               "settings": _settings, "backup": _backup, "restore": _restore}[args.command]
     try:
         return command(engine, args)
     except (ValueError, BackupError, DatabaseBusy) as exc:  # a refusal with a Dutch reason: nothing was changed
@@ -89,6 +94,24 @@ def _report(engine, args) -> int:
     else:
         names = dict(provider_queries.providers(engine)[["id", "name"]].itertuples(index=False))
         print(format_table(report, names))
+    return 0
+
+
+def _settings(engine, args) -> int:
+    from llko import services, settings
+
+    if args.action == "set":
+        if args.key is None or args.value is None:
+            print("Gebruik: python -m llko settings set KEY VALUE", file=sys.stderr)
+            return 2
+        value = services.change_setting(engine, args.user, args.key, args.value)
+        print(f"{args.key} = {settings.show(args.key, value)}")
+        return 0
+    current = settings.load(engine)
+    for key in settings.KEYS:
+        value, default = getattr(current, key), getattr(settings.DEFAULTS, key)
+        marker = "" if value == default else f" (standaard {settings.show(key, default)})"
+        print(f"{key:<24} {settings.show(key, value) + marker:<28} {settings.DESCRIPTIONS[key]}")
     return 0
 
 

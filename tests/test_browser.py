@@ -151,8 +151,10 @@ def test_wrong_password_says_so(server, page):
 
 # Page URL -> heading, and each role's pages, written out by hand (not read from the registry under test).
 URLS = {"overzicht": "Overzicht", "aanvragen": "Aanvragen", "mijn_aanvragen": "Mijn aanvragen", "cijfers": "Cijfers",
-        "importeren": "Import", "gebruikers": "Gebruikers", "audit": "Audit", "mijn_account": "Mijn account"}
-MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Cijfers", "Import", "Gebruikers", "Audit", "Mijn account"],
+        "importeren": "Import", "gebruikers": "Gebruikers", "audit": "Audit", "instellingen": "Instellingen",
+        "mijn_account": "Mijn account"}
+MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Cijfers", "Import", "Gebruikers", "Audit", "Instellingen",
+                         "Mijn account"],
          "opvang01": ["Mijn aanvragen", "Mijn account"], "beleid": ["Cijfers", "Mijn account"]}
 
 

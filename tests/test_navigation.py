@@ -15,7 +15,8 @@ from llko.db import make_engine
 
 # Who may open what, written out by hand (not read from ui.PAGES: this is what the registry must say).
 EXPECTED_MENUS = {
-    "coordinator": ["Overzicht", "Aanvragen", "Cijfers", "Import", "Gebruikers", "Audit", "Mijn account"],
+    "coordinator": ["Overzicht", "Aanvragen", "Cijfers", "Import", "Gebruikers", "Audit", "Instellingen",
+                    "Mijn account"],
     "opvang01": ["Mijn aanvragen", "Mijn account"],
     "beleid": ["Cijfers", "Mijn account"],
     "eenmalig": ["Mijn account"],  # a one-time password: only the page to change it
@@ -24,7 +25,7 @@ EXPECTED_MENUS = {
 PAGE_FILES = {
     "Overzicht": "pages/overzicht.py", "Aanvragen": "pages/aanvragen.py", "Mijn aanvragen": "pages/mijn_aanvragen.py",
     "Cijfers": "pages/cijfers.py", "Import": "pages/importeren.py", "Gebruikers": "pages/gebruikers.py",
-    "Audit": "pages/audit.py", "Mijn account": "pages/mijn_account.py",
+    "Audit": "pages/audit.py", "Instellingen": "pages/instellingen.py", "Mijn account": "pages/mijn_account.py",
 }
 
 
@@ -40,6 +41,7 @@ def shows_its_data(at, title: str) -> bool:
         "Import": bool(at.get("file_uploader")),
         "Gebruikers": {"Gebruikersnaam", "Rol"} <= columns,
         "Audit": {"Wanneer", "Wie", "Actie"} <= columns,
+        "Instellingen": {"Instelling", "Waarde", "Standaard"} <= columns,
         "Mijn account": any(t.label == "Huidig wachtwoord" for t in at.text_input),
     }[title]
 

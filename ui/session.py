@@ -63,6 +63,7 @@ PAGES = (
     PageSpec("pages/importeren.py", "Import", "⬆️", ("coordinator",)),
     PageSpec("pages/gebruikers.py", "Gebruikers", "👥", ("coordinator",)),
     PageSpec("pages/audit.py", "Audit", "🔎", ("coordinator",)),
+    PageSpec("pages/instellingen.py", "Instellingen", "⚙️", ("coordinator",)),
     PageSpec("pages/mijn_account.py", "Mijn account", "🔑", tuple(auth.ROLES), with_one_time_password=True),
 )
 

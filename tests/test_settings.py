@@ -1,0 +1,128 @@
+"""Settings (DESIGN.md "Settings"): validated, audited, and every figure that depends on one follows a change."""
+
+import json
+from datetime import date
+
+import pytest
+import streamlit as st
+from sqlalchemy import text
+
+from apptest import errors, metrics, page, table
+from llko import services, settings
+from llko.accounts.auth import create_user
+from llko.reporting.report import build_report
+from llko.requests.importer import import_file
+from test_cli import cli
+
+T = date(2026, 11, 2)
+# P1: A1 received 20/10 (deadline 03/11 with 14 days; 27/10 with 7), still 'nieuw'. A2 received 01/10, answered
+# 10/10 (9 days: in time with 14, late with 7). A3 received 25/10 'nieuw' (deadline 08/11; with 7: 01/11).
+EXPORT = """aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status;datum_antwoord
+A1;K1;P1;Het Nest;20/10/2026;nieuw;20/10/2026;
+A2;K2;P1;Het Nest;01/10/2026;in behandeling;10/10/2026;10/10/2026
+A3;K3;P1;Het Nest;25/10/2026;nieuw;25/10/2026;
+"""
+
+
+@pytest.mark.parametrize("key, raw, value", [
+    ("answering_min_share", "0.9", 0.9), ("answering_min_share", "0,85", 0.85), ("answering_min_share", "90%", 0.9),
+    ("plus_min_share", "30 %", 0.3), ("plus_min_share", "1", 1.0), ("plus_min_share", "0", 0.0),
+    ("deadline_days", "1", 1), ("deadline_days", " 21 ", 21), ("statuses_max", "0", 0), ("plus_min_children", "5", 5),
+    ("municipality", " Aalst ", "Aalst"),
+])
+def test_values_are_read_as_a_dutch_user_writes_them(key, raw, value):
+    assert settings.parse(key, raw) == pytest.approx(value) if isinstance(value, float) else settings.parse(key, raw) == value
+
+
+@pytest.mark.parametrize("key, raw, message", [
+    ("answering_min_share", "90", "geen aandeel"),  # a bare 90 is refused
+    ("answering_min_share", "1,5", "niet tussen 0 en 100%"), ("answering_min_share", "150%", "niet tussen 0 en 100%"),
+    ("answering_min_share", "", "geen aandeel"), ("deadline_days", "0", "minstens 1"),
+    ("deadline_days", "2.5", "geen geheel getal"), ("deadline_days", "-3", "geen geheel getal"),
+    ("statuses_max", "-1", "minstens 0"), ("unreported_max", "twee", "geen geheel getal"),
+    ("municipality", "  ", "vul een naam in"), ("onbekend", "1", "Onbekende instelling 'onbekend'"),
+])
+def test_bad_values_are_refused_in_dutch(key, raw, message):
+    with pytest.raises(ValueError, match=message):
+        settings.parse(key, raw)
+
+
+def test_defaults_are_ninoves():
+    assert settings.DEFAULTS == settings.Settings(
+        municipality="Ninove", deadline_days=14, due_soon_days=3, answering_min_share=0.90,
+        infopagina_max_age_days=365, plus_min_share=0.30, plus_min_children=5, statuses_max=2, lingering_days=60,
+        unreported_max=2, vacancy_window_days=30, vacancy_stale_days=28)
+
+
+def audit_rows(engine):
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT actor, action, detail FROM audit_log WHERE action = 'setting_changed' ORDER BY id"))]
+
+
+def test_a_change_is_stored_audited_and_a_refusal_changes_nothing(engine):
+    assert services.change_setting(engine, "an", "answering_min_share", "85%") == pytest.approx(0.85)
+    assert settings.load(engine).answering_min_share == pytest.approx(0.85)
+    assert [(a, json.loads(d)) for a, _, d in audit_rows(engine)] == [
+        ("an", {"key": "answering_min_share", "old": "90%", "new": "85%"})]
+    with pytest.raises(ValueError):
+        services.change_setting(engine, "an", "deadline_days", "0")
+    with pytest.raises(ValueError):
+        services.change_setting(engine, "an", "geheim", "1")
+    assert settings.load(engine).deadline_days == 14 and len(audit_rows(engine)) == 1
+
+
+def test_the_deadline_drives_r2_in_the_report_the_summary_and_the_pages(engine, app_env, monkeypatch):
+    app_env(engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("LLKO_TODAY", T.isoformat())
+    assert import_file(engine, EXPORT.encode(), "x.csv", T, "test").ok
+    create_user(engine, "test", "coord", "Coord", "coordinator", "een-lang-wachtwoord")
+    # 14 days: A1 deadline 03/11 (due soon, 1 day left), A2 answered in time, A3 not due soon (6 days left).
+    p1 = build_report(engine, T)["providers"]["P1"]
+    assert (p1["overdue"], p1["answered"], p1["answered_in_time"]) == (0, 1, 1)
+    st.cache_data.clear()
+    tiles = metrics(page("pages/overzicht.py", "coord").run())
+    assert (tiles["Te laat (nog geen antwoord)"], tiles["Termijn loopt af (≤ 3 dagen)"]) == ("0", "1")
+    # 7 days: A1 deadline 27/10 -> 6 days late; A2 answered on day 9 -> late; A3 deadline 01/11 -> 1 day late.
+    services.change_setting(engine, "coord", "deadline_days", "7")
+    p1 = build_report(engine, T)["providers"]["P1"]
+    assert (p1["overdue"], p1["answered"], p1["answered_in_time"]) == (2, 1, 0)
+    with engine.connect() as conn:  # the stored summary was rebuilt in the same transaction
+        assert conn.execute(text("SELECT answered_in_time FROM provider_summary WHERE provider_id = 'P1'")).scalar() == 0
+    services.change_setting(engine, "coord", "due_soon_days", "5")
+    at = page("pages/overzicht.py", "coord").run()  # no cache clearing needed: the settings are part of the key
+    tiles = metrics(at)
+    assert (tiles["Te laat (nog geen antwoord)"], tiles["Termijn loopt af (≤ 5 dagen)"]) == ("2", "0")
+    assert [h.value for h in at.header][0] == "Te laat: nog geen antwoord na 7 dagen"
+    late = table(at, "Dagen te laat")
+    assert list(zip(late["Aanvraag"], late["Dagen te laat"])) == [("A1", 6), ("A3", 1)]
+
+
+def test_the_instellingen_page_changes_a_setting(own_demo):
+    at = page("pages/instellingen.py", "coordinator").run()
+    shown = table(at, "Instelling").set_index("Instelling")
+    assert shown.loc["deadline_days", "Waarde"] == "14" and shown.loc["answering_min_share", "Waarde"] == "90%"
+    at.selectbox(key="setting_key").select("answering_min_share").run()
+    at.text_input(key="setting_value").input("90")
+    at.button[0].click().run()
+    assert errors(at) == ["answering_min_share: '90' is geen aandeel; schrijf 0,9 of 0.9 of 90%."]
+    assert settings.load(own_demo).answering_min_share == pytest.approx(0.9)
+    at.text_input(key="setting_value").input("80%")
+    at.button[0].click().run()
+    assert not errors(at) and "answering_min_share is nu 80%." in [s.value for s in at.success]
+    assert table(at, "Instelling").set_index("Instelling").loc["answering_min_share", "Waarde"] == "80%"
+    assert settings.load(own_demo).answering_min_share == pytest.approx(0.8)
+
+
+def test_the_cli_lists_and_sets_settings(db_url):
+    listing = cli(db_url, "settings")
+    assert listing.returncode == 0
+    lines = {line.split()[0]: line for line in listing.stdout.splitlines()}
+    assert list(lines) == list(settings.KEYS) and lines["deadline_days"].split()[1] == "14"
+    assert cli(db_url, "settings", "set", "due_soon_days", "4").stdout.strip() == "due_soon_days = 4"
+    refused = cli(db_url, "settings", "set", "answering_min_share", "90")
+    assert refused.returncode == 1 and "geen aandeel" in refused.stderr
+    unknown = cli(db_url, "settings", "set", "bestaat_niet", "1")
+    assert unknown.returncode == 1 and "Onbekende instelling" in unknown.stderr
+    lines = {line.split()[0]: line for line in cli(db_url, "settings").stdout.splitlines()}
+    assert "4 (standaard 3)" in lines["due_soon_days"] and "90%" in lines["answering_min_share"]
