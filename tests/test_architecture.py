@@ -1,0 +1,78 @@
+"""The shape of the code (DESIGN.md "Shape of the code"), checked: llko never imports streamlit or ui; a feature
+imports only the core and the features below it (import-linter, .importlinter); pages never touch the database
+themselves. Each check is also shown to fail on a planted violation."""
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+LINT = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"]
+
+
+def lint(root: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([*LINT, "--config", str(root / ".importlinter"), "--no-cache"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_import_contracts_hold():
+    result = lint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 kept, 0 broken" in result.stdout
+
+
+def test_the_import_contracts_bite(tmp_path):
+    """A copy of the code with two planted violations: a rule importing streamlit, the core importing a feature."""
+    shutil.copytree(ROOT / "llko", tmp_path / "llko", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "ui", tmp_path / "ui", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
+    rules = tmp_path / "llko" / "requests" / "rules.py"
+    rules.write_text("import streamlit  # planted\n" + rules.read_text())
+    settings = tmp_path / "llko" / "settings.py"
+    settings.write_text("from llko.requests import overview  # planted\n" + settings.read_text())
+    result = lint(tmp_path)
+    assert result.returncode != 0
+    assert "llko never imports streamlit or ui (the product works without its screens) BROKEN" in result.stdout
+    assert "A feature depends only on the core and the features below it BROKEN" in result.stdout
+
+
+DATABASE_MODULES = re.compile(r"^(sqlalchemy|sqlmodel|psycopg|sqlite3|llko\.db)(\.|$)|\.(queries|sql_rules)$")
+SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b", re.I | re.S)
+
+
+def database_use(source: str) -> list[str]:
+    """What in a page's source reads the database without going through ui.reads: imports of database modules or
+    of a feature's queries, and SQL in strings."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if DATABASE_MODULES.search(a.name)]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if DATABASE_MODULES.search(module):
+                found.append(module)
+            else:
+                found += [f"{module}.{a.name}" for a in node.names if DATABASE_MODULES.search(f"{module}.{a.name}")]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value):
+            found.append(f"SQL: {node.value[:40]}")
+    return found
+
+
+def test_pages_never_touch_the_database_themselves():
+    scripts = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]
+    assert len(scripts) >= 9
+    assert {p.name: database_use(p.read_text()) for p in scripts} == {p.name: [] for p in scripts}
+
+
+def test_the_page_check_bites():
+    assert database_use("from sqlalchemy import text\n") == ["sqlalchemy"]
+    assert database_use("from llko.requests import queries\n") == ["llko.requests.queries"]
+    assert database_use("import llko.requests.sql_rules as s\n") == ["llko.requests.sql_rules"]
+    assert database_use("x = 'SELECT id FROM requests WHERE 1 = 1'\n") == ["SQL: SELECT id FROM requests WHERE 1 = 1"]
+    assert database_use("import ui\nst.write('Selecteer een opvang uit de lijst')\n") == []
