@@ -9,9 +9,13 @@ import ui
 from llko import bootstrap
 from llko.accounts import auth
 
-st.set_page_config(page_title="LLKO Ninove", page_icon="🧸", layout="wide")
+st.set_page_config(page_title="LLKO", page_icon="🧸", layout="wide")
 
+ui.style()
 engine = ui.engine()
+municipality = ui.reads.settings().municipality
+st.set_page_config(page_title=f"LLKO {municipality}")
+st.sidebar.markdown(f"**Lokaal Loket Kinderopvang {municipality}**")
 demo = bootstrap.is_demo(engine)
 if demo:
     st.warning("**DEMO** — fictieve gegevens van een demostad, geen echte aanvragen of opvanginitiatieven.", icon="🧪")

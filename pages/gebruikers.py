@@ -21,7 +21,7 @@ def state(row) -> str:
     if not row["active"]:
         return "Uitgeschakeld"
     if pd.notna(row["locked_until"]) and row["locked_until"] > now:
-        return f"Vergrendeld tot {row['locked_until'].tz_convert(ui.LOCAL_TZ):%H:%M}"
+        return f"Vergrendeld tot {row['locked_until'].tz_convert(ui.LOCAL_TZ):%d/%m/%Y %H:%M}"
     if row["must_change_password"]:
         return "Moet wachtwoord wijzigen"
     return "Actief"

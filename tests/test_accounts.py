@@ -112,6 +112,10 @@ def test_password_reset_gives_a_one_time_password_and_clears_a_lock(own_demo):
     at.button(key="reset_password").click().run()
     one_time = at.success[-1].value.split("`")[1]
     assert auth.locked_until(own_demo, "opvang04") is None
+    with own_demo.connect() as conn:  # audited as the coordinator who did it, naming the account
+        resets = conn.execute(text("SELECT actor, detail FROM audit_log WHERE action = 'password_reset'")).all()
+    assert [(actor, __import__("json").loads(detail)) for actor, detail in resets] == [
+        ("coordinator", {"username": "opvang04"})]
     at = login(app().run(), "opvang04", one_time)
     assert at.title[0].value == "Mijn account"
 
@@ -224,8 +228,11 @@ def test_the_accounts_table_shows_locks_and_last_logins(own_demo):
     with own_demo.begin() as conn:  # a login at a known moment: 30/11/2026 15:05 UTC = 16:05 in Belgium
         conn.execute(text("UPDATE audit_log SET at = :at WHERE actor = 'beleid' AND action = 'login'"),
                      {"at": __import__("datetime").datetime(2026, 11, 30, 15, 5, tzinfo=__import__("datetime").timezone.utc)})
+    with own_demo.begin() as conn:  # a lock until a known moment: 01/07/2099 10:05 UTC = 12:05 in Belgium (summer)
+        conn.execute(text("UPDATE users SET locked_until = :t WHERE username = 'opvang04'"),
+                     {"t": __import__("datetime").datetime(2099, 7, 1, 10, 5, tzinfo=__import__("datetime").timezone.utc)})
     accounts = table(page("pages/gebruikers.py", "coordinator").run(), "Toestand").set_index("Gebruikersnaam")
-    assert accounts.loc["opvang04", "Toestand"].startswith("Vergrendeld tot ")
+    assert accounts.loc["opvang04", "Toestand"] == "Vergrendeld tot 01/07/2099 12:05"
     assert accounts.loc["beleid", "Toestand"] == "Actief"
     assert accounts.loc["beleid", "Laatst aangemeld"] == "30/11/2026 16:05"
     assert pd.isna(accounts.loc["opvang05", "Laatst aangemeld"])

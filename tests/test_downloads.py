@@ -19,14 +19,16 @@ from llko.requests.importer import import_file
 T = date(2026, 11, 2)
 # Two providers; P1's name and K3's child id start like a formula (names and ids come from an export).
 #   A1 P1 approved, answered 10/10 (deadline 15/10): in time      A2 P1 niet mogelijk, answered 20/10: late
-#   A3 P1 nieuw since 10/10: deadline 24/10, 9 days late on 02/11
+#   A3 P1 nieuw since 10/10: deadline 24/10, 9 days late on 02/11   A6 P1 approved, answered 05/10: in time
+#   (so that P1's Tekort (1) and Goedgekeurd (2) differ: a swap of those columns shows)
 #   A4 P2 in behandeling, answered 27/10 (deadline 08/11): open   A5 P2 vraag ontvangen 31/10: open, deadline 13/11
-# Tijdig beantwoord (90 dagen): deadlines in (04/08, 02/11]: P1 A1 in time, A2 late, A3 late -> 1/3 = 33%; P2 none
+# Tijdig beantwoord (90 dagen): deadlines in (04/08, 02/11]: P1 A1 A6 in time, A2 A3 late -> 2/4 = 50%; P2 none
 # had to be answered yet -> blank.
 EXPORT = """aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status;datum_antwoord;dagen_per_week
 A1;K1;P1;=1+1 Zonnetje;01/10/2026;goedgekeurd;10/10/2026;10/10/2026;4
 A2;K2;P1;=1+1 Zonnetje;01/10/2026;opvangplan niet mogelijk;20/10/2026;20/10/2026;2,5
 A3;+K3;P1;=1+1 Zonnetje;10/10/2026;nieuw;10/10/2026;;
+A6;K6;P1;=1+1 Zonnetje;01/10/2026;goedgekeurd;05/10/2026;05/10/2026;3
 A4;K4;P2;Het Nest;25/10/2026;in behandeling;27/10/2026;27/10/2026;
 A5;K5;P2;Het Nest;30/10/2026;vraag ontvangen;31/10/2026;;
 """
@@ -71,13 +73,14 @@ def test_aanvragen_per_provider_and_detail_downloads(town, downloads):
                                         f"aanvragen-P1-{STAMP}.csv", f"aanvragen-P1-{STAMP}.xlsx"])
     assert csv_text(downloads[f"aanvragen-per-opvang-{STAMP}.csv"]) == [
         PER_PROVIDER_HEADER,
-        "'=1+1 Zonnetje;;1;1;2;33;1;1;0",  # most late first
+        "'=1+1 Zonnetje;;1;1;3;50;1;2;0",  # most late first
         "Het Nest;;2;0;1;;0;0;0",
     ]
     # The detail of the provider shown first (names sorted), newest first, with the statuses as on screen.
     assert csv_text(downloads[f"aanvragen-P1-{STAMP}.csv"]) == [
         "Aanvraag;Kind;Ontvangen;Antwoord uiterlijk;Status;Statusdatum;Antwoord op;Dagen te laat",
         "A3;'+K3;10/10/2026;24/10/2026;Nieuw;10/10/2026;;9",
+        "A6;K6;01/10/2026;15/10/2026;Goedgekeurd;05/10/2026;05/10/2026;",
         "A2;K2;01/10/2026;15/10/2026;Opvangplan niet mogelijk;20/10/2026;20/10/2026;",
         "A1;K1;01/10/2026;15/10/2026;Goedgekeurd;10/10/2026;10/10/2026;",
     ]
@@ -86,10 +89,10 @@ def test_aanvragen_per_provider_and_detail_downloads(town, downloads):
                        "Dagen te laat"]
     assert rows[1] == ["A3", "+K3", datetime(2026, 10, 10), datetime(2026, 10, 24), "Nieuw", datetime(2026, 10, 10),
                        None, 9]
-    assert rows[3][6] == datetime(2026, 10, 10)
+    assert rows[4][6] == datetime(2026, 10, 10)
     assert sheet["C2"].number_format == "dd/mm/yyyy" and sheet["B2"].data_type == "s"
     _, rows = xlsx_rows(downloads[f"aanvragen-per-opvang-{STAMP}.xlsx"], "Aanvragen per opvang")
-    assert rows[1] == ["=1+1 Zonnetje", None, 1, 1, 2, 33, 1, 1, 0]  # text, not a formula; numbers as numbers
+    assert rows[1] == ["=1+1 Zonnetje", None, 1, 1, 3, 50, 1, 2, 0]  # text, not a formula; numbers as numbers
 
 
 @pytest.mark.parametrize("username", ["coord", "raad"])
@@ -99,7 +102,7 @@ def test_cijfers_download_for_coordinator_and_policy_maker(town, downloads, user
     assert csv_text(downloads[f"cijfers-per-opvang-{STAMP}.csv"]) == [
         "Opvang;Soort;Open;Te laat;Beantwoord;Tijdig beantwoord 90 dagen (%);Tekort (niet mogelijk);Goedgekeurd;"
         "Geannuleerd door opvang;Elders goedgekeurd",
-        "'=1+1 Zonnetje;;1;1;2;33;1;1;0;0",
+        "'=1+1 Zonnetje;;1;1;3;50;1;2;0;0",
         "Het Nest;;2;0;1;;0;0;0;0",
     ]
     _, rows = xlsx_rows(downloads[f"cijfers-per-opvang-{STAMP}.xlsx"], "Cijfers per opvang")

@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from apptest import app, errors, login, metrics
 from llko.accounts.auth import create_user
+from llko.accounts.auth import locked_until as auth_locked_until
 from llko.bootstrap import DEMO_PASSWORD
 from llko.db import make_engine
 
@@ -49,6 +50,11 @@ def test_five_failures_lock_the_account_for_15_minutes(own_demo):
     for _ in range(5):
         at = login(at, "opvang02", "fout-wachtwoord-123")
     assert any("vergrendeld" in e and "15 minuten" in e for e in errors(at))
+    # The unlock time in Belgian time (the server runs in UTC), as the user reads a clock.
+    from zoneinfo import ZoneInfo
+
+    until = auth_locked_until(own_demo, "opvang02").astimezone(ZoneInfo("Europe/Brussels")).strftime("%H:%M")
+    assert any(f"Probeer opnieuw na {until} (15 minuten)." in e for e in errors(at)), errors(at)
     at = login(app().run(), "opvang02", DEMO_PASSWORD)  # the right password does not help now
     assert any("vergrendeld" in e for e in errors(at))
     assert not at.metric

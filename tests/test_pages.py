@@ -162,3 +162,38 @@ def test_aanvragen_counts_only_requests_received_in_the_period_shown(own_demo):
     shown = [m.value.split(",")[0] for m in at.markdown if " aanvragen in deze selectie" in m.value]
     assert shown == [f"{int((received <= pd.Timestamp(DEMO_TODAY)).sum())} aanvragen in deze selectie"]
     assert "KO-X" not in set(table(at, "Tijdig beantwoord (90 dagen)")["Opvang"])
+
+
+@pytest.mark.parametrize("path, user", [("pages/overzicht.py", "coordinator"), ("pages/aanvragen.py", "coordinator"),
+                                        ("pages/mijn_aanvragen.py", "opvang01"), ("pages/importeren.py", "coordinator")])
+def test_every_date_column_on_screen_reads_dd_mm_jjjj(own_demo, path, user):
+    import json
+
+    from llko.requests.importer import import_file
+
+    assert import_file(own_demo, b"aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status\n"
+                       b"Z1;KZ;KO-Z;01/10/2026;nieuw;01/10/2026\n", "z.csv", DEMO_TODAY, "test").ok
+    st.cache_data.clear()
+    at = page(path, user).run()
+    formats = [config["type_config"].get("format") for frame in at.dataframe
+               for config in json.loads(frame.proto.columns or "{}").values()
+               if config.get("type_config", {}).get("type") == "date"]
+    assert formats and set(formats) == {"DD/MM/YYYY"}
+
+
+def test_the_audit_page_shows_the_last_30_days_by_default(own_demo, monkeypatch):
+    """The audit's default window is 30 days back from the real today (entries carry real moments)."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import text
+
+    now = datetime.now(timezone.utc)
+    monkeypatch.setenv("LLKO_TODAY", now.date().isoformat())
+    with own_demo.begin() as conn:
+        for actor, days in (("tien.dagen", 10), ("veertig.dagen", 40)):
+            conn.execute(text("INSERT INTO audit_log (at, actor, action, detail) VALUES (:at, :a, 'login', '')"),
+                         {"at": now - timedelta(days=days), "a": actor})
+    at = page("pages/audit.py", "coordinator").run()
+    assert at.date_input(key="audit_since").value == now.date() - timedelta(days=30)
+    who = set(table(at, "Wie")["Wie"])
+    assert "tien.dagen" in who and "veertig.dagen" not in who

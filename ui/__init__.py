@@ -10,7 +10,7 @@ from ui import charts, reads  # noqa: F401
 from ui.charts import CHART_MAX_BARS  # noqa: F401
 from ui.session import (  # noqa: F401
     LOCAL_TZ, PAGES, ROLE_PAGES_NOTE, PageSpec, allowed, clear_caches, current_user, engine, flash, menu, open_page,
-    page_spec, show_flash, today,
+    page_spec, show_flash, style, today,
 )
 from ui.tables import (  # noqa: F401
     REQUEST_COLUMNS, STATUS_LABELS, date_columns, download_buttons, fmt_date, fmt_pct, list_caption, request_view,

@@ -114,3 +114,31 @@ def show_flash() -> None:
     message = st.session_state.pop("_flash", None)
     if message:
         st.success(message)
+
+
+# The app's few style rules: KPI labels wrap instead of being cut off; the file uploader speaks Dutch (Streamlit
+# has no translation for its texts).
+STYLE = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stMetricLabel"] { height: auto !important; min-height: 2.5rem; align-items: flex-start !important; }
+[data-testid="stFileUploaderDropzoneInstructions"] span, [data-testid="stFileUploaderDropzoneInstructions"] small {
+  display: none;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::before {
+  content: "Sleep het bestand hierheen of kies het met de knop"; display: block;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+  content: "Hoogstens 50 MB • CSV of Excel (XLSX)"; display: block; font-size: 0.875rem; color: #31333F;
+}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after {
+  content: "Bestand kiezen"; font-size: 1rem;
+}
+</style>"""
+
+
+def style() -> None:
+    """Apply the app's style rules (app.py, on every run)."""
+    st.html(STYLE)

@@ -37,7 +37,8 @@ def download_buttons(frame: pd.DataFrame, stem: str, key: str, sheet: str) -> No
 
 
 def list_caption(shown: pd.DataFrame, total: int | None = None) -> None:
-    """Say so when a request list shows only its first overview.LIST_LIMIT rows (total: how many there are)."""
+    """Under a request list: how many rows it has, and when it shows only its first overview.LIST_LIMIT rows, so
+    (total: how many there are)."""
     def nl(n: int) -> str:
         return f"{n:,}".replace(",", ".")
 
@@ -45,6 +46,8 @@ def list_caption(shown: pd.DataFrame, total: int | None = None) -> None:
         st.write(f"De eerste {nl(len(shown))} van {nl(total)} getoond; de cijfers hierboven tellen ze allemaal.")
     elif total is None and len(shown) >= overview.LIST_LIMIT:
         st.write(f"De eerste {nl(len(shown))} getoond; er kunnen er meer zijn.")
+    else:
+        st.write(f"{nl(len(shown))} {'aanvraag' if len(shown) == 1 else 'aanvragen'} in deze lijst.")
 
 
 STATUS_LABELS = {
