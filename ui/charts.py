@@ -17,8 +17,8 @@ STATUS_COLOURS = {
 }
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 # Vega's own month names are English whatever the browser: the axis writes Dutch ones itself.
-MONTH_AXIS = alt.Axis(labelExpr="[" + ", ".join(f"'{m}'" for m in MONTHS) + "][month(datum.value)] + "
-                      "(month(datum.value) == 0 ? ' ' + year(datum.value) : '')", labelAngle=0)
+MONTH_AXIS = alt.Axis(labelExpr="[" + ", ".join(f"'{m}'" for m in MONTHS) + "][month(datum.value)] + ' ' + "
+                      "year(datum.value)", labelAngle=0, tickCount="month")
 
 
 def month_label(day) -> str:

@@ -76,9 +76,15 @@ def request_view(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return view
 
 
-def table(frame: pd.DataFrame, key: str, **kwargs):
-    """A read-only table as every page shows one: no index, full width, '–' for an empty cell."""
-    return st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder="–", **kwargs)
+def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, **kwargs):
+    """A read-only table as every page shows one: no index, full width, '–' for an empty cell, and the first
+    column pinned, so that a table wider than the page scrolls with its row names in view."""
+    config = dict(column_config or {})
+    if len(frame.columns):
+        first = frame.columns[0]
+        config[first] = {**(config.get(first) or {}), "pinned": True}
+    return st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder="–", column_config=config,
+                        **kwargs)
 
 
 def show_requests(frame: pd.DataFrame, columns: list[str], key: str, **kwargs):
