@@ -480,3 +480,26 @@ def test_mijn_aanvragen_second_provider(town):
     with pytest.raises(KeyError):
         table(at, "Te doen")
     assert shown_request_ids(at) == {"A08", "A09", "A18"}
+
+
+# --- one meaning per label ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username, provider, name, share", [("opv1", "P1", P1, "57%"), ("opv2", "P2", P2, "75%")])
+def test_a_providers_in_time_share_is_the_same_on_every_page(town, username, provider, name, share):
+    """'Tijdig beantwoord (90 dagen)' for one provider: its own page, Aanvragen (whatever the filters) and Cijfers."""
+    own = metrics(run("pages/mijn_aanvragen.py", username))["Tijdig beantwoord (90 dagen)"]
+    coordinator = run("pages/aanvragen.py", "coord")
+    widget(coordinator.multiselect, "Status").select("goedgekeurd").run()
+    filtered = table(coordinator, "Elders goedgekeurd").set_index("Opvang")["Tijdig beantwoord (90 dagen)"]
+    figures = table(run("pages/cijfers.py", "beleid"), "Geannuleerd door opvang").set_index("Opvang")
+    assert own == share
+    assert f"{shown_pct(filtered[name])}%" == share
+    assert f"{shown_pct(figures.loc[name, 'Tijdig beantwoord (90 dagen)'])}%" == share
+
+
+def test_the_detail_starts_on_the_provider_with_most_overdue_requests(town):
+    # Te laat: P1 1 (A04), P3 1 (A20), P2 0; the tie goes to the most open requests: P1 (4) before P3 (1).
+    at = run("pages/aanvragen.py", "coord")
+    assert widget(at.selectbox, "Opvang").value == "P1"
+    assert set(table(at, "Statusdatum")["Aanvraag"]) == {"A01", "A02", "A03", "A04", "A05", "A06", "A07", "A16", "A21"}

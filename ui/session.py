@@ -116,8 +116,8 @@ def show_flash() -> None:
         st.success(message)
 
 
-# The app's few style rules: KPI labels wrap instead of being cut off; the file uploader speaks Dutch (Streamlit
-# has no translation for its texts).
+# The app's few style rules: KPI labels wrap instead of being cut off; the file uploader speaks Dutch and the
+# date range's English quick-select is hidden (Streamlit has no translation for its own texts).
 STYLE = """<style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
@@ -136,6 +136,7 @@ STYLE = """<style>
 [data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after {
   content: "Bestand kiezen"; font-size: 1rem;
 }
+[data-testid="stDateInputQuickSelect"] { display: none; }
 </style>"""
 
 
