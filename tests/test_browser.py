@@ -195,3 +195,35 @@ def test_reload_keeps_the_session_and_logout_ends_it(server, page):
     page.reload()
     login_form_shown(page, "after-reload")
     assert heading(page, "Overzicht").count() == 0
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now: rule id, impact, the first target."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+    return [{"rule": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"]),
+             "target": v["nodes"][0]["target"] if v["nodes"] else None} for v in result["violations"]]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (npm install)")
+@pytest.mark.parametrize("username", list(MENUS))
+def test_every_page_is_accessible(server, page, username):
+    """WCAG 2.1 AA as axe-core checks it, on every page of every role (Flemish public bodies must meet it)."""
+    sign_in(page, server, username)
+    signed_in_on(page, MENUS[username][0])
+    found = {}
+    for path, title in URLS.items():
+        if title not in MENUS[username]:
+            continue
+        page.goto(f"{server}/{path}")
+        page.get_by_role("heading", level=1, name=title, exact=True).first.wait_for()
+        app_idle(page)
+        page.wait_for_timeout(1500)  # the page's last elements (tables, charts) drawn
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert found == {}

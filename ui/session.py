@@ -132,10 +132,6 @@ STYLE = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {
   content: "Hoogstens 50 MB • CSV of Excel (XLSX)"; display: block; font-size: 0.875rem; color: #31333F;
 }
-[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] > * { display: none; }
-[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after {
-  content: "Bestand kiezen"; font-size: 1rem;
-}
 [data-testid="stDateInputQuickSelect"] { display: none; }
 </style>"""
 
