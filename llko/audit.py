@@ -86,6 +86,8 @@ def describe(action: str, detail: str) -> str:
         "restore": lambda: str(d("file")),
         "demo_accounts_created": lambda: f"{d('accounts')} accounts",
         "setting_changed": lambda: f"{d('key')}: {d('old')} → {d('new')}",
+        "demo_built": lambda: (f"{d('providers')} opvanginitiatieven, {d('requests')} aanvragen, {d('children')} "
+                               f"kinderen, {d('status_changes')} statuswijzigingen"),
     }
     if action in texts:
         return texts[action]()

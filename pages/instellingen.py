@@ -19,7 +19,7 @@ ui.table(pd.DataFrame({
     "Betekenis": [settings.DESCRIPTIONS[k] for k in settings.KEYS],
     "Waarde": [settings.show(k, getattr(current, k)) for k in settings.KEYS],
     "Standaard": [settings.show(k, getattr(settings.DEFAULTS, k)) for k in settings.KEYS],
-}), key="settings_table")
+}), key="settings_table", height=36 * (len(settings.KEYS) + 1) + 3)
 
 st.header("Een instelling wijzigen")
 key = st.selectbox("Instelling", settings.KEYS, index=None, placeholder="Kies een instelling",

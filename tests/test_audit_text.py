@@ -32,5 +32,7 @@ def test_details_read_as_sentences():
     assert audit.describe("import", d({"file": "x.csv", "as_of": "2026-11-02", "rows": 5, "new": 4, "updated": 1,
                                        "status_changes": 2})) \
         == "x.csv, momentopname 02/11/2026: 5 rijen, 4 nieuw, 1 gewijzigd, 2 statuswijzigingen"
-    assert audit.describe("demo_built", d({"providers": 12, "requests": 300})) == "providers: 12, requests: 300"
+    assert audit.describe("demo_built", d({"providers": 12, "requests": 300, "children": 90, "status_changes": 700})) \
+        == "12 opvanginitiatieven, 300 aanvragen, 90 kinderen, 700 statuswijzigingen"
+    assert audit.describe("onbekende_actie", d({"a": 1, "b": "x"})) == "a: 1, b: x"
     assert audit.describe("login", "") == ""

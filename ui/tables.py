@@ -76,11 +76,14 @@ def request_view(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return view
 
 
+PIN_FROM_COLUMNS = 6  # tables with more columns than this may be wider than the page
+
+
 def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, **kwargs):
-    """A read-only table as every page shows one: no index, full width, '–' for an empty cell, and the first
-    column pinned, so that a table wider than the page scrolls with its row names in view."""
+    """A read-only table as every page shows one: no index, full width, '–' for an empty cell, and in a table
+    with many columns (wider than the page) the first column pinned, so it scrolls with its row names in view."""
     config = dict(column_config or {})
-    if len(frame.columns):
+    if len(frame.columns) > PIN_FROM_COLUMNS:
         first = frame.columns[0]
         config[first] = {**(config.get(first) or {}), "pinned": True}
     return st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder="–", column_config=config,
