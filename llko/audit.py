@@ -94,13 +94,16 @@ def describe(action: str, detail: str) -> str:
     return ", ".join(f"{k}: {v}" for k, v in data.items())
 
 
-def entries(engine: Engine, since: date | None = None, limit: int = 5000) -> pd.DataFrame:
-    """The newest audit entries (at most limit), since a day (UTC midnight) when given."""
+ENTRIES_LIMIT = 5000  # entries the Audit page reads at most (it says so when there are more)
+
+
+def entries(engine: Engine, since: date | None = None, limit: int = ENTRIES_LIMIT) -> pd.DataFrame:
+    """The newest audit entries (at most limit), since the start of a day in Belgium when given."""
     sql = "SELECT at, actor, action, detail FROM audit_log"
     params: dict = {"n": limit}
     if since is not None:
         sql += " WHERE at >= :since"
-        params["since"] = pd.Timestamp(since, tz="UTC").to_pydatetime()
+        params["since"] = pd.Timestamp(since).tz_localize(LOCAL_TZ).tz_convert("UTC").to_pydatetime()
     with engine.connect() as conn:
         frame = pd.read_sql(text(sql + " ORDER BY at DESC, id DESC LIMIT :n"), conn, params=params)
     frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)

@@ -63,6 +63,8 @@ def kind(key: str) -> str:
 
 
 _WHOLE = re.compile(r"^[0-9]+$")
+MAX_DAYS = 3650  # ten years: any longer period is a typo (and would push dates out of range)
+MAX_COUNT = 100_000
 _SHARE = re.compile(r"^(0|1)?([.,][0-9]+)?$")
 _PERCENT = re.compile(r"^([0-9]+([.,][0-9]+)?)\s*%$")
 
@@ -81,9 +83,9 @@ def parse(key: str, raw: str):
             raise ValueError(f"{key}: vul een naam in van hoogstens 100 tekens.")
         return value
     if what in ("days", "count"):
-        lowest = 1 if what == "days" else 0
-        if not _WHOLE.match(value) or int(value) < lowest:
-            raise ValueError(f"{key}: '{value}' is geen geheel getal van minstens {lowest}.")
+        lowest, highest = (1, MAX_DAYS) if what == "days" else (0, MAX_COUNT)
+        if not _WHOLE.match(value) or not lowest <= int(value) <= highest:
+            raise ValueError(f"{key}: '{value}' is geen geheel getal van {lowest} tot {highest:,}.".replace(",", "."))
         return int(value)
     percent = _PERCENT.match(value)
     if percent:

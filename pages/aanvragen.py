@@ -25,8 +25,8 @@ names = ui.reads.provider_names()
 
 with st.container(border=True):
     c1, c2, c3 = st.columns([2, 2, 2])
-    chosen_providers = c1.multiselect("Opvang", list(names), format_func=names.get, placeholder="Alle opvang")
-    chosen_status = c2.multiselect("Status", ALL, format_func=ui.STATUS_LABELS.get, placeholder="Alle statussen")
+    chosen_providers = c1.multiselect("Opvang", list(names), format_func=names.get, placeholder="Alle opvang", select_all=False)
+    chosen_status = c2.multiselect("Status", ALL, format_func=ui.STATUS_LABELS.get, placeholder="Alle statussen", select_all=False)
     first, last = ui.reads.received_span()
     first, last = first or today - timedelta(days=180), last or today
     period = c3.date_input("Ontvangen tussen", (first, today), format="DD/MM/YYYY")

@@ -48,7 +48,8 @@ with new_tab, st.form(f"new_user_{round_}", clear_on_submit=False):
     role = st.selectbox("Rol", list(auth.ROLES), index=None, format_func=auth.ROLES.get, placeholder="Kies een rol",
                         key=f"new_role_{round_}")
     linked = st.multiselect("Opvang (alleen voor rol opvanginitiatief)", providers["id"], format_func=names.get,
-                            placeholder="Kies een of meer opvanginitiatieven", key=f"new_providers_{round_}")
+                            placeholder="Kies een of meer opvanginitiatieven", key=f"new_providers_{round_}",
+                            select_all=False)
     if st.form_submit_button("Account aanmaken", type="primary"):
         one_time = auth.new_one_time_password()
         try:
@@ -74,7 +75,7 @@ with edit_tab:
             role = st.selectbox("Rol", list(auth.ROLES), index=list(auth.ROLES).index(row["role"]), format_func=auth.ROLES.get)
             current = [i for i in row["provider_ids"].split(",") if i]
             linked = st.multiselect("Opvang", providers["id"], default=current, format_func=names.get,
-                                    placeholder="Kies een of meer opvanginitiatieven")
+                                    placeholder="Kies een of meer opvanginitiatieven", select_all=False)
             active = st.checkbox("Actief", bool(row["active"]))
             if st.form_submit_button("Wijzigingen bewaren", type="primary"):
                 try:

@@ -166,3 +166,23 @@ def test_an_answer_date_beside_vraag_ontvangen_is_no_answer():
     row = one(df, D(2026, 10, 1))
     assert not row["answered"] and not row["answered_in_time"]
     assert row["overdue"] and row["days_late"] == 16
+
+
+def test_a_request_closed_by_an_approval_after_its_deadline_was_answered_late():
+    """R3 with R2: the request ended on the child's first approval. Left waiting past its deadline, it was late;
+    closed by an approval on or before its deadline, nobody had to answer it (it leaves the share)."""
+    today = D(2026, 6, 30)
+    df = frame(
+        # x: at P1 since 01/06 (deadline 15/06), never answered; the child approved at P2 on 20/06: late.
+        ("x", "k1", "p1", D(2026, 6, 1), statuses.NEW, D(2026, 6, 1), None),
+        ("x-ok", "k1", "p2", D(2026, 6, 1), statuses.APPROVED, D(2026, 6, 20), D(2026, 6, 20)),
+        # y: at P1 since 01/06, the child approved at P2 on 15/06, the deadline itself: left out.
+        ("y", "k2", "p1", D(2026, 6, 1), statuses.RECEIVED, D(2026, 6, 2), None),
+        ("y-ok", "k2", "p2", D(2026, 6, 1), statuses.APPROVED, D(2026, 6, 15), D(2026, 6, 15)),
+    )
+    classified = rules.classify(df, today)
+    # Had to be answered: x (late), x-ok and y-ok (answered on 20/06: late; on 15/06: in time). In time 1 of 3.
+    assert rules.in_time_rate(classified, today) == pytest.approx(1 / 3)
+    p1 = classified[classified["provider_id"] == "p1"]
+    assert rules.in_time_rate(p1, today) == 0.0  # only x had to be answered there, and it was not, in time
+    assert list(p1["closed_on"].dt.strftime("%d/%m")) == ["20/06", "15/06"]

@@ -37,9 +37,10 @@ def test_values_are_read_as_a_dutch_user_writes_them(key, raw, value):
 @pytest.mark.parametrize("key, raw, message", [
     ("answering_min_share", "90", "geen aandeel"),  # a bare 90 is refused
     ("answering_min_share", "1,5", "niet tussen 0 en 100%"), ("answering_min_share", "150%", "niet tussen 0 en 100%"),
-    ("answering_min_share", "", "geen aandeel"), ("deadline_days", "0", "minstens 1"),
+    ("answering_min_share", "", "geen aandeel"), ("deadline_days", "0", "van 1 tot 3.650"),
     ("deadline_days", "2.5", "geen geheel getal"), ("deadline_days", "-3", "geen geheel getal"),
-    ("statuses_max", "-1", "minstens 0"), ("unreported_max", "twee", "geen geheel getal"),
+    ("deadline_days", "3651", "van 1 tot 3.650"), ("due_soon_days", "1000000", "van 1 tot 3.650"),
+    ("statuses_max", "-1", "van 0 tot"), ("unreported_max", "twee", "geen geheel getal"),
     ("municipality", "  ", "vul een naam in"), ("onbekend", "1", "Onbekende instelling 'onbekend'"),
 ])
 def test_bad_values_are_refused_in_dutch(key, raw, message):
@@ -126,3 +127,11 @@ def test_the_cli_lists_and_sets_settings(db_url):
     assert unknown.returncode == 1 and "Onbekende instelling" in unknown.stderr
     lines = {line.split()[0]: line for line in cli(db_url, "settings").stdout.splitlines()}
     assert "4 (standaard 3)" in lines["due_soon_days"] and "90%" in lines["answering_min_share"]
+
+
+def test_a_deadline_written_past_the_service_never_gives_stale_figures(engine):
+    """settings.save alone (or an edit in SQL) does not rebuild the summary; the counts notice and count live."""
+    assert import_file(engine, EXPORT.encode(), "x.csv", T, "test").ok
+    settings.save(engine, "sql", "deadline_days", "7")  # no rebuild here
+    p1 = build_report(engine, T)["providers"]["P1"]
+    assert (p1["answered"], p1["answered_in_time"]) == (1, 0)  # A2 answered on day 9: late with 7 days

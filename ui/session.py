@@ -117,7 +117,8 @@ def show_flash() -> None:
 
 
 # The app's few style rules: KPI labels wrap instead of being cut off; the file uploader speaks Dutch and the
-# date range's English quick-select is hidden (Streamlit has no translation for its own texts).
+# date range's English quick-select and the tables' English toolbar (whose CSV is not the Belgian-Excel download
+# below every table) are hidden: Streamlit has no translation for its own texts.
 STYLE = """<style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
@@ -133,6 +134,7 @@ STYLE = """<style>
   content: "Hoogstens 50 MB • CSV of Excel (XLSX)"; display: block; font-size: 0.875rem; color: #31333F;
 }
 [data-testid="stDateInputQuickSelect"] { display: none; }
+[data-testid="stElementToolbar"] { display: none; }
 </style>"""
 
 

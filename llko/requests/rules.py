@@ -48,17 +48,22 @@ def classify(requests: pd.DataFrame, today: date, approved_children=None, settin
     """Add the R1-R3 flags of every request on day `today` (a copy; the input is left alone).
 
     approved_children: the children with an approved request anywhere; by default taken from the
-    frame itself (pass it when the frame holds only some providers' requests).
+    frame itself (pass it when the frame holds only some providers' requests). A request closed by R3
+    'ended' on its child's earliest approval date (column closed_on; unknown when only the children are given).
     """
     t = pd.Timestamp(today)
     df = requests.copy()
     status = df["status"]
     if approved_children is None:
-        approved_children = df.loc[status == statuses.APPROVED, "child_id"].unique()
+        approvals = df[status == statuses.APPROVED]
+        first_approval = approvals.groupby("child_id")["status_date"].min()
+        approved_children = list(first_approval.index)
     else:
         approved_children = list(approved_children)
+        first_approval = pd.Series(pd.NaT, index=pd.Index(approved_children, dtype=object), dtype="datetime64[ns]")
     is_open_status = status.isin(statuses.OPEN)
     df["closed_elsewhere"] = is_open_status & df["child_id"].isin(approved_children)  # R3
+    df["closed_on"] = pd.to_datetime(df["child_id"].map(first_approval.to_dict())).where(df["closed_elsewhere"])
     df["is_open"] = is_open_status & ~df["closed_elsewhere"]  # R1
     df["deadline"] = df["received"] + pd.Timedelta(days=settings.deadline_days)
     # R2: 'nieuw' and 'vraag ontvangen' are no answer, whatever answer date an export puts beside them.
@@ -122,14 +127,16 @@ def followups(classified: pd.DataFrame, today: date) -> pd.DataFrame:
 def in_time_rate(classified: pd.DataFrame, today: date, days: int = IN_TIME_WINDOW_DAYS) -> float | None:
     """Share of requests whose deadline fell in the last `days` days that were answered by it.
 
-    Requests closed without any answer before their deadline (cancelled by the parents, closed by an
-    approval elsewhere) are left out: nobody had to answer them any more. None when no deadline fell
-    in the window.
+    Requests that ended without any answer on or before their deadline (cancelled by the parents, closed by
+    an approval elsewhere dated on or before it, R3) are left out: nobody had to answer them any more. One
+    that ended without an answer after its deadline, or is still open, was answered late. None when no
+    deadline fell in the window.
     """
     t = pd.Timestamp(today)
     window = classified[(classified["deadline"] > t - pd.Timedelta(days=days)) & (classified["deadline"] <= t)]
     closed_after_deadline = ~window["is_open"] & ~window["closed_elsewhere"] & (window["status_date"] > window["deadline"])
-    had_to_answer = window["answered"] | window["is_open"] | closed_after_deadline
+    approved_elsewhere_after_deadline = window["closed_elsewhere"] & (window["closed_on"] > window["deadline"])
+    had_to_answer = window["answered"] | window["is_open"] | closed_after_deadline | approved_elsewhere_after_deadline
     window = window[had_to_answer]
     if window.empty:
         return None

@@ -31,12 +31,13 @@ NOT_APPROVED_ELSEWHERE = (f"NOT EXISTS (SELECT 1 FROM requests a WHERE a.child_i
                           f"AND a.status = '{statuses.APPROVED}')")
 
 
-def _deadline(engine: Engine, settings: Settings) -> str:
-    """R2's deadline (received + deadline_days) as an SQL expression of this database."""
+def _deadline(engine: Engine, settings: Settings, received: str = "received") -> str:
+    """R2's deadline (received + deadline_days) as an SQL expression of this database; deadline_days is a whole
+    number validated by llko.settings, written into the SQL as such."""
     days = int(settings.deadline_days)
     if engine.dialect.name == "sqlite":
-        return f"date(received, '+{days} days')"
-    return f"(received + {days})"
+        return f"date({received}, '+{days} days')"
+    return f"({received} + {days})"
 
 
 def _flag(condition: str) -> str:
@@ -133,19 +134,26 @@ def refresh_summary(conn, settings: Settings | None = None) -> None:
                       f"{_day_independent_counts(conn, '1 = 1', settings)}"))
     unmet = conn.execute(text(_children_unmet_sql())).scalar_one()
     conn.execute(text("DELETE FROM summary_figures"))
-    conn.execute(text("INSERT INTO summary_figures (name, value) VALUES ('children_unmet', :n)"), {"n": unmet})
+    conn.execute(text("INSERT INTO summary_figures (name, value) VALUES ('children_unmet', :n), "
+                      "('deadline_days', :d)"), {"n": unmet, "d": int(settings.deadline_days)})
+
+
+def _summary_deadline_days(engine: Engine) -> int | None:
+    """The deadline_days provider_summary was built with (its 'answered in time' depends on it)."""
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT value FROM summary_figures WHERE name = 'deadline_days'")).scalar()
 
 
 def provider_counts(engine: Engine, today: date, selection: Selection = EVERYTHING,
                     settings: Settings = DEFAULTS) -> pd.DataFrame:
     """rules.provider_counts in SQL: the report counts per provider_id (index), plus 'due_soon' and 'total'.
 
-    The day-independent counts come from provider_summary for everything (built with the stored settings; with
-    other settings they are counted here), else grouped per provider first (names are joined later, by the
+    The day-independent counts come from provider_summary for everything (when it was built with this
+    deadline_days; else, e.g. after a change written past llko.services, they are counted here), else grouped per provider first (names are joined later, by the
     caller); the open requests, few, apart.
     """
     where, params = selection.where()
-    if selection == EVERYTHING and settings == settings_store.load(engine):
+    if selection == EVERYTHING and _summary_deadline_days(engine) == settings.deadline_days:
         sql = text(f"SELECT provider_id, {', '.join(SUMMARY_COLUMNS)} FROM provider_summary")
     else:
         sql = text(_day_independent_counts(engine, where, settings)).bindparams(*params)
@@ -169,14 +177,17 @@ def in_time_counts(engine: Engine, today: date, selection: Selection = EVERYTHIN
     where, params = selection.where()
     deadline = _deadline(engine, settings)
     # Three disjoint parts had to be answered: the answered; the unanswered closed after their deadline;
-    # the unanswered still open here (not closed by an approval elsewhere; the only part that needs R3).
+    # the unanswered in an open status, unless an approval of the child closed them by their deadline (R3).
     closed_after_deadline = f"NOT {ANSWERED} AND NOT {OPEN} AND status_date > {deadline}"
     window = f"{where} AND received > :window_start AND received <= :window_end"
     sql = (f"SELECT provider_id, {_flag(f'{ANSWERED} OR ({closed_after_deadline})')} AS due, "
            f"{_flag(f'{ANSWERED} AND answer_date <= {deadline}')} AS in_time FROM requests WHERE {window} "
            f"GROUP BY provider_id")
+    # R3: a request closed by an approval dated after its deadline was still waiting then: late.
+    not_closed_in_time = (f"NOT EXISTS (SELECT 1 FROM requests a WHERE a.child_id = requests.child_id AND a.status = "
+                          f"'{statuses.APPROVED}' AND a.status_date <= {_deadline(engine, settings, 'requests.received')})")
     open_here = (f"SELECT provider_id, COUNT(*) AS n FROM requests WHERE {window} AND {OPEN} AND NOT {ANSWERED} "
-                 f"AND {NOT_APPROVED_ELSEWHERE} GROUP BY provider_id")
+                 f"AND {not_closed_in_time} GROUP BY provider_id")
     dates = (_days_before("window_start", today, days + settings.deadline_days),
              _days_before("window_end", today, settings.deadline_days))
     with engine.connect() as conn:
