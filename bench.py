@@ -90,7 +90,7 @@ def _drop_schemas() -> None:
 
 
 def measure_import(base_url: str | None, csv_bytes: bytes, workdir: Path) -> dict:
-    """Import through llko.importer vs read_csv + to_sql of the same bytes, each into an empty database."""
+    """Import through llko.requests.importer vs read_csv + to_sql of the same bytes, each into an empty database."""
     url = _fresh_url(base_url, workdir)
     engine = make_engine(url)
     migrate(engine)

@@ -1,4 +1,4 @@
-"""Command line: python -m llko import | report | demo | create-user | backup | restore."""
+"""Command line: python -m llko import | report | demo | create-user | settings | backup | restore."""
 
 import argparse
 import getpass

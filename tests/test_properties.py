@@ -235,7 +235,7 @@ RULE_SETTINGS = settings(max_examples=150, deadline=None)
 
 @hs.composite
 def request_frames(draw) -> pd.DataFrame:
-    """A requests frame as llko.queries gives it: ISO date strings parsed to datetime64 (NaT = no answer)."""
+    """A requests frame as llko.requests.queries gives it: ISO date strings parsed to datetime64 (NaT = no answer)."""
     children = [f"k{i}" for i in range(draw(hs.integers(1, 5)))]
     providers = [f"p{i}" for i in range(draw(hs.integers(1, 4)))]
     rows = []

@@ -1,4 +1,4 @@
-"""llko.sql_rules counts in the database what llko.rules counts in pandas: the same answers on random
+"""llko.requests.sql_rules counts in the database what llko.requests.rules counts in pandas: the same answers on random
 requests and a random 'today', on SQLite and on PostgreSQL."""
 
 from datetime import date, datetime, timezone

@@ -26,7 +26,7 @@ def date_columns(*names: str, labels: dict[str, str] | None = None) -> dict:
 
 
 def download_buttons(frame: pd.DataFrame, stem: str, key: str, sheet: str) -> None:
-    """CSV and Excel downloads of exactly this table (llko.export: ready for a Belgian Excel).
+    """CSV and Excel downloads of exactly this table (llko.reporting.export: ready for a Belgian Excel).
 
     The files are built only when a button is clicked, not on every render.
     """

@@ -1,6 +1,6 @@
 """What the pages show: KPI figures, request lists, the per-provider table, requests per month.
 
-Counts come from the database (llko.sql_rules); only the rows a page lists travel into pandas.
+Counts come from the database (llko.requests.sql_rules); only the rows a page lists travel into pandas.
 """
 
 from datetime import date

@@ -1,9 +1,10 @@
 """R1-R5 evaluated inside the database, for counts over many requests (the pages and the report).
 
-llko.rules states the rules as pure pandas functions; this module gives the same answers with
+llko.requests.rules states the rules as pure pandas functions; this module gives the same answers with
 GROUP BY queries, so that a region with a million requests never travels into pandas.
 tests/test_sql_rules.py checks both agree on random data, on SQLite and PostgreSQL.
-Only constants of llko.statuses are written into the SQL; every value from outside is a bound parameter.
+Only constants of llko.requests.statuses and the validated whole deadline_days are written into the SQL; every
+other value from outside is a bound parameter.
 """
 
 from datetime import date, timedelta
@@ -207,7 +208,7 @@ def in_time_rate(engine: Engine, today: date, selection: Selection = EVERYTHING,
     return None if not due else float(counts["in_time"].sum()) / due
 
 
-# Which rows each request list needs: a superset of the list (llko.rules then decides exactly) of open
+# Which rows each request list needs: a superset of the list (llko.requests.rules then decides exactly) of open
 # requests not closed by an approval elsewhere, in the order the list is shown.
 _LISTS = {
     "overdue": (f"NOT {ANSWERED} AND {OVERDUE}", "received, id"),
@@ -220,7 +221,7 @@ _LISTS = {
 def open_request_rows(engine: Engine, today: date, which: str, selection: Selection = EVERYTHING,
                       limit: int | None = None, settings: Settings = DEFAULTS) -> pd.DataFrame:
     """The rows of one request list ('overdue', 'due_soon', 'waiting' or 'followups'), classified by
-    llko.rules and cut to that list, at most `limit` of them."""
+    llko.requests.rules and cut to that list, at most `limit` of them."""
     condition, order_by = _LISTS[which]
     params = [*_deadline_params(today, settings),  # R4 below: a superset, rules.followups decides exactly
               _days_before("silent_since", today, rules.SHORTEST_MONTH_DAYS)]
