@@ -9,7 +9,7 @@ import ui
 
 from llko.requests.statuses import ALL
 
-IN_TIME = "Tijdig beantwoord (90 dagen)"
+IN_TIME = ui.IN_TIME
 
 
 def follow_click(table_key: str, ids_key: str, target_key: str) -> None:
@@ -38,22 +38,17 @@ selection = ui.reads.Selection(provider_ids=tuple(chosen_providers) or None, sta
 table = ui.reads.per_provider(today, selection)
 table = table[table["total"] > 0].sort_values(["overdue", "open", "name"], ascending=[False, False, True])
 st.write(f"{int(table['total'].sum())} aanvragen in deze selectie, ontvangen van {ui.fmt_date(start)} tot "
-         f"{ui.fmt_date(end)}. ‘{IN_TIME}’: van de aanvragen waarvan de termijn in de 90 dagen tot "
+         f"{ui.fmt_date(end)}. ‘{IN_TIME}’: van de aanvragen waarvan de termijn in de {ui.tables.WINDOW_DAYS} dagen tot "
          f"{ui.fmt_date(today)} afliep, het aandeel dat op tijd een antwoord kreeg (los van de filters op status en "
          "periode). Klik op een opvang om haar aanvragen te zien.")
 
-view = table.rename(columns={
-    "name": "Opvang", "kind": "Soort", "open": "Open", "overdue": "Te laat", "in_time_share": IN_TIME,
-    "not_possible": "Tekort (niet mogelijk)", "closed_elsewhere_approved": "Elders goedgekeurd",
-    "approved": "Goedgekeurd", "answered": "Beantwoord",
-})[["Opvang", "Soort", "Open", "Te laat", "Beantwoord", IN_TIME, "Tekort (niet mogelijk)", "Goedgekeurd",
-    "Elders goedgekeurd"]]
-view[IN_TIME] = ui.whole_percent(view[IN_TIME])
+view = ui.provider_view(table, ["name", "kind", "open", "overdue", "answered", "in_time_pct", "not_possible",
+                                 "approved", "closed_elsewhere_approved"])
 st.session_state["_provider_rows"] = list(table["provider_id"])
 ui.table(view, key="per_provider", column_config={IN_TIME: st.column_config.NumberColumn(format="%d%%")},
          on_select=lambda: follow_click("per_provider", "_provider_rows", "detail_provider"),
          selection_mode="single-row")
-ui.download_buttons(view.rename(columns={IN_TIME: "Tijdig beantwoord 90 dagen (%)"}),
+ui.download_buttons(view.rename(columns={IN_TIME: ui.IN_TIME_DOWNLOAD}),
                     f"aanvragen-per-opvang-{today:%Y%m%d}", key="dl_providers", sheet="Aanvragen per opvang")
 
 st.header("Aanvragen van één opvang")

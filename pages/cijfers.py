@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 
-IN_TIME = "Tijdig beantwoord (90 dagen)"
+IN_TIME = ui.IN_TIME
 
 ui.open_page(__file__)
 today = ui.today()
@@ -20,8 +20,7 @@ figures = ui.reads.shares(today)
 tiles = st.columns(4)
 tiles[0].metric("Aanvragen", int(table["total"].sum()), border=True, help="Alle aanvragen in het dashboard.")
 tiles[1].metric(IN_TIME, ui.fmt_pct(figures["in_time_rate"]), border=True,
-                help=f"Van de aanvragen waarvan de termijn van {config.deadline_days} dagen in de voorbije 90 dagen "
-                     "afliep: het aandeel dat op tijd een antwoord kreeg.")
+                help=ui.in_time_help(config.deadline_days))
 tiles[2].metric("Te laat (nu)", int(table["overdue"].sum()), border=True,
                 help=f"Nog geen antwoord en meer dan {config.deadline_days} dagen na ontvangst.")
 tiles[3].metric("Kinderen met onvervulde nood", figures["children_unmet"], border=True,
@@ -36,7 +35,7 @@ if len(rated) > ui.CHART_MAX_BARS:  # a region: the weakest first, every provide
              "alle opvanginitiatieven staan in de tabel hieronder.")
 rated = rated.assign(kind=rated["kind"].fillna("onbekend"))
 chart = alt.Chart(rated).mark_bar(color="#00757F").encode(
-    x=alt.X("in_time_pct:Q", title="% tijdig beantwoord (90 dagen)", scale=alt.Scale(domain=[0, 100])),
+    x=alt.X("in_time_pct:Q", title=f"% tijdig beantwoord ({ui.tables.WINDOW_DAYS} dagen)", scale=alt.Scale(domain=[0, 100])),
     y=alt.Y("name:N", title=None, sort="x", axis=alt.Axis(labelLimit=360)),
     tooltip=[alt.Tooltip("name:N", title="Opvang"), alt.Tooltip("kind:N", title="Soort"),
              alt.Tooltip("in_time_pct:Q", title="% tijdig"), alt.Tooltip("overdue:Q", title="Te laat")],
@@ -46,17 +45,13 @@ ui.charts.show(
     chart,
     guide="Hoe langer de balk, hoe meer aanvragen op tijd een antwoord kregen; de zwakste staan bovenaan. "
           "Dezelfde cijfers staan in de tabel hieronder (kolom ‘" + IN_TIME + "’).",
-    description="Staafdiagram: per opvang het percentage aanvragen dat de voorbije 90 dagen tijdig beantwoord werd"
+    description=f"Staafdiagram: per opvang het percentage aanvragen dat de voorbije {ui.tables.WINDOW_DAYS} dagen tijdig beantwoord werd"
                 + (f"; het laagste is {weakest['name'].iloc[0]} met {weakest['in_time_pct'].iloc[0]}%." if len(weakest) else "."))
 
-view = table.rename(columns={
-    "name": "Opvang", "kind": "Soort", "open": "Open", "overdue": "Te laat", "answered": "Beantwoord",
-    "in_time_pct": IN_TIME, "not_possible": "Tekort (niet mogelijk)", "approved": "Goedgekeurd",
-    "cancelled_by_provider": "Geannuleerd door opvang", "closed_elsewhere_approved": "Elders goedgekeurd"})
-columns = ["Opvang", "Soort", "Open", "Te laat", "Beantwoord", IN_TIME, "Tekort (niet mogelijk)", "Goedgekeurd",
-           "Geannuleerd door opvang", "Elders goedgekeurd"]
-ui.table(view[columns], key="figures", column_config={IN_TIME: st.column_config.NumberColumn(format="%d%%")})
-ui.download_buttons(view[columns].rename(columns={IN_TIME: "Tijdig beantwoord 90 dagen (%)"}),
+view = ui.provider_view(table, ["name", "kind", "open", "overdue", "answered", "in_time_pct", "not_possible",
+                                 "approved", "cancelled_by_provider", "closed_elsewhere_approved"])
+ui.table(view, key="figures", column_config={IN_TIME: st.column_config.NumberColumn(format="%d%%")})
+ui.download_buttons(view.rename(columns={IN_TIME: ui.IN_TIME_DOWNLOAD}),
                     f"cijfers-per-opvang-{today:%Y%m%d}", key="dl_figures", sheet="Cijfers per opvang")
 
 st.header("Aanvragen per maand")

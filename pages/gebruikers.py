@@ -16,22 +16,12 @@ users = ui.reads.users()
 now = pd.Timestamp.now(tz="UTC")
 
 
-def state(row) -> str:
-    """What an account can do right now, in words."""
-    if not row["active"]:
-        return "Uitgeschakeld"
-    if pd.notna(row["locked_until"]) and row["locked_until"] > now:
-        return f"Vergrendeld tot {row['locked_until'].tz_convert(ui.LOCAL_TZ):%d/%m/%Y %H:%M}"
-    if row["must_change_password"]:
-        return "Moet wachtwoord wijzigen"
-    return "Actief"
-
-
 view = pd.DataFrame({
     "Gebruikersnaam": users["username"], "Naam": users["name"], "E-mail": users["email"],
     "Rol": users["role"].map(auth.ROLES),
     "Opvang": users["provider_ids"].map(lambda ids: ", ".join(names.get(i, i) for i in ids.split(",") if i)),
-    "Toestand": [state(row) for _, row in users.iterrows()],
+    "Toestand": [auth.state(r.active, r.locked_until, r.must_change_password, now)
+                 for r in users.itertuples()],
     "Laatst aangemeld": users["last_login"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M"),
 })
 st.write(f"{len(view)} accounts.")

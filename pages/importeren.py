@@ -61,7 +61,7 @@ if upload is not None:
     else:
         rows = len(parsed.frame)
         st.success(f"{rows} {'rij is' if rows == 1 else 'rijen zijn'} in orde.")
-        earlier = importer.already_imported(ui.engine(), data, as_of) if as_of else None
+        earlier = ui.reads.already_imported(data, as_of) if as_of else None
         if earlier:
             st.info(earlier)
         st.write(f"Voorbeeld: de eerste {min(rows, 20)} van {rows} rijen.")

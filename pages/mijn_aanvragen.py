@@ -3,14 +3,7 @@
 import streamlit as st
 
 import ui
-
-
-
-def reminder_text(provider_name: str, email: str) -> str:
-    """R4's message from the procedure, with the provider's own contact line instead of 'via …'."""
-    contact = f"{provider_name} via {email}" if email else f"{provider_name} via [uw e-mailadres of telefoonnummer]"
-    return ("Aangezien we geen reactie meer krijgen, wordt deze aanvraag binnen 1 week afgesloten. "
-            f"Wenst u toch nog kinderopvang, neem dan contact met ons op: {contact}.")
+from llko.requests import rules
 
 OWN_COLUMNS = ["id", "child_id", "received", "deadline", "status", "status_date", "answer_date", "days_late"]
 
@@ -42,9 +35,8 @@ tiles[0].metric("Open", figures["open"], border=True, help="Nieuw, vraag ontvang
 tiles[1].metric("Te laat", figures["overdue"], border=True, help=f"Nog geen antwoord na {days} dagen.")
 tiles[2].metric(f"Termijn loopt af (≤ {soon_days} dagen)", figures["due_soon"], border=True,
                 help=f"Nog geen antwoord en de termijn loopt binnen {soon_days} dagen af.")
-tiles[3].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]), border=True,
-                help=f"Van uw aanvragen waarvan de termijn van {days} dagen in de voorbije 90 dagen afliep: het aandeel "
-                     "dat op tijd een antwoord kreeg.")
+tiles[3].metric(ui.IN_TIME, ui.fmt_pct(figures["in_time_rate"]), border=True,
+                help=ui.in_time_help(days, "uw"))
 
 st.header("Te laat")
 late = ui.reads.request_list(today, "overdue", scope)
@@ -73,7 +65,8 @@ else:
     ui.show_requests(todos, ["id", "status_date", "reminder_date", "close_date", "todo"], key="own_todos")
     ui.list_caption(todos)
     st.write("Herinneringsbericht uit de procedure, met uw eigen contactgegevens (klik rechtsboven om te kopiëren):")
-    st.code(reminder_text(names.get(provider_id, provider_id), user.email), language=None, wrap_lines=True)
+    st.code(rules.reminder_message(names.get(provider_id, provider_id), user.email or "[uw e-mailadres of telefoonnummer]"),
+            language=None, wrap_lines=True)
     if not user.email:
         st.info("Uw account heeft nog geen e-mailadres; vraag het Lokaal Loket Kinderopvang om het toe te voegen, "
                 "dan staat het in dit bericht.")

@@ -19,9 +19,8 @@ tiles[1].metric("Te laat (nog geen antwoord)", figures["overdue"], border=True,
                 help=f"Nog geen antwoord en meer dan {days} dagen na ontvangst (R2).")
 tiles[2].metric(f"Termijn loopt af (≤ {soon_days} dagen)", figures["due_soon"], border=True,
                 help=f"Nog geen antwoord en de termijn van {days} dagen loopt binnen {soon_days} dagen af (R2).")
-tiles[3].metric("Tijdig beantwoord (90 dagen)", ui.fmt_pct(figures["in_time_rate"]), border=True,
-                help=f"Van de aanvragen waarvan de termijn van {days} dagen in de voorbije 90 dagen afliep: het aandeel "
-                     "dat op tijd een antwoord kreeg.")
+tiles[3].metric(ui.IN_TIME, ui.fmt_pct(figures["in_time_rate"]), border=True,
+                help=ui.in_time_help(days, "de"))
 tiles[4].metric("Kinderen met onvervulde nood", figures["children_unmet"], border=True,
                 help="Alle aanvragen afgesloten, minstens één ‘opvangplan niet mogelijk’, geen goedkeuring (R5).")
 

@@ -13,6 +13,6 @@ from ui.session import (  # noqa: F401
     page_spec, show_flash, style, today,
 )
 from ui.tables import (  # noqa: F401
-    REQUEST_COLUMNS, STATUS_LABELS, date_columns, download_buttons, fmt_date, fmt_pct, list_caption, request_view,
-    show_requests, table, whole_percent,
+    IN_TIME, IN_TIME_DOWNLOAD, REQUEST_COLUMNS, STATUS_LABELS, date_columns, download_buttons, fmt_date, fmt_pct,
+    in_time_help, list_caption, provider_view, request_view, show_requests, table, whole_percent,
 )

@@ -9,7 +9,7 @@ import streamlit as st
 from llko import audit, settings as settings_store
 from llko.accounts import queries as account_queries
 from llko.providers import queries as provider_queries
-from llko.requests import overview, queries
+from llko.requests import importer, overview, queries
 from llko.requests.queries import EVERYTHING, Selection
 from llko.settings import Settings
 from ui.session import _engine, url
@@ -131,3 +131,8 @@ def audit_entries(since: date) -> pd.DataFrame:
 def users() -> pd.DataFrame:
     """Every account with its provider links, state and last login; not cached."""
     return account_queries.users(_engine(url()))
+
+
+def already_imported(data: bytes, as_of: date) -> str | None:
+    """A Dutch sentence when these bytes were already imported for this snapshot date, else None; not cached."""
+    return importer.already_imported(_engine(url()), data, as_of)

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from llko.reporting import export
-from llko.requests import overview
+from llko.requests import overview, rules, statuses
 
 def fmt_date(value) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
@@ -50,11 +50,33 @@ def list_caption(shown: pd.DataFrame, total: int | None = None) -> None:
         st.write(f"{nl(len(shown))} {'aanvraag' if len(shown) == 1 else 'aanvragen'} in deze lijst.")
 
 
-STATUS_LABELS = {
-    "nieuw": "Nieuw", "vraag ontvangen": "Vraag ontvangen", "in behandeling": "In behandeling",
-    "opvangplan niet mogelijk": "Opvangplan niet mogelijk", "goedgekeurd": "Goedgekeurd",
-    "geannuleerd door opvang": "Geannuleerd door opvang", "geannuleerd door ouder": "Geannuleerd door ouder",
+STATUS_LABELS = {status: status[0].upper() + status[1:] for status in statuses.ALL}  # 'in behandeling' -> 'In …'
+
+# One label, one meaning (llko.requests.rules.in_time_rate), wherever the share is shown.
+WINDOW_DAYS = rules.IN_TIME_WINDOW_DAYS
+IN_TIME = f"Tijdig beantwoord ({WINDOW_DAYS} dagen)"
+IN_TIME_DOWNLOAD = f"Tijdig beantwoord {WINDOW_DAYS} dagen (%)"
+
+
+def in_time_help(deadline_days: int, whose: str = "de") -> str:
+    """The help text of every 'Tijdig beantwoord' tile."""
+    return (f"Van {whose} aanvragen waarvan de termijn van {deadline_days} dagen in de voorbije {WINDOW_DAYS} dagen "
+            "afliep: het aandeel dat op tijd een antwoord kreeg (een aanvraag die zonder antwoord eindigde vóór haar "
+            "termijn telt niet mee).")
+
+
+# The per-provider table of Aanvragen and Cijfers: column -> header.
+PROVIDER_COLUMNS = {
+    "name": "Opvang", "kind": "Soort", "open": "Open", "overdue": "Te laat", "answered": "Beantwoord",
+    "in_time_pct": IN_TIME, "not_possible": "Tekort (niet mogelijk)", "approved": "Goedgekeurd",
+    "cancelled_by_provider": "Geannuleerd door opvang", "closed_elsewhere_approved": "Elders goedgekeurd",
 }
+
+
+def provider_view(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """These per-provider columns (overview.per_provider) with their headers, the share as a whole percentage."""
+    view = table.assign(in_time_pct=whole_percent(table["in_time_share"]))[columns]
+    return view.rename(columns=PROVIDER_COLUMNS)
 
 REQUEST_COLUMNS = {
     "id": "Aanvraag", "provider_name": "Opvang", "child_id": "Kind", "received": "Ontvangen",

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import bcrypt
+import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from llko import audit
+from llko.clock import LOCAL_TZ
 from llko.db import retry_when_busy, transaction
 from llko.accounts.models import User, UserProvider
 from llko.models import utcnow
@@ -264,3 +266,14 @@ def update_user(engine: Engine, actor: str, username: str, *, name: str, email: 
             session.add(UserProvider(user_id=user.id, provider_id=provider_id))
         audit.record(session, actor, "user_updated", username=user.username, role=role, active=active,
                      providers=list(provider_ids))
+
+
+def state(active: bool, locked_until, must_change_password: bool, now: datetime) -> str:
+    """What an account can do right now, in words (a lock in Belgian time)."""
+    if not active:
+        return "Uitgeschakeld"
+    if locked_until is not None and not pd.isna(locked_until) and locked_until > now:
+        return f"Vergrendeld tot {pd.Timestamp(locked_until).tz_convert(LOCAL_TZ):%d/%m/%Y %H:%M}"
+    if must_change_password:
+        return "Moet wachtwoord wijzigen"
+    return "Actief"

@@ -22,3 +22,4 @@ def users(engine: Engine) -> pd.DataFrame:
     frame["active"] = frame["active"].astype(bool)
     frame["must_change_password"] = frame["must_change_password"].astype(bool)
     return frame.reset_index()
+

@@ -39,6 +39,12 @@ def first_answers(history: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(answers["status_date"]).groupby(answers["id"]).min().dt.date
 
 
+def reminder_message(provider_name: str, contact: str) -> str:
+    """R4: the procedure's message to silent parents, with the provider's own contact line instead of 'via …'."""
+    return ("Aangezien we geen reactie meer krijgen, wordt deze aanvraag binnen 1 week afgesloten. "
+            f"Wenst u toch nog kinderopvang, neem dan contact met ons op: {provider_name} via {contact}.")
+
+
 def close_day(silent_since: date) -> date:
     """R4: the day a request whose parents are silent since this day should be closed (a month, then a week)."""
     return (pd.Timestamp(silent_since) + REMINDER_AFTER + CLOSE_AFTER_REMINDER).date()
