@@ -34,4 +34,4 @@ if key:
             except ValueError as exc:
                 st.error(str(exc))
             else:
-                ui.flash(f"{key} is nu {settings.show(key, value)}.")
+                ui.flash(f"{settings.DESCRIPTIONS[key]}: nu {settings.show(key, value)}.")

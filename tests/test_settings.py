@@ -110,7 +110,8 @@ def test_the_instellingen_page_changes_a_setting(own_demo):
     assert settings.load(own_demo).answering_min_share == pytest.approx(0.9)
     at.text_input(key="setting_value").input("80%")
     at.button[0].click().run()
-    assert not errors(at) and "answering_min_share is nu 80%." in [s.value for s in at.success]
+    assert not errors(at) and "Minimaal aandeel tijdig beantwoord (R11 beantwoorden): nu 80%." in [
+        s.value for s in at.success]
     assert table(at, "Instelling").set_index("Instelling").loc["answering_min_share", "Waarde"] == "80%"
     assert settings.load(own_demo).answering_min_share == pytest.approx(0.8)
 

@@ -12,7 +12,7 @@ from llko.providers import queries as provider_queries
 from llko.requests import importer, overview, queries
 from llko.requests.queries import EVERYTHING, Selection
 from llko.settings import Settings
-from ui.session import _engine, url
+from ui.session import engine_for, url
 
 TTL = 60  # seconds a read is reused; writes in the app clear every cache at once
 CACHE = {"ttl": TTL, "max_entries": 64, "show_spinner": False}
@@ -20,12 +20,12 @@ CACHE = {"ttl": TTL, "max_entries": 64, "show_spinner": False}
 
 def settings() -> Settings:
     """The settings in force, read fresh on every run (one small query), so figures follow a change at once."""
-    return settings_store.load(_engine(url()))
+    return settings_store.load(engine_for(url()))
 
 
 @st.cache_data(**CACHE)
 def _providers(db: str) -> pd.DataFrame:
-    return provider_queries.providers(_engine(db))
+    return provider_queries.providers(engine_for(db))
 
 
 def providers() -> pd.DataFrame:
@@ -41,7 +41,7 @@ def provider_names() -> dict[str, str]:
 
 @st.cache_data(**CACHE)
 def _kpis(db: str, day: date, config: Settings, provider_ids: tuple[str, ...] | None) -> dict:
-    return overview.kpis(_engine(db), day, config, provider_ids)
+    return overview.kpis(engine_for(db), day, config, provider_ids)
 
 
 def kpis(day: date, provider_ids: tuple[str, ...] | None = None) -> dict:
@@ -51,7 +51,7 @@ def kpis(day: date, provider_ids: tuple[str, ...] | None = None) -> dict:
 
 @st.cache_data(**CACHE)
 def _shares(db: str, day: date, config: Settings) -> dict:
-    return overview.shares(_engine(db), day, config)
+    return overview.shares(engine_for(db), day, config)
 
 
 def shares(day: date) -> dict:
@@ -62,7 +62,7 @@ def shares(day: date) -> dict:
 @st.cache_data(**CACHE)
 def _request_list(db: str, day: date, config: Settings, which: str,
                   provider_ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return overview.request_list(_engine(db), day, config, which, provider_ids)
+    return overview.request_list(engine_for(db), day, config, which, provider_ids)
 
 
 def request_list(day: date, which: str, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -75,7 +75,7 @@ def request_list(day: date, which: str, provider_ids: tuple[str, ...] | None = N
 
 @st.cache_data(**CACHE)
 def _classified_requests(db: str, day: date, config: Settings, selection: Selection) -> pd.DataFrame:
-    return overview.classified_requests(_engine(db), day, config, selection)
+    return overview.classified_requests(engine_for(db), day, config, selection)
 
 
 def classified_requests(day: date, selection: Selection = EVERYTHING) -> pd.DataFrame:
@@ -85,7 +85,7 @@ def classified_requests(day: date, selection: Selection = EVERYTHING) -> pd.Data
 
 @st.cache_data(**CACHE)
 def _per_provider(db: str, day: date, config: Settings, selection: Selection) -> pd.DataFrame:
-    return overview.per_provider(_engine(db), day, config, selection)
+    return overview.per_provider(engine_for(db), day, config, selection)
 
 
 def per_provider(day: date, selection: Selection = EVERYTHING) -> pd.DataFrame:
@@ -95,7 +95,7 @@ def per_provider(day: date, selection: Selection = EVERYTHING) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def _monthly(db: str) -> pd.DataFrame:
-    return overview.monthly(_engine(db))
+    return overview.monthly(engine_for(db))
 
 
 def monthly() -> pd.DataFrame:
@@ -105,7 +105,7 @@ def monthly() -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def _received_span(db: str) -> tuple[date | None, date | None]:
-    return queries.received_span(_engine(db))
+    return queries.received_span(engine_for(db))
 
 
 def received_span() -> tuple[date | None, date | None]:
@@ -115,24 +115,24 @@ def received_span() -> tuple[date | None, date | None]:
 
 def status_history(request_id: str) -> pd.DataFrame:
     """Every status seen for one request (status, status_date, snapshot_date); small, not cached."""
-    return queries.status_history(_engine(url()), request_id)
+    return queries.status_history(engine_for(url()), request_id)
 
 
 def import_runs() -> pd.DataFrame:
     """The latest imports, newest first; not cached (the Import page must show a new one at once)."""
-    return queries.import_runs(_engine(url()))
+    return queries.import_runs(engine_for(url()))
 
 
 def audit_entries(since: date) -> pd.DataFrame:
     """Audit entries since a day, newest first; not cached."""
-    return audit.entries(_engine(url()), since)
+    return audit.entries(engine_for(url()), since)
 
 
 def users() -> pd.DataFrame:
     """Every account with its provider links, state and last login; not cached."""
-    return account_queries.users(_engine(url()))
+    return account_queries.users(engine_for(url()))
 
 
 def already_imported(data: bytes, as_of: date) -> str | None:
     """A Dutch sentence when these bytes were already imported for this snapshot date, else None; not cached."""
-    return importer.already_imported(_engine(url()), data, as_of)
+    return importer.already_imported(engine_for(url()), data, as_of)

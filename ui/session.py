@@ -15,14 +15,15 @@ ROLE_PAGES_NOTE = "U hebt geen toegang tot deze pagina."
 
 
 @st.cache_resource(show_spinner="Databank voorbereiden…")
-def _engine(url: str):
+def engine_for(url: str):
+    """The one engine of this database URL, prepared (migrated; the demo town on the embedded default)."""
     engine = make_engine(url)
     bootstrap.prepare(engine, fill_demo=is_default_database(url), today=clock.today())
     return engine
 
 
 def engine():
-    return _engine(database_url())
+    return engine_for(database_url())
 
 
 def today() -> date:
