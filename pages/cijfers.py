@@ -48,8 +48,9 @@ ui.charts.show(
     description=f"Staafdiagram: per opvang het percentage aanvragen dat de voorbije {ui.tables.WINDOW_DAYS} dagen tijdig beantwoord werd"
                 + (f"; het laagste is {weakest['name'].iloc[0]} met {weakest['in_time_pct'].iloc[0]}%." if len(weakest) else "."))
 
-view = ui.provider_view(table, ["name", "kind", "open", "overdue", "answered", "in_time_pct", "not_possible",
-                                 "approved", "cancelled_by_provider", "closed_elsewhere_approved"])
+view = ui.provider_view(table.sort_values("name"), ["name", "kind", "open", "overdue", "answered", "in_time_pct",
+                                                     "not_possible", "approved", "cancelled_by_provider",
+                                                     "closed_elsewhere_approved"])
 ui.table(view, key="figures", column_config={IN_TIME: st.column_config.NumberColumn(format="%d%%")})
 ui.download_buttons(view.rename(columns={IN_TIME: ui.IN_TIME_DOWNLOAD}),
                     f"cijfers-per-opvang-{today:%Y%m%d}", key="dl_figures", sheet="Cijfers per opvang")
