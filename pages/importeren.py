@@ -51,7 +51,7 @@ as_of = st.date_input("Datum van de momentopname", ui.today(), max_value=ui.toda
 
 if upload is not None:
     data = upload.getvalue()
-    parsed = importer.parse(data, upload.name)
+    parsed = ui.reads.parsed_upload(data, upload.name)
     if parsed.problems:
         count = len(parsed.problems)
         st.error(f"{upload.name} kan niet geïmporteerd worden: {count} {'probleem' if count == 1 else 'problemen'}. "

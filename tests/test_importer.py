@@ -466,3 +466,27 @@ def test_file_level_messages_stay_readable_on_huge_files():
     wide = ";".join("x" * 5000 + str(i) for i in range(50)) + "\n" + ";".join(["v"] * 50) + "\n"
     message = importer.parse(wide.encode(), "y.csv").problems[0].message
     assert "ontbre" in message and len(message) < 1500
+
+
+def test_a_file_far_larger_than_an_export_is_refused_before_it_stalls_the_app(monkeypatch):
+    """A 'zip bomb' of empty rows (an XLSX of a million one-cell rows is a few hundred KB) is refused once the
+    reader passes the cap, with one message for the file, instead of being read whole."""
+    import io as _io
+
+    from openpyxl import Workbook
+
+    monkeypatch.setattr(importer, "MAX_ROWS", 10)
+    header = "aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status"
+    rows = [f"A{i};K{i};P1;01/10/2026;nieuw;01/10/2026" for i in range(11)]
+    assert [p.message for p in parse("\n".join([header, *rows[:10]]).encode(), "ok.csv").problems] == []
+    too_big = parse("\n".join([header, *rows]).encode(), "groot.csv").problems
+    assert [p.message for p in too_big] == ["Het bestand heeft meer dan 10 rijen of 100 kolommen; een export van "
+                                            "Opvang.Vlaanderen is veel kleiner. Controleer of u het juiste bestand koos."]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(header.split(";"))
+    for i in range(50):
+        sheet.append([f"A{i}"])
+    buffer = _io.BytesIO()
+    book.save(buffer)
+    assert [p.message for p in parse(buffer.getvalue(), "bom.xlsx").problems] == [too_big[0].message]

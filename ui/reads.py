@@ -136,3 +136,9 @@ def users() -> pd.DataFrame:
 def already_imported(data: bytes, as_of: date) -> str | None:
     """A Dutch sentence when these bytes were already imported for this snapshot date, else None; not cached."""
     return importer.already_imported(engine_for(url()), data, as_of)
+
+
+@st.cache_data(max_entries=4, show_spinner="Bestand controleren…")
+def parsed_upload(data: bytes, file_name: str) -> importer.ParsedFile:
+    """An uploaded export read and validated once (keyed by its bytes), not again on every rerun of the page."""
+    return importer.parse(data, file_name)

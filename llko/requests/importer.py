@@ -97,6 +97,15 @@ MSG_UNREADABLE = (
     "Exporteer de aanvragen opnieuw uit Opvang.Vlaanderen als CSV of als Excel-bestand."
 )
 MSG_EMPTY = "Het bestand is leeg."
+# An export of a town has tens of thousands of rows; far more is no export (or a 'zip bomb' of empty rows) and
+# would stall the app for every user while it is read.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 100
+
+
+def _too_big() -> FileFault:
+    return FileFault(f"Het bestand heeft meer dan {MAX_ROWS:,} rijen of {MAX_COLUMNS} kolommen; een export van "
+                     "Opvang.Vlaanderen is veel kleiner. Controleer of u het juiste bestand koos.".replace(",", "."))
 MSG_HEADER_ONLY = "Het bestand bevat alleen een kopregel en geen aanvragen."
 EXPECT_REQUIRED = "een waarde (verplichte kolom)"
 EXPECT_DATE = "een datum dd/mm/jjjj of jjjj-mm-dd"
@@ -211,9 +220,18 @@ def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, int]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            rows = [[_cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+            rows = []
+            for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+                cells = list(row)
+                while cells and cells[-1] is None:  # a sheet's dimension may claim more columns than it has
+                    cells.pop()
+                if len(rows) > MAX_ROWS or len(cells) > MAX_COLUMNS:
+                    raise _too_big()
+                rows.append([_cell_text(v) for v in cells])
         finally:
             book.close()
+    except FileFault:
+        raise
     except Exception as exc:  # a zip that is no workbook, a damaged file, ...
         raise FileFault(MSG_UNREADABLE) from exc
     width = max((len(r) for r in rows), default=0)
@@ -245,6 +263,8 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, int]:
     if not body.strip():
         raise FileFault(MSG_EMPTY)
     skipped = len(_NEWLINE.findall(leading))
+    if body.rstrip("\r\n").count("\n") > MAX_ROWS:  # rows under the header
+        raise _too_big()
     header = _NEWLINE.split(body, maxsplit=1)[0]
     sep = ";" if header.count(";") > header.count(",") else ","
     try:
