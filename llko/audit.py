@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "login_refused_locked": "Aanmelding geweigerd (vergrendeld)",
     "account_locked": "Account vergrendeld",
     "password_changed": "Wachtwoord gewijzigd",
+    "password_change_refused": "Wachtwoord wijzigen geweigerd (fout huidig wachtwoord)",
     "password_reset": "Wachtwoord gereset",
     "user_created": "Account aangemaakt",
     "user_updated": "Account gewijzigd",
@@ -73,6 +74,7 @@ def describe(action: str, detail: str) -> str:
 
     texts = {
         "login_failed": lambda: f"poging {d('attempt')}" if d("attempt") else (d("reason") or ""),
+        "password_change_refused": lambda: f"poging {d('attempt')}",
         "login_refused_locked": lambda: f"vergrendeld tot {_date(d('until'))}",
         "account_locked": lambda: f"vergrendeld tot {_date(d('until'))}",
         "password_reset": lambda: f"account {d('username')}",

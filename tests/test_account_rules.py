@@ -467,3 +467,25 @@ def test_days_per_week_out_of_bounds_are_refused_with_their_row():
     assert messages[0].startswith("Rij 3, kolom dagen_per_week: '0,4' is ongeldig")
     assert messages[1].startswith("Rij 5, kolom dagen_per_week: '7,5' is ongeldig")
     assert parsed.frame.empty  # the whole file is refused
+
+
+def test_guessing_the_current_password_on_mijn_account_counts_toward_the_lock(engine):
+    """Five wrong current passwords on the password form lock the account like five failed logins; each is
+    audited; while locked even the right one is refused; a good change resets the count."""
+    t0 = datetime(2026, 11, 30, 10, 0, tzinfo=timezone.utc)
+    auth.create_user(engine, "test", "jo", "Jo", "policy", "juist-wachtwoord-1")
+    for attempt in range(1, 5):
+        with pytest.raises(ValueError, match="Het huidige wachtwoord klopt niet."):
+            auth.change_password(engine, "jo", f"gok-{attempt}-xxxxxxx", "nieuw-wachtwoord-1", now=t0)
+        assert auth.locked_until(engine, "jo", now=t0) is None
+    with pytest.raises(ValueError, match="Het huidige wachtwoord klopt niet."):
+        auth.change_password(engine, "jo", "gok-5-xxxxxxx", "nieuw-wachtwoord-1", now=t0)
+    assert auth.locked_until(engine, "jo", now=t0) == t0 + timedelta(minutes=15)
+    # 10:15 UTC is 11:15 in Belgium (winter)
+    with pytest.raises(ValueError, match="vergrendeld na 5 foute wachtwoorden; probeer opnieuw na 11:15"):
+        auth.change_password(engine, "jo", "juist-wachtwoord-1", "nieuw-wachtwoord-1", now=t0 + timedelta(minutes=14))
+    auth.change_password(engine, "jo", "juist-wachtwoord-1", "nieuw-wachtwoord-1", now=t0 + timedelta(minutes=15))
+    with engine.connect() as conn:
+        actions = [r[0] for r in conn.execute(text("SELECT action FROM audit_log WHERE actor = 'jo' ORDER BY id"))]
+        failed = conn.execute(text("SELECT failed_logins FROM users WHERE username = 'jo'")).scalar()
+    assert actions == ["password_change_refused"] * 5 + ["account_locked", "password_changed"] and failed == 0

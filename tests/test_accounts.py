@@ -18,6 +18,8 @@ def test_password_rules():
     assert auth.password_problem("x" * 12) is None
     assert "72 bytes" in auth.password_problem("é" * 37)  # 74 bytes in UTF-8
     assert auth.password_problem("a" * 72) is None
+    assert auth.password_problem("  Pass-2026-lang  ") == "Het wachtwoord mag niet met een spatie beginnen of eindigen."
+    assert auth.password_problem("Pass 2026 lang") is None  # spaces inside are fine
     with pytest.raises(ValueError):
         auth.hash_password("a" * 73)
 

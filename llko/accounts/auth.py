@@ -44,6 +44,8 @@ def password_problem(password: str) -> str | None:
         return f"Het wachtwoord moet minstens {MIN_PASSWORD_CHARS} tekens lang zijn."
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         return f"Het wachtwoord mag hoogstens {MAX_PASSWORD_BYTES} bytes lang zijn (minder bij tekens met accenten)."
+    if password != password.strip():  # the login form drops them: such a password could never be typed in
+        return "Het wachtwoord mag niet met een spatie beginnen of eindigen."
     return None
 
 
@@ -184,19 +186,42 @@ def user_info(engine: Engine, username: str | None) -> UserInfo | None:
 
 
 @retry_when_busy
-def change_password(engine: Engine, username: str, old: str, new: str) -> None:
-    """The user's own password change; raises ValueError (Dutch) when refused."""
+def change_password(engine: Engine, username: str, old: str, new: str, now: datetime | None = None) -> None:
+    """The user's own password change; raises ValueError (Dutch) when refused.
+
+    A wrong current password counts as a failed login (audited; the fifth in a row locks the account, as at the
+    login), so this form cannot be used to guess a password without limit.
+    """
+    now = now or utcnow()
     if new == old:
         raise ValueError("Het nieuwe wachtwoord moet verschillen van het huidige.")
     new_hash = hash_password(new)
+    refusal = None
     with transaction(engine) as session:
-        user = _get(session, username)
-        if user is None or not check_password(old, user.password_hash):
+        user = session.execute(select(User).where(User.username == normalize_username(username))
+                               .with_for_update()).scalars().first()
+        if user is None:
             raise ValueError("Het huidige wachtwoord klopt niet.")
-        user.password_hash = new_hash
-        user.must_change_password = False
-        session.add(user)
-        audit.record(session, user.username, "password_changed")
+        if is_locked(user, now):
+            refusal = (f"Uw account is vergrendeld na {MAX_FAILED_LOGINS} foute wachtwoorden; probeer opnieuw na "
+                       f"{user.locked_until.astimezone(LOCAL_TZ):%H:%M}.")
+        elif not check_password(old, user.password_hash):
+            user.failed_logins += 1
+            audit.record(session, user.username, "password_change_refused", attempt=user.failed_logins)
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                user.failed_logins = 0
+                audit.record(session, user.username, "account_locked", until=user.locked_until)
+            session.add(user)
+            refusal = "Het huidige wachtwoord klopt niet."
+        else:
+            user.password_hash = new_hash
+            user.must_change_password = False
+            user.failed_logins = 0
+            session.add(user)
+            audit.record(session, user.username, "password_changed")
+    if refusal:  # raised after the commit, so the counted failure stays
+        raise ValueError(refusal)
 
 
 def new_one_time_password() -> str:
