@@ -134,6 +134,18 @@ def locked_until(engine: Engine, username: str, now: datetime | None = None) -> 
         return user.locked_until if user is not None and is_locked(user, now) else None
 
 
+def _count_failure(session: Session, user: User, action: str, now: datetime) -> None:
+    """One more wrong password for this account, audited as action; the MAX_FAILED_LOGINS-th in a row locks it
+    for LOCK_MINUTES (and starts the count again)."""
+    user.failed_logins += 1
+    audit.record(session, user.username, action, attempt=user.failed_logins)
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+        user.failed_logins = 0
+        audit.record(session, user.username, "account_locked", until=user.locked_until)
+    session.add(user)
+
+
 @retry_when_busy
 def record_failed_login(engine: Engine, username: str, now: datetime | None = None) -> datetime | None:
     """Count a failed login; the fifth in a row locks the account for 15 minutes. Returns the lock's end."""
@@ -146,13 +158,7 @@ def record_failed_login(engine: Engine, username: str, now: datetime | None = No
         if is_locked(user, now):
             audit.record(session, user.username, "login_refused_locked", until=user.locked_until)
             return user.locked_until
-        user.failed_logins += 1
-        audit.record(session, user.username, "login_failed", attempt=user.failed_logins)
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-            audit.record(session, user.username, "account_locked", until=user.locked_until)
-        session.add(user)
+        _count_failure(session, user, "login_failed", now)
         return user.locked_until if is_locked(user, now) else None
 
 
@@ -206,13 +212,7 @@ def change_password(engine: Engine, username: str, old: str, new: str, now: date
             refusal = (f"Uw account is vergrendeld na {MAX_FAILED_LOGINS} foute wachtwoorden; probeer opnieuw na "
                        f"{user.locked_until.astimezone(LOCAL_TZ):%H:%M}.")
         elif not check_password(old, user.password_hash):
-            user.failed_logins += 1
-            audit.record(session, user.username, "password_change_refused", attempt=user.failed_logins)
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                user.failed_logins = 0
-                audit.record(session, user.username, "account_locked", until=user.locked_until)
-            session.add(user)
+            _count_failure(session, user, "password_change_refused", now)
             refusal = "Het huidige wachtwoord klopt niet."
         else:
             user.password_hash = new_hash
