@@ -51,6 +51,12 @@ if [[ -d mutants ]]; then
   rm -rf mutants/pages mutants/tests mutants/db/migrations mutants/.streamlit
 fi
 
+# A whole run maps the tests to the functions they call afresh: mutmut's saved map only ever adds new tests, so
+# a function that an existing test started calling since would show as 'no tests'.
+if [[ $# -eq 0 || ( $# -eq 1 && $1 == all ) ]]; then
+  rm -f mutants/mutmut-stats.json
+fi
+
 start=$(date +%s)
 "$MUTMUT" run --max-children "${MUTATION_JOBS:-1}" "${SCOPE[@]}"
 elapsed=$(( $(date +%s) - start ))

@@ -5,7 +5,7 @@ Each test names the mutants it kills; every expected value is worked out by hand
 
 import io
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 import openpyxl
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlmodel import Session
 
-from llko import bootstrap
+from llko import audit, bootstrap
 from llko.accounts import auth
 from llko.db import make_engine
 from llko.providers.models import Provider
@@ -321,3 +321,45 @@ def test_the_signed_in_users_email_is_the_one_on_the_account(engine):
     auth.create_user(engine, "test", "zonder", "Zonder", "provider", "een-lang-wachtwoord", ("P1",))
     assert auth.user_info(engine, "zon").email == "info@zonnetje.be"
     assert auth.user_info(engine, "zonder").email == ""
+
+
+LOGIN_T0 = datetime(2026, 11, 30, 15, 0, tzinfo=timezone.utc)  # 16:00 in Ninove (winter time)
+
+
+def test_the_audit_numbers_each_failure_and_a_lock_needs_five_fresh_failures(engine):
+    """Failures at 15:00-15:04 UTC: the audit reads 'poging 1' to 'poging 5', then 'vergrendeld tot 30/11/2026
+    16:19' (15:04 + 15 minutes, Belgian time). After the lock a new series starts at zero: four failures do not
+    lock, the fifth does (until 15:24 + 15 = 15:39 UTC). Kills _count_failure 7, 11, 17, 21 and 25."""
+    auth.create_user(engine, "test", "jo", "Jo", "coordinator", "een-lang-wachtwoord")
+    for i in range(4):
+        assert auth.record_failed_login(engine, "jo", now=LOGIN_T0 + timedelta(minutes=i)) is None
+    assert auth.record_failed_login(engine, "jo", now=LOGIN_T0 + timedelta(minutes=4)) == datetime(
+        2026, 11, 30, 15, 19, tzinfo=timezone.utc)
+    log = audit.entries(engine).iloc[::-1]
+    mine = log[log["actor"] == "jo"]
+    assert [audit.describe(a, d) for a, d in zip(mine["action"], mine["detail"])] == [
+        "poging 1", "poging 2", "poging 3", "poging 4", "poging 5", "vergrendeld tot 30/11/2026 16:19"]
+
+    for i in range(20, 24):
+        assert auth.record_failed_login(engine, "jo", now=LOGIN_T0 + timedelta(minutes=i)) is None
+    assert auth.record_failed_login(engine, "jo", now=LOGIN_T0 + timedelta(minutes=24)) == datetime(
+        2026, 11, 30, 15, 39, tzinfo=timezone.utc)
+
+
+def test_an_accounts_state_in_words_by_hand():
+    """The Toestand column of Gebruikers, at 15:00 UTC: disabled first; a lock until 15:10 UTC reads in Belgian
+    time; a lock that ends now is over; then 'must change password'; else active."""
+    now = LOGIN_T0
+    assert auth.state(False, now + timedelta(minutes=10), True, now) == "Uitgeschakeld"
+    assert auth.state(True, now + timedelta(minutes=10), True, now) == "Vergrendeld tot 30/11/2026 16:10"
+    assert auth.state(True, now, False, now) == "Actief"
+    assert auth.state(True, pd.NaT, True, now) == "Moet wachtwoord wijzigen"
+    assert auth.state(True, None, False, now) == "Actief"
+
+
+def test_the_reminder_to_silent_parents_by_hand():
+    """R4's message that Mijn aanvragen offers to copy, with the provider's own contact line.
+    Kills reminder_message 1-3."""
+    assert rules.reminder_message("Het Nest", "info@hetnest.be") == (
+        "Aangezien we geen reactie meer krijgen, wordt deze aanvraag binnen 1 week afgesloten. "
+        "Wenst u toch nog kinderopvang, neem dan contact met ons op: Het Nest via info@hetnest.be.")
