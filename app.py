@@ -106,7 +106,7 @@ def _signed_out_page() -> None:
 
 
 def _signed_out(message: str | None = None) -> None:
-    """End the run as a visitor. Navigation is still declared, so no page of pages/ is reachable."""
+    """End the run as a visitor. Navigation is still declared, so no page of views/ is reachable."""
     if message:
         st.info(message)
     st.navigation([st.Page(_signed_out_page, title="Aanmelden", icon="🔐")], position="hidden").run()

@@ -26,10 +26,10 @@ from llko.bootstrap import migrate
 from llko.db import ROOT, make_engine
 
 TODAY = date(2026, 11, 1)
-PAGES = [("pages/overzicht.py", "coordinator"), ("pages/aanvragen.py", "coordinator"),
-         ("pages/cijfers.py", "coordinator"), ("pages/importeren.py", "coordinator"),
-         ("pages/gebruikers.py", "coordinator"), ("pages/audit.py", "coordinator"),
-         ("pages/mijn_aanvragen.py", "bench_provider"), ("pages/cijfers.py", "bench_policy")]
+PAGES = [("views/overzicht.py", "coordinator"), ("views/aanvragen.py", "coordinator"),
+         ("views/cijfers.py", "coordinator"), ("views/importeren.py", "coordinator"),
+         ("views/gebruikers.py", "coordinator"), ("views/audit.py", "coordinator"),
+         ("views/mijn_aanvragen.py", "bench_provider"), ("views/cijfers.py", "bench_policy")]
 
 
 def synthetic_export(providers: int, requests: int, years: int, seed: int = 1) -> pd.DataFrame:
@@ -167,7 +167,7 @@ def measure_pages(url: str, repeat: int = 5) -> dict[str, float]:
             if at.exception:
                 raise RuntimeError(f"{path}: {at.exception[0].value}")
         render()  # warm the engine and imports once
-        result[f"{path.removeprefix('pages/').removesuffix('.py')} ({user})"] = _timed(render, repeat)
+        result[f"{path.removeprefix('views/').removesuffix('.py')} ({user})"] = _timed(render, repeat)
     return result
 
 

@@ -43,7 +43,7 @@ fi
 unset LLKO_TEST_POSTGRES_URL CI
 
 # mutmut copies over mutants/ without deleting: drop copies whose source is gone (a moved module would still
-# be imported from there), and re-copy pages/, tests/, the migrations and Streamlit's config from scratch.
+# be imported from there), and re-copy views/, tests/, the migrations and Streamlit's config from scratch.
 if [[ -d mutants ]]; then
   while IFS= read -r copy; do
     [[ -e $copy ]] || rm -f "mutants/$copy" "mutants/$copy.meta" "mutants/$copy.spans"

@@ -126,7 +126,7 @@ def no_app_exceptions(request):
 def app_runs_every_time(monkeypatch):
     """Make AppTest run app.py on every run, as the real server does.
 
-    AppTest forgets, before each run, that app.py called st.navigation; because a `pages/` folder sits beside
+    AppTest forgets, before each run, that app.py called st.navigation; because a `views/` folder sits beside
     app.py, Streamlit then takes the app for an old-style multipage app and reruns the page the user is on
     directly, without app.py (and its login and account checks). The server remembers st.navigation for the
     whole process, so there every run goes through app.py.

@@ -339,7 +339,7 @@ def test_gebruikers_page_refuses_a_coordinators_own_demotion(own_demo, changes, 
     if second_coordinator:
         auth.create_user(own_demo, "cli", "an", "An", "coordinator", PASSWORD)
     before, audited = user_rows(own_demo), len(audit_rows(own_demo))
-    at = page("pages/gebruikers.py", "coordinator").run()
+    at = page("views/gebruikers.py", "coordinator").run()
     assert not at.exception
     at = _edit_own_account(at, **changes)
     assert not at.exception

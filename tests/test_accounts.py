@@ -45,7 +45,7 @@ def test_account_rules_are_enforced(engine):
 
 def test_coordinator_creates_a_provider_account_with_a_one_time_password(own_demo):
     provider = provider_queries.providers(own_demo).iloc[0]
-    at = page("pages/gebruikers.py", "coordinator").run()
+    at = page("views/gebruikers.py", "coordinator").run()
     at.text_input[0].input("Nieuwe.Opvang")
     at.text_input[1].input("Nieuwe Opvang")
     at.selectbox[0].select("provider")
@@ -72,7 +72,7 @@ def test_coordinator_creates_a_provider_account_with_a_one_time_password(own_dem
 
 def test_account_creation_with_bad_input_changes_nothing(own_demo):
     before = len(account_queries.users(own_demo))
-    at = page("pages/gebruikers.py", "coordinator").run()
+    at = page("views/gebruikers.py", "coordinator").run()
     at.text_input[0].input("opvang.zonder.koppeling")
     at.text_input[1].input("Iemand")
     at.selectbox[0].select("provider")
@@ -82,14 +82,14 @@ def test_account_creation_with_bad_input_changes_nothing(own_demo):
 
 
 def test_coordinator_disables_an_account_and_the_audit_log_shows_it(own_demo):
-    at = page("pages/gebruikers.py", "coordinator").run()
+    at = page("views/gebruikers.py", "coordinator").run()
     at.selectbox(key="edit_user").select("beleid").run()
     at.checkbox[0].uncheck()
     at.button[1].click().run()
     assert at.success and not errors(at)
     assert auth.user_info(own_demo, "beleid") is None  # disabled
     assert "Gebruikersnaam of wachtwoord is onjuist." in errors(login(app().run(), "beleid", DEMO_PASSWORD))
-    audit = page("pages/audit.py", "coordinator").run()
+    audit = page("views/audit.py", "coordinator").run()
     log = table(audit, "Actie")
     assert "Account gewijzigd" in set(log["Actie"])
     changed = log[log["Actie"] == "Account gewijzigd"]
@@ -97,7 +97,7 @@ def test_coordinator_disables_an_account_and_the_audit_log_shows_it(own_demo):
 
 
 def test_coordinator_cannot_disable_itself(own_demo):
-    at = page("pages/gebruikers.py", "coordinator").run()
+    at = page("views/gebruikers.py", "coordinator").run()
     at.selectbox(key="edit_user").select("coordinator").run()
     at.checkbox[0].uncheck()
     at.button[1].click().run()
@@ -109,7 +109,7 @@ def test_password_reset_gives_a_one_time_password_and_clears_a_lock(own_demo):
     for _ in range(auth.MAX_FAILED_LOGINS):
         auth.record_failed_login(own_demo, "opvang04")
     assert auth.locked_until(own_demo, "opvang04") is not None
-    at = page("pages/gebruikers.py", "coordinator").run()
+    at = page("views/gebruikers.py", "coordinator").run()
     at.selectbox(key="edit_user").select("opvang04").run()
     at.button(key="reset_password").click().run()
     one_time = at.success[-1].value.split("`")[1]
@@ -123,7 +123,7 @@ def test_password_reset_gives_a_one_time_password_and_clears_a_lock(own_demo):
 
 
 def test_own_password_change_checks_the_current_password(own_demo):
-    at = page("pages/mijn_account.py", "beleid").run()
+    at = page("views/mijn_account.py", "beleid").run()
     at.text_input[0].input("niet-het-huidige")
     at.text_input[1].input("een-nieuw-wachtwoord")
     at.text_input[2].input("een-nieuw-wachtwoord")
@@ -141,10 +141,10 @@ def test_multi_provider_account_chooses_among_its_own_providers(own_demo):
     mine = ids[:2]
     auth.create_user(own_demo, "test", "groep", "Groep", "provider", "een-lang-wachtwoord", tuple(mine))
     names = provider_queries.providers(own_demo).set_index("id")["name"]
-    at = page("pages/mijn_aanvragen.py", "groep").run()
+    at = page("views/mijn_aanvragen.py", "groep").run()
     assert list(at.selectbox[0].options) == [names[i] for i in mine]
     # A link to the second one opens it.
-    at = page("pages/mijn_aanvragen.py", "groep", query={"opvang": mine[1]}).run()
+    at = page("views/mijn_aanvragen.py", "groep", query={"opvang": mine[1]}).run()
     assert at.selectbox[0].value == mine[1]
     second = set(queries.requests(own_demo, Selection(provider_ids=(mine[1],)))["id"])
     shown = {i for frame in at.dataframe if "Aanvraag" in frame.value for i in frame.value["Aanvraag"]}
@@ -161,7 +161,7 @@ def test_a_forged_provider_in_the_url_is_refused_and_shows_nothing(own_demo, dow
     mine = auth.user_info(own_demo, username).provider_ids
     assert len(mine) == own_count
     other = next(i for i in ids if i not in mine)
-    at = page("pages/mijn_aanvragen.py", username, query={"opvang": other}).run()
+    at = page("views/mijn_aanvragen.py", username, query={"opvang": other}).run()
     assert errors(at) == ["U hebt geen toegang tot de gegevens van deze opvang."]
     assert not at.metric and not at.dataframe and not downloads.names()
     page_text = " ".join(str(e.value) for e in at.main if hasattr(e, "value"))
@@ -172,14 +172,14 @@ def test_a_forged_provider_in_the_url_is_refused_and_shows_nothing(own_demo, dow
 def test_provider_account_without_link_sees_nothing(own_demo):
     with own_demo.begin() as conn:
         conn.execute(text("DELETE FROM user_providers WHERE user_id = (SELECT id FROM users WHERE username = 'opvang05')"))
-    at = page("pages/mijn_aanvragen.py", "opvang05").run()
+    at = page("views/mijn_aanvragen.py", "opvang05").run()
     assert at.warning and not at.dataframe and not at.metric
 
 
 def test_audit_page_filters_by_action(own_demo):
     auth.record_failed_login(own_demo, "opvang06")
     auth.record_login(own_demo, "coordinator")
-    at = page("pages/audit.py", "coordinator").run()
+    at = page("views/audit.py", "coordinator").run()
     at.multiselect[1].select("login_failed").run()
     log = table(at, "Actie")
     assert list(log["Actie"]) == ["Aanmelding mislukt"] and list(log["Wie"]) == ["opvang06"]
@@ -189,8 +189,8 @@ def test_audit_page_filters_by_action(own_demo):
 def test_pages_refuse_an_account_that_must_change_its_password(own_demo):
     one_time = auth.reset_password(own_demo, "test", "opvang07")
     assert one_time
-    assert errors(page("pages/mijn_aanvragen.py", "opvang07").run()) == ["U hebt geen toegang tot deze pagina."]
-    assert not errors(page("pages/mijn_account.py", "opvang07").run())
+    assert errors(page("views/mijn_aanvragen.py", "opvang07").run()) == ["U hebt geen toegang tot deze pagina."]
+    assert not errors(page("views/mijn_account.py", "opvang07").run())
 
 
 def test_login_page_lists_only_the_demo_accounts(own_demo):
@@ -204,7 +204,7 @@ def test_the_new_account_form_starts_empty_again_and_has_no_default_role(own_dem
     """Today a second account silently inherited the first one's provider link: after an account is made the
     form is empty, and without a chosen role nothing is made."""
     provider = provider_queries.providers(own_demo).iloc[0]
-    at = page("pages/gebruikers.py", "coordinator").run()
+    at = page("views/gebruikers.py", "coordinator").run()
     assert at.selectbox[0].label == "Rol" and at.selectbox[0].value is None
     at.text_input[0].input("zonder.rol")
     at.text_input[1].input("Zonder Rol")
@@ -233,7 +233,7 @@ def test_the_accounts_table_shows_locks_and_last_logins(own_demo):
     with own_demo.begin() as conn:  # a lock until a known moment: 01/07/2099 10:05 UTC = 12:05 in Belgium (summer)
         conn.execute(text("UPDATE users SET locked_until = :t WHERE username = 'opvang04'"),
                      {"t": __import__("datetime").datetime(2099, 7, 1, 10, 5, tzinfo=__import__("datetime").timezone.utc)})
-    accounts = table(page("pages/gebruikers.py", "coordinator").run(), "Toestand").set_index("Gebruikersnaam")
+    accounts = table(page("views/gebruikers.py", "coordinator").run(), "Toestand").set_index("Gebruikersnaam")
     assert accounts.loc["opvang04", "Toestand"] == "Vergrendeld tot 01/07/2099 12:05"
     assert accounts.loc["beleid", "Toestand"] == "Actief"
     assert accounts.loc["beleid", "Laatst aangemeld"] == "30/11/2026 16:05"

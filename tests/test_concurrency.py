@@ -102,7 +102,7 @@ def test_gebruikers_page_reports_a_concurrent_change(db_url, app_env, engine):
     app_env(db_url)
     auth.create_user(engine, "test", "coord", "Coord", "coordinator", "een-lang-wachtwoord")
     auth.create_user(engine, "test", "gedeeld", "Gedeeld", "policy", "een-lang-wachtwoord")
-    at = page("pages/gebruikers.py", "coord").run()
+    at = page("views/gebruikers.py", "coord").run()
     at.selectbox(key="edit_user").select("gedeeld").run()
     # Meanwhile another coordinator saves the same account.
     auth.update_user(engine, "ander", "gedeeld", name="Door een ander", email="", role="policy", active=True,

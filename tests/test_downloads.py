@@ -68,7 +68,7 @@ PER_PROVIDER_HEADER = ("Opvang;Soort;Open;Te laat;Beantwoord;Tijdig beantwoord 9
 
 
 def test_aanvragen_per_provider_and_detail_downloads(town, downloads):
-    page("pages/aanvragen.py", "coord").run()
+    page("views/aanvragen.py", "coord").run()
     assert downloads.names() == sorted([f"aanvragen-per-opvang-{STAMP}.csv", f"aanvragen-per-opvang-{STAMP}.xlsx",
                                         f"aanvragen-P1-{STAMP}.csv", f"aanvragen-P1-{STAMP}.xlsx"])
     assert csv_text(downloads[f"aanvragen-per-opvang-{STAMP}.csv"]) == [
@@ -97,7 +97,7 @@ def test_aanvragen_per_provider_and_detail_downloads(town, downloads):
 
 @pytest.mark.parametrize("username", ["coord", "raad"])
 def test_cijfers_download_for_coordinator_and_policy_maker(town, downloads, username):
-    page("pages/cijfers.py", username).run()
+    page("views/cijfers.py", username).run()
     assert downloads.names() == [f"cijfers-per-opvang-{STAMP}.csv", f"cijfers-per-opvang-{STAMP}.xlsx"]
     assert csv_text(downloads[f"cijfers-per-opvang-{STAMP}.csv"]) == [
         "Opvang;Soort;Open;Te laat;Beantwoord;Tijdig beantwoord 90 dagen (%);Tekort (niet mogelijk);Goedgekeurd;"
@@ -110,7 +110,7 @@ def test_cijfers_download_for_coordinator_and_policy_maker(town, downloads, user
 
 
 def test_a_providers_download_holds_only_its_own_requests(town, downloads):
-    page("pages/mijn_aanvragen.py", "nest").run()
+    page("views/mijn_aanvragen.py", "nest").run()
     assert downloads.names() == [f"mijn-aanvragen-P2-{STAMP}.csv", f"mijn-aanvragen-P2-{STAMP}.xlsx"]
     assert csv_text(downloads[f"mijn-aanvragen-P2-{STAMP}.csv"]) == [
         "Aanvraag;Kind;Ontvangen;Antwoord uiterlijk;Status;Statusdatum;Antwoord op;Dagen te laat",
@@ -122,7 +122,7 @@ def test_a_providers_download_holds_only_its_own_requests(town, downloads):
 
 
 def test_audit_download(town, downloads):
-    page("pages/audit.py", "coord").run()
+    page("views/audit.py", "coord").run()
     lines = csv_text(downloads[f"audit-{STAMP}.csv"])
     assert lines[0] == "Wanneer;Wie;Actie;Details"
     import_line = next(line for line in lines if ";coordinator;" in line)

@@ -220,7 +220,7 @@ def test_report_json_contract_matches_the_hand_count(town):
 
 
 def test_overzicht_tiles(town):
-    at = run("pages/overzicht.py", "coord")
+    at = run("views/overzicht.py", "coord")
     assert metrics(at) == {
         "Open aanvragen": "9",
         "Te laat (nog geen antwoord)": "2",
@@ -233,7 +233,7 @@ def test_overzicht_tiles(town):
 def test_overzicht_overdue_list(town):
     # A20: deadline 24/10, T - 24/10 = 9 days; A04: deadline 01/11, 1 day. Longest late first.
     # Not listed: A07 (R3), A03 (deadline = T), A19 (answered, closed).
-    at = run("pages/overzicht.py", "coord")
+    at = run("views/overzicht.py", "coord")
     late = table(at, "Dagen te laat")
     assert rows(late, ["Aanvraag", "Opvang", "Kind", "Ontvangen", "Antwoord uiterlijk", "Dagen te laat", "Status"]) == [
         ("A20", P3, "K14", "10/10/2026", "24/10/2026", 9, "Nieuw"),
@@ -244,7 +244,7 @@ def test_overzicht_overdue_list(town):
 def test_overzicht_due_soon_list(town):
     # A03: deadline 02/11 = T, 0 days left; A08: deadline 05/11 = T+3, 3 days left.
     # Not listed: A21 (03/11, but R3), A09 (06/11 = T+4), A18 (08/11), A04 (overdue).
-    at = run("pages/overzicht.py", "coord")
+    at = run("views/overzicht.py", "coord")
     soon = table(at, "Dagen over")
     assert rows(soon, ["Aanvraag", "Opvang", "Ontvangen", "Antwoord uiterlijk", "Dagen over", "Status"]) == [
         ("A03", P1, "19/10/2026", "02/11/2026", 0, "Nieuw"),
@@ -257,7 +257,7 @@ def test_overzicht_followups(town):
     # A06: reminder 26/09 + 1 month = 26/10, close 26/10 + 7 = 02/11 = T -> Afsluiten
     # A05: reminder 02/10 + 1 month = 02/11 = T -> Herinnering sturen (close 09/11)
     # A13: reminder 03/11 = T+1 -> not yet listed. Oldest reminder first.
-    at = run("pages/overzicht.py", "coord")
+    at = run("views/overzicht.py", "coord")
     todos = table(at, "Te doen")
     assert rows(todos, ["Aanvraag", "Opvang", "Statusdatum", "Herinnering vanaf", "Afsluiten vanaf", "Te doen"]) == [
         ("A06", P1, "26/09/2026", "26/10/2026", "02/11/2026", "Afsluiten"),
@@ -284,7 +284,7 @@ def per_provider_rows(at) -> list[tuple]:
 
 
 def test_aanvragen_per_provider_table(town):
-    at = run("pages/aanvragen.py", "coord")
+    at = run("views/aanvragen.py", "coord")
     assert selection_caption(at) == ["22 aanvragen in deze selectie."]
     assert per_provider_rows(at) == [
         (P1, 4, 1, 5, 57, 1, 2, 2),
@@ -297,7 +297,7 @@ def test_aanvragen_detail_of_a_provider(town):
     # P1's nine requests, newest received first (same day: id descending). "Dagen te laat" only for A04;
     # A07 (deadline 15/10 passed, no answer) is closed by R3, so not late. "Antwoord op": A01 15/09 as
     # reported, A02/A05/A06/A16 the date of their answer status; A04 none (R2).
-    at = run("pages/aanvragen.py", "coord")
+    at = run("views/aanvragen.py", "coord")
     widget(at.selectbox, "Opvang").select("P1").run()
     assert not at.exception, at.exception
     detail = table(at, "Statusdatum")
@@ -325,7 +325,7 @@ def test_aanvragen_filter_by_status(town):
     #   P1: open A03 = 1 (A07 R3 -> elders goedgekeurd 1), te laat 0 (A03 deadline = T; A07 R3), nothing answered
     #   P2: open 2, te laat 0; P3: open 1, te laat 1 (A20)
     # Sorted by (Te laat, Open) descending: P3 (1, 1), P2 (0, 2), P1 (0, 1). The 90-day share ignores the filter.
-    at = run("pages/aanvragen.py", "coord")
+    at = run("views/aanvragen.py", "coord")
     widget(at.multiselect, "Status").select("nieuw").run()
     assert not at.exception, at.exception
     assert selection_caption(at) == ["5 aanvragen in deze selectie."]
@@ -341,7 +341,7 @@ def test_aanvragen_filter_by_period(town):
     # Left out: A13 (28/09), A16 (12/08), A14 (20/08) ...
     #   P1: open A05 A06 = 2, answered 4, niet mogelijk A02, goedgekeurd A01; P2: A12 goedgekeurd; P3: A17
     #   niet mogelijk. The 90-day shares stay 57 / 75 / 50: they do not follow the period filter.
-    at = run("pages/aanvragen.py", "coord")
+    at = run("views/aanvragen.py", "coord")
     widget(at.date_input, "Ontvangen tussen").set_value((date(2026, 9, 1), date(2026, 9, 25))).run()
     assert not at.exception, at.exception
     assert selection_caption(at) == ["6 aanvragen in deze selectie."]
@@ -365,7 +365,7 @@ def test_aanvragen_filter_by_period(town):
 
 
 def test_cijfers_tiles_and_table(town):
-    at = run("pages/cijfers.py", "beleid")
+    at = run("views/cijfers.py", "beleid")
     assert metrics(at) == {
         "Aanvragen": "22",
         "Tijdig beantwoord (90 dagen)": "60%",
@@ -401,7 +401,7 @@ def chart_data(at, field: str) -> pd.DataFrame:
 
 
 def test_cijfers_charts(town):
-    at = run("pages/cijfers.py", "beleid")
+    at = run("views/cijfers.py", "beleid")
     bars = chart_data(at, "in_time_pct")
     assert {row.name: cell(row.in_time_pct) for row in bars.itertuples()} == {P1: 57, P2: 75, P3: 50}
     months = chart_data(at, "month")
@@ -441,7 +441,7 @@ def shown_request_ids(at) -> set[str]:
 
 
 def test_mijn_aanvragen_first_provider(town):
-    at = run("pages/mijn_aanvragen.py", "opv1")
+    at = run("views/mijn_aanvragen.py", "opv1")
     assert metrics(at) == {
         "Open": "4",
         "Te laat": "1",
@@ -463,7 +463,7 @@ def test_mijn_aanvragen_first_provider(town):
 
 
 def test_mijn_aanvragen_second_provider(town):
-    at = run("pages/mijn_aanvragen.py", "opv2")
+    at = run("views/mijn_aanvragen.py", "opv2")
     assert metrics(at) == {
         "Open": "4",
         "Te laat": "0",
@@ -488,11 +488,11 @@ def test_mijn_aanvragen_second_provider(town):
 @pytest.mark.parametrize("username, provider, name, share", [("opv1", "P1", P1, "57%"), ("opv2", "P2", P2, "75%")])
 def test_a_providers_in_time_share_is_the_same_on_every_page(town, username, provider, name, share):
     """'Tijdig beantwoord (90 dagen)' for one provider: its own page, Aanvragen (whatever the filters) and Cijfers."""
-    own = metrics(run("pages/mijn_aanvragen.py", username))["Tijdig beantwoord (90 dagen)"]
-    coordinator = run("pages/aanvragen.py", "coord")
+    own = metrics(run("views/mijn_aanvragen.py", username))["Tijdig beantwoord (90 dagen)"]
+    coordinator = run("views/aanvragen.py", "coord")
     widget(coordinator.multiselect, "Status").select("goedgekeurd").run()
     filtered = table(coordinator, "Elders goedgekeurd").set_index("Opvang")["Tijdig beantwoord (90 dagen)"]
-    figures = table(run("pages/cijfers.py", "beleid"), "Geannuleerd door opvang").set_index("Opvang")
+    figures = table(run("views/cijfers.py", "beleid"), "Geannuleerd door opvang").set_index("Opvang")
     assert own == share
     assert f"{shown_pct(filtered[name])}%" == share
     assert f"{shown_pct(figures.loc[name, 'Tijdig beantwoord (90 dagen)'])}%" == share
@@ -500,6 +500,6 @@ def test_a_providers_in_time_share_is_the_same_on_every_page(town, username, pro
 
 def test_the_detail_starts_on_the_provider_with_most_overdue_requests(town):
     # Te laat: P1 1 (A04), P3 1 (A20), P2 0; the tie goes to the most open requests: P1 (4) before P3 (1).
-    at = run("pages/aanvragen.py", "coord")
+    at = run("views/aanvragen.py", "coord")
     assert widget(at.selectbox, "Opvang").value == "P1"
     assert set(table(at, "Statusdatum")["Aanvraag"]) == {"A01", "A02", "A03", "A04", "A05", "A06", "A07", "A16", "A21"}

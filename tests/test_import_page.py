@@ -1,4 +1,4 @@
-"""The Import page (pages/importeren.py) through AppTest, on a fresh database per test."""
+"""The Import page (views/importeren.py) through AppTest, on a fresh database per test."""
 
 import pandas as pd
 import pytest
@@ -12,7 +12,7 @@ from llko.accounts.auth import create_user
 from llko.db import make_engine, transaction
 from llko.providers.models import Provider
 
-PAGE = "pages/importeren.py"
+PAGE = "views/importeren.py"
 PASSWORD = "lang-genoeg-wachtwoord"
 NOT_ALLOWED = "U hebt geen toegang tot deze pagina."
 HEADER = "aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status"

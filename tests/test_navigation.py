@@ -23,9 +23,9 @@ EXPECTED_MENUS = {
     None: [],  # signed out
 }
 PAGE_FILES = {
-    "Overzicht": "pages/overzicht.py", "Aanvragen": "pages/aanvragen.py", "Mijn aanvragen": "pages/mijn_aanvragen.py",
-    "Cijfers": "pages/cijfers.py", "Import": "pages/importeren.py", "Gebruikers": "pages/gebruikers.py",
-    "Audit": "pages/audit.py", "Instellingen": "pages/instellingen.py", "Mijn account": "pages/mijn_account.py",
+    "Overzicht": "views/overzicht.py", "Aanvragen": "views/aanvragen.py", "Mijn aanvragen": "views/mijn_aanvragen.py",
+    "Cijfers": "views/cijfers.py", "Import": "views/importeren.py", "Gebruikers": "views/gebruikers.py",
+    "Audit": "views/audit.py", "Instellingen": "views/instellingen.py", "Mijn account": "views/mijn_account.py",
 }
 
 
@@ -66,7 +66,7 @@ def test_the_registry_says_what_each_role_may_open():
     assert by_role == {"coordinator": EXPECTED_MENUS["coordinator"], "provider": EXPECTED_MENUS["opvang01"],
                        "policy": EXPECTED_MENUS["beleid"]}
     assert {s.title: s.path for s in ui.PAGES} == PAGE_FILES
-    assert sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py")) == sorted(PAGE_FILES.values())
+    assert sorted(str(p.relative_to(ROOT)) for p in (ROOT / "views").glob("*.py")) == sorted(PAGE_FILES.values())
 
 
 @pytest.mark.parametrize("username", list(EXPECTED_MENUS), ids=lambda u: u or "afgemeld")

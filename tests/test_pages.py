@@ -31,7 +31,7 @@ def own_ids(engine, username):
 
 
 def test_overzicht_tiles_agree_with_the_report(demo):
-    at = page("pages/overzicht.py", "coordinator").run()
+    at = page("views/overzicht.py", "coordinator").run()
     tiles = metrics(at)
     totals = build_report(demo, DEMO_TODAY)["totals"]
     assert tiles["Open aanvragen"] == str(totals["open"])
@@ -41,7 +41,7 @@ def test_overzicht_tiles_agree_with_the_report(demo):
 
 
 def test_overzicht_lists_overdue_requests_longest_late_first(demo):
-    at = page("pages/overzicht.py", "coordinator").run()
+    at = page("views/overzicht.py", "coordinator").run()
     late = table(at, "Dagen te laat")
     assert len(late) == build_report(demo, DEMO_TODAY)["totals"]["overdue"]
     assert list(late["Dagen te laat"]) == sorted(late["Dagen te laat"], reverse=True)
@@ -53,7 +53,7 @@ def test_overzicht_lists_overdue_requests_longest_late_first(demo):
 def test_long_lists_show_the_first_rows_and_say_so(demo, monkeypatch):
     monkeypatch.setattr(overview, "LIST_LIMIT", 3)
     st.cache_data.clear()
-    at = page("pages/overzicht.py", "coordinator").run()
+    at = page("views/overzicht.py", "coordinator").run()
     st.cache_data.clear()  # no 3-row lists for the tests after this one
     overdue = build_report(demo, DEMO_TODAY)["totals"]["overdue"]
     late = table(at, "Dagen te laat")
@@ -62,7 +62,7 @@ def test_long_lists_show_the_first_rows_and_say_so(demo, monkeypatch):
 
 
 def test_aanvragen_filters_by_provider_and_status(demo):
-    at = page("pages/aanvragen.py", "coordinator").run()
+    at = page("views/aanvragen.py", "coordinator").run()
     providers = provider_queries.providers(demo)
     assert len(table(at, "Tijdig beantwoord (90 dagen)")) == len(providers)
     chosen = providers.iloc[0]
@@ -76,7 +76,7 @@ def test_aanvragen_filters_by_provider_and_status(demo):
 
 
 def test_aanvragen_period_filter_and_history(demo):
-    at = page("pages/aanvragen.py", "coordinator").run()
+    at = page("views/aanvragen.py", "coordinator").run()
     start, end = DEMO_TODAY - pd.Timedelta(days=30), DEMO_TODAY
     at.date_input[0].set_value((start.date() if hasattr(start, "date") else start, end)).run()
     detail = table(at, "Statusdatum")
@@ -89,7 +89,7 @@ def test_aanvragen_period_filter_and_history(demo):
 
 def test_provider_sees_only_its_own_requests(demo):
     ids = own_ids(demo, "opvang01")
-    at = page("pages/mijn_aanvragen.py", "opvang01").run()
+    at = page("views/mijn_aanvragen.py", "opvang01").run()
     assert not at.exception
     own = set(queries.requests(demo, Selection(provider_ids=ids))["id"])
     shown = set()
@@ -103,7 +103,7 @@ def test_provider_sees_only_its_own_requests(demo):
 
 
 def test_cijfers_tiles_and_table_agree_with_the_report(demo):
-    at = page("pages/cijfers.py", "beleid").run()
+    at = page("views/cijfers.py", "beleid").run()
     report = build_report(demo, DEMO_TODAY)
     tiles = metrics(at)
     assert tiles["Aanvragen"] == str(len(queries.requests(demo)))
@@ -120,21 +120,21 @@ def test_cijfers_chart_shows_the_weakest_providers_when_there_are_many(demo, mon
     import ui
 
     monkeypatch.setattr(ui, "CHART_MAX_BARS", 4)
-    at = page("pages/cijfers.py", "beleid").run()
+    at = page("views/cijfers.py", "beleid").run()
     assert not at.exception
     assert any(m.value.startswith("De 4 opvanginitiatieven met het laagste aandeel") for m in at.markdown)
     assert len(table(at, "Tekort (niet mogelijk)")) == len(provider_queries.providers(demo))  # the table keeps them all
 
 
 def test_policy_maker_sees_figures_without_request_detail(demo):
-    at = page("pages/cijfers.py", "beleid").run()
+    at = page("views/cijfers.py", "beleid").run()
     assert not at.exception and not errors(at)
     for frame in at.dataframe:
         assert not {"Aanvraag", "Kind"} & set(frame.value.columns)
 
 
-@pytest.mark.parametrize("path", ["pages/overzicht.py", "pages/aanvragen.py", "pages/cijfers.py",
-                                  "pages/importeren.py", "pages/gebruikers.py", "pages/audit.py"])
+@pytest.mark.parametrize("path", ["views/overzicht.py", "views/aanvragen.py", "views/cijfers.py",
+                                  "views/importeren.py", "views/gebruikers.py", "views/audit.py"])
 def test_pages_render_on_an_empty_database(db_url, app_env, path):
     """A real installation starts empty (no demo): every page explains itself instead of crashing."""
     from llko.accounts.auth import create_user
@@ -157,15 +157,15 @@ def test_aanvragen_counts_only_requests_received_in_the_period_shown(own_demo):
     export = f"aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status\nLATER1;KX;KO-X;{later};nieuw;{later}\n"
     assert import_file(own_demo, export.encode(), "later.csv", DEMO_TODAY, "test").ok
     st.cache_data.clear()
-    at = page("pages/aanvragen.py", "coordinator").run()
+    at = page("views/aanvragen.py", "coordinator").run()
     received = pd.to_datetime(queries.requests(own_demo)["received"])
     shown = [m.value.split(",")[0] for m in at.markdown if " aanvragen in deze selectie" in m.value]
     assert shown == [f"{int((received <= pd.Timestamp(DEMO_TODAY)).sum())} aanvragen in deze selectie"]
     assert "KO-X" not in set(table(at, "Tijdig beantwoord (90 dagen)")["Opvang"])
 
 
-@pytest.mark.parametrize("path, user", [("pages/overzicht.py", "coordinator"), ("pages/aanvragen.py", "coordinator"),
-                                        ("pages/mijn_aanvragen.py", "opvang01"), ("pages/importeren.py", "coordinator")])
+@pytest.mark.parametrize("path, user", [("views/overzicht.py", "coordinator"), ("views/aanvragen.py", "coordinator"),
+                                        ("views/mijn_aanvragen.py", "opvang01"), ("views/importeren.py", "coordinator")])
 def test_every_date_column_on_screen_reads_dd_mm_jjjj(own_demo, path, user):
     import json
 
@@ -193,7 +193,7 @@ def test_the_audit_page_shows_the_last_30_days_by_default(own_demo, monkeypatch)
         for actor, days in (("tien.dagen", 10), ("veertig.dagen", 40)):
             conn.execute(text("INSERT INTO audit_log (at, actor, action, detail) VALUES (:at, :a, 'login', '')"),
                          {"at": now - timedelta(days=days), "a": actor})
-    at = page("pages/audit.py", "coordinator").run()
+    at = page("views/audit.py", "coordinator").run()
     assert at.date_input(key="audit_since").value == now.date() - timedelta(days=30)
     who = set(table(at, "Wie")["Wie"])
     assert "tien.dagen" in who and "veertig.dagen" not in who

@@ -82,7 +82,7 @@ def test_the_deadline_drives_r2_in_the_report_the_summary_and_the_pages(engine, 
     p1 = build_report(engine, T)["providers"]["P1"]
     assert (p1["overdue"], p1["answered"], p1["answered_in_time"]) == (0, 1, 1)
     st.cache_data.clear()
-    tiles = metrics(page("pages/overzicht.py", "coord").run())
+    tiles = metrics(page("views/overzicht.py", "coord").run())
     assert (tiles["Te laat (nog geen antwoord)"], tiles["Termijn loopt af (≤ 3 dagen)"]) == ("0", "1")
     # 7 days: A1 deadline 27/10 -> 6 days late; A2 answered on day 9 -> late; A3 deadline 01/11 -> 1 day late.
     services.change_setting(engine, "coord", "deadline_days", "7")
@@ -91,7 +91,7 @@ def test_the_deadline_drives_r2_in_the_report_the_summary_and_the_pages(engine, 
     with engine.connect() as conn:  # the stored summary was rebuilt in the same transaction
         assert conn.execute(text("SELECT answered_in_time FROM provider_summary WHERE provider_id = 'P1'")).scalar() == 0
     services.change_setting(engine, "coord", "due_soon_days", "5")
-    at = page("pages/overzicht.py", "coord").run()  # no cache clearing needed: the settings are part of the key
+    at = page("views/overzicht.py", "coord").run()  # no cache clearing needed: the settings are part of the key
     tiles = metrics(at)
     assert (tiles["Te laat (nog geen antwoord)"], tiles["Termijn loopt af (≤ 5 dagen)"]) == ("2", "0")
     assert [h.value for h in at.header][0] == "Te laat: nog geen antwoord na 7 dagen"
@@ -100,7 +100,7 @@ def test_the_deadline_drives_r2_in_the_report_the_summary_and_the_pages(engine, 
 
 
 def test_the_instellingen_page_changes_a_setting(own_demo):
-    at = page("pages/instellingen.py", "coordinator").run()
+    at = page("views/instellingen.py", "coordinator").run()
     shown = table(at, "Instelling").set_index("Instelling")
     assert shown.loc["deadline_days", "Waarde"] == "14" and shown.loc["answering_min_share", "Waarde"] == "90%"
     at.selectbox(key="setting_key").select("answering_min_share").run()

@@ -57,15 +57,15 @@ class PageSpec:
 # The one list of pages. The navigation (app.py), every page's guard (open_page) and the tests read it,
 # so a page cannot be in a role's menu and refuse it, or the reverse. Menu order = this order.
 PAGES = (
-    PageSpec("pages/overzicht.py", "Overzicht", "📋", ("coordinator",)),
-    PageSpec("pages/aanvragen.py", "Aanvragen", "📄", ("coordinator",)),
-    PageSpec("pages/mijn_aanvragen.py", "Mijn aanvragen", "📄", ("provider",)),
-    PageSpec("pages/cijfers.py", "Cijfers", "📊", ("coordinator", "policy")),
-    PageSpec("pages/importeren.py", "Import", "⬆️", ("coordinator",)),
-    PageSpec("pages/gebruikers.py", "Gebruikers", "👥", ("coordinator",)),
-    PageSpec("pages/audit.py", "Audit", "🔎", ("coordinator",)),
-    PageSpec("pages/instellingen.py", "Instellingen", "⚙️", ("coordinator",)),
-    PageSpec("pages/mijn_account.py", "Mijn account", "🔑", tuple(auth.ROLES), with_one_time_password=True),
+    PageSpec("views/overzicht.py", "Overzicht", "📋", ("coordinator",)),
+    PageSpec("views/aanvragen.py", "Aanvragen", "📄", ("coordinator",)),
+    PageSpec("views/mijn_aanvragen.py", "Mijn aanvragen", "📄", ("provider",)),
+    PageSpec("views/cijfers.py", "Cijfers", "📊", ("coordinator", "policy")),
+    PageSpec("views/importeren.py", "Import", "⬆️", ("coordinator",)),
+    PageSpec("views/gebruikers.py", "Gebruikers", "👥", ("coordinator",)),
+    PageSpec("views/audit.py", "Audit", "🔎", ("coordinator",)),
+    PageSpec("views/instellingen.py", "Instellingen", "⚙️", ("coordinator",)),
+    PageSpec("views/mijn_account.py", "Mijn account", "🔑", tuple(auth.ROLES), with_one_time_password=True),
 )
 
 
