@@ -154,15 +154,19 @@ def measure_pages(url: str, repeat: int = 5) -> dict[str, float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from llko.accounts import sessions
+
     os.environ["LLKO_DATABASE_URL"] = url
     os.environ["LLKO_TODAY"] = TODAY.isoformat()
+    engine = make_engine(url)
     result = {}
     for path, user in PAGES:
+        token = sessions.start(engine, user)
+
         def render():
             st.cache_data.clear()
             at = AppTest.from_file(str(ROOT / path), default_timeout=600)
-            at.session_state["authentication_status"] = True
-            at.session_state["username"] = user
+            at.session_state["_llko_token"] = token
             at.run()
             if at.exception:
                 raise RuntimeError(f"{path}: {at.exception[0].value}")

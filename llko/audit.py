@@ -1,12 +1,12 @@
 """The audit trail: who did what, when. Written inside the caller's transaction."""
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlmodel import Session
 
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
 from llko.clock import LOCAL_TZ
@@ -16,6 +16,25 @@ from llko.models import AuditEntry
 def record(session: Session, actor: str, action: str, **detail) -> None:
     """Add one audit entry to the session's transaction; detail is stored as JSON."""
     session.add(AuditEntry(actor=actor, action=action, detail=json.dumps(detail, default=str, ensure_ascii=False)))
+
+
+def record_repeated(session: Session, actor: str, action: str, now: datetime, window: timedelta, **detail) -> None:
+    """Like record, but within window after an entry of the same actor and action, a repeat adds to that entry's
+    count (attempts, last) instead of a line of its own: a stream of failed logins cannot flood the log."""
+    entry = session.execute(
+        select(AuditEntry).where(AuditEntry.actor == actor, AuditEntry.action == action, AuditEntry.at > now - window)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1).with_for_update()).scalars().first()
+    if entry is None:
+        data = {**detail, "attempts": 1}
+        session.add(AuditEntry(at=now, actor=actor, action=action,
+                               detail=json.dumps(data, default=str, ensure_ascii=False)))
+        return
+    data = json.loads(entry.detail or "{}")
+    data.update(detail)
+    data["attempts"] = int(data.get("attempts", 1)) + 1
+    data["last"] = now
+    entry.detail = json.dumps(data, default=str, ensure_ascii=False)
+    session.add(entry)
 
 
 # What each action code means, as the Audit page shows it.
@@ -69,13 +88,16 @@ def describe(action: str, detail: str) -> str:
     def providers() -> str:
         return ", ".join(d("providers") or []) or "geen"
 
+    def repeats() -> str:
+        return f"; {d('attempts')} pogingen, de laatste op {_date(d('last'))}" if (d("attempts") or 1) > 1 else ""
+
     def role() -> str:
         return _ROLE_NAMES.get(d("role"), d("role"))
 
     texts = {
-        "login_failed": lambda: f"poging {d('attempt')}" if d("attempt") else (d("reason") or ""),
+        "login_failed": lambda: f"poging {d('attempt')}" if d("attempt") else (d("reason") or "") + repeats(),
         "password_change_refused": lambda: f"poging {d('attempt')}",
-        "login_refused_locked": lambda: f"vergrendeld tot {_date(d('until'))}",
+        "login_refused_locked": lambda: f"vergrendeld tot {_date(d('until'))}" + repeats(),
         "account_locked": lambda: f"vergrendeld tot {_date(d('until'))}",
         "password_reset": lambda: f"account {d('username')}",
         "user_created": lambda: f"account {d('username')}, rol {role()}, opvang: {providers()}",

@@ -1,6 +1,5 @@
-"""Getting a database ready: migrate, fill the demo town on the embedded default, resolve the cookie key."""
+"""Getting a database ready: migrate, fill the demo town on the embedded default."""
 
-import secrets
 from datetime import date
 
 from sqlalchemy import text
@@ -11,7 +10,6 @@ from llko.db import get_setting, set_setting, transaction, upgrade_schema
 from llko.accounts.models import User, UserProvider
 
 DEMO_PASSWORD = "demo-llko-ninove"
-MIN_COOKIE_KEY_BYTES = 32
 
 
 def migrate(engine: Engine) -> None:
@@ -57,7 +55,6 @@ def build_demo(engine: Engine, today: date) -> dict:
             session.add(UserProvider(user_id=user.id, provider_id=provider_id))
             usernames.append(user.username)
         set_setting(session, "demo_accounts", ",".join(usernames))
-        set_setting(session, "cookie_key", secrets.token_hex(32))
         audit.record(session, "systeem", "demo_accounts_created", accounts=len(provider_rows) + 2)
     return counts
 
@@ -74,19 +71,3 @@ def demo_accounts(engine: Engine) -> list[tuple[str, str, str]]:
     return [tuple(r) for r in rows if r[0] in demo_users]
 
 
-def cookie_key(engine: Engine, configured: str | None) -> str:
-    """The re-login cookie key: the configured one (env or secrets), or in demo mode the database's own.
-
-    Raises RuntimeError with Dutch instructions when none of at least 32 bytes is available.
-    """
-    if configured and len(configured.encode()) >= MIN_COOKIE_KEY_BYTES:
-        return configured
-    if is_demo(engine):
-        key = get_setting(engine, "cookie_key")
-        if key:
-            return key
-    raise RuntimeError(
-        "Er is geen geheime cookiesleutel van minstens 32 bytes ingesteld. Zet de omgevingsvariabele "
-        "LLKO_COOKIE_KEY, of in .streamlit/secrets.toml de regel cookie_key = \"...\" onder [auth]; "
-        "maak er een met: python -c \"import secrets; print(secrets.token_hex(32))\""
-    )

@@ -22,7 +22,7 @@ class AuditEntry(SQLModel, table=True):
 
 
 class Setting(SQLModel, table=True):
-    """Key/value settings of this installation (demo flag, demo cookie key)."""
+    """Key/value settings of this installation (demo flag, demo accounts)."""
 
     __tablename__ = "settings"
     key: str = Field(primary_key=True, max_length=60)

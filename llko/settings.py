@@ -1,8 +1,8 @@
 """The loket's settings (DESIGN.md "Settings"): every number another loket could set differently, with Ninove's
 values as defaults. Read through load(); changed through save() (validated, audited, one transaction).
 
-Only the keys below are settings; the same table also holds internal values (the demo flag, the demo's cookie
-key), which are never listed or changed here.
+Only the keys below are settings; the same table also holds internal values (the demo flag, the demo
+accounts), which are never listed or changed here.
 """
 
 import re

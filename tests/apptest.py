@@ -10,7 +10,10 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from llko.accounts import sessions
+from llko.db import database_url, make_engine
 
+_engines: dict = {}  # one engine per database URL, to open sessions with
 made: list[AppTest] = []  # the AppTests of the running test, checked for exceptions at its end
 
 
@@ -24,11 +27,18 @@ def page(path: str, username: str | None = None, timeout: int = 60, query: dict 
     """A page as the given (already signed-in) user, with these URL query parameters; not yet run."""
     at = _new(path, timeout)
     if username:
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = username
-        at.session_state["name"] = username
+        signed_in(at, username)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    return at
+
+
+def signed_in(at: AppTest, username: str) -> AppTest:
+    """Give the AppTest's browser session a real session of this account (as the login form would)."""
+    url = database_url()
+    if url not in _engines:
+        _engines[url] = make_engine(url)
+    at.session_state["_llko_token"] = sessions.start(_engines[url], username)
     return at
 
 
@@ -37,11 +47,10 @@ def app(timeout: int = 60) -> AppTest:
 
 
 def login(at: AppTest, username: str, password: str) -> AppTest:
-    """Fill the login form and submit it, then the extra run the authenticator needs."""
-    at.text_input[0].input(username)
-    at.text_input[1].input(password)
-    at.button[0].click().run()
-    return at.run()
+    """Fill the login form and submit it."""
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    return at.button[0].click().run()
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -20,7 +20,6 @@ POSTGRES_URL = os.environ.get("LLKO_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 DEMO_TODAY = date(2026, 11, 2)
 
-os.environ["LLKO_LOGIN_SLEEP"] = "0"
 os.environ.pop("LLKO_DATABASE_URL", None)
 
 

@@ -1,23 +1,22 @@
 """Login and account rules with an injected clock: the lock after 5 failures and its exact end, the counter
-reset by a good login, cookie key length in bytes, the coordinator who cannot demote or disable itself nor
+reset by a good login, the coordinator who cannot demote or disable itself nor
 remove the last active coordinator, a session ended when its account is disabled, the audit trail of every
 login and account event, and the importer's days-per-week bounds."""
 
 import json
 from datetime import datetime, timedelta, timezone
 
-import bcrypt
 import pytest
 from sqlalchemy import text
 
 from apptest import app, errors, login, page
-from llko import bootstrap
-from llko.accounts import auth
+from llko.accounts import auth, sessions
 from llko.bootstrap import DEMO_PASSWORD
-from llko.db import set_setting, transaction
+from ui import login as login_module
 from llko.requests.importer import parse
 
 PASSWORD = "een-lang-wachtwoord"
+WRONG = "niet-het-wachtwoord"
 T0 = datetime(2026, 11, 2, 8, 30, 0, 123456, tzinfo=timezone.utc)  # microseconds: the lock end must keep them
 LOCK = timedelta(minutes=15)
 ROLE_PAGE_TITLES = {"Overzicht", "Aanvragen", "Cijfers", "Import", "Gebruikers", "Audit", "Mijn account",
@@ -54,15 +53,18 @@ def counters(engine, username: str) -> tuple[int, object]:
                                   {"u": username}).one())
 
 
-def password_works(engine, username: str, password: str, now: datetime) -> bool:
-    """What the login widget would decide: bcrypt against the hash login_credentials gives it at `now`."""
-    stored = auth.login_credentials(engine, now=now)[username]["password"]
-    return bcrypt.checkpw(password.encode(), stored.encode())
+def attempt(engine, username: str, password: str, now: datetime) -> bool:
+    """One login attempt at `now`: did it sign in?"""
+    return sessions.sign_in(engine, username, password, now=now).token is not None
 
 
 def fail(engine, username: str, times: int, start: datetime) -> list:
-    """`times` failed logins, one second apart from `start`; the lock ends returned."""
-    return [auth.record_failed_login(engine, username, now=start + timedelta(seconds=i)) for i in range(times)]
+    """`times` failed logins, one second apart from `start`; the lock end after each (None while open)."""
+    ends = []
+    for i in range(times):
+        assert not attempt(engine, username, WRONG, start + timedelta(seconds=i))
+        ends.append(auth.locked_until(engine, username, now=start + timedelta(seconds=i)))
+    return ends
 
 
 def save(engine, actor: str, username: str, **changes) -> None:
@@ -84,40 +86,38 @@ def test_five_failures_lock_for_exactly_15_minutes(engine):
     auth.create_user(engine, "cli", "an", "An", "coordinator", PASSWORD)
     for i in range(4):
         t = T0 + timedelta(seconds=10 * i)
-        assert auth.record_failed_login(engine, "an", now=t) is None
+        assert not attempt(engine, "an", WRONG, t)
         assert auth.locked_until(engine, "an", now=t) is None
-        assert password_works(engine, "an", PASSWORD, t)
     assert counters(engine, "an")[0] == 4
     t5 = T0 + timedelta(minutes=1)
-    assert auth.record_failed_login(engine, "an", now=t5) == t5 + LOCK
+    assert not attempt(engine, "an", WRONG, t5)
     assert auth.locked_until(engine, "an", now=t5) == t5 + LOCK
 
     almost = t5 + timedelta(minutes=14, seconds=59)
-    assert auth.locked_until(engine, "an", now=almost) == t5 + LOCK
-    stored = auth.login_credentials(engine, now=almost)["an"]["password"]
-    with engine.connect() as conn:
-        real_hash = conn.execute(text("SELECT password_hash FROM users WHERE username = 'an'")).scalar()
-    assert stored != real_hash and stored.startswith("$2")  # a valid bcrypt hash the widget can check...
-    assert not bcrypt.checkpw(PASSWORD.encode(), stored.encode())  # ...that the real password does not match
-    # A try during the lock is refused and does not lengthen it.
-    assert auth.record_failed_login(engine, "an", now=almost) == t5 + LOCK
-    assert auth.locked_until(engine, "an", now=almost) == t5 + LOCK
-
+    assert not attempt(engine, "an", PASSWORD, almost)  # the right password during the lock: refused...
+    assert auth.locked_until(engine, "an", now=almost) == t5 + LOCK  # ...and the lock is not lengthened
     assert auth.locked_until(engine, "an", now=t5 + LOCK) is None  # exactly 15:00 later: open again
-    assert password_works(engine, "an", PASSWORD, t5 + LOCK)
     # After the lock a fresh series of 5 starts: one failure does not lock again.
-    assert auth.record_failed_login(engine, "an", now=t5 + LOCK) is None
+    assert not attempt(engine, "an", WRONG, t5 + LOCK)
     assert auth.locked_until(engine, "an", now=t5 + LOCK) is None
+    assert attempt(engine, "an", PASSWORD, t5 + LOCK + timedelta(seconds=1))
+
+
+def test_the_fifth_attempt_is_still_checked_and_may_be_the_right_one(engine):
+    auth.create_user(engine, "cli", "an", "An", "coordinator", PASSWORD)
+    fail(engine, "an", 4, T0)
+    assert attempt(engine, "an", PASSWORD, T0 + timedelta(seconds=5))
+    assert counters(engine, "an") == (0, None)  # the lock it set for itself while checking is lifted
 
 
 def test_lock_on_the_real_clock_ends_15_minutes_from_now(engine):
     auth.create_user(engine, "cli", "an", "An", "policy", PASSWORD)
     before = datetime.now(timezone.utc)
     for _ in range(auth.MAX_FAILED_LOGINS):
-        until = auth.record_failed_login(engine, "an")
+        sessions.sign_in(engine, "an", WRONG)
     after = datetime.now(timezone.utc)
+    until = auth.locked_until(engine, "an")
     assert until is not None and before + LOCK <= until <= after + LOCK
-    assert auth.locked_until(engine, "an") == until
     assert auth.locked_until(engine, "an", now=until) is None
 
 
@@ -131,17 +131,21 @@ def test_the_lock_holds_in_another_time_zone(engine):
     assert auth.locked_until(engine, "an", now=end.astimezone(brussels)) is None
 
 
-def test_unknown_usernames_are_audited_but_lock_nothing(engine):
+def test_unknown_usernames_are_audited_in_one_line_per_quarter_but_lock_nothing(engine):
     auth.create_user(engine, "cli", "an", "An", "policy", PASSWORD)
     before = user_rows(engine)
-    results = fail(engine, " Niemand ", 7, T0)
-    assert results == [None] * 7
-    assert auth.record_failed_login(engine, "", now=T0) is None
+    fail(engine, " Niemand ", 7, T0)
+    assert not attempt(engine, "", WRONG, T0)
     assert user_rows(engine) == before  # no account counted or locked
-    failed = audit_rows(engine, "login_failed")
-    assert failed == [("niemand", "login_failed", {"reason": "onbekende gebruiker"})] * 7 + \
-        [("?", "login_failed", {"reason": "onbekende gebruiker"})]
+    last = str(T0 + timedelta(seconds=6))
+    assert audit_rows(engine, "login_failed") == [
+        ("niemand", "login_failed", {"reason": "onbekende gebruiker", "attempts": 7, "last": last}),
+        ("?", "login_failed", {"reason": "onbekende gebruiker", "attempts": 1})]
     assert not audit_rows(engine, "account_locked")
+    # 14:59 after the first one still counts on that line; 15:00 after it starts a new one.
+    assert not attempt(engine, "niemand", WRONG, T0 + timedelta(minutes=14, seconds=59))
+    assert not attempt(engine, "niemand", WRONG, T0 + LOCK)
+    assert [d["attempts"] for who, _, d in audit_rows(engine, "login_failed") if who == "niemand"] == [8, 1]
     # An existing account's own count is untouched by those: 4 failures still leave it open.
     fail(engine, "an", 4, T0)
     assert auth.locked_until(engine, "an", now=T0 + timedelta(seconds=5)) is None
@@ -153,14 +157,13 @@ def test_unknown_usernames_are_audited_but_lock_nothing(engine):
 def test_a_good_login_resets_the_failure_count(engine):
     auth.create_user(engine, "cli", "an", "An", "policy", PASSWORD)
     fail(engine, "an", 4, T0)
-    auth.record_login(engine, "an")
+    assert attempt(engine, "an", PASSWORD, T0 + timedelta(seconds=30))
     assert counters(engine, "an") == (0, None)
     later = T0 + timedelta(minutes=1)
     assert fail(engine, "an", 4, later) == [None] * 4
-    assert auth.locked_until(engine, "an", now=later + timedelta(seconds=4)) is None
-    assert password_works(engine, "an", PASSWORD, later + timedelta(seconds=4))
     fifth = later + timedelta(seconds=5)
-    assert auth.record_failed_login(engine, "an", now=fifth) == fifth + LOCK
+    assert not attempt(engine, "an", WRONG, fifth)
+    assert auth.locked_until(engine, "an", now=fifth) == fifth + LOCK
 
 
 def test_a_password_reset_unlocks_and_resets_the_count(engine):
@@ -172,56 +175,14 @@ def test_a_password_reset_unlocks_and_resets_the_count(engine):
     soon = locked_at + timedelta(minutes=1)
     assert auth.locked_until(engine, "an", now=soon) is None
     assert counters(engine, "an") == (0, None)
-    assert password_works(engine, "an", one_time, soon)
-    assert not password_works(engine, "an", PASSWORD, soon)
+    assert not attempt(engine, "an", PASSWORD, soon)
+    assert attempt(engine, "an", one_time, soon)
     assert auth.user_info(engine, "an").must_change_password
     # Halfway a series too: 4 failures, a reset, 4 failures: still open.
     fail(engine, "an", 4, soon)
     auth.reset_password(engine, "coord", "an")
     assert fail(engine, "an", 4, soon + timedelta(minutes=1)) == [None] * 4
     assert counters(engine, "an")[0] == 4
-
-
-# --- the cookie key ----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("key", ["k" * 31, "é" * 15 + "a", "", None, "k" * 16])
-def test_short_cookie_keys_are_refused_outside_demo_mode(engine, key):
-    with pytest.raises(RuntimeError, match="32 bytes") as refused:
-        bootstrap.cookie_key(engine, key)
-    assert "LLKO_COOKIE_KEY" in str(refused.value)
-
-
-@pytest.mark.parametrize("key", ["k" * 32, "é" * 16, "k" * 64])
-def test_cookie_keys_of_32_bytes_or_more_are_used(engine, key):
-    assert len(key.encode()) >= 32
-    assert bootstrap.cookie_key(engine, key) == key
-
-
-def test_demo_mode_uses_the_databases_own_key_unless_a_good_one_is_configured(engine):
-    with transaction(engine) as session:
-        set_setting(session, "demo", "1")
-    with pytest.raises(RuntimeError):  # demo mode, but the database has no key of its own
-        bootstrap.cookie_key(engine, None)
-    own = "d" * 64
-    with transaction(engine) as session:
-        set_setting(session, "cookie_key", own)
-    assert bootstrap.cookie_key(engine, None) == own
-    assert bootstrap.cookie_key(engine, "k" * 31) == own  # a short configured key is never used
-    assert bootstrap.cookie_key(engine, "k" * 32) == "k" * 32
-
-
-def test_app_refuses_a_31_byte_cookie_key(db_url, app_env, monkeypatch):
-    app_env(db_url)
-    monkeypatch.setenv("LLKO_COOKIE_KEY", "k" * 31)
-    at = app().run()
-    assert not at.exception
-    assert any("32 bytes" in e for e in errors(at))
-    assert not at.text_input  # no login form
-    monkeypatch.setenv("LLKO_COOKIE_KEY", "é" * 16)
-    at = app().run()
-    assert not at.exception
-    assert not errors(at) and len(at.text_input) == 2
 
 
 # --- coordinators: not themselves, never the last one ------------------------------------------------------
@@ -374,19 +335,19 @@ def test_an_account_disabled_during_a_session_is_signed_out(own_demo, username, 
     disable(own_demo, username)
     at.run()
     assert not at.exception
-    assert "Dit account is niet (meer) actief." in errors(at)
+    assert errors(at) == [login_module.ENDED]
     assert not {t.value for t in at.title} & ROLE_PAGE_TITLES
     assert not at.metric
     for frame in at.dataframe:  # only the demo-account list of the login page
         assert list(frame.value.columns) == ["gebruikersnaam", "rol", "naam"]
-    assert not at.session_state["authentication_status"]
+    assert at.session_state["_llko_token"] is None
     at.run()  # and it stays signed out
     assert not at.exception
     assert not {t.value for t in at.title} & ROLE_PAGE_TITLES and not at.metric
     assert len(at.text_input) == 2  # the login form is back
     refused = login(app().run(), username, DEMO_PASSWORD)
     assert not refused.exception
-    assert "Gebruikersnaam of wachtwoord is onjuist." in errors(refused)
+    assert errors(refused) == [sessions.REFUSED]
 
 
 # --- the audit trail -------------------------------------------------------------------------------------------
@@ -395,12 +356,13 @@ def test_an_account_disabled_during_a_session_is_signed_out(own_demo, username, 
 def test_every_login_and_account_event_is_audited(engine):
     auth.create_user(engine, "cli", "coord", "Coord", "coordinator", PASSWORD)
     auth.create_user(engine, "coord", "an", "An", "policy", PASSWORD)
-    auth.record_login(engine, "an")
+    token = sessions.sign_in(engine, "an", PASSWORD, now=T0 - timedelta(minutes=1)).token
     locked_at = T0 + timedelta(seconds=4)
     fail(engine, "an", 5, T0)
-    auth.record_failed_login(engine, "an", now=locked_at + timedelta(minutes=1))
-    auth.record_failed_login(engine, "Niemand", now=T0)
-    auth.record_logout(engine, "an")
+    assert not attempt(engine, "an", PASSWORD, locked_at + timedelta(minutes=1))
+    assert not attempt(engine, "an", WRONG, locked_at + timedelta(minutes=2))
+    assert not attempt(engine, "Niemand", WRONG, T0)
+    sessions.sign_out(engine, token)
     auth.change_password(engine, "an", PASSWORD, "een-ander-wachtwoord")
     auth.reset_password(engine, "coord", "an")
     save(engine, "coord", "an", name="An Peeters", active=False)
@@ -415,8 +377,9 @@ def test_every_login_and_account_event_is_audited(engine):
         ("an", "login_failed", {"attempt": 4}),
         ("an", "login_failed", {"attempt": 5}),
         ("an", "account_locked", {"until": until}),
-        ("an", "login_refused_locked", {"until": until}),
-        ("niemand", "login_failed", {"reason": "onbekende gebruiker"}),
+        ("an", "login_refused_locked", {"until": until, "attempts": 2,
+                                         "last": str(locked_at + timedelta(minutes=2))}),
+        ("niemand", "login_failed", {"reason": "onbekende gebruiker", "attempts": 1}),
         ("an", "logout", {}),
         ("an", "password_changed", {}),
         ("coord", "password_reset", {"username": "an"}),
@@ -430,7 +393,7 @@ def test_a_refused_password_change_is_not_audited_as_a_change(engine):
     with pytest.raises(ValueError, match="klopt niet"):
         auth.change_password(engine, "an", "niet-het-wachtwoord", "een-ander-wachtwoord")
     assert not audit_rows(engine, "password_changed")
-    assert password_works(engine, "an", PASSWORD, T0)
+    assert attempt(engine, "an", PASSWORD, T0)
 
 
 def test_login_and_logout_through_the_app_are_audited_with_the_username(own_demo):

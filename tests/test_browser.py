@@ -1,5 +1,6 @@
 """The critical paths in a real browser: Debian's chromium driven by Playwright against `streamlit run`."""
 
+import contextlib
 import os
 import re
 import shutil
@@ -41,27 +42,50 @@ def server(tmp_path_factory):
         SERVER["providers"] = dict(conn.exec_driver_sql(
             "SELECT u.username, up.provider_id FROM users u JOIN user_providers up ON up.user_id = u.id").all())
     engine.dispose()
+    pristine = tmp_path_factory.getbasetemp() / "pristine-demo.sqlite3"
+    shutil.copy(url.removeprefix("sqlite:///"), pristine)  # for the tests that need a server of their own
+    SERVER["url"], SERVER["pristine"] = url, pristine
+    with streamlit_server(url, tmp_path_factory.getbasetemp() / "streamlit.log") as base:
+        yield base
+
+
+@contextlib.contextmanager
+def streamlit_server(url: str, log_path):
+    """`streamlit run app.py` on this database; yields its base URL once /_stcore/health answers."""
     port = free_port()
-    log = open(tmp_path_factory.getbasetemp() / "streamlit.log", "w")  # for the post-mortem of a failure
-    env = {**os.environ, "LLKO_DATABASE_URL": url, "LLKO_TODAY": DEMO_TODAY.isoformat(), "LLKO_LOGIN_SLEEP": "0"}
+    log = open(log_path, "w")  # for the post-mortem of a failure
+    env = {**os.environ, "LLKO_DATABASE_URL": url, "LLKO_TODAY": DEMO_TODAY.isoformat()}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("streamlit did not start")
+        yield base
+    finally:
+        proc.terminate()
         try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server started just now on a copy of the demo database: nobody has opened any page of it yet."""
+    copy = tmp_path / "demo.sqlite3"
+    shutil.copy(SERVER["pristine"], copy)
+    with streamlit_server(f"sqlite:///{copy}", tmp_path / "streamlit.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -84,28 +108,16 @@ def page(browser):
 
 
 def app_idle(page):
-    """Wait for the rerun that the authenticator's cookie component triggers after a session's first run.
-
-    That component is drawn only in the first run; the rerun it causes removes it again and redraws the
-    form, which would wipe whatever was typed before.
-    """
-    cookie_component = page.locator('iframe[title*="CookieManager"]')
-    try:  # drawn in the same run as what the caller waited for, so it is there or already gone
-        cookie_component.wait_for(state="attached", timeout=3_000)
-    except playwright.TimeoutError:
-        pass
-    cookie_component.wait_for(state="detached")
-    page.wait_for_timeout(300)
+    """Wait until the app has finished its current run (Streamlit's running indicator gone)."""
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden")
+    page.wait_for_timeout(200)
 
 
 def sign_in(page, base, username, password=PASSWORD):
+    """Open the app and sign in at once, as a person (or a password manager) would: no pause before typing."""
     page.goto(base)
-    page.get_by_text("Alle demo-accounts hebben").wait_for()
-    app_idle(page)
-    user_box = page.get_by_role("textbox", name="Gebruikersnaam")
-    password_box = page.get_by_role("textbox", name="Wachtwoord")
-    user_box.fill(username)
-    password_box.fill(password)
+    page.get_by_role("textbox", name="Gebruikersnaam").fill(username)
+    page.get_by_role("textbox", name="Wachtwoord").fill(password)
     page.get_by_role("button", name="Aanmelden").click()
 
 
@@ -118,9 +130,10 @@ def login_form_shown(page, moment):
 
 
 def signed_in_on(page, first_page):
-    """Wait for the first page and for the re-login cookie (its rerun removes the login form)."""
+    """Wait for the first page, the login form gone."""
     wait_heading(page, first_page)
     page.get_by_role("textbox", name="Wachtwoord").wait_for(state="detached")
+    app_idle(page)
 
 
 def heading(page, text):
@@ -145,7 +158,7 @@ def test_each_role_logs_in_to_its_first_page(server, page, username, first_page)
 
 def test_wrong_password_says_so(server, page):
     sign_in(page, server, "coordinator", "helemaal-fout-wachtwoord")
-    page.get_by_text("Gebruikersnaam of wachtwoord is onjuist.").wait_for()
+    page.get_by_text("Aanmelden mislukt: de gebruikersnaam of het wachtwoord klopt niet.").wait_for()
     assert heading(page, "Overzicht").count() == 0
 
 
@@ -186,15 +199,109 @@ def test_a_provider_with_a_forged_provider_in_the_url_sees_nothing_of_it(server,
 def test_reload_keeps_the_session_and_logout_ends_it(server, page):
     sign_in(page, server, "coordinator")
     signed_in_on(page, "Overzicht")
+    session_cookie(page)  # written by the page after the sign-in
     page.reload()
     wait_heading(page, "Overzicht")
-    app_idle(page)  # a click during the new session's first run can be swallowed by the cookie component's rerun
+    app_idle(page)
     page.get_by_role("button", name="Afmelden").click()
     login_form_shown(page, "after-logout")
-    app_idle(page)  # let the cookie deletion drawn in the logout run reach the browser before reloading
+    app_idle(page)
     page.reload()
     login_form_shown(page, "after-reload")
     assert heading(page, "Overzicht").count() == 0
+
+
+def session_cookie(page) -> dict:
+    """The re-login cookie as the browser holds it (waiting for the page to write it after a sign-in)."""
+    for _ in range(100):
+        found = [c for c in page.context.cookies() if c["name"] == "llko_session" and c["value"]]
+        if found:
+            return found[0]
+        page.wait_for_timeout(100)
+    raise AssertionError("no llko_session cookie")
+
+
+def replay(browser, base, cookie):
+    """A browser of its own (another machine, say) that brings only this cookie and opens the app."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-BE")
+    context.add_cookies([{k: cookie[k] for k in ("name", "value", "domain", "path")}])
+    other = context.new_page()
+    other.set_default_timeout(30_000)
+    other.goto(base)
+    return other
+
+
+def test_the_cookie_is_strict_and_a_copy_signs_in_until_logout_ends_it(server, page, browser):
+    sign_in(page, server, "beleid")
+    signed_in_on(page, "Cijfers")
+    cookie = session_cookie(page)
+    assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert not cookie["secure"]  # served over plain http here; over https the page adds Secure
+    copy = replay(browser, server, cookie)
+    wait_heading(copy, "Cijfers")  # while the session lives, the copy signs in (that is what a reload does)
+    copy.context.close()
+    page.get_by_role("button", name="Afmelden").click()
+    login_form_shown(page, "after-logout")
+    copy = replay(browser, server, cookie)
+    copy.get_by_text("Uw sessie is beëindigd").wait_for()
+    login_form_shown(copy, "replay-after-logout")
+    assert heading(copy, "Cijfers").count() == 0
+    copy.context.close()
+
+
+def test_a_cookie_copied_before_a_password_reset_no_longer_signs_in(server, page, browser):
+    from llko.accounts import auth
+    from llko.db import make_engine
+
+    sign_in(page, server, "opvang03")
+    signed_in_on(page, "Mijn aanvragen")
+    cookie = session_cookie(page)
+    engine = make_engine(SERVER["url"])
+    auth.reset_password(engine, "coordinator", "opvang03")
+    engine.dispose()
+    copy = replay(browser, server, cookie)
+    login_form_shown(copy, "replay-after-reset")
+    assert heading(copy, "Mijn aanvragen").count() == 0
+    copy.context.close()
+    page.get_by_role("button", name="Mijn aanvragen").or_(page.get_by_role("link", name="Mijn aanvragen")).first.click()
+    login_form_shown(page, "open-session-after-reset")  # the open tab too, at its next click
+
+
+@pytest.mark.parametrize("value", ["x", "%%%", "a" * 3000, "%22%7B%7D%22", "ZHVtbXk.dG9rZW4"])
+def test_a_forged_or_malformed_cookie_is_ignored(server, browser, value):
+    copy = replay(browser, server, {"name": "llko_session", "value": value, "domain": "127.0.0.1", "path": "/"})
+    login_form_shown(copy, "forged-cookie")
+    assert copy.get_by_text("Traceback").count() == 0 and copy.get_by_test_id("stException").count() == 0
+    copy.context.close()
+
+
+def test_on_a_fresh_server_the_first_sign_in_works_with_no_pause(fresh_server, page):
+    page.goto(fresh_server)
+    page.get_by_role("textbox", name="Gebruikersnaam").fill("coordinator")
+    page.get_by_role("textbox", name="Wachtwoord").fill(PASSWORD)
+    page.get_by_role("textbox", name="Wachtwoord").press("Enter")  # as a password manager submits
+    signed_in_on(page, "Overzicht")
+
+
+def test_the_first_visitor_of_a_fresh_server_sees_only_the_login_whatever_the_url(fresh_server, page):
+    page.goto(f"{fresh_server}/gebruikers")
+    login_form_shown(page, "first-visitor")
+    app_idle(page)
+    assert page.get_by_test_id("stSidebarNav").count() == 0
+    assert page.get_by_role("link", name="Gebruikers").count() == 0
+    assert heading(page, "Gebruikers").count() == 0
+
+
+def test_a_download_right_after_signing_in_works_on_the_first_click(server, page):
+    sign_in(page, server, "coordinator")
+    signed_in_on(page, "Overzicht")
+    page.goto(f"{server}/aanvragen")
+    wait_heading(page, "Aanvragen")
+    app_idle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download Excel").first.click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert download.value.failure() is None
 
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from apptest import errors, page
-from llko.accounts import auth
+from llko.accounts import auth, sessions
 from llko.accounts import queries as account_queries
 from llko.requests import importer, queries, sql_rules
 from llko.db import DatabaseBusy, retry_when_busy
@@ -65,8 +65,8 @@ def test_import_and_account_edits_at_the_same_time_lose_no_write(engine):
             for n in range(15):
                 auth.update_user(engine, "coordinator", f"editor{i}", name=f"Editor {i} v{n}", email="", role="policy",
                                  active=True, provider_ids=())
-                auth.record_failed_login(engine, f"editor{i}")
-                auth.record_login(engine, f"editor{i}")
+                assert not sessions.sign_in(engine, f"editor{i}", "fout-wachtwoord").token
+                assert sessions.sign_in(engine, f"editor{i}", "een-lang-wachtwoord").token
         except BaseException as exc:  # noqa: BLE001
             failures.append(exc)
 

@@ -1,15 +1,18 @@
 """Streamlit glue shared by app.py and the pages; llko never imports it. Pages use `import ui` and `ui.<name>`:
 
-- session: the page registry (PAGES, open_page, menu), the signed-in user, the engine, 'today', flash messages;
+- login: sign-in, the re-login cookie, sign-out, the signed-in user (checked on every run);
+- database: the engine;
+- session: the page registry (PAGES, open_page, menu), 'today', flash messages;
 - reads: every read of the database a page makes, typed and cached;
 - tables: tables, numbers, dates and downloads in the app's one style;
 - charts: Altair charts with Dutch months, the status palette and a reading guide.
 """
 
-from ui import charts, reads  # noqa: F401
+from ui import charts, login, reads  # noqa: F401
+from ui.database import engine  # noqa: F401
 from ui.charts import CHART_MAX_BARS  # noqa: F401
 from ui.session import (  # noqa: F401
-    LOCAL_TZ, PAGES, ROLE_PAGES_NOTE, PageSpec, allowed, clear_caches, current_user, engine, flash, menu, open_page,
+    LOCAL_TZ, PAGES, ROLE_PAGES_NOTE, PageSpec, allowed, clear_caches, current_user, flash, menu, open_page,
     page_spec, show_flash, style, today,
 )
 from ui.tables import (  # noqa: F401

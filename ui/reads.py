@@ -12,7 +12,7 @@ from llko.providers import queries as provider_queries
 from llko.requests import importer, overview, queries
 from llko.requests.queries import EVERYTHING, Selection
 from llko.settings import Settings
-from ui.session import engine_for, url
+from ui.database import engine_for, url
 
 TTL = 60  # seconds a read is reused; writes in the app clear every cache at once
 CACHE = {"ttl": TTL, "max_entries": 64, "show_spinner": False}

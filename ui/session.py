@@ -1,4 +1,4 @@
-"""Who is signed in, which pages they may open (the page registry), the engine, 'today', flash messages."""
+"""Which pages a signed-in user may open (the page registry), 'today', flash messages, the app's style."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -6,41 +6,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from llko import bootstrap, clock
+from llko import clock
 from llko.accounts import auth
-from llko.db import database_url, is_default_database, make_engine
+from ui.login import current_user
 
 LOCAL_TZ = clock.LOCAL_TZ
 ROLE_PAGES_NOTE = "U hebt geen toegang tot deze pagina."
 
 
-@st.cache_resource(show_spinner="Databank voorbereiden…")
-def engine_for(url: str):
-    """The one engine of this database URL, prepared (migrated; the demo town on the embedded default)."""
-    engine = make_engine(url)
-    bootstrap.prepare(engine, fill_demo=is_default_database(url), today=clock.today())
-    return engine
-
-
-def engine():
-    return engine_for(database_url())
-
-
 def today() -> date:
     """'Today' for every page (llko.clock: Belgian time, LLKO_TODAY pins it for demos and tests)."""
     return clock.today()
-
-
-def url() -> str:
-    """The database URL this session reads (part of every cache key)."""
-    return database_url()
-
-
-def current_user() -> auth.UserInfo | None:
-    """The signed-in, still active account, read fresh from the database on every run."""
-    if not st.session_state.get("authentication_status"):
-        return None
-    return auth.user_info(engine(), st.session_state.get("username"))
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,15 @@ if user.must_change_password:
 
 with st.form("change_password", clear_on_submit=True):
     st.header("Wachtwoord wijzigen")
-    old = st.text_input("Huidig wachtwoord", type="password", max_chars=auth.MAX_PASSWORD_BYTES)
-    new = st.text_input(f"Nieuw wachtwoord (minstens {auth.MIN_PASSWORD_CHARS} tekens)", type="password",
-                        max_chars=auth.MAX_PASSWORD_BYTES)
-    again = st.text_input("Nieuw wachtwoord herhalen", type="password", max_chars=auth.MAX_PASSWORD_BYTES)
+    old = st.text_input("Huidig wachtwoord", type="password")
+    new = st.text_input(f"Nieuw wachtwoord (minstens {auth.MIN_PASSWORD_CHARS} tekens)", type="password")
+    again = st.text_input("Nieuw wachtwoord herhalen", type="password")
     if st.form_submit_button("Wachtwoord wijzigen"):
         if new != again:
             st.error("De twee nieuwe wachtwoorden zijn niet gelijk.")
         else:
             try:
-                auth.change_password(ui.engine(), user.username, old, new)
+                auth.change_password(ui.engine(), user.username, old, new, keep=ui.login.token())
             except ValueError as exc:
                 st.error(str(exc))
             else:

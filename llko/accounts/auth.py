@@ -1,6 +1,10 @@
-"""Accounts: bcrypt passwords, roles, provider links, login failures and locks. No Streamlit here."""
+"""Accounts: bcrypt passwords, roles, provider links, failure counts and locks. No Streamlit here.
 
+Signing in and sessions: llko.accounts.sessions."""
+
+import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,7 +17,7 @@ from sqlmodel import Session
 from llko import audit
 from llko.clock import LOCAL_TZ
 from llko.db import retry_when_busy, transaction
-from llko.accounts.models import User, UserProvider
+from llko.accounts.models import LoginSession, User, UserProvider
 from llko.models import utcnow
 from llko.providers.models import Provider
 
@@ -22,8 +26,6 @@ MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_BYTES = 72  # bcrypt refuses longer passwords
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
-# A valid bcrypt hash that no password matches: stands in for locked accounts in the login widget.
-_NO_MATCH_HASH = bcrypt.hashpw(secrets.token_bytes(32).hex()[:40].encode(), bcrypt.gensalt(4)).decode()
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,18 @@ class UserInfo:
     email: str = ""
 
 
+def password_bytes(password: str) -> bytes:
+    """The one normalisation of a password, wherever it is set or checked: Unicode NFC (an é typed on any
+    keyboard is the same é), UTF-8. Nothing is stripped: spaces are part of the password."""
+    return unicodedata.normalize("NFC", password).encode("utf-8")
+
+
 def password_problem(password: str) -> str | None:
     """Dutch reason why a new password is refused, or None when it is acceptable."""
     if len(password) < MIN_PASSWORD_CHARS:
         return f"Het wachtwoord moet minstens {MIN_PASSWORD_CHARS} tekens lang zijn."
-    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+    if len(password_bytes(password)) > MAX_PASSWORD_BYTES:
         return f"Het wachtwoord mag hoogstens {MAX_PASSWORD_BYTES} bytes lang zijn (minder bij tekens met accenten)."
-    if password != password.strip():  # the login form drops them: such a password could never be typed in
-        return "Het wachtwoord mag niet met een spatie beginnen of eindigen."
     return None
 
 
@@ -53,12 +59,25 @@ def hash_password(password: str) -> str:
     problem = password_problem(password)
     if problem:
         raise ValueError(problem)
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode()
+    return bcrypt.hashpw(password_bytes(password), bcrypt.gensalt()).decode()
 
 
 def check_password(password: str, password_hash: str) -> bool:
-    data = password.encode("utf-8")
+    data = password_bytes(password)
     return len(data) <= MAX_PASSWORD_BYTES and bcrypt.checkpw(data, password_hash.encode())
+
+
+def token_digest(token: str) -> str:
+    """What the database keeps of a session token: its SHA-256."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def end_sessions(session: Session, user_id: int, keep: str | None = None) -> None:
+    """End every session of an account, except the one of token keep (the browser that made the change)."""
+    query = delete(LoginSession).where(LoginSession.user_id == user_id)
+    if keep:
+        query = query.where(LoginSession.token_hash != token_digest(keep))
+    session.execute(query)
 
 
 def normalize_username(username: str) -> str:
@@ -107,22 +126,6 @@ def create_user(engine: Engine, actor: str, username: str, name: str, role: str,
         audit.record(session, actor, "user_created", username=username, role=role, providers=list(provider_ids))
 
 
-def login_credentials(engine: Engine, now: datetime | None = None) -> dict:
-    """The credentials dict streamlit-authenticator expects, for the active accounts (locked ones cannot match)."""
-    now = now or utcnow()
-    with Session(engine) as session:
-        users = session.execute(select(User).where(User.active == True)).scalars().all()  # noqa: E712
-    return {
-        u.username: {
-            "name": u.name,
-            "email": u.email,
-            "password": _NO_MATCH_HASH if is_locked(u, now) else u.password_hash,
-            "roles": [u.role],
-        }
-        for u in users
-    }
-
-
 def is_locked(user: User, now: datetime) -> bool:
     return user.locked_until is not None and user.locked_until > now
 
@@ -146,38 +149,6 @@ def _count_failure(session: Session, user: User, action: str, now: datetime) -> 
     session.add(user)
 
 
-@retry_when_busy
-def record_failed_login(engine: Engine, username: str, now: datetime | None = None) -> datetime | None:
-    """Count a failed login; the fifth in a row locks the account for 15 minutes. Returns the lock's end."""
-    now = now or utcnow()
-    with transaction(engine) as session:
-        user = _get(session, username)
-        if user is None:
-            audit.record(session, normalize_username(username)[:100] or "?", "login_failed", reason="onbekende gebruiker")
-            return None
-        if is_locked(user, now):
-            audit.record(session, user.username, "login_refused_locked", until=user.locked_until)
-            return user.locked_until
-        _count_failure(session, user, "login_failed", now)
-        return user.locked_until if is_locked(user, now) else None
-
-
-@retry_when_busy
-def record_login(engine: Engine, username: str) -> None:
-    with transaction(engine) as session:
-        user = _get(session, username)
-        if user is not None:
-            user.failed_logins = 0
-            session.add(user)
-            audit.record(session, user.username, "login")
-
-
-@retry_when_busy
-def record_logout(engine: Engine, username: str) -> None:
-    with transaction(engine) as session:
-        audit.record(session, username, "logout")
-
-
 def user_info(engine: Engine, username: str | None) -> UserInfo | None:
     """The active account behind a username, with its provider links; None when absent or disabled."""
     if not username:
@@ -192,8 +163,10 @@ def user_info(engine: Engine, username: str | None) -> UserInfo | None:
 
 
 @retry_when_busy
-def change_password(engine: Engine, username: str, old: str, new: str, now: datetime | None = None) -> None:
-    """The user's own password change; raises ValueError (Dutch) when refused.
+def change_password(engine: Engine, username: str, old: str, new: str, now: datetime | None = None,
+                    keep: str | None = None) -> None:
+    """The user's own password change; raises ValueError (Dutch) when refused. Ends every other session of
+    the account (all but the one of token keep).
 
     A wrong current password counts as a failed login (audited; the fifth in a row locks the account, as at the
     login), so this form cannot be used to guess a password without limit.
@@ -219,6 +192,7 @@ def change_password(engine: Engine, username: str, old: str, new: str, now: date
             user.must_change_password = False
             user.failed_logins = 0
             session.add(user)
+            end_sessions(session, user.id, keep=keep)
             audit.record(session, user.username, "password_changed")
     if refusal:  # raised after the commit, so the counted failure stays
         raise ValueError(refusal)
@@ -241,6 +215,7 @@ def reset_password(engine: Engine, actor: str, username: str) -> str:
         user.failed_logins = 0
         user.locked_until = None
         session.add(user)
+        end_sessions(session, user.id)
         audit.record(session, actor, "password_reset", username=user.username)
     return one_time
 
@@ -283,6 +258,8 @@ def update_user(engine: Engine, actor: str, username: str, *, name: str, email: 
             raise ValueError(f"'{user.username}' is de laatste actieve coördinator en kan niet uitgeschakeld worden "
                              "of een andere rol krijgen. Maak eerst een ander account coördinator.")
         _check_providers_exist(session, tuple(provider_ids) if role == "provider" else ())
+        if role != user.role or active != user.active:
+            end_sessions(session, user.id)  # what this account may do changed: it signs in afresh
         user.name, user.email, user.role, user.active = name.strip(), email.strip(), role, active
         user.version += 1
         session.add(user)

@@ -31,3 +31,13 @@ class UserProvider(SQLModel, table=True):
     __tablename__ = "user_providers"
     user_id: int = Field(foreign_key="users.id", primary_key=True)
     provider_id: str = Field(foreign_key="providers.id", primary_key=True, max_length=64)
+
+
+class LoginSession(SQLModel, table=True):
+    """A signed-in browser. Only the SHA-256 of its token is kept; the token itself lives in the browser's cookie."""
+
+    __tablename__ = "login_sessions"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
