@@ -1,6 +1,7 @@
 """The audit trail: who did what, when. Written inside the caller's transaction."""
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from sqlmodel import Session
@@ -118,17 +119,57 @@ def describe(action: str, detail: str) -> str:
     return ", ".join(f"{k}: {v}" for k, v in data.items())
 
 
-ENTRIES_LIMIT = 5000  # entries the Audit page reads at most (it says so when there are more)
+PAGE_SIZE = 250  # entries per page on the Audit page
+DOWNLOAD_LIMIT = 100_000  # entries a download holds at most (the page says so when more match)
 
 
-def entries(engine: Engine, since: date | None = None, limit: int = ENTRIES_LIMIT) -> pd.DataFrame:
-    """The newest audit entries (at most limit), since the start of a day in Belgium when given."""
-    sql = "SELECT at, actor, action, detail FROM audit_log"
-    params: dict = {"n": limit}
-    if since is not None:
-        sql += " WHERE at >= :since"
-        params["since"] = pd.Timestamp(since).tz_localize(LOCAL_TZ).tz_convert("UTC").to_pydatetime()
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which entries to show: since the start of a day in Belgium, by these actors, of these actions (empty:
+    all)."""
+
+    since: date | None = None
+    actors: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+
+
+def _where(chosen: AuditFilter) -> tuple[str, dict]:
+    clauses, params = [], {}
+    if chosen.since is not None:
+        clauses.append("at >= :since")
+        params["since"] = pd.Timestamp(chosen.since).tz_localize(LOCAL_TZ).tz_convert("UTC").to_pydatetime()
+    for column, values in (("actor", chosen.actors), ("action", chosen.actions)):
+        if values:
+            names = [f"{column}{i}" for i in range(len(values))]
+            clauses.append(f"{column} IN ({', '.join(':' + n for n in names)})")
+            params.update(zip(names, values))
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count(engine: Engine, chosen: AuditFilter = AuditFilter()) -> int:
+    """How many entries match."""
+    where, params = _where(chosen)
     with engine.connect() as conn:
-        frame = pd.read_sql(text(sql + " ORDER BY at DESC, id DESC LIMIT :n"), conn, params=params)
+        return conn.execute(text("SELECT count(*) FROM audit_log" + where), params).scalar()
+
+
+def choices(engine: Engine, since: date | None = None) -> tuple[list[str], list[str]]:
+    """The actors and the actions that occur since a day: what the filters offer."""
+    where, params = _where(AuditFilter(since))
+    with engine.connect() as conn:
+        actors = conn.execute(text(f"SELECT DISTINCT actor FROM audit_log{where} ORDER BY actor"), params).scalars()
+        actors = list(actors)
+        actions = list(conn.execute(text(f"SELECT DISTINCT action FROM audit_log{where}"), params).scalars())
+    return actors, actions
+
+
+def entries(engine: Engine, since: date | None = None, limit: int = PAGE_SIZE, offset: int = 0,
+            chosen: AuditFilter | None = None) -> pd.DataFrame:
+    """The matching entries, newest first: `limit` of them after skipping `offset` (a page)."""
+    where, params = _where(chosen or AuditFilter(since))
+    params.update(n=limit, skip=offset)
+    with engine.connect() as conn:
+        frame = pd.read_sql(text("SELECT at, actor, action, detail FROM audit_log" + where
+                                 + " ORDER BY at DESC, id DESC LIMIT :n OFFSET :skip"), conn, params=params)
     frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)
     return frame

@@ -123,9 +123,19 @@ def import_runs() -> pd.DataFrame:
     return queries.import_runs(engine_for(url()))
 
 
-def audit_entries(since: date) -> pd.DataFrame:
-    """Audit entries since a day, newest first; not cached."""
-    return audit.entries(engine_for(url()), since)
+def audit_choices(since: date) -> tuple[list[str], list[str]]:
+    """The actors and actions in the audit since a day (the Audit page's filters); not cached."""
+    return audit.choices(engine_for(url()), since)
+
+
+def audit_count(chosen: audit.AuditFilter) -> int:
+    """How many audit entries match; not cached."""
+    return audit.count(engine_for(url()), chosen)
+
+
+def audit_entries(chosen: audit.AuditFilter, limit: int, offset: int = 0) -> pd.DataFrame:
+    """A page of matching audit entries, newest first; not cached."""
+    return audit.entries(engine_for(url()), limit=limit, offset=offset, chosen=chosen)
 
 
 def users() -> pd.DataFrame:

@@ -1,7 +1,9 @@
-"""Audit: who did what, when — filterable and downloadable."""
+"""Audit: who did what, when — filtered and paged in the database, so every entry can be reached, and
+downloadable."""
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -9,23 +11,44 @@ from llko import audit
 
 ui.open_page(__file__)
 since = st.date_input("Vanaf", ui.today() - timedelta(days=30), format="DD/MM/YYYY", key="audit_since")
-log = ui.reads.audit_entries(since)
-cut = len(log) >= audit.ENTRIES_LIMIT  # the newest ENTRIES_LIMIT only
-c1, c2 = st.columns(2)
-actors = c1.multiselect("Wie", sorted(log["actor"].unique()), placeholder="Iedereen", key="audit_actor", select_all=False)
 label = lambda code: audit.ACTION_LABELS.get(code, code)  # noqa: E731
-actions = c2.multiselect("Actie", sorted(log["action"].unique(), key=label), format_func=label,
-                         placeholder="Alle acties", key="audit_action", select_all=False)
-if actors:
-    log = log[log["actor"].isin(actors)]
-if actions:
-    log = log[log["action"].isin(actions)]
-log["detail"] = [audit.describe(a, d) for a, d in zip(log["action"], log["detail"])]
-log["action"] = log["action"].map(label)
-log["at"] = log["at"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M:%S")
-view = log.rename(columns={"at": "Wanneer", "actor": "Wie", "action": "Actie", "detail": "Details"})
-st.write(f"{len(view)} {'regel' if len(view) == 1 else 'regels'} sinds {ui.fmt_date(since)}, de nieuwste eerst."
-         + (f" Er zijn er meer: alleen de nieuwste {audit.ENTRIES_LIMIT} sinds die dag worden getoond en gefilterd."
-            if cut else ""))
+known_actors, known_actions = ui.reads.audit_choices(since)
+c1, c2 = st.columns(2)
+actors = c1.multiselect("Wie", known_actors, placeholder="Iedereen", key="audit_actor", select_all=False)
+actions = c2.multiselect("Actie", sorted(known_actions, key=label), format_func=label, placeholder="Alle acties",
+                         key="audit_action", select_all=False)
+chosen = audit.AuditFilter(since, tuple(actors), tuple(actions))
+total = ui.reads.audit_count(chosen)
+pages = max(1, -(-total // audit.PAGE_SIZE))
+page = 1
+if pages > 1:  # a new choice starts again at page 1 (the key changes with it)
+    page = st.number_input(f"Pagina (van {pages})", 1, pages, 1, key=f"audit_page_{hash((chosen, pages))}")
+
+
+def readable(log: pd.DataFrame) -> pd.DataFrame:
+    """Entries as the page shows them: Belgian time, Dutch actions, details in a sentence."""
+    log = log.copy()
+    log["detail"] = [audit.describe(a, d) for a, d in zip(log["action"], log["detail"])]
+    log["action"] = log["action"].map(label)
+    log["at"] = log["at"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M:%S")
+    return log.rename(columns={"at": "Wanneer", "actor": "Wie", "action": "Actie", "detail": "Details"})
+
+
+def nl(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+first = (page - 1) * audit.PAGE_SIZE
+view = readable(ui.reads.audit_entries(chosen, audit.PAGE_SIZE, first))
+if total == 0:
+    st.write(f"Geen regels sinds {ui.fmt_date(since)} bij deze keuze.")
+else:
+    st.write(f"{nl(total)} {'regel' if total == 1 else 'regels'} sinds {ui.fmt_date(since)} bij deze keuze, de nieuwste "
+             f"eerst" + (f"; hier regels {nl(first + 1)} tot {nl(first + len(view))} (pagina {page} van {pages})."
+                         if pages > 1 else "."))
 ui.table(view, key="audit_table")
-ui.download_buttons(view, f"audit-{ui.today():%Y%m%d}", key="dl_audit", sheet="Audit")
+if total > audit.DOWNLOAD_LIMIT:
+    st.write(f"De download bevat de nieuwste {nl(audit.DOWNLOAD_LIMIT)} van die {nl(total)} regels; kies een latere "
+             "begindatum of filter op wie of actie voor de rest.")
+ui.download_buttons(lambda: readable(ui.reads.audit_entries(chosen, audit.DOWNLOAD_LIMIT)),
+                    f"audit-{ui.today():%Y%m%d}", key="dl_audit", sheet="Audit")
