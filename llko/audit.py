@@ -57,6 +57,13 @@ ACTION_LABELS = {
     "demo_built": "Demostad aangemaakt",
     "demo_accounts_created": "Demo-accounts aangemaakt",
     "setting_changed": "Instelling gewijzigd",
+    "register_import": "Registerwerkmap ingelezen",
+    "register_refused": "Registerwerkmap geweigerd",
+    "vacancy_reported": "Vrije plaats gemeld",
+    "vacancy_updated": "Vrije plaats gewijzigd",
+    "vacancy_confirmed": "Vrije plaats bevestigd (nog steeds vrij)",
+    "vacancy_closed": "Vrije plaats afgesloten",
+    "vacancy_referral": "Gezin ingelicht over een vrije plaats",
 }
 
 _ROLE_NAMES = {"coordinator": "coördinator", "provider": "opvanginitiatief", "policy": "beleid"}
@@ -111,6 +118,12 @@ def describe(action: str, detail: str) -> str:
         "restore": lambda: str(d("file")),
         "demo_accounts_created": lambda: f"{d('accounts')} accounts",
         "setting_changed": lambda: f"{d('key')}: {d('old')} → {d('new')}",
+        "register_import": lambda: f"{', '.join(d('files') or [])}: " + "; ".join(
+            f"{sheet} {n['new']} nieuw, {n['updated']} gewijzigd" for sheet, n in (d("counts") or {}).items()),
+        "register_refused": lambda: f"{', '.join(d('files') or [])}: {d('problems')} problemen",
+        **{action: (lambda: f"opvang {d('opvang')}, vanaf {_date(d('vanaf'))}, {d('plaatsen')} plaats(en)")
+           for action in ("vacancy_reported", "vacancy_updated", "vacancy_confirmed", "vacancy_closed")},
+        "vacancy_referral": lambda: f"opvang {d('opvang')}, kind {d('kind')}, ingelicht op {_date(d('op'))}",
         "demo_built": lambda: (f"{d('providers')} opvanginitiatieven, {d('requests')} aanvragen, {d('children')} "
                                f"kinderen, {d('status_changes')} statuswijzigingen"),
     }

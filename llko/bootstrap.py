@@ -40,8 +40,10 @@ def build_demo(engine: Engine, today: date) -> dict:
     """The demo town plus one demo account per role and per demo provider (all with DEMO_PASSWORD)."""
     from llko.accounts.auth import hash_password
     from llko.demo import build_demo_town
+    from llko.registers import demo as demo_registers
 
     counts = build_demo_town(engine, today)
+    demo_registers.build(engine, today)
     password_hash = hash_password(DEMO_PASSWORD)
     with transaction(engine) as session:
         session.add(User(username="coordinator", name="Demo coördinator", role="coordinator", password_hash=password_hash))

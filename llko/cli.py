@@ -1,4 +1,5 @@
-"""Command line: python -m llko import | report | demo | create-user | settings | backup | restore."""
+"""Command line: python -m llko import | import-register | report | vacancies | demo | create-user | settings |
+backup | restore."""
 
 import argparse
 import getpass
@@ -29,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("--as-of", type=_date, default=None, help="datum van de momentopname (standaard: vandaag)")
     imp.add_argument("--user", default="cli", help="wie importeert (voor de audit)")
+    reg = sub.add_parser("import-register", help="de registerwerkmap inlezen (XLSX, of een CSV per blad)")
+    reg.add_argument("files", type=Path, nargs="+")
+    reg.add_argument("--user", default="cli", help="wie importeert (voor de audit)")
+    vac = sub.add_parser("vacancies", help="de vrije plaatsen op een dag (R7)")
+    vac.add_argument("--as-of", type=_date, required=True)
+    vac.add_argument("--json", action="store_true", help="JSON volgens het contract in DESIGN.md")
     rep = sub.add_parser("report", help="cijfers per opvang op een dag")
     rep.add_argument("--as-of", type=_date, required=True)
     rep.add_argument("--json", action="store_true", help="JSON volgens het rapportcontract")
@@ -57,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     engine = make_engine(database_url())
     bootstrap.prepare(engine, fill_demo=False, today=clock.today())
-    command = {"import": _import, "report": _report, "demo": _demo, "create-user": _create_user,
+    command = {"import": _import, "import-register": _import_register, "vacancies": _vacancies, "report": _report, "demo": _demo, "create-user": _create_user,
                "settings": _settings, "backup": _backup, "restore": _restore}[args.command]
     try:
         return command(engine, args)
@@ -82,6 +89,46 @@ def _import(engine, args) -> int:
         return 1
     print(f"{args.file.name}: {result.rows_total} rijen, {result.rows_new} nieuw, {result.rows_updated} gewijzigd, "
           f"{result.rows_unchanged} ongewijzigd, {result.status_changes} statuswijzigingen (import #{result.run_id}).")
+    return 0
+
+
+def _import_register(engine, args) -> int:
+    from llko.registers.workbook import import_register
+
+    files = []
+    for path in args.files:
+        try:
+            files.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            print(f"Kan {path} niet lezen: {exc.strerror}", file=sys.stderr)
+            return 2
+    result = import_register(engine, files, args.user)
+    for notice in result.notices:
+        print(notice, file=sys.stderr)
+    if not result.ok:
+        print("Registerwerkmap geweigerd; er is niets gewijzigd:", file=sys.stderr)
+        for problem in result.problems:
+            print(f"- {problem}", file=sys.stderr)
+        return 1
+    for sheet, n in result.counts.items():
+        print(f"{sheet}: {n['new']} nieuw, {n['updated']} gewijzigd, {n['unchanged']} ongewijzigd")
+    return 0
+
+
+def _vacancies(engine, args) -> int:
+    from llko.vacancies.queries import contract
+
+    found = contract(engine, args.as_of)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+        return 0
+    print(f"Vrije plaatsen op {args.as_of:%d/%m/%Y}:")
+    for row in found["active"]:
+        until = f" tot {date.fromisoformat(row['tot']):%d/%m/%Y}" if row["tot"] else ""
+        print(f"- {row['opvang_id']}: {row['plaatsen']} plaats(en) vanaf {date.fromisoformat(row['vanaf']):%d/%m/%Y}"
+              f"{until}, {','.join(row['dagen'])}, {row['dagdeel']}, {row['leeftijd']}, {row['soort']}")
+    print(f"Samen {sum(found['places'].values())} plaatsen bij {sum(1 for n in found['places'].values() if n)} "
+          "opvanginitiatieven.")
     return 0
 
 

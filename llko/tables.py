@@ -1,9 +1,13 @@
 """Every table of every feature, imported so that SQLModel.metadata knows them all (migrations, schema tests)."""
 
 from llko.accounts.models import LoginSession, User, UserProvider
+from llko.agreements.models import Agreement, LokAttendance, LokMeeting
+from llko.infopagina.models import InfopaginaCheck
 from llko.models import AuditEntry, Setting
 from llko.providers.models import Provider
 from llko.requests.models import ImportRun, ProviderSummary, Request, StatusChange, SummaryFigure
+from llko.vacancies.models import Referral, VacancyChange, VacancyRecord
 
 ALL = (AuditEntry, Setting, Provider, ImportRun, Request, StatusChange, ProviderSummary, SummaryFigure, User,
-       UserProvider, LoginSession)
+       UserProvider, LoginSession, VacancyRecord, VacancyChange, Referral, InfopaginaCheck, Agreement, LokMeeting,
+       LokAttendance)

@@ -334,3 +334,15 @@ def test_every_page_is_accessible(server, page, username):
         if violations:
             found[path] = violations
     assert found == {}
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (npm install)")
+def test_the_login_page_is_accessible_also_after_a_refusal(server, page):
+    page.goto(server)
+    login_form_shown(page, "axe-login")
+    app_idle(page)
+    assert axe_violations(page) == []
+    sign_in(page, server, "coordinator", "helemaal-fout-wachtwoord")
+    page.get_by_text("Aanmelden mislukt").wait_for()
+    app_idle(page)
+    assert axe_violations(page) == []

@@ -11,7 +11,9 @@ from llko.accounts import queries as account_queries
 from llko.providers import queries as provider_queries
 from llko.requests import importer, overview, queries
 from llko.requests.queries import EVERYTHING, Selection
+from llko.registers import export as register_export
 from llko.settings import Settings
+from llko.vacancies import matching, queries as vacancy_queries, rules as vacancy_rules, service as vacancy_service
 from ui.database import engine_for, url
 
 TTL = 60  # seconds a read is reused; writes in the app clear every cache at once
@@ -152,3 +154,56 @@ def already_imported(data: bytes, as_of: date) -> str | None:
 def parsed_upload(data: bytes, file_name: str) -> importer.ParsedFile:
     """An uploaded export read and validated once (keyed by its bytes), not again on every rerun of the page."""
     return importer.parse(data, file_name)
+
+
+# --- the registers ------------------------------------------------------------------------------------------
+
+
+@st.cache_data(**CACHE)
+def _vacancies(db: str, provider_ids: tuple[str, ...] | None) -> list[vacancy_rules.Vacancy]:
+    return vacancy_queries.vacancies(engine_for(db), provider_ids)
+
+
+def vacancies(provider_ids: tuple[str, ...] | None = None) -> list[vacancy_rules.Vacancy]:
+    """Every free place (of these providers only, when given), by provider, vanaf and gemeld_op."""
+    return _vacancies(url(), provider_ids)
+
+
+@st.cache_data(**CACHE)
+def _waiting(db: str) -> pd.DataFrame:
+    return vacancy_queries.waiting_requests(engine_for(db))
+
+
+@st.cache_data(**CACHE)
+def _matches(db: str, vacancy: vacancy_rules.Vacancy, day: date, config: Settings) -> list[matching.Candidate]:
+    return matching.candidates(vacancy, _waiting(db), day, config)
+
+
+def matches(vacancy: vacancy_rules.Vacancy, day: date) -> list[matching.Candidate]:
+    """R12: the waiting children that fit this free place on this day, in R12's order (coordinator only)."""
+    return _matches(url(), vacancy, day, settings())
+
+
+def referrals(vacancy_ids: tuple[int, ...]) -> pd.DataFrame:
+    """The families the loket told about these places; not cached."""
+    return vacancy_service.referrals(engine_for(url()), list(vacancy_ids))
+
+
+def vacancy_history(vacancy_id: int) -> pd.DataFrame:
+    """Every version of one free place; not cached."""
+    return vacancy_service.history(engine_for(url()), vacancy_id)
+
+
+def register_sheet(name: str, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """A register as the workbook holds it (for downloads that import back unchanged); not cached."""
+    return register_export.sheet(engine_for(url()), name, provider_ids)
+
+
+def vacancy_recorded() -> dict:
+    """When each free place entered the register (UTC); not cached."""
+    return vacancy_queries.recorded_at(engine_for(url()))
+
+
+def vacancy_version(vacancy_id: int) -> int | None:
+    """The version of a free place the edit form shows; not cached."""
+    return vacancy_queries.version(engine_for(url()), vacancy_id)

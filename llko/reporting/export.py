@@ -80,10 +80,21 @@ def sheet_name(title: str) -> str:
 
 def to_xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
     """One named sheet: real dates (dd/mm/jjjj) and numbers, text as text, the header row frozen and bold."""
+    return to_xlsx_book({sheet: frame})
+
+
+def to_xlsx_book(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook of named sheets, each as to_xlsx writes one."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
-    page = book.add_worksheet(sheet_name(sheet))
+    for sheet, frame in sheets.items():
+        _write_sheet(book, book.add_worksheet(sheet_name(sheet)), frame)
+    book.close()
+    return buffer.getvalue()
+
+
+def _write_sheet(book, page, frame: pd.DataFrame) -> None:
     header = book.add_format({"bold": True, "bg_color": "#E6F1F2", "bottom": 1})
     day = book.add_format({"num_format": "dd/mm/yyyy"})
     moment = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
@@ -115,5 +126,3 @@ def to_xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
     page.freeze_panes(1, 0)
     if len(frame.columns):
         page.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
-    book.close()
-    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""The signed cooperation agreements and the Lokaal Overleg Kinderopvang (R10)."""

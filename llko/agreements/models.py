@@ -1,0 +1,44 @@
+"""The tables of the agreements feature (R10): signed cooperation agreements, LOK meetings and attendance."""
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import Column, LargeBinary
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from llko.models import utcnow
+import llko.providers.models  # noqa: F401  (providers.id, the target of foreign keys here, registered first)
+
+
+class Agreement(SQLModel, table=True):
+    """A provider's signature under the cooperation agreement, with the signed scan (stored with the data)."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (UniqueConstraint("provider_id", "signed_on", name="uq_agreement_key"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    provider_id: str = Field(foreign_key="providers.id", index=True, max_length=64)
+    signed_on: date  # ondertekend_op
+    signatory: str = Field(default="", max_length=120)  # ondertekenaar
+    function: str = Field(default="", max_length=120)  # functie
+    scan_name: Optional[str] = Field(default=None, max_length=255)
+    scan: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class LokMeeting(SQLModel, table=True):
+    """A meeting of the Lokaal Overleg Kinderopvang."""
+
+    __tablename__ = "lok_meetings"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    held_on: date = Field(unique=True)  # datum
+    subject: str = Field(default="", max_length=300)  # onderwerp
+    minutes_name: Optional[str] = Field(default=None, max_length=255)
+    minutes: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+class LokAttendance(SQLModel, table=True):
+    """A provider that attended a LOK meeting."""
+
+    __tablename__ = "lok_attendance"
+    meeting_id: int = Field(foreign_key="lok_meetings.id", primary_key=True)
+    provider_id: str = Field(foreign_key="providers.id", primary_key=True, max_length=64)

@@ -1,0 +1,1 @@
+"""The providers' infopagina on Opvang.Vlaanderen: checks by the loket, declarations by the provider (R6)."""

@@ -1,0 +1,1 @@
+"""The loket's register workbook: every register brought in (and out) in one file."""

@@ -1,0 +1,308 @@
+"""Import of the register workbook: all sheets or nothing, a Dutch message per bad cell, idempotent.
+
+Rows are identified by their key columns; a row with a known key updates the columns its sheet has (a blank
+cell clears the value or sets its default), columns the sheet lacks are left alone, and a row is never deleted
+by its absence. See DESIGN.md "The register workbook".
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+
+from llko import audit
+from llko.agreements.models import Agreement, LokAttendance, LokMeeting
+from llko.db import retry_when_busy, transaction
+from llko.infopagina.models import InfopaginaCheck
+from llko.providers.models import Provider
+from llko.registers.sheets import SHEETS, CellError, Sheet, sheet_key
+from llko.vacancies.models import VacancyChange, VacancyRecord
+from llko.vacancies.queries import as_vacancy, register_row
+
+MAX_ROWS = 50_000  # rows per sheet: a register of a town is hundreds
+
+
+@dataclass
+class RegisterResult:
+    """What an import did, or why it was refused (nothing written then)."""
+
+    problems: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet -> new / updated / unchanged
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class _Row:
+    number: int  # as the spreadsheet numbers it (the header is row 1)
+    values: dict  # column name -> typed value, for the columns the sheet has
+
+
+class _Refused(Exception):
+    pass
+
+
+# --- reading ----------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_rows(data: bytes) -> list[list]:
+    body = _decode(data)
+    first = body.split("\n", 1)[0]
+    sep = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    return [row for row in csv.reader(io.StringIO(body), delimiter=sep)]
+
+
+def _xlsx_sheets(data: bytes) -> dict[str, list[list]]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # not a workbook, or a damaged one
+        raise _Refused("Het bestand kon niet gelezen worden als Excel-werkmap (XLSX).") from exc
+    try:
+        sheets = {}
+        for page in book.worksheets:
+            rows = []
+            for row in page.iter_rows(values_only=True):
+                if len(rows) > MAX_ROWS:
+                    raise _Refused(f"Blad '{page.title}' heeft meer dan {MAX_ROWS:,} rijen.".replace(",", "."))
+                rows.append(list(row))
+            sheets[page.title] = rows
+        return sheets
+    finally:
+        book.close()
+
+
+def read_files(files: list[tuple[str, bytes]]) -> dict[str, list[list]]:
+    """{sheet name as written: rows of raw cells}: every sheet of an XLSX, or a CSV named after its sheet."""
+    sheets: dict[str, list[list]] = {}
+    for name, data in files:
+        suffix = Path(name).suffix.lower()
+        if suffix == ".xlsx":
+            found = _xlsx_sheets(data)
+        elif suffix in (".csv", ".txt"):
+            found = {Path(name).stem: _csv_rows(data)}
+        else:
+            raise _Refused(f"'{name}': kies een Excel-werkmap (.xlsx) of een CSV-bestand per blad.")
+        for title, rows in found.items():
+            if sheet_key(title) in {sheet_key(t) for t in sheets}:
+                raise _Refused(f"Het blad '{title}' komt twee keer voor.")
+            sheets[title] = rows
+    return sheets
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _parse_sheet(sheet: Sheet, title: str, rows: list[list], problems: list[str], notices: list[str]) -> list[_Row]:
+    """The typed rows of one sheet; a problem per bad cell."""
+    while rows and all(_blank(v) for v in rows[0]):  # leading empty lines
+        rows = rows[1:]
+    if not rows:
+        return []
+    header = [sheet_key(h) if not _blank(h) else "" for h in rows[0]]
+    unknown = [h for h in header if h and sheet.column(h) is None]
+    if unknown:
+        notices.append(f"Blad {sheet.name}: onbekende kolom(men) overgeslagen: {', '.join(unknown)}.")
+    missing = [c.name for c in sheet.columns if c.required and c.name not in header]
+    if missing:
+        problems.append(f"Blad {sheet.name}: de verplichte kolom(men) {', '.join(missing)} ontbreken.")
+        return []
+    duplicates = {h for h in header if h and header.count(h) > 1}
+    if duplicates:
+        problems.append(f"Blad {sheet.name}: de kolom(men) {', '.join(sorted(duplicates))} staan er twee keer in.")
+        return []
+    parsed = []
+    for offset, raw in enumerate(rows[1:], start=2):
+        cells = {h: raw[i] if i < len(raw) else None for i, h in enumerate(header) if h and sheet.column(h)}
+        if all(_blank(v) for v in cells.values()):
+            continue
+        values = {}
+        for name, value in cells.items():
+            column = sheet.column(name)
+            if _blank(value):
+                if column.required:
+                    problems.append(f"Blad {sheet.name}, rij {offset}, kolom {name}: leeg, maar verplicht.")
+                values[name] = column.default
+                continue
+            try:
+                values[name] = column.read(value)
+            except CellError as exc:
+                problems.append(f"Blad {sheet.name}, rij {offset}, kolom {name}: '{str(value).strip()}' is ongeldig; "
+                                f"verwacht: {exc}.")
+        parsed.append(_Row(offset, values))
+    return parsed
+
+
+def _check_rows(sheet: Sheet, rows: list[_Row], problems: list[str]) -> None:
+    """Rules across the cells of a row, and keys that occur twice."""
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        v = row.values
+        where = f"Blad {sheet.name}, rij {row.number}"
+        key = tuple(v.get(k) for k in sheet.keys)
+        if None not in key:
+            if key in seen:
+                problems.append(f"{where}: dezelfde sleutel ({', '.join(map(_shown, key))}) als rij {seen[key]}.")
+            seen.setdefault(key, row.number)
+        if sheet.name == "vrije_plaatsen":
+            if v.get("tot") and v.get("vanaf") and v["tot"] < v["vanaf"]:
+                problems.append(f"{where}, kolom tot: {_shown(v['tot'])} ligt vóór vanaf ({_shown(v['vanaf'])}).")
+            if v.get("reden") and not v.get("afgesloten_op"):
+                problems.append(f"{where}, kolom reden: een reden hoort bij een datum in afgesloten_op.")
+            if "afgesloten_op" in v and v.get("afgesloten_op") and not v.get("reden"):
+                problems.append(f"{where}, kolom reden: geef een reden (ingevuld of ingetrokken) bij afgesloten_op.")
+
+
+def _shown(value) -> str:
+    return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
+
+
+def parse(files: list[tuple[str, bytes]], known_providers: set[str]) -> tuple[dict[str, list[_Row]], RegisterResult]:
+    """Read and check every sheet; the typed rows per sheet and the result (its problems, if any)."""
+    result = RegisterResult()
+    try:
+        raw = read_files(files)
+    except _Refused as exc:
+        result.problems.append(str(exc))
+        return {}, result
+    typed: dict[str, list[_Row]] = {}
+    for title, rows in raw.items():
+        sheet = SHEETS.get(sheet_key(title))
+        if sheet is None:
+            result.notices.append(f"Blad '{title}' is geen registerblad en werd overgeslagen "
+                                  f"(verwacht: {', '.join(SHEETS)}).")
+            continue
+        if len(rows) > MAX_ROWS + 1:
+            result.problems.append(f"Blad {sheet.name} heeft meer dan {MAX_ROWS:,} rijen.".replace(",", "."))
+            continue
+        typed[sheet.name] = _parse_sheet(sheet, title, rows, result.problems, result.notices)
+        _check_rows(sheet, typed[sheet.name], result.problems)
+    if not result.problems and not any(typed.values()):
+        result.problems.append("De werkmap bevat geen gegevens: geen enkel registerblad heeft een ingevulde rij "
+                               f"(bladen: {', '.join(SHEETS)}).")
+    providers = known_providers | {r.values["opvang_id"] for r in typed.get("opvang", []) if r.values.get("opvang_id")}
+    for name, rows in typed.items():
+        for column in SHEETS[name].provider_columns:
+            for row in rows:
+                value = row.values.get(column)
+                ids = value if isinstance(value, tuple) else (value,) if value else ()
+                unknown = [i for i in ids if i not in providers]
+                if unknown:
+                    result.problems.append(
+                        f"Blad {name}, rij {row.number}, kolom {column}: onbekende opvang {', '.join(unknown)}; "
+                        "voeg ze toe in het blad opvang of importeer eerst een export waarin ze voorkomt.")
+    return typed, result
+
+
+# --- writing ----------------------------------------------------------------------------------------------
+
+
+def _attributes(sheet: Sheet, values: dict) -> dict:
+    return {sheet.column(name).attribute: value for name, value in values.items()}
+
+
+def _apply(record, changes: dict) -> bool:
+    """Set the changed attributes; True when something changed."""
+    changed = False
+    for attribute, value in changes.items():
+        if getattr(record, attribute) != value:
+            setattr(record, attribute, value)
+            changed = True
+    return changed
+
+
+def _write(session, typed: dict[str, list[_Row]], actor: str, result: RegisterResult) -> None:
+    def count(sheet: str, outcome: str) -> None:
+        result.counts.setdefault(sheet, {"new": 0, "updated": 0, "unchanged": 0})[outcome] += 1
+
+    for row in typed.get("opvang", []):
+        changes = _attributes(SHEETS["opvang"], row.values)
+        record = session.get(Provider, changes["id"])
+        if record is None:
+            session.add(Provider(**changes))
+            count("opvang", "new")
+        else:
+            count("opvang", "updated" if _apply(record, changes) else "unchanged")
+    session.flush()
+    for sheet, model, keys in (("overeenkomst", Agreement, ("provider_id", "signed_on")),
+                               ("infopagina", InfopaginaCheck, ("provider_id", "checked_on", "source"))):
+        for row in typed.get(sheet, []):
+            changes = _attributes(SHEETS[sheet], row.values)
+            record = session.execute(select(model).filter_by(**{k: changes[k] for k in keys})).scalars().first()
+            if record is None:
+                session.add(model(**changes))
+                count(sheet, "new")
+            else:
+                count(sheet, "updated" if _apply(record, changes) else "unchanged")
+    for row in typed.get("vrije_plaatsen", []):
+        changes = _attributes(SHEETS["vrije_plaatsen"], row.values)
+        if "confirmed_on" in changes and changes["confirmed_on"] is None:
+            changes["confirmed_on"] = changes["reported_on"]  # R7: bevestigd_op starts at gemeld_op
+        record = session.execute(select(VacancyRecord).filter_by(
+            provider_id=changes["provider_id"], start_date=changes["start_date"],
+            reported_on=changes["reported_on"])).scalars().first()
+        if record is None:
+            defaults = {c.attribute: c.default for c in SHEETS["vrije_plaatsen"].columns if c.default is not None}
+            record = VacancyRecord(**{**defaults, "confirmed_on": changes["reported_on"], **changes})
+            session.add(record)
+            session.flush()
+            outcome = "new"
+        elif _apply(record, changes):
+            record.version += 1
+            outcome = "updated"
+        else:
+            outcome = "unchanged"
+        count("vrije_plaatsen", outcome)
+        if outcome != "unchanged":
+            session.add(VacancyChange(vacancy_id=record.id, actor=actor, action="imported",
+                                      state=json.dumps(register_row(as_vacancy(record)))))
+    for row in typed.get("lok", []):
+        changes = _attributes(SHEETS["lok"], row.values)
+        attendance = changes.pop("attendance", None)
+        record = session.execute(select(LokMeeting).filter_by(held_on=changes["held_on"])).scalars().first()
+        outcome = "unchanged"
+        if record is None:
+            record = LokMeeting(**changes)
+            session.add(record)
+            session.flush()
+            outcome = "new"
+        elif _apply(record, changes):
+            outcome = "updated"
+        if attendance is not None:
+            present = set(session.execute(select(LokAttendance.provider_id)
+                                          .where(LokAttendance.meeting_id == record.id)).scalars())
+            if present != set(attendance):
+                session.execute(delete(LokAttendance).where(LokAttendance.meeting_id == record.id))
+                session.add_all(LokAttendance(meeting_id=record.id, provider_id=p) for p in attendance)
+                outcome = "updated" if outcome == "unchanged" else outcome
+        count("lok", outcome)
+
+
+@retry_when_busy
+def import_register(engine: Engine, files: list[tuple[str, bytes]], actor: str) -> RegisterResult:
+    """Import the register workbook (one XLSX, or a CSV per sheet): everything, or nothing and the reasons."""
+    with transaction(engine) as session:
+        known = set(session.execute(select(Provider.id)).scalars())
+        typed, result = parse(files, known)
+        if not result.ok:
+            audit.record(session, actor, "register_refused", files=[n for n, _ in files], problems=len(result.problems))
+            return result
+        _write(session, typed, actor, result)
+        audit.record(session, actor, "register_import", files=[n for n, _ in files], counts=result.counts)
+    return result

@@ -1,0 +1,174 @@
+"""Writing free places: report, edit, confirm ("nog steeds vrij"), close, and the loket's referrals. Each change is
+one transaction with an audit entry and a line of history; a provider touches only its own places.
+
+allowed: the provider ids the actor may change (a provider account's own links); None for the coordinator.
+"""
+
+import json
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from llko import audit
+from llko.db import retry_when_busy, set_setting, transaction
+from llko.models import Setting
+from llko.providers.models import Provider
+from llko.vacancies import rules
+from llko.vacancies.models import Referral, VacancyChange, VacancyRecord
+from llko.vacancies.queries import as_vacancy, register_row
+
+NOT_YOURS = "U kunt alleen de vrije plaatsen van uw eigen opvang melden of wijzigen."
+
+
+class VacancyRefused(ValueError):
+    """The form's values are not acceptable: {field: Dutch message}; nothing was written."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
+def _check_allowed(provider_id: str, allowed: tuple[str, ...] | None) -> None:
+    if allowed is not None and provider_id not in allowed:
+        raise ValueError(NOT_YOURS)
+
+
+def _log(session, record: VacancyRecord, actor: str, action: str) -> None:
+    session.flush()
+    state = register_row(as_vacancy(record))
+    session.add(VacancyChange(vacancy_id=record.id, actor=actor, action=action, state=json.dumps(state)))
+    audit.record(session, actor, f"vacancy_{action}", id=record.id, opvang=record.provider_id, vanaf=state["vanaf"],
+                 plaatsen=record.places)
+
+
+def _assign(record: VacancyRecord, values: dict) -> None:
+    record.start_date, record.end_date = values["vanaf"], values["tot"]
+    record.weekdays = ",".join(values["dagen"])
+    record.day_part, record.places = values["dagdeel"], values["plaatsen"]
+    record.age_group, record.kind, record.remark = values["leeftijd"], values["soort"], values["opmerking"]
+
+
+def _own(session, vacancy_id: int, allowed) -> VacancyRecord:
+    record = session.execute(select(VacancyRecord).where(VacancyRecord.id == vacancy_id).with_for_update()).scalars().first()
+    if record is None:
+        raise ValueError("Deze vrije plaats bestaat niet (meer).")
+    _check_allowed(record.provider_id, allowed)
+    return record
+
+
+@retry_when_busy
+def report(engine: Engine, actor: str, provider_id: str, fields: dict, today: date,
+           allowed: tuple[str, ...] | None = None) -> int:
+    """A new free place, reported today (gemeld_op = bevestigd_op = today). Returns its id."""
+    _check_allowed(provider_id, allowed)
+    problems = rules.problems({**fields, "afgesloten_op": None, "reden": None}, today, new=True)
+    if problems:
+        raise VacancyRefused(problems)
+    values = rules.clean(fields)
+    try:
+        with transaction(engine) as session:
+            if session.get(Provider, provider_id) is None:
+                raise ValueError(f"Onbekende opvang '{provider_id}'.")
+            record = VacancyRecord(provider_id=provider_id, weekdays="", places=1, reported_on=today, confirmed_on=today)
+            _assign(record, values)
+            session.add(record)
+            _log(session, record, actor, "reported")
+            return record.id
+    except IntegrityError:
+        raise VacancyRefused({"vanaf": f"Vandaag werd al een vrije plaats vanaf {values['vanaf']:%d/%m/%Y} gemeld "
+                                       "voor deze opvang: pas die aan in plaats van ze opnieuw te melden."}) from None
+
+
+@retry_when_busy
+def edit(engine: Engine, actor: str, vacancy_id: int, fields: dict, today: date, version: int,
+         allowed: tuple[str, ...] | None = None) -> None:
+    """Change a free place's details (not the day it was reported); version: the one the editor saw."""
+    problems = rules.problems({**fields, "afgesloten_op": None, "reden": None}, today, new=False)
+    if problems:
+        raise VacancyRefused(problems)
+    values = rules.clean(fields)
+    with transaction(engine) as session:
+        record = _own(session, vacancy_id, allowed)
+        if record.version != version:
+            raise ValueError("Deze vrije plaats werd intussen door iemand anders gewijzigd; er is niets bewaard. "
+                             "Bekijk de nieuwe gegevens en probeer opnieuw.")
+        _assign(record, values)
+        record.version += 1
+        _log(session, record, actor, "updated")
+
+
+@retry_when_busy
+def confirm(engine: Engine, actor: str, vacancy_id: int, today: date, allowed: tuple[str, ...] | None = None) -> None:
+    """"Nog steeds vrij": the provider confirms the place today."""
+    with transaction(engine) as session:
+        record = _own(session, vacancy_id, allowed)
+        if record.closed_on is not None:
+            raise ValueError("Deze vrije plaats is afgesloten; meld een nieuwe als er opnieuw een plaats vrij is.")
+        record.confirmed_on = today
+        record.version += 1
+        _log(session, record, actor, "confirmed")
+
+
+@retry_when_busy
+def close(engine: Engine, actor: str, vacancy_id: int, day: date, reason: str,
+          allowed: tuple[str, ...] | None = None) -> None:
+    """Close a free place as filled (ingevuld) or withdrawn (ingetrokken) from `day` on."""
+    if reason not in rules.CLOSE_REASONS:
+        raise VacancyRefused({"reden": f"Kies een reden: {' of '.join(rules.CLOSE_REASONS)}."})
+    with transaction(engine) as session:
+        record = _own(session, vacancy_id, allowed)
+        if record.closed_on is not None:
+            raise ValueError(f"Deze vrije plaats is al afgesloten op {record.closed_on:%d/%m/%Y}.")
+        record.closed_on, record.close_reason = day, reason
+        record.version += 1
+        _log(session, record, actor, "closed")
+
+
+@retry_when_busy
+def refer(engine: Engine, actor: str, vacancy_id: int, child_id: str, told_on: date, note: str = "") -> None:
+    """The loket told a waiting family about this free place (coordinator only: the page checks the role)."""
+    if not child_id.strip():
+        raise ValueError("Kies het kind (de familie) dat over deze plaats werd ingelicht.")
+    with transaction(engine) as session:
+        record = session.get(VacancyRecord, vacancy_id)
+        if record is None:
+            raise ValueError("Deze vrije plaats bestaat niet (meer).")
+        session.add(Referral(vacancy_id=vacancy_id, child_id=child_id.strip(), told_on=told_on, told_by=actor,
+                             note=note.strip()[:500]))
+        audit.record(session, actor, "vacancy_referral", id=vacancy_id, opvang=record.provider_id,
+                     kind=child_id.strip(), op=told_on)
+
+
+def history(engine: Engine, vacancy_id: int) -> pd.DataFrame:
+    """Every version of a vacancy: when, who, what was done, and the place as it then was."""
+    with engine.connect() as conn:
+        frame = pd.read_sql(text("SELECT at, actor, action, state FROM vacancy_history WHERE vacancy_id = :v "
+                                 "ORDER BY at, id"), conn, params={"v": vacancy_id})
+    frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)
+    return frame
+
+
+def referrals(engine: Engine, vacancy_ids: list[int]) -> pd.DataFrame:
+    """The referrals noted for these vacancies."""
+    if not vacancy_ids:
+        return pd.DataFrame(columns=["vacancy_id", "child_id", "told_on", "told_by", "note"])
+    with engine.connect() as conn:
+        frame = pd.read_sql(text("SELECT vacancy_id, child_id, told_on, told_by, note FROM vacancy_referrals "
+                                 f"WHERE vacancy_id IN ({', '.join(str(int(i)) for i in vacancy_ids)}) "
+                                 "ORDER BY told_on, id"), conn)
+    frame["told_on"] = pd.to_datetime(frame["told_on"]).dt.date
+    return frame
+
+
+@retry_when_busy
+def last_visit(engine: Engine, username: str, now: datetime) -> datetime | None:
+    """The previous time this user opened the vacancies overview (None the first time); records `now`."""
+    key = f"vacancies_seen:{username}"[:60]
+    with transaction(engine) as session:
+        found = session.get(Setting, key)
+        previous = found.value if found else None
+        set_setting(session, key, now.isoformat())
+    return datetime.fromisoformat(previous) if previous else None
