@@ -15,9 +15,9 @@ from llko.db import make_engine
 
 # Who may open what, written out by hand (not read from ui.PAGES: this is what the registry must say).
 EXPECTED_MENUS = {
-    "coordinator": ["Overzicht", "Aanvragen", "Cijfers", "Import", "Gebruikers", "Audit", "Instellingen",
-                    "Mijn account"],
-    "opvang01": ["Mijn aanvragen", "Mijn account"],
+    "coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Cijfers", "Import", "Gebruikers", "Audit",
+                    "Instellingen", "Mijn account"],
+    "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn account"],
     "beleid": ["Cijfers", "Mijn account"],
     "eenmalig": ["Mijn account"],  # a one-time password: only the page to change it
     None: [],  # signed out
@@ -26,6 +26,7 @@ PAGE_FILES = {
     "Overzicht": "views/overzicht.py", "Aanvragen": "views/aanvragen.py", "Mijn aanvragen": "views/mijn_aanvragen.py",
     "Cijfers": "views/cijfers.py", "Import": "views/importeren.py", "Gebruikers": "views/gebruikers.py",
     "Audit": "views/audit.py", "Instellingen": "views/instellingen.py", "Mijn account": "views/mijn_account.py",
+    "Vrije plaatsen": "views/vrije_plaatsen.py", "Mijn vrije plaatsen": "views/mijn_vrije_plaatsen.py",
 }
 
 
@@ -43,6 +44,8 @@ def shows_its_data(at, title: str) -> bool:
         "Audit": {"Wanneer", "Wie", "Actie"} <= columns,
         "Instellingen": {"Instelling", "Waarde", "Standaard"} <= columns,
         "Mijn account": any(t.label == "Huidig wachtwoord" for t in at.text_input),
+        "Vrije plaatsen": {"Vrije plaatsen", "Nieuw sinds uw vorige bezoek"} <= labels and "Laatst bevestigd" in columns,
+        "Mijn vrije plaatsen": any(b.label == "Vrije plaats melden" for b in at.button),
     }[title]
 
 

@@ -1,0 +1,103 @@
+"""The free-place pages through AppTest on a small town written by hand: a provider reports, confirms and closes its
+own places; the coordinator sees them on a chosen day with the waiting children that fit, notes a referral, and
+sees what is new since the last visit."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from apptest import errors, page, table
+from llko.accounts import auth
+from llko.requests.importer import import_file
+from llko.vacancies import service
+
+T = date(2026, 11, 2)  # the app's 'today' in these tests
+# K1 asked at P1 and waits (start 01/12, 3 days); K2 asked at P2 only (start 15/11, 5 days); K3 got a place
+# elsewhere (R3: not waiting); K4 found no place anywhere (R5, start 05/11, 2 days, vulnerable).
+EXPORT = """aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;gewenste_startdatum;status;datum_status;kwetsbaar_gezin;dagen_per_week
+A1;K1;P1;Het Zonnetje;01/10/2026;01/12/2026;nieuw;01/10/2026;nee;3
+A2;K2;P2;Het Nest;05/10/2026;15/11/2026;in behandeling;06/10/2026;nee;5
+A3;K3;P1;Het Zonnetje;02/10/2026;01/12/2026;nieuw;02/10/2026;;
+A4;K3;P2;Het Nest;02/10/2026;01/12/2026;goedgekeurd;10/10/2026;;
+A5;K4;P2;Het Nest;03/10/2026;05/11/2026;opvangplan niet mogelijk;08/10/2026;ja;2
+"""
+PLACE = {"vanaf": date(2026, 11, 9), "tot": date(2026, 12, 31), "dagen": ["ma", "di", "wo"], "dagdeel": "dag",
+         "plaatsen": 1, "leeftijd": "alle", "soort": "tijdelijk", "opmerking": ""}
+
+
+@pytest.fixture
+def town(db_url, app_env, engine):
+    app_env(db_url)
+    assert import_file(engine, EXPORT.encode(), "e.csv", T, "test").ok
+    auth.create_user(engine, "test", "coord", "Coord", "coordinator", "een-lang-wachtwoord")
+    auth.create_user(engine, "test", "zon", "Zon", "provider", "een-lang-wachtwoord", ("P1",))
+    auth.create_user(engine, "test", "nest", "Nest", "provider", "een-lang-wachtwoord", ("P2",))
+    return engine
+
+
+def rows(engine, sql):
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def fill(at, **values):
+    at.date_input[0].set_value(values.get("vanaf", PLACE["vanaf"]))
+    at.date_input[1].set_value(values.get("tot", PLACE["tot"]))
+    at.multiselect[0].set_value(values.get("dagen", PLACE["dagen"]))
+    at.radio[0].set_value(values.get("soort", PLACE["soort"]))
+    return next(b for b in at.button if b.label == "Vrije plaats melden").click().run()
+
+
+def test_a_provider_reports_a_temporary_part_time_place(town):
+    at = fill(page("views/mijn_vrije_plaatsen.py", "zon").run(), dagen=["ma", "wo"])
+    assert not errors(at)
+    assert at.success[0].value == "Uw vrije plaats vanaf 09/11/2026 is gemeld aan het loket."
+    assert rows(town, "SELECT provider_id, weekdays, kind, places FROM vacancies") == [("P1", "ma,wo", "tijdelijk", 1)]
+    listed = table(at, "Toestand")
+    assert listed[["Dagen", "Plaatsen", "Soort", "Toestand"]].values.tolist() == [["ma, wo", 1, "tijdelijk", "komt nog"]]
+
+
+def test_a_bad_form_names_the_field_and_writes_nothing(town):
+    at = fill(page("views/mijn_vrije_plaatsen.py", "zon").run(), dagen=[], tot=date(2026, 11, 1))
+    assert errors(at) == ["Vrij tot: 'Tot' ligt vóór 'vanaf' (01/11/2026 < 09/11/2026): een vrije plaats eindigt niet "
+                          "voor ze begint.", "Weekdagen: Kies minstens één weekdag."]
+    assert rows(town, "SELECT count(*) FROM vacancies") == [(0,)]
+
+
+def test_a_provider_sees_and_changes_only_its_own_places(town):
+    theirs = service.report(town, "nest", "P2", PLACE, T, allowed=("P2",))
+    mine = service.report(town, "zon", "P1", {**PLACE, "plaatsen": 2}, T, allowed=("P1",))
+    at = page("views/mijn_vrije_plaatsen.py", "zon").run()
+    assert table(at, "Toestand")["Plaatsen"].tolist() == [2]
+    assert len(at.selectbox(key="own_vacancy").options) == 1  # its own place only, not P2's
+    at.button(key="confirm_vacancy").click().run()
+    assert at.success[0].value == "Bevestigd: de plaats vanaf 09/11/2026 is nog vrij op 02/11/2026."
+    at.button(key="close_filled").click().run()
+    assert rows(town, f"SELECT close_reason FROM vacancies WHERE id = {mine}") == [("ingevuld",)]
+    assert rows(town, f"SELECT closed_on, version FROM vacancies WHERE id = {theirs}") == [(None, 1)]
+    assert table(at, "Afgesloten op")["Reden"].tolist() == ["ingevuld"]
+
+
+def test_the_coordinator_sees_the_place_its_matches_and_notes_a_referral(town):
+    service.report(town, "zon", "P1", PLACE, T, allowed=("P1",))
+    at = page("views/vrije_plaatsen.py", "coord").run()
+    assert at.metric[0].value == "0"  # nothing free on 02/11: the place starts on 09/11
+    at.date_input(key="vacancy_day").set_value(date(2026, 11, 9)).run()
+    assert {m.label: m.value for m in at.metric} == {
+        "Vrije plaatsen": "1", "Opvanginitiatieven met een vrije plaats": "1", "Nieuw sinds uw vorige bezoek": "1",
+        "Niet bevestigd (> 28 dagen)": "0"}
+    # Fits (start <= 09/11 + 30 = 09/12, days <= 3): K1 asked here (group 1); K4 unmet (group 2, vulnerable);
+    # K2 wants 5 days (> 3 weekdays): out; K3 was approved elsewhere: out.
+    matches = table(at, "Waarom")
+    assert matches[["Volgorde", "Kind", "Groep", "Waarom"]].values.tolist() == [
+        [1, "K1", "vroeg hier aan", "vroeg hier aan; start 01/12/2026; 3 dagen per week"],
+        [2, "K4", "onvervulde vraag", "onvervulde opvangvraag (opvangplan niet mogelijk); start 05/11/2026; "
+                                      "2 dagen per week; kwetsbaar gezin"]]
+    at.selectbox[-1].select("K4")
+    at.text_input[0].input("gebeld, interesse")
+    at.button[-1].click().run()
+    assert at.success[0].value == "Genoteerd: het gezin van K4 werd op 02/11/2026 ingelicht."
+    assert table(at, "Ingelicht op")[["Kind", "Door", "Notitie"]].values.tolist() == [["K4", "coord", "gebeld, interesse"]]
+    again = page("views/vrije_plaatsen.py", "coord").run()  # a later visit: nothing new since
+    assert {m.label: m.value for m in again.metric}["Nieuw sinds uw vorige bezoek"] == "0"

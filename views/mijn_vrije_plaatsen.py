@@ -1,0 +1,151 @@
+"""Mijn vrije plaatsen: a provider reports every free place to the loket, however short, temporary or part-time
+(R7), confirms it is still free, changes or closes it. Only its own places, whatever the page is sent."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from llko.vacancies import rules, service
+
+user = ui.open_page(__file__)
+today = ui.today()
+own = user.provider_ids  # the only providers this page reads or writes; llko checks it again on every write
+names = ui.reads.provider_names()
+config = ui.reads.settings()
+if not own:
+    st.warning("Uw account is nog aan geen opvang gekoppeld. Neem contact op met het Lokaal Loket Kinderopvang.")
+    st.stop()
+provider_id = own[0]
+if len(own) > 1:
+    provider_id = st.selectbox("Opvang", own, format_func=names.get, key="own_provider")
+st.write(f"{names.get(provider_id, provider_id)}: meld elke vrije plaats aan het Lokaal Loket Kinderopvang "
+         f"{config.municipality}, ook als ze kort, tijdelijk of deeltijds is. Het loket zoekt er wachtende gezinnen bij.")
+ui.show_flash()
+
+
+def form(key: str, values: dict, submit: str) -> dict | None:
+    """The vacancy form; the raw values when submitted, else None."""
+    with st.form(key):
+        left, right = st.columns(2)
+        vanaf = left.date_input("Vrij vanaf", values.get("vanaf", today), format="DD/MM/YYYY")
+        tot = right.date_input("Vrij tot (leeg: geen einddatum)", values.get("tot"), format="DD/MM/YYYY")
+        dagen = st.multiselect("Weekdagen", rules.WEEKDAYS, default=values.get("dagen", ()),
+                               format_func=rules.WEEKDAY_LABELS.get, placeholder="Kies de dagen waarop de plaats vrij is")
+        left, middle, right = st.columns(3)
+        dagdeel = left.selectbox("Dagdeel", rules.DAY_PARTS, index=rules.DAY_PARTS.index(values.get("dagdeel", "dag")),
+                                 format_func=rules.DAY_PART_LABELS.get)
+        plaatsen = middle.number_input("Aantal plaatsen", min_value=1, max_value=100, step=1,
+                                       value=int(values.get("plaatsen", 1)))
+        leeftijd = right.selectbox("Leeftijd", rules.AGE_GROUPS,
+                                   index=rules.AGE_GROUPS.index(values.get("leeftijd", "alle")),
+                                   format_func=rules.AGE_LABELS.get)
+        soort = st.radio("Soort plaats", rules.KINDS, index=rules.KINDS.index(values.get("soort", "vast")),
+                         horizontal=True, format_func=rules.KIND_LABELS.get)
+        opmerking = st.text_area("Opmerking (optioneel)", values.get("opmerking", ""), max_chars=rules.REMARK_MAX,
+                                 height=80)
+        if st.form_submit_button(submit, type="primary"):
+            return {"vanaf": vanaf, "tot": tot, "dagen": list(dagen or ()), "dagdeel": dagdeel, "plaatsen": plaatsen,
+                    "leeftijd": leeftijd, "soort": soort, "opmerking": opmerking}
+    return None
+
+
+FIELD_NAMES = {"vanaf": "Vrij vanaf", "tot": "Vrij tot", "dagen": "Weekdagen", "plaatsen": "Aantal plaatsen",
+               "dagdeel": "Dagdeel", "leeftijd": "Leeftijd", "soort": "Soort plaats", "opmerking": "Opmerking"}
+
+
+def refused(problems: dict[str, str]) -> None:
+    for field, message in problems.items():
+        st.error(f"{FIELD_NAMES.get(field, field)}: {message}")
+
+
+st.header("Een vrije plaats melden")
+submitted = form("report_vacancy", {}, "Vrije plaats melden")
+if submitted is not None:
+    try:
+        service.report(ui.engine(), user.username, provider_id, submitted, today, allowed=own)
+    except service.VacancyRefused as exc:
+        refused(exc.problems)
+    except ValueError as exc:
+        st.error(str(exc))
+    else:
+        ui.flash(f"Uw vrije plaats vanaf {ui.fmt_date(submitted['vanaf'])} is gemeld aan het loket.")
+
+places = ui.reads.vacancies((provider_id,))
+current = [v for v in places if rules.is_current(v, today)]
+past = [v for v in places if not rules.is_current(v, today)]
+
+
+def state(v: rules.Vacancy) -> str:
+    if v.vanaf > today:
+        return "komt nog"
+    if rules.is_stale(v, today, config.vacancy_stale_days):
+        return f"vrij — bevestig a.u.b. (laatst {ui.fmt_date(rules.last_confirmed(v))})"
+    return "vrij"
+
+
+def rows(vacancies: list[rules.Vacancy], with_state: bool) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "Vanaf": v.vanaf, "Tot": v.tot, "Dagen": ", ".join(v.dagen), "Dagdeel": v.dagdeel, "Plaatsen": v.plaatsen,
+        "Leeftijd": rules.AGE_LABELS.get(v.leeftijd), "Soort": v.soort, "Gemeld op": v.gemeld_op,
+        "Laatst bevestigd": rules.last_confirmed(v),
+        **({"Toestand": state(v)} if with_state else
+           {"Afgesloten op": v.afgesloten_op, "Reden": v.reden or ("voorbij" if v.tot else "")}),
+        "Opmerking": v.opmerking,
+    } for v in vacancies])
+
+
+st.header("Mijn lopende vrije plaatsen")
+if not current:
+    st.write("U hebt op dit moment geen vrije plaats gemeld.")
+else:
+    ui.table(rows(current, True), key="own_current",
+             column_config=ui.date_columns("Vanaf", "Tot", "Gemeld op", "Laatst bevestigd"))
+    st.write(f"Bevestig elke plaats minstens om de {config.vacancy_stale_days} dagen met ‘Nog steeds vrij’, en sluit "
+             "ze af zodra ze ingevuld is.")
+
+    def label(v: rules.Vacancy) -> str:
+        return (f"vanaf {ui.fmt_date(v.vanaf)}{' tot ' + ui.fmt_date(v.tot) if v.tot else ''}: {v.plaatsen} "
+                f"{'plaats' if v.plaatsen == 1 else 'plaatsen'}, {', '.join(v.dagen)}")
+
+    chosen = st.selectbox("Vrije plaats", current, format_func=label, key="own_vacancy")
+    seen = f"_vacancy_version_{chosen.id}"  # the version first shown: an edit after someone else's change is
+    st.session_state.setdefault(seen, ui.reads.vacancy_version(chosen.id))  # refused, not written over it
+    first, second, third = st.columns(3)
+    try:
+        if first.button("Nog steeds vrij", key="confirm_vacancy"):
+            service.confirm(ui.engine(), user.username, chosen.id, today, allowed=own)
+            st.session_state.pop(seen, None)
+            ui.flash(f"Bevestigd: de plaats vanaf {ui.fmt_date(chosen.vanaf)} is nog vrij op {ui.fmt_date(today)}.")
+        if second.button("Ingevuld", key="close_filled", help="Een kind neemt de plaats in: afsluiten."):
+            service.close(ui.engine(), user.username, chosen.id, today, "ingevuld", allowed=own)
+            st.session_state.pop(seen, None)
+            ui.flash("De plaats is afgesloten als ingevuld.")
+        if third.button("Ingetrokken", key="close_withdrawn", help="De plaats is toch niet vrij: afsluiten."):
+            service.close(ui.engine(), user.username, chosen.id, today, "ingetrokken", allowed=own)
+            st.session_state.pop(seen, None)
+            ui.flash("De plaats is afgesloten als ingetrokken.")
+    except ValueError as exc:
+        st.error(str(exc))
+    with st.expander("Deze plaats wijzigen"):
+        changed = form(f"edit_vacancy_{chosen.id}", {
+            "vanaf": chosen.vanaf, "tot": chosen.tot, "dagen": chosen.dagen, "dagdeel": chosen.dagdeel,
+            "plaatsen": chosen.plaatsen, "leeftijd": chosen.leeftijd, "soort": chosen.soort,
+            "opmerking": chosen.opmerking}, "Wijzigingen bewaren")
+        if changed is not None:
+            try:
+                service.edit(ui.engine(), user.username, chosen.id, changed, today, version=st.session_state[seen],
+                             allowed=own)
+            except service.VacancyRefused as exc:
+                refused(exc.problems)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                del st.session_state[seen]
+                ui.flash("De wijzigingen zijn bewaard.")
+
+if past:
+    st.header("Afgesloten en voorbije plaatsen")
+    ui.table(rows(past, False), key="own_past",
+             column_config=ui.date_columns("Vanaf", "Tot", "Gemeld op", "Laatst bevestigd", "Afgesloten op"))
+ui.download_buttons(lambda: ui.reads.register_sheet("vrije_plaatsen", (provider_id,)),
+                    f"mijn-vrije-plaatsen-{provider_id}-{today:%Y%m%d}", key="dl_own_vacancies", sheet="vrije_plaatsen")
