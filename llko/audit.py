@@ -64,6 +64,8 @@ ACTION_LABELS = {
     "vacancy_confirmed": "Vrije plaats bevestigd (nog steeds vrij)",
     "vacancy_closed": "Vrije plaats afgesloten",
     "vacancy_referral": "Gezin ingelicht over een vrije plaats",
+    "infopagina_checked": "Infopagina gecontroleerd (loket)",
+    "infopagina_declared": "Infopagina verklaard (opvang)",
 }
 
 _ROLE_NAMES = {"coordinator": "coördinator", "provider": "opvanginitiatief", "policy": "beleid"}
@@ -123,6 +125,9 @@ def describe(action: str, detail: str) -> str:
         "register_refused": lambda: f"{', '.join(d('files') or [])}: {d('problems')} problemen",
         **{action: (lambda: f"opvang {d('opvang')}, vanaf {_date(d('vanaf'))}, {d('plaatsen')} plaats(en)")
            for action in ("vacancy_reported", "vacancy_updated", "vacancy_confirmed", "vacancy_closed")},
+        **{action: (lambda: f"opvang {d('opvang')}, {_date(d('op'))}: "
+                            + (f"ontbreekt {', '.join(d('ontbreekt'))}" if d("ontbreekt") else "volledig"))
+           for action in ("infopagina_checked", "infopagina_declared")},
         "vacancy_referral": lambda: f"opvang {d('opvang')}, kind {d('kind')}, ingelicht op {_date(d('op'))}",
         "demo_built": lambda: (f"{d('providers')} opvanginitiatieven, {d('requests')} aanvragen, {d('children')} "
                                f"kinderen, {d('status_changes')} statuswijzigingen"),

@@ -165,10 +165,11 @@ def test_wrong_password_says_so(server, page):
 # Page URL -> heading, and each role's pages, written out by hand (not read from the registry under test).
 URLS = {"overzicht": "Overzicht", "aanvragen": "Aanvragen", "mijn_aanvragen": "Mijn aanvragen", "cijfers": "Cijfers",
         "importeren": "Import", "gebruikers": "Gebruikers", "audit": "Audit", "instellingen": "Instellingen",
-        "mijn_account": "Mijn account", "vrije_plaatsen": "Vrije plaatsen", "mijn_vrije_plaatsen": "Mijn vrije plaatsen"}
-MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Cijfers", "Import", "Gebruikers", "Audit",
-                         "Instellingen", "Mijn account"],
-         "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn account"], "beleid": ["Cijfers", "Mijn account"]}
+        "mijn_account": "Mijn account", "vrije_plaatsen": "Vrije plaatsen", "mijn_vrije_plaatsen": "Mijn vrije plaatsen",
+        "infopagina": "Infopagina", "mijn_infopagina": "Mijn infopagina"}
+MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Cijfers", "Import", "Gebruikers",
+                         "Audit", "Instellingen", "Mijn account"],
+         "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn account"], "beleid": ["Cijfers", "Mijn account"]}
 
 
 @pytest.mark.parametrize("username", list(MENUS))

@@ -15,9 +15,9 @@ from llko.db import make_engine
 
 # Who may open what, written out by hand (not read from ui.PAGES: this is what the registry must say).
 EXPECTED_MENUS = {
-    "coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Cijfers", "Import", "Gebruikers", "Audit",
-                    "Instellingen", "Mijn account"],
-    "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn account"],
+    "coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Cijfers", "Import", "Gebruikers",
+                    "Audit", "Instellingen", "Mijn account"],
+    "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn account"],
     "beleid": ["Cijfers", "Mijn account"],
     "eenmalig": ["Mijn account"],  # a one-time password: only the page to change it
     None: [],  # signed out
@@ -27,6 +27,7 @@ PAGE_FILES = {
     "Cijfers": "views/cijfers.py", "Import": "views/importeren.py", "Gebruikers": "views/gebruikers.py",
     "Audit": "views/audit.py", "Instellingen": "views/instellingen.py", "Mijn account": "views/mijn_account.py",
     "Vrije plaatsen": "views/vrije_plaatsen.py", "Mijn vrije plaatsen": "views/mijn_vrije_plaatsen.py",
+    "Infopagina": "views/infopagina.py", "Mijn infopagina": "views/mijn_infopagina.py",
 }
 
 
@@ -46,6 +47,8 @@ def shows_its_data(at, title: str) -> bool:
         "Mijn account": any(t.label == "Huidig wachtwoord" for t in at.text_input),
         "Vrije plaatsen": {"Vrije plaatsen", "Nieuw sinds uw vorige bezoek"} <= labels and "Laatst bevestigd" in columns,
         "Mijn vrije plaatsen": any(b.label == "Vrije plaats melden" for b in at.button),
+        "Infopagina": {"Volledig", "Te bevestigen"} <= labels and "Ontbreekt (sinds)" in columns,
+        "Mijn infopagina": any(b.label == "Verklaring versturen" for b in at.button),
     }[title]
 
 

@@ -11,6 +11,7 @@ from llko.accounts import queries as account_queries
 from llko.providers import queries as provider_queries
 from llko.requests import importer, overview, queries
 from llko.requests.queries import EVERYTHING, Selection
+from llko.infopagina import queries as infopagina_queries, rules as infopagina_rules
 from llko.registers import export as register_export
 from llko.settings import Settings
 from llko.vacancies import matching, queries as vacancy_queries, rules as vacancy_rules, service as vacancy_service
@@ -207,3 +208,13 @@ def vacancy_recorded() -> dict:
 def vacancy_version(vacancy_id: int) -> int | None:
     """The version of a free place the edit form shows; not cached."""
     return vacancy_queries.version(engine_for(url()), vacancy_id)
+
+
+@st.cache_data(**CACHE)
+def _infopagina_checks(db: str, provider_ids: tuple[str, ...] | None) -> list[infopagina_rules.Check]:
+    return infopagina_queries.checks(engine_for(db), provider_ids)
+
+
+def infopagina_checks(provider_ids: tuple[str, ...] | None = None) -> list[infopagina_rules.Check]:
+    """Every infopagina check (of these providers only, when given), by provider and date."""
+    return _infopagina_checks(url(), provider_ids)

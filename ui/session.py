@@ -38,6 +38,8 @@ PAGES = (
     PageSpec("views/mijn_aanvragen.py", "Mijn aanvragen", "📄", ("provider",)),
     PageSpec("views/vrije_plaatsen.py", "Vrije plaatsen", "🧸", ("coordinator",)),
     PageSpec("views/mijn_vrije_plaatsen.py", "Mijn vrije plaatsen", "🧸", ("provider",)),
+    PageSpec("views/infopagina.py", "Infopagina", "ℹ️", ("coordinator",)),
+    PageSpec("views/mijn_infopagina.py", "Mijn infopagina", "ℹ️", ("provider",)),
     PageSpec("views/cijfers.py", "Cijfers", "📊", ("coordinator", "policy")),
     PageSpec("views/importeren.py", "Import", "⬆️", ("coordinator",)),
     PageSpec("views/gebruikers.py", "Gebruikers", "👥", ("coordinator",)),

@@ -1,0 +1,85 @@
+"""The infopagina pages and their service (R6) on a small town by hand: the loket's checks, a provider's
+declaration that waits for confirmation, the confirmation, the reminder, and a provider kept to its own page."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from apptest import errors, page, table
+from llko.accounts import auth
+from llko.infopagina import service
+from llko.requests.importer import import_file
+
+T = date(2026, 11, 2)
+EXPORT = """aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status
+A1;K1;P1;Het Zonnetje;01/10/2026;nieuw;01/10/2026
+A2;K2;P2;Het Nest;01/10/2026;nieuw;01/10/2026
+A3;K3;P3;De Kapoen;01/10/2026;nieuw;01/10/2026
+"""
+ALL = {"openingsuren": True, "openingsdagen": True, "contact": True, "foto_logo": True, "tarief": True}
+
+
+@pytest.fixture
+def town(db_url, app_env, engine):
+    app_env(db_url)
+    assert import_file(engine, EXPORT.encode(), "e.csv", T, "test").ok
+    auth.create_user(engine, "test", "coord", "Coord", "coordinator", "een-lang-wachtwoord")
+    auth.create_user(engine, "test", "zon", "Zon", "provider", "een-lang-wachtwoord", ("P1",))
+    # P1: tarief missing at the loket's checks of 01/06 and 01/09 (since 01/06), then declared complete on 20/10.
+    service.record(engine, "coord", "P1", date(2026, 6, 1), "loket", {**ALL, "tarief": False}, "Loket")
+    service.record(engine, "coord", "P1", date(2026, 9, 1), "loket", {**ALL, "tarief": False}, "Loket")
+    service.record(engine, "zon", "P1", date(2026, 10, 20), "opvang", ALL, "Zon", allowed=("P1",))
+    # P2: complete on 01/10. P3: never checked.
+    service.record(engine, "coord", "P2", date(2026, 10, 1), "loket", ALL, "Loket")
+    return engine
+
+
+def test_the_overview_by_hand(town):
+    at = page("views/infopagina.py", "coord").run()
+    assert {m.label: m.value for m in at.metric} == {"Volledig": "1", "Onvolledig": "1",
+                                                     "Niet (recent) gecontroleerd": "1", "Te bevestigen": "1"}
+    shown = table(at, "Ontbreekt (sinds)")
+    assert shown[["Opvang", "Toestand", "Ontbreekt (sinds)"]].values.tolist() == [
+        ["Het Zonnetje", "onvolledig", "tarief (inkomensgerelateerd of vaste prijs per dag) (sinds 01/06/2026)"],
+        ["De Kapoen", "nooit gecontroleerd", ""],
+        ["Het Nest", "volledig", ""]]
+    reminder = at.code[0].value
+    assert reminder.startswith("Beste Het Zonnetje,")
+    assert "- tarief (inkomensgerelateerd of vaste prijs per dag)\n" in reminder and "openingsuren" not in reminder
+    assert reminder.endswith("Lokaal Loket Kinderopvang Ninove")
+
+
+def test_confirming_a_declaration_records_a_loket_check_today(town):
+    at = page("views/infopagina.py", "coord").run()
+    assert "verklaarde op 20/10/2026" in at.warning[0].value
+    at.button(key="confirm_declaration").click().run()
+    assert at.success[0].value.startswith("Bevestigd: de infopagina van Het Zonnetje")
+    with town.connect() as conn:
+        latest = conn.execute(text("SELECT checked_on, source, tarief FROM infopagina_checks WHERE provider_id = 'P1' "
+                                   "ORDER BY checked_on DESC, source LIMIT 1")).one()
+    assert (str(latest[0]), latest[1], bool(latest[2])) == ("2026-11-02", "loket", True)
+    assert {m.label: m.value for m in at.metric}["Volledig"] == "2"
+
+
+def test_a_provider_sees_its_own_state_and_declares(town):
+    at = page("views/mijn_infopagina.py", "zon").run()
+    assert errors(at) == ["Bij de controle van 01/09/2026 ontbrak: tarief (inkomensgerelateerd of vaste prijs per dag) "
+                          "(sinds 01/06/2026)."]
+    assert at.info[0].value == "Uw verklaring van 20/10/2026 wacht op bevestiging door het loket."
+    at.checkbox(key="declare_foto_logo").uncheck()
+    at.button[0].click().run()
+    assert at.success[0].value.startswith("Uw verklaring is bewaard")
+    with town.connect() as conn:
+        rows = conn.execute(text("SELECT provider_id, checked_on, source, foto_logo FROM infopagina_checks "
+                                 "WHERE source = 'opvang' ORDER BY checked_on")).all()
+    assert [(p, str(d), s, bool(f)) for p, d, s, f in rows] == [("P1", "2026-10-20", "opvang", True),
+                                                                ("P1", "2026-11-02", "opvang", False)]
+
+
+def test_a_provider_cannot_declare_for_another_or_as_the_loket(town):
+    for provider_id, source in (("P2", "opvang"), ("P1", "loket")):
+        with pytest.raises(ValueError, match=service.NOT_YOURS):
+            service.record(town, "zon", provider_id, T, source, ALL, allowed=("P1",))
+    with town.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM infopagina_checks")).scalar() == 4

@@ -1,0 +1,93 @@
+"""Infopagina: per provider, whether its page on Opvang.Vlaanderen holds the five items (R6) at the loket's latest
+check, what is missing since when, which declarations wait for confirmation, and a reminder ready to send."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from llko.infopagina import rules, service
+
+user = ui.open_page(__file__)
+today = ui.today()
+config = ui.reads.settings()
+names = ui.reads.provider_names()
+ui.show_flash()
+checks = ui.reads.infopagina_checks()
+by_provider = {p: [c for c in checks if c.provider_id == p] for p in names}
+states = {p: rules.state(found, today) for p, found in by_provider.items()}
+too_old = {p for p, s in states.items()
+           if s.latest is not None and (today - s.latest.datum).days > config.infopagina_max_age_days}
+
+
+def verdict(provider_id: str) -> str:
+    found = states[provider_id]
+    if found.latest is None:
+        return "nooit gecontroleerd"
+    if provider_id in too_old:
+        return "controle te oud"
+    return "volledig" if found.complete else "onvolledig"
+
+
+tiles = st.columns(4)
+counts = pd.Series([verdict(p) for p in names]).value_counts()
+tiles[0].metric("Volledig", int(counts.get("volledig", 0)), border=True)
+tiles[1].metric("Onvolledig", int(counts.get("onvolledig", 0)), border=True,
+                help="Bij de laatste controle van het loket ontbrak minstens één van de vijf onderdelen.")
+tiles[2].metric("Niet (recent) gecontroleerd", int(counts.get("nooit gecontroleerd", 0) + counts.get("controle te oud", 0)),
+                border=True, help=f"Nooit gecontroleerd, of de laatste controle is ouder dan "
+                                  f"{config.infopagina_max_age_days} dagen.")
+tiles[3].metric("Te bevestigen", sum(1 for s in states.values() if s.to_confirm), border=True,
+                help="De opvang verklaarde haar infopagina na de laatste controle van het loket.")
+
+st.header("Overzicht")
+overview = pd.DataFrame([{
+    "Opvang": names[p], "Toestand": verdict(p),
+    "Laatste controle": states[p].latest.datum if states[p].latest else None,
+    "Ontbreekt (sinds)": "; ".join(f"{rules.ITEM_LABELS[i]} (sinds {ui.fmt_date(d)})"
+                                   for i, d in states[p].missing_since.items()),
+    "Te bevestigen": states[p].to_confirm.datum if states[p].to_confirm else None,
+} for p in names]).sort_values(["Toestand", "Opvang"], key=lambda col: col.map(
+    {"onvolledig": 0, "nooit gecontroleerd": 1, "controle te oud": 2, "volledig": 3}) if col.name == "Toestand" else col)
+ui.table(overview, key="infopagina_table", column_config=ui.date_columns("Laatste controle", "Te bevestigen"))
+st.write(f"De vijf onderdelen: {', '.join(rules.ITEM_LABELS[i] for i in rules.ITEMS)}. Alleen controles van het "
+         "loket tellen; een verklaring van de opvang staat op ‘te bevestigen’ tot het loket ze bevestigt.")
+ui.download_buttons(lambda: ui.reads.register_sheet("infopagina"), f"infopagina-{today:%Y%m%d}", key="dl_infopagina",
+                    sheet="infopagina")
+
+st.header("Per opvang")
+order = list(overview["Opvang"])
+provider_id = st.selectbox("Opvang", sorted(names, key=lambda p: order.index(names[p])), format_func=names.get,
+                           key="infopagina_provider")
+found = states[provider_id]
+mine = by_provider[provider_id]
+if found.to_confirm:
+    declared = found.to_confirm
+    st.warning(f"{names[provider_id]} verklaarde op {ui.fmt_date(declared.datum)}: "
+               + ", ".join(f"{rules.ITEM_LABELS[i]} {'ja' if declared.present[i] else 'nee'}" for i in rules.ITEMS)
+               + ". Bekijk de pagina en bevestig, of leg hieronder vast wat u zelf ziet.")
+    if st.button("Verklaring bevestigen (als controle van vandaag)", key="confirm_declaration"):
+        service.record(ui.engine(), user.username, provider_id, today, rules.LOKET, declared.present, user.name)
+        ui.flash(f"Bevestigd: de infopagina van {names[provider_id]} werd vandaag als gecontroleerd vastgelegd.")
+if found.missing:
+    st.subheader("Herinnering")
+    st.write("Klaar om te versturen; kopieer de tekst naar uw mail:")
+    st.code(rules.reminder(names[provider_id], found.missing, config.municipality), language=None, wrap_lines=True)
+
+with st.form("record_check", clear_on_submit=True):
+    st.subheader("Controle vastleggen")
+    day = st.date_input("Gecontroleerd op", today, min_value=today - timedelta(days=3650), max_value=today,
+                        format="DD/MM/YYYY")
+    last = found.latest.present if found.latest else {}
+    present = {item: st.checkbox(rules.ITEM_LABELS[item], value=last.get(item, False), key=f"check_{item}")
+               for item in rules.ITEMS}
+    if st.form_submit_button("Controle bewaren"):
+        service.record(ui.engine(), user.username, provider_id, day, rules.LOKET, present, user.name)
+        ui.flash(f"De controle van {ui.fmt_date(day)} is bewaard.")
+
+if mine:
+    st.subheader("Geschiedenis")
+    ui.table(pd.DataFrame([{"Datum": c.datum, "Bron": rules.SOURCE_LABELS[c.bron], "Door": c.door,
+                            **{rules.ITEM_LABELS[i]: "ja" if c.present[i] else "nee" for i in rules.ITEMS}}
+                           for c in reversed(mine)]), key="infopagina_history", column_config=ui.date_columns("Datum"))

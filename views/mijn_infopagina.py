@@ -1,0 +1,58 @@
+"""Mijn infopagina: what the loket found on the provider's infopagina (R6), what is missing since when, and the
+provider's own declaration, which the loket then confirms. Only its own provider(s)."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from llko.infopagina import rules, service
+
+user = ui.open_page(__file__)
+today = ui.today()
+own = user.provider_ids
+names = ui.reads.provider_names()
+if not own:
+    st.warning("Uw account is nog aan geen opvang gekoppeld. Neem contact op met het Lokaal Loket Kinderopvang.")
+    st.stop()
+provider_id = own[0]
+if len(own) > 1:
+    provider_id = st.selectbox("Opvang", own, format_func=names.get, key="own_provider")
+ui.show_flash()
+checks = ui.reads.infopagina_checks((provider_id,))
+found = rules.state(checks, today)
+st.write(f"Uw infopagina op Opvang.Vlaanderen toont minstens: {', '.join(rules.ITEM_LABELS[i] for i in rules.ITEMS)}. "
+         "Het loket kijkt ze na; wat u hier verklaart, bevestigt het loket bij de volgende controle.")
+
+st.header("Laatste controle door het loket")
+if found.latest is None:
+    st.write("Het loket heeft uw infopagina nog niet gecontroleerd.")
+elif found.complete:
+    st.success(f"Volledig bij de controle van {ui.fmt_date(found.latest.datum)}.")
+else:
+    st.error(f"Bij de controle van {ui.fmt_date(found.latest.datum)} ontbrak: "
+             + "; ".join(f"{rules.ITEM_LABELS[i]} (sinds {ui.fmt_date(d)})" for i, d in found.missing_since.items())
+             + ".")
+if found.to_confirm:
+    st.info(f"Uw verklaring van {ui.fmt_date(found.to_confirm.datum)} wacht op bevestiging door het loket.")
+
+st.header("Mijn verklaring")
+with st.form("declare", clear_on_submit=True):
+    st.write("Vink aan wat vandaag op uw infopagina staat:")
+    last = (found.to_confirm or found.latest).present if (found.to_confirm or found.latest) else {}
+    present = {item: st.checkbox(rules.ITEM_LABELS[item], value=last.get(item, False), key=f"declare_{item}")
+               for item in rules.ITEMS}
+    if st.form_submit_button("Verklaring versturen", type="primary"):
+        try:
+            service.record(ui.engine(), user.username, provider_id, today, rules.OPVANG, present, user.name,
+                           allowed=own)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            ui.flash("Uw verklaring is bewaard; het loket bevestigt ze na een blik op uw infopagina.")
+
+if checks:
+    st.header("Geschiedenis")
+    ui.table(pd.DataFrame([{"Datum": c.datum, "Bron": rules.SOURCE_LABELS[c.bron],
+                            **{rules.ITEM_LABELS[i]: "ja" if c.present[i] else "nee" for i in rules.ITEMS}}
+                           for c in reversed(checks)]), key="own_infopagina_history",
+             column_config=ui.date_columns("Datum"))
