@@ -9,7 +9,7 @@ import streamlit as st
 from llko import audit, settings as settings_store
 from llko.accounts import queries as account_queries
 from llko.providers import queries as provider_queries
-from llko.requests import importer, overview, queries
+from llko.requests import importer, overview, queries, upload
 from llko.requests.queries import EVERYTHING, Selection
 from llko.infopagina import queries as infopagina_queries, rules as infopagina_rules
 from llko.registers import export as register_export
@@ -151,10 +151,11 @@ def already_imported(data: bytes, as_of: date) -> str | None:
     return importer.already_imported(engine_for(url()), data, as_of)
 
 
-@st.cache_data(max_entries=4, show_spinner="Bestand controleren…")
+@st.cache_data(max_entries=4, ttl=15 * 60, show_spinner="Bestand controleren…")
 def parsed_upload(data: bytes, file_name: str) -> importer.ParsedFile:
-    """An uploaded export read and validated once (keyed by its bytes), not again on every rerun of the page."""
-    return importer.parse(data, file_name)
+    """An uploaded export read and validated once (keyed by its bytes), not again on every rerun of the page; in a
+    process of its own, bounded in time, so that it does not stall the other users (upload.parse_bounded)."""
+    return upload.parse_bounded(data, file_name)
 
 
 # --- the registers ------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ if upload is not None:
         st.write(f"Voorbeeld: de eerste {min(rows, 20)} van {rows} rijen.")
         ui.table(preview(parsed.frame), key="preview")
         if st.button("Importeren", type="primary", key="do_import", disabled=as_of is None or earlier is not None):
-            result = importer.import_file(ui.engine(), data, upload.name, as_of, user.username)
+            result = importer.import_file(ui.engine(), data, upload.name, as_of, user.username, parsed)
             if result.ok:
                 st.session_state["_upload_round"] = round_ + 1
                 ui.flash(f"Geïmporteerd: {result.rows_new} nieuw, {result.rows_updated} gewijzigd, "

@@ -12,7 +12,9 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -97,15 +99,54 @@ MSG_UNREADABLE = (
     "Exporteer de aanvragen opnieuw uit Opvang.Vlaanderen als CSV of als Excel-bestand."
 )
 MSG_EMPTY = "Het bestand is leeg."
-# An export of a town has tens of thousands of rows; far more is no export (or a 'zip bomb' of empty rows) and
-# would stall the app for every user while it is read.
-MAX_ROWS = 200_000
+
+
+def env_limit(name: str, default: int) -> int:
+    """A limit that an installation may set in the environment, read once when this module is imported."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} moet een positief geheel getal zijn, niet '{value}'")
+    return int(value)
+
+
+# A town's export has tens of thousands of rows, a whole region's about 200,000 rows of 12 columns (~100 MB of
+# XML unpacked, packed ~10 to 1). Far more is no export but a 'zip bomb' (a 144 KB XLSX of a million one-cell
+# rows unpacks to 49 MB) that takes minutes and gigabytes to read. The caps are checked before and while reading.
+MAX_ROWS = env_limit("LLKO_IMPORT_MAX_ROWS", 300_000)
 MAX_COLUMNS = 100
+MAX_CELLS = env_limit("LLKO_IMPORT_MAX_CELLS", 5_000_000)  # the cells of every row, up to its last filled one
+MAX_XML_MB = env_limit("LLKO_IMPORT_MAX_XML_MB", 300)  # an XLSX unpacked, all its parts together
+MAX_RATIO = 100  # unpacked / packed size of one part of an XLSX (above 1 MB unpacked)
+
+
+def _nl_number(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _too_big() -> FileFault:
-    return FileFault(f"Het bestand heeft meer dan {MAX_ROWS:,} rijen of {MAX_COLUMNS} kolommen; een export van "
-                     "Opvang.Vlaanderen is veel kleiner. Controleer of u het juiste bestand koos.".replace(",", "."))
+    return FileFault(f"Het bestand heeft meer dan {_nl_number(MAX_ROWS)} rijen of {MAX_COLUMNS} kolommen; een "
+                     "export van Opvang.Vlaanderen is veel kleiner. Controleer of u het juiste bestand koos.")
+
+
+def _too_many_cells() -> FileFault:
+    return FileFault(f"Het bestand heeft meer dan {_nl_number(MAX_CELLS)} cellen (rijen maal kolommen); een "
+                     "export van Opvang.Vlaanderen is veel kleiner. Exporteer alleen de nodige kolommen of een "
+                     "kortere periode, of splits het bestand in delen.")
+
+
+def _unpacks_too_big() -> FileFault:
+    return FileFault(f"Het Excel-bestand is uitgepakt groter dan {MAX_XML_MB} MB; een export van "
+                     "Opvang.Vlaanderen is veel kleiner. Exporteer een kortere periode of splits de export in "
+                     "delen, of exporteer als CSV.")
+
+
+def _packed_too_tight() -> FileFault:
+    return FileFault(f"Het Excel-bestand is ongewoon sterk gecomprimeerd: uitgepakt is het meer dan {MAX_RATIO} "
+                     "keer zo groot. Een export van Opvang.Vlaanderen is dat nooit; exporteer de aanvragen opnieuw "
+                     "uit Opvang.Vlaanderen, of kies het juiste bestand.")
+
 MSG_HEADER_ONLY = "Het bestand bevat alleen een kopregel en geen aanvragen."
 EXPECT_REQUIRED = "een waarde (verplichte kolom)"
 EXPECT_DATE = "een datum dd/mm/jjjj of jjjj-mm-dd"
@@ -193,6 +234,11 @@ class FileFault(Exception):
         self.problem = ImportProblem(None, column, value, explanation)
 
 
+def refused(fault: FileFault) -> ParsedFile:
+    """A file refused whole for one file-level fault."""
+    return ParsedFile(_empty_frame(), [fault.problem])
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 
@@ -213,20 +259,42 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def check_workbook_size(data: bytes) -> None:
+    """Raise a FileFault for an XLSX that unpacks to more than MAX_XML_MB, or with a part packed more than
+    MAX_RATIO to 1 (a 'zip bomb'), from the sizes in its zip directory alone: in milliseconds, before anything
+    is unpacked (zipfile never unpacks more than those sizes). Other data passes."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return  # not a zip: the reader says what it is
+    if sum(part.file_size for part in parts) > MAX_XML_MB * 1024 * 1024:
+        raise _unpacks_too_big()
+    if any(part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * part.compress_size for part in parts):
+        raise _packed_too_tight()
+
+
 def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, int]:
     """First sheet as a frame of strings (no header row) and the row number of its first line."""
     from openpyxl import load_workbook
 
+    check_workbook_size(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            rows = []
-            for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            sheet = book.worksheets[0]
+            if (sheet.max_row or 0) > MAX_ROWS + 1:  # the sheet's own dimension says so
+                raise _too_big()
+            sheet.reset_dimensions()  # each row as wide as its last cell, not padded to the claimed dimension
+            rows, cells_read = [], 0
+            for row in sheet.iter_rows(values_only=True):
+                cells_read += len(row)
                 cells = list(row)
-                while cells and cells[-1] is None:  # a sheet's dimension may claim more columns than it has
+                while cells and cells[-1] is None:  # empty (formatted) cells at the end
                     cells.pop()
                 if len(rows) > MAX_ROWS or len(cells) > MAX_COLUMNS:
                     raise _too_big()
+                if cells_read > MAX_CELLS:
+                    raise _too_many_cells()
                 rows.append([_cell_text(v) for v in cells])
         finally:
             book.close()
@@ -263,10 +331,14 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, int]:
     if not body.strip():
         raise FileFault(MSG_EMPTY)
     skipped = len(_NEWLINE.findall(leading))
-    if body.rstrip("\r\n").count("\n") > MAX_ROWS:  # rows under the header
+    rest = body.rstrip("\r\n")
+    lines = max(rest.count("\n"), rest.count("\r"))  # rows under the header (also with Mac line ends)
+    if lines > MAX_ROWS:
         raise _too_big()
     header = _NEWLINE.split(body, maxsplit=1)[0]
     sep = ";" if header.count(";") > header.count(",") else ","
+    if (lines + 1) * (header.count(sep) + 1) > MAX_CELLS:  # a row with more fields than the header is refused
+        raise _too_many_cells()
     try:
         frame = pd.read_csv(
             io.StringIO(body), sep=sep, header=None, dtype=str, keep_default_na=False, skip_blank_lines=False,
@@ -415,7 +487,7 @@ def parse(data: bytes, file_name: str) -> ParsedFile:
         frame = _canonical(raw, first_row)
         _check_file(frame, [str(h).strip() for h in raw.iloc[0]])
     except FileFault as fault:
-        return ParsedFile(_empty_frame(), [fault.problem])
+        return refused(fault)
     typed, problems = _validate(frame)
     if problems:
         return ParsedFile(_empty_frame(), problems)
@@ -710,12 +782,14 @@ def _write(session, frame: pd.DataFrame, file_name: str, checksum: str, as_of: d
 
 
 @retry_when_busy
-def import_file(engine: Engine, data: bytes, file_name: str, as_of: dt.date, actor: str) -> ImportResult:
+def import_file(engine: Engine, data: bytes, file_name: str, as_of: dt.date, actor: str,
+                parsed: ParsedFile | None = None) -> ImportResult:
     """Validate and import one snapshot in one transaction; a refused file changes nothing.
 
-    A database error propagates after the rollback (nothing written).
+    `parsed` is parse(data, file_name) when the caller has it already (the Import page parsed the upload in a
+    process of its own). A database error propagates after the rollback (nothing written).
     """
-    parsed = parse(data, file_name)
+    parsed = parse(data, file_name) if parsed is None else parsed
     if parsed.problems:
         return _refuse(engine, actor, file_name, as_of, parsed.problems)
     checksum = hashlib.sha256(data).hexdigest()
