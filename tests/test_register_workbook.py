@@ -242,3 +242,32 @@ def test_the_template_has_every_sheet_and_column_and_no_data(town):
     assert all(book[name].max_row == 1 for name in book.sheetnames)
     result = import_register(town, [("leeg.xlsx", export.template())], "coord")
     assert not result.ok and result.problems[0].startswith("De werkmap bevat geen gegevens")
+
+
+def test_the_import_page_reads_a_workbook_and_refuses_a_bad_one_whole(town, db_url, app_env):
+    from apptest import errors, page, table
+    from llko.accounts import auth
+
+    app_env(db_url)
+    auth.create_user(town, "test", "coord", "Coord", "coordinator", "een-lang-wachtwoord")
+    bad = {name: [list(r) for r in content] for name, content in FULL.items()}
+    bad["lok"][1][2] = "P1,P8"
+    before = counts(town)
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at = page("views/importeren.py", "coord").run()
+    at.file_uploader(key="register_upload_0").upload("registers.xlsx", xlsx(bad), mime).run()
+    at.button(key="do_register_import").click().run()
+    assert errors(at) == ["De registers zijn niet ingelezen: 1 probleem. Er is niets gewijzigd."]
+    assert table(at, "Melding")["Melding"].tolist() == [
+        "Blad lok, rij 2, kolom aanwezig: onbekende opvang P8; voeg ze toe in het blad opvang of importeer eerst een "
+        "export waarin ze voorkomt."]
+    assert counts(town) == before
+    at = page("views/importeren.py", "coord").run()
+    at.file_uploader(key="register_upload_0").upload("registers.xlsx", xlsx(FULL), mime).run()
+    at.button(key="do_register_import").click().run()
+    assert at.success[0].value == (
+        "Registers ingelezen: opvang: 2 nieuw, 1 gewijzigd, 0 ongewijzigd; vrije plaatsen: 3 nieuw, 0 gewijzigd, "
+        "0 ongewijzigd; infopagina: 2 nieuw, 0 gewijzigd, 0 ongewijzigd; overeenkomst: 1 nieuw, 0 gewijzigd, "
+        "0 ongewijzigd; lok: 2 nieuw, 0 gewijzigd, 0 ongewijzigd. Blad opvang: onbekende kolom(men) overgeslagen: "
+        "notities.")
+    assert counts(town)["vacancies"] == 3

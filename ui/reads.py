@@ -219,3 +219,73 @@ def _infopagina_checks(db: str, provider_ids: tuple[str, ...] | None) -> list[in
 def infopagina_checks(provider_ids: tuple[str, ...] | None = None) -> list[infopagina_rules.Check]:
     """Every infopagina check (of these providers only, when given), by provider and date."""
     return _infopagina_checks(url(), provider_ids)
+
+
+def register_template() -> bytes:
+    """The empty register workbook (a download)."""
+    return register_export.template()
+
+
+# --- provider master data, the agreement and the LOK (R10) --------------------------------------------------
+
+from llko.agreements import queries as agreement_queries  # noqa: E402  (appended section: its own import)
+
+
+@st.cache_data(**CACHE)
+def _provider_details(db: str) -> pd.DataFrame:
+    return provider_queries.provider_details(engine_for(db))
+
+
+def provider_details() -> pd.DataFrame:
+    """Every provider with its full master data (by name); started_on and stopped_on as dates or None."""
+    return _provider_details(url())
+
+
+@st.cache_data(**CACHE)
+def _latest_signatures(db: str) -> pd.DataFrame:
+    return agreement_queries.latest_signatures(engine_for(db))
+
+
+def latest_signatures() -> pd.DataFrame:
+    """One row per provider: its latest signature under the cooperation agreement, blank when it never signed."""
+    return _latest_signatures(url())
+
+
+@st.cache_data(**CACHE)
+def _signatures(db: str, provider_ids: tuple[str, ...] | None) -> pd.DataFrame:
+    return agreement_queries.signatures(engine_for(db), provider_ids)
+
+
+def signatures(provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Every recorded signature (of these providers only, when given), without the scans."""
+    return _signatures(url(), provider_ids)
+
+
+def agreement_scan(agreement_id: int) -> tuple[str, bytes] | None:
+    """The scan of one signature (name, bytes), read when its download is clicked; not cached."""
+    return agreement_queries.scan(engine_for(url()), agreement_id)
+
+
+@st.cache_data(**CACHE)
+def _lok_meetings(db: str) -> list[agreement_queries.Meeting]:
+    return agreement_queries.meetings(engine_for(db))
+
+
+def lok_meetings() -> list[agreement_queries.Meeting]:
+    """Every LOK meeting, the newest first, with the providers that attended."""
+    return _lok_meetings(url())
+
+
+def lok_minutes(meeting_id: int) -> tuple[str, bytes] | None:
+    """The minutes of one LOK meeting (name, bytes), read when its download is clicked; not cached."""
+    return agreement_queries.minutes(engine_for(url()), meeting_id)
+
+
+@st.cache_data(**CACHE)
+def _procedure_evaluations(db: str) -> pd.DataFrame:
+    return agreement_queries.evaluations(engine_for(db))
+
+
+def procedure_evaluations() -> pd.DataFrame:
+    """The yearly evaluations of the procedure with the LOK's advice, the newest year first."""
+    return _procedure_evaluations(url())

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from llko.registers import workbook as register_workbook
 from llko.requests import importer
 
 PREVIEW_HEADERS = {
@@ -74,6 +75,32 @@ if upload is not None:
                          f"{result.rows_unchanged} ongewijzigd, {result.status_changes} statuswijzigingen.")
             for problem in result.problems:
                 st.error(problem.message)
+
+st.header("Registerwerkmap")
+st.write("De eigen lijsten van het loket in één keer inlezen: opvanginitiatieven, vrije plaatsen, controles van de "
+         "infopagina, ondertekende overeenkomsten en LOK-vergaderingen. Een Excel-werkmap met een blad per register, "
+         "of een CSV-bestand per blad (genoemd naar het blad). Eén foute cel en er verandert niets; dezelfde werkmap "
+         "twee keer inlezen verandert niets.")
+st.download_button("Lege registerwerkmap (sjabloon)", ui.reads.register_template, "registerwerkmap.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="register_template")
+register_round = st.session_state.setdefault("_register_round", 0)
+register_files = st.file_uploader("Registerwerkmap (Excel) of CSV-bestanden per blad", type=["xlsx", "csv", "txt"],
+                                  accept_multiple_files=True, key=f"register_upload_{register_round}")
+if register_files and st.button("Registers inlezen", type="primary", key="do_register_import"):
+    outcome = register_workbook.import_register(ui.engine(), [(f.name, f.getvalue()) for f in register_files],
+                                                user.username)
+    if outcome.ok:
+        st.session_state["_register_round"] = register_round + 1
+        ui.flash("Registers ingelezen: " + "; ".join(
+            f"{sheet.replace('_', ' ')}: {n['new']} nieuw, {n['updated']} gewijzigd, {n['unchanged']} ongewijzigd"
+            for sheet, n in outcome.counts.items()) + "." + "".join(f" {notice}" for notice in outcome.notices))
+    else:
+        for notice in outcome.notices:
+            st.info(notice)
+        count = len(outcome.problems)
+        st.error(f"De registers zijn niet ingelezen: {count} {'probleem' if count == 1 else 'problemen'}. "
+                 "Er is niets gewijzigd.")
+        ui.table(pd.DataFrame({"Melding": outcome.problems}), key="register_problems")
 
 st.header("Vorige imports")
 runs = ui.reads.import_runs()

@@ -21,6 +21,7 @@ from llko.agreements.models import Agreement, LokAttendance, LokMeeting
 from llko.db import retry_when_busy, transaction
 from llko.infopagina.models import InfopaginaCheck
 from llko.providers.models import Provider
+from llko.requests.importer import FileFault, check_workbook_size
 from llko.registers.sheets import SHEETS, CellError, Sheet, sheet_key
 from llko.vacancies.models import VacancyChange, VacancyRecord
 from llko.vacancies.queries import as_vacancy, register_row
@@ -69,6 +70,10 @@ def _csv_rows(data: bytes) -> list[list]:
 
 
 def _xlsx_sheets(data: bytes) -> dict[str, list[list]]:
+    try:
+        check_workbook_size(data)  # a zip bomb is refused before anything is unpacked
+    except FileFault as fault:
+        raise _Refused(str(fault)) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # not a workbook, or a damaged one
@@ -304,5 +309,6 @@ def import_register(engine: Engine, files: list[tuple[str, bytes]], actor: str) 
             audit.record(session, actor, "register_refused", files=[n for n, _ in files], problems=len(result.problems))
             return result
         _write(session, typed, actor, result)
+        result.counts = {name: result.counts[name] for name in SHEETS if name in result.counts}  # the sheets' order
         audit.record(session, actor, "register_import", files=[n for n, _ in files], counts=result.counts)
     return result
