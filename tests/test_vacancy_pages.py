@@ -101,3 +101,20 @@ def test_the_coordinator_sees_the_place_its_matches_and_notes_a_referral(town):
     assert table(at, "Ingelicht op")[["Kind", "Door", "Notitie"]].values.tolist() == [["K4", "coord", "gebeld, interesse"]]
     again = page("views/vrije_plaatsen.py", "coord").run()  # a later visit: nothing new since
     assert {m.label: m.value for m in again.metric}["Nieuw sinds uw vorige bezoek"] == "0"
+
+
+def test_the_coordinator_reports_a_place_on_a_providers_behalf(town):
+    at = page("views/vrije_plaatsen.py", "coord").run()
+    submit = next(b for b in at.button if b.label == "Vrije plaats melden")
+    submit.click().run()  # no provider chosen
+    assert errors(at) == ["Opvang: kies de opvang die de plaats meldde."]
+    assert rows(town, "SELECT count(*) FROM vacancies") == [(0,)]
+    at.selectbox(key="on_behalf_provider").select("P2")
+    at.date_input[1].set_value(date(2026, 11, 16))
+    at.multiselect[0].set_value(["do", "vr"])
+    next(b for b in at.button if b.label == "Vrije plaats melden").click().run()
+    assert at.success[0].value == "De vrije plaats van Het Nest vanaf 16/11/2026 is vastgelegd."
+    assert [(p, w, str(d), k) for p, w, d, k in rows(town, "SELECT provider_id, weekdays, reported_on, kind "
+                                                          "FROM vacancies")] == [("P2", "do,vr", "2026-11-02", "vast")]
+    assert rows(town, "SELECT actor, action FROM audit_log WHERE action = 'vacancy_reported'") == [
+        ("coord", "vacancy_reported")]

@@ -5,10 +5,11 @@
 - session: the page registry (PAGES, open_page, menu), 'today', flash messages;
 - reads: every read of the database a page makes, typed and cached;
 - tables: tables, numbers, dates and downloads in the app's one style;
-- charts: Altair charts with Dutch months, the status palette and a reading guide.
+- charts: Altair charts with Dutch months, the status palette and a reading guide;
+- forms: forms that more than one page shows (a free place).
 """
 
-from ui import charts, login, reads  # noqa: F401
+from ui import charts, forms, login, reads  # noqa: F401
 from ui.database import engine  # noqa: F401
 from ui.charts import CHART_MAX_BARS  # noqa: F401
 from ui.session import (  # noqa: F401

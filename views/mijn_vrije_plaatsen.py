@@ -23,48 +23,13 @@ st.write(f"{names.get(provider_id, provider_id)}: meld elke vrije plaats aan het
 ui.show_flash()
 
 
-def form(key: str, values: dict, submit: str) -> dict | None:
-    """The vacancy form; the raw values when submitted, else None."""
-    with st.form(key):
-        left, right = st.columns(2)
-        vanaf = left.date_input("Vrij vanaf", values.get("vanaf", today), format="DD/MM/YYYY")
-        tot = right.date_input("Vrij tot (leeg: geen einddatum)", values.get("tot"), format="DD/MM/YYYY")
-        dagen = st.multiselect("Weekdagen", rules.WEEKDAYS, default=values.get("dagen", ()),
-                               format_func=rules.WEEKDAY_LABELS.get, placeholder="Kies de dagen waarop de plaats vrij is")
-        left, middle, right = st.columns(3)
-        dagdeel = left.selectbox("Dagdeel", rules.DAY_PARTS, index=rules.DAY_PARTS.index(values.get("dagdeel", "dag")),
-                                 format_func=rules.DAY_PART_LABELS.get)
-        plaatsen = middle.number_input("Aantal plaatsen", min_value=1, max_value=100, step=1,
-                                       value=int(values.get("plaatsen", 1)))
-        leeftijd = right.selectbox("Leeftijd", rules.AGE_GROUPS,
-                                   index=rules.AGE_GROUPS.index(values.get("leeftijd", "alle")),
-                                   format_func=rules.AGE_LABELS.get)
-        soort = st.radio("Soort plaats", rules.KINDS, index=rules.KINDS.index(values.get("soort", "vast")),
-                         horizontal=True, format_func=rules.KIND_LABELS.get)
-        opmerking = st.text_area("Opmerking (optioneel)", values.get("opmerking", ""), max_chars=rules.REMARK_MAX,
-                                 height=80)
-        if st.form_submit_button(submit, type="primary"):
-            return {"vanaf": vanaf, "tot": tot, "dagen": list(dagen or ()), "dagdeel": dagdeel, "plaatsen": plaatsen,
-                    "leeftijd": leeftijd, "soort": soort, "opmerking": opmerking}
-    return None
-
-
-FIELD_NAMES = {"vanaf": "Vrij vanaf", "tot": "Vrij tot", "dagen": "Weekdagen", "plaatsen": "Aantal plaatsen",
-               "dagdeel": "Dagdeel", "leeftijd": "Leeftijd", "soort": "Soort plaats", "opmerking": "Opmerking"}
-
-
-def refused(problems: dict[str, str]) -> None:
-    for field, message in problems.items():
-        st.error(f"{FIELD_NAMES.get(field, field)}: {message}")
-
-
 st.header("Een vrije plaats melden")
-submitted = form("report_vacancy", {}, "Vrije plaats melden")
+submitted = ui.forms.vacancy_form("report_vacancy", {}, "Vrije plaats melden")
 if submitted is not None:
     try:
         service.report(ui.engine(), user.username, provider_id, submitted, today, allowed=own)
     except service.VacancyRefused as exc:
-        refused(exc.problems)
+        ui.forms.show_problems(exc.problems)
     except ValueError as exc:
         st.error(str(exc))
     else:
@@ -127,7 +92,7 @@ else:
     except ValueError as exc:
         st.error(str(exc))
     with st.expander("Deze plaats wijzigen"):
-        changed = form(f"edit_vacancy_{chosen.id}", {
+        changed = ui.forms.vacancy_form(f"edit_vacancy_{chosen.id}", {
             "vanaf": chosen.vanaf, "tot": chosen.tot, "dagen": chosen.dagen, "dagdeel": chosen.dagdeel,
             "plaatsen": chosen.plaatsen, "leeftijd": chosen.leeftijd, "soort": chosen.soort,
             "opmerking": chosen.opmerking}, "Wijzigingen bewaren")
@@ -136,7 +101,7 @@ else:
                 service.edit(ui.engine(), user.username, chosen.id, changed, today, version=st.session_state[seen],
                              allowed=own)
             except service.VacancyRefused as exc:
-                refused(exc.problems)
+                ui.forms.show_problems(exc.problems)
             except ValueError as exc:
                 st.error(str(exc))
             else:

@@ -105,6 +105,25 @@ else:
         description=f"Tijdlijn van {len(shown)} meldingen van vrije plaatsen tussen {ui.fmt_date(start)} en "
                     f"{ui.fmt_date(end)}, per opvang, gekleurd per soort plaats.")
 
+st.header("Melden namens een opvang")
+st.write("Een opvang die een vrije plaats telefonisch of per mail doorgeeft: leg ze hier vast, met vandaag als "
+         "meldingsdatum.")
+on_behalf = st.selectbox("Opvang", sorted(names, key=names.get), format_func=names.get, index=None,
+                         placeholder="Kies een opvang", key="on_behalf_provider")
+submitted = ui.forms.vacancy_form("on_behalf", {}, "Vrije plaats melden")
+if submitted is not None:
+    if on_behalf is None:
+        st.error("Opvang: kies de opvang die de plaats meldde.")
+    else:
+        try:
+            service.report(ui.engine(), user.username, on_behalf, submitted, today)
+        except service.VacancyRefused as exc:
+            ui.forms.show_problems(exc.problems)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            ui.flash(f"De vrije plaats van {names[on_behalf]} vanaf {ui.fmt_date(submitted['vanaf'])} is vastgelegd.")
+
 st.header("Passende kinderen")
 current = [v for v in every if rules.is_current(v, day)]
 if not current:

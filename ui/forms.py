@@ -1,0 +1,42 @@
+"""Forms that more than one page shows: a free place (reported by the provider, or by the loket on its behalf)."""
+
+import streamlit as st
+
+from llko.vacancies import rules
+from ui.session import today
+
+
+def vacancy_form(key: str, values: dict, submit: str) -> dict | None:
+    """The vacancy form; the raw values when submitted, else None."""
+    with st.form(key):
+        left, right = st.columns(2)
+        vanaf = left.date_input("Vrij vanaf", values.get("vanaf", today()), format="DD/MM/YYYY")
+        tot = right.date_input("Vrij tot (leeg: geen einddatum)", values.get("tot"), format="DD/MM/YYYY")
+        dagen = st.multiselect("Weekdagen", rules.WEEKDAYS, default=values.get("dagen", ()),
+                               format_func=rules.WEEKDAY_LABELS.get, placeholder="Kies de dagen waarop de plaats vrij is")
+        left, middle, right = st.columns(3)
+        dagdeel = left.selectbox("Dagdeel", rules.DAY_PARTS, index=rules.DAY_PARTS.index(values.get("dagdeel", "dag")),
+                                 format_func=rules.DAY_PART_LABELS.get)
+        plaatsen = middle.number_input("Aantal plaatsen", min_value=1, max_value=100, step=1,
+                                       value=int(values.get("plaatsen", 1)))
+        leeftijd = right.selectbox("Leeftijd", rules.AGE_GROUPS,
+                                   index=rules.AGE_GROUPS.index(values.get("leeftijd", "alle")),
+                                   format_func=rules.AGE_LABELS.get)
+        soort = st.radio("Soort plaats", rules.KINDS, index=rules.KINDS.index(values.get("soort", "vast")),
+                         horizontal=True, format_func=rules.KIND_LABELS.get)
+        opmerking = st.text_area("Opmerking (optioneel)", values.get("opmerking", ""), max_chars=rules.REMARK_MAX,
+                                 height=80)
+        if st.form_submit_button(submit, type="primary"):
+            return {"vanaf": vanaf, "tot": tot, "dagen": list(dagen or ()), "dagdeel": dagdeel, "plaatsen": plaatsen,
+                    "leeftijd": leeftijd, "soort": soort, "opmerking": opmerking}
+    return None
+
+
+FIELD_NAMES = {"vanaf": "Vrij vanaf", "tot": "Vrij tot", "dagen": "Weekdagen", "plaatsen": "Aantal plaatsen",
+               "dagdeel": "Dagdeel", "leeftijd": "Leeftijd", "soort": "Soort plaats", "opmerking": "Opmerking"}
+
+
+def show_problems(problems: dict[str, str]) -> None:
+    """One error per field, the field named as the form names it."""
+    for field, message in problems.items():
+        st.error(f"{FIELD_NAMES.get(field, field)}: {message}")
