@@ -347,3 +347,42 @@ def test_the_login_page_is_accessible_also_after_a_refusal(server, page):
     page.get_by_text("Aanmelden mislukt").wait_for()
     app_idle(page)
     assert axe_violations(page) == []
+
+
+def test_a_provider_reports_a_temporary_part_time_place_and_the_coordinator_sees_its_matches(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="nl-BE")
+    provider = context.new_page()
+    provider.set_default_timeout(30_000)
+    sign_in(provider, server, "opvang07")
+    signed_in_on(provider, "Mijn aanvragen")
+    provider.goto(f"{server}/mijn_vrije_plaatsen")
+    wait_heading(provider, "Mijn vrije plaatsen")
+    app_idle(provider)
+    form = provider.get_by_test_id("stForm").first
+    form.locator("input").first.wait_for()  # the form's widgets drawn (not their loading placeholders)
+    form.get_by_role("spinbutton", name="day, Vrij tot (leeg: geen einddatum)").click()
+    provider.keyboard.type("31122026")  # day, month, year: the field moves on by itself
+    form.get_by_role("combobox").first.click()
+    provider.get_by_role("option", name="maandag").click()
+    form.get_by_role("combobox").first.click()
+    provider.get_by_role("option", name="woensdag").click()
+    provider.keyboard.press("Escape")  # close the list
+    form.get_by_text("tijdelijk", exact=True).click()
+    form.get_by_role("button", name="Vrije plaats melden").click()
+    provider.get_by_text("Uw vrije plaats vanaf 02/11/2026 is gemeld aan het loket.").wait_for()
+    context.close()
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1600}, locale="nl-BE")
+    coordinator = context.new_page()
+    coordinator.set_default_timeout(30_000)
+    sign_in(coordinator, server, "coordinator")
+    signed_in_on(coordinator, "Overzicht")
+    coordinator.goto(f"{server}/vrije_plaatsen")
+    wait_heading(coordinator, "Vrije plaatsen$")
+    app_idle(coordinator)
+    coordinator.get_by_role("combobox", name="Vrije plaats").click()
+    coordinator.get_by_role("option", name=re.compile(r"Ann Vanderhaeghen.*vanaf 02.11.2026, 1 plaats, ma, wo")).click()
+    app_idle(coordinator)
+    coordinator.get_by_text(re.compile(r"\d+ (kinderen passen|kind past) bij deze plaats op 02.11.2026")).wait_for()
+    assert coordinator.get_by_text("Geen lopende of komende vrije plaats").count() == 0
+    context.close()
