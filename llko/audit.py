@@ -66,6 +66,14 @@ ACTION_LABELS = {
     "vacancy_referral": "Gezin ingelicht over een vrije plaats",
     "infopagina_checked": "Infopagina gecontroleerd (loket)",
     "infopagina_declared": "Infopagina verklaard (opvang)",
+    "provider_updated": "Opvanggegevens gewijzigd",
+    "agreement_signed": "Ondertekende overeenkomst vastgelegd",
+    "agreement_scan_added": "Scan van de overeenkomst toegevoegd",
+    "lok_meeting_added": "LOK-vergadering vastgelegd",
+    "lok_attendance_changed": "Aanwezigheden op het LOK gewijzigd",
+    "lok_minutes_added": "Verslag van het LOK toegevoegd",
+    "procedure_evaluated": "Jaarlijkse evaluatie van de procedure vastgelegd",
+    "procedure_evaluation_replaced": "Jaarlijkse evaluatie van de procedure vervangen",
 }
 
 _ROLE_NAMES = {"coordinator": "coördinator", "provider": "opvanginitiatief", "policy": "beleid"}
@@ -131,6 +139,22 @@ def describe(action: str, detail: str) -> str:
         "vacancy_referral": lambda: f"opvang {d('opvang')}, kind {d('kind')}, ingelicht op {_date(d('op'))}",
         "demo_built": lambda: (f"{d('providers')} opvanginitiatieven, {d('requests')} aanvragen, {d('children')} "
                                f"kinderen, {d('status_changes')} statuswijzigingen"),
+        "provider_updated": lambda: f"opvang {d('opvang')}: " + "; ".join(
+            f"{_PROVIDER_FIELDS.get(k, k)} {_value(old)} → {_value(new)}"
+            for k, (old, new) in (d("changes") or {}).items()),
+        "agreement_signed": lambda: (f"opvang {d('opvang')}, ondertekend op {_date(d('op'))} door {d('ondertekenaar')} "
+                                     f"({d('functie')}), " + (f"scan {d('scan')}" if d("scan") else "zonder scan")),
+        "agreement_scan_added": lambda: (f"opvang {d('opvang')}, handtekening van {_date(d('op'))}: scan {d('scan')}"
+                                         + (f" (vervangt {d('vervangt')})" if d("vervangt") else "")),
+        "lok_meeting_added": lambda: (f"{_date(d('datum'))}, {d('onderwerp')}; aanwezig: "
+                                      f"{', '.join(d('aanwezig') or []) or 'niemand'}"
+                                      + (f"; verslag {d('verslag')}" if d("verslag") else "")),
+        "lok_attendance_changed": lambda: (f"{_date(d('datum'))}: erbij {', '.join(d('erbij') or []) or 'niemand'}, "
+                                           f"eraf {', '.join(d('eraf') or []) or 'niemand'}"),
+        "lok_minutes_added": lambda: (f"{_date(d('datum'))}: verslag {d('verslag')}"
+                                      + (f" (vervangt {d('vervangt')})" if d("vervangt") else "")),
+        **{action: (lambda: f"jaar {d('jaar')}" + (f", advies van het LOK van {_date(d('lok'))}" if d("lok") else ""))
+           for action in ("procedure_evaluated", "procedure_evaluation_replaced")},
     }
     if action in texts:
         return texts[action]()
@@ -191,3 +215,17 @@ def entries(engine: Engine, since: date | None = None, limit: int = PAGE_SIZE, o
                                  + " ORDER BY at DESC, id DESC LIMIT :n OFFSET :skip"), conn, params=params)
     frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)
     return frame
+
+
+# The provider master data as the audit names it (llko.providers.service.FIELD_LABELS, lower case).
+_PROVIDER_FIELDS = {
+    "name": "naam", "kind": "soort", "subsidy_level": "subsidietrap", "licensed_places": "vergunde plaatsen",
+    "address": "adres", "district": "deelgemeente", "email": "e-mail", "phone": "telefoon",
+    "contact_person": "contactpersoon", "started_on": "gestart op", "stopped_on": "gestopt op",
+}
+
+
+def _value(value) -> str:
+    """A changed master-data value: blank as –, a date as dd/mm/jjjj."""
+    text = "–" if value is None or value == "" else str(value)
+    return _date(text) if len(text) == 10 and text[4] == "-" and text[7] == "-" else text

@@ -1,7 +1,7 @@
 """Every table of every feature, imported so that SQLModel.metadata knows them all (migrations, schema tests)."""
 
 from llko.accounts.models import LoginSession, User, UserProvider
-from llko.agreements.models import Agreement, LokAttendance, LokMeeting
+from llko.agreements.models import Agreement, LokAttendance, LokMeeting, ProcedureEvaluation
 from llko.infopagina.models import InfopaginaCheck
 from llko.models import AuditEntry, Setting
 from llko.providers.models import Provider
@@ -10,4 +10,4 @@ from llko.vacancies.models import Referral, VacancyChange, VacancyRecord
 
 ALL = (AuditEntry, Setting, Provider, ImportRun, Request, StatusChange, ProviderSummary, SummaryFigure, User,
        UserProvider, LoginSession, VacancyRecord, VacancyChange, Referral, InfopaginaCheck, Agreement, LokMeeting,
-       LokAttendance)
+       LokAttendance, ProcedureEvaluation)

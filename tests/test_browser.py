@@ -166,9 +166,10 @@ def test_wrong_password_says_so(server, page):
 URLS = {"overzicht": "Overzicht", "aanvragen": "Aanvragen", "mijn_aanvragen": "Mijn aanvragen", "cijfers": "Cijfers",
         "importeren": "Import", "gebruikers": "Gebruikers", "audit": "Audit", "instellingen": "Instellingen",
         "mijn_account": "Mijn account", "vrije_plaatsen": "Vrije plaatsen", "mijn_vrije_plaatsen": "Mijn vrije plaatsen",
-        "infopagina": "Infopagina", "mijn_infopagina": "Mijn infopagina"}
-MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Cijfers", "Import", "Gebruikers",
-                         "Audit", "Instellingen", "Mijn account"],
+        "infopagina": "Infopagina", "mijn_infopagina": "Mijn infopagina", "opvang": "Opvang",
+        "overeenkomsten": "Overeenkomst en LOK"}
+MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Opvang", "Overeenkomst en LOK",
+                         "Cijfers", "Import", "Gebruikers", "Audit", "Instellingen", "Mijn account"],
          "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn account"], "beleid": ["Cijfers", "Mijn account"]}
 
 

@@ -15,8 +15,8 @@ from llko.db import make_engine
 
 # Who may open what, written out by hand (not read from ui.PAGES: this is what the registry must say).
 EXPECTED_MENUS = {
-    "coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Cijfers", "Import", "Gebruikers",
-                    "Audit", "Instellingen", "Mijn account"],
+    "coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Opvang", "Overeenkomst en LOK",
+                    "Cijfers", "Import", "Gebruikers", "Audit", "Instellingen", "Mijn account"],
     "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn account"],
     "beleid": ["Cijfers", "Mijn account"],
     "eenmalig": ["Mijn account"],  # a one-time password: only the page to change it
@@ -28,6 +28,7 @@ PAGE_FILES = {
     "Audit": "views/audit.py", "Instellingen": "views/instellingen.py", "Mijn account": "views/mijn_account.py",
     "Vrije plaatsen": "views/vrije_plaatsen.py", "Mijn vrije plaatsen": "views/mijn_vrije_plaatsen.py",
     "Infopagina": "views/infopagina.py", "Mijn infopagina": "views/mijn_infopagina.py",
+    "Opvang": "views/opvang.py", "Overeenkomst en LOK": "views/overeenkomsten.py",
 }
 
 
@@ -49,6 +50,8 @@ def shows_its_data(at, title: str) -> bool:
         "Mijn vrije plaatsen": any(b.label == "Vrije plaats melden" for b in at.button),
         "Infopagina": {"Volledig", "Te bevestigen"} <= labels and "Ontbreekt (sinds)" in columns,
         "Mijn infopagina": any(b.label == "Verklaring versturen" for b in at.button),
+        "Opvang": {"Opvanginitiatieven", "Vergunde plaatsen"} <= labels and "Dossiernummer" in columns,
+        "Overeenkomst en LOK": {"Ondertekend", "Niet ondertekend"} <= labels and "Ondertekend op" in columns,
     }[title]
 
 

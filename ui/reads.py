@@ -8,6 +8,7 @@ import streamlit as st
 
 from llko import audit, settings as settings_store
 from llko.accounts import queries as account_queries
+from llko.agreements import queries as agreement_queries
 from llko.providers import queries as provider_queries
 from llko.requests import importer, overview, queries, upload
 from llko.requests.queries import EVERYTHING, Selection
@@ -228,7 +229,6 @@ def register_template() -> bytes:
 
 # --- provider master data, the agreement and the LOK (R10) --------------------------------------------------
 
-from llko.agreements import queries as agreement_queries  # noqa: E402  (appended section: its own import)
 
 
 @st.cache_data(**CACHE)

@@ -40,6 +40,8 @@ PAGES = (
     PageSpec("views/mijn_vrije_plaatsen.py", "Mijn vrije plaatsen", "🧸", ("provider",)),
     PageSpec("views/infopagina.py", "Infopagina", "ℹ️", ("coordinator",)),
     PageSpec("views/mijn_infopagina.py", "Mijn infopagina", "ℹ️", ("provider",)),
+    PageSpec("views/opvang.py", "Opvang", "🏠", ("coordinator",)),
+    PageSpec("views/overeenkomsten.py", "Overeenkomst en LOK", "🤝", ("coordinator",)),
     PageSpec("views/cijfers.py", "Cijfers", "📊", ("coordinator", "policy")),
     PageSpec("views/importeren.py", "Import", "⬆️", ("coordinator",)),
     PageSpec("views/gebruikers.py", "Gebruikers", "👥", ("coordinator",)),

@@ -42,3 +42,16 @@ class LokAttendance(SQLModel, table=True):
     __tablename__ = "lok_attendance"
     meeting_id: int = Field(foreign_key="lok_meetings.id", primary_key=True)
     provider_id: str = Field(foreign_key="providers.id", primary_key=True, max_length=64)
+
+
+class ProcedureEvaluation(SQLModel, table=True):
+    """The yearly evaluation of the procedure for childcare requests, with the LOK's advice (R10): one per year."""
+
+    __tablename__ = "procedure_evaluations"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int = Field(unique=True)
+    meeting_id: Optional[int] = Field(default=None, foreign_key="lok_meetings.id")  # where the LOK gave its advice
+    findings: str = ""  # the loket's evaluation of the procedure
+    advice: str = ""  # the LOK's advice
+    recorded_by: str = Field(default="", max_length=100)
+    recorded_at: datetime = Field(default_factory=utcnow)

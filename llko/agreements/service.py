@@ -1,0 +1,272 @@
+"""Writing R10's registers: a provider's signature under the cooperation agreement (with its scan), a meeting of
+the Lokaal Overleg Kinderopvang (with who attended and its minutes), and the yearly evaluation of the procedure
+with the LOK's advice. Each write is one transaction with an audit entry; nothing is replaced or removed unless
+the call says so (replace=True), and then the audit keeps what was there before."""
+
+from datetime import date
+from typing import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from llko import audit
+from llko.agreements import documents
+from llko.agreements.models import Agreement, LokAttendance, LokMeeting, ProcedureEvaluation
+from llko.db import retry_when_busy, transaction
+from llko.models import utcnow
+from llko.providers.models import Provider
+
+NAME_MAX = 120  # signatory, function
+SUBJECT_MAX = 300
+TEXT_MAX = 4000  # an evaluation, an advice
+
+
+class Refused(ValueError):
+    """The values are not acceptable: {field: Dutch message}; nothing was written."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _provider(session, provider_id: str) -> Provider:
+    found = session.get(Provider, provider_id)
+    if found is None:
+        raise ValueError(f"Onbekende opvang '{provider_id}'.")
+    return found
+
+
+def _file(check, data: bytes | None, field: str, problems: dict) -> str | None:
+    """The kind of an uploaded file (None when there is none); a problem when it is refused."""
+    if data is None:
+        return None
+    try:
+        return check(data)
+    except documents.FileRefused as exc:
+        problems[field] = str(exc)
+        return None
+
+
+# --- the cooperation agreement ------------------------------------------------------------------------------
+
+
+@retry_when_busy
+def record_signature(engine: Engine, actor: str, provider_id: str, signed_on: date, signatory: str, function: str,
+                     today: date, scan: bytes | None = None, scan_name: str | None = None) -> int:
+    """A provider signed the cooperation agreement on `signed_on` (optionally with the signed scan, a PDF).
+    An earlier signature stays; the latest one counts. Returns its id."""
+    signatory, function = _text(signatory), _text(function)
+    problems: dict[str, str] = {}
+    if signed_on is None:
+        problems["signed_on"] = "Ondertekend op: kies de datum van de handtekening."
+    elif signed_on > today:
+        problems["signed_on"] = f"Ondertekend op: {signed_on:%d/%m/%Y} ligt in de toekomst."
+    if not signatory:
+        problems["signatory"] = "Ondertekenaar: vul in wie de overeenkomst ondertekende."
+    elif len(signatory) > NAME_MAX:
+        problems["signatory"] = f"Ondertekenaar: hoogstens {NAME_MAX} tekens."
+    if not function:
+        problems["function"] = "Functie: vul de functie van de ondertekenaar in."
+    elif len(function) > NAME_MAX:
+        problems["function"] = f"Functie: hoogstens {NAME_MAX} tekens."
+    kind = _file(documents.check_scan, scan, "scan", problems)
+    if "scan" in problems:
+        problems["scan"] = "Scan: " + problems["scan"]
+    if problems:
+        raise Refused(problems)
+    try:
+        with transaction(engine) as session:
+            provider = _provider(session, provider_id)
+            if session.execute(select(Agreement.id).filter_by(provider_id=provider_id, signed_on=signed_on)).first():
+                raise Refused({"signed_on": f"Ondertekend op: voor {provider.name} is al een handtekening van "
+                                            f"{signed_on:%d/%m/%Y} vastgelegd; er is niets gewijzigd. Voeg er zo "
+                                            "nodig de scan aan toe."})
+            record = Agreement(provider_id=provider_id, signed_on=signed_on, signatory=signatory, function=function,
+                               scan=scan if kind else None,
+                               scan_name=documents.file_name(scan_name, kind) if kind else None)
+            session.add(record)
+            session.flush()
+            audit.record(session, actor, "agreement_signed", opvang=provider_id, op=signed_on,
+                         ondertekenaar=signatory, functie=function, scan=record.scan_name)
+            return record.id
+    except IntegrityError:  # the same signature recorded at the same moment by someone else
+        raise Refused({"signed_on": f"Ondertekend op: voor deze opvang is al een handtekening van "
+                                    f"{signed_on:%d/%m/%Y} vastgelegd; er is niets gewijzigd."}) from None
+
+
+@retry_when_busy
+def attach_scan(engine: Engine, actor: str, agreement_id: int, scan: bytes, scan_name: str | None,
+                replace: bool = False) -> None:
+    """Add the signed scan (a PDF) to a recorded signature; an existing scan is replaced only when asked."""
+    kind = documents.check_scan(scan)
+    with transaction(engine) as session:
+        record = session.execute(select(Agreement).where(Agreement.id == agreement_id).with_for_update()
+                                 ).scalars().first()
+        if record is None:
+            raise ValueError("Deze handtekening bestaat niet (meer).")
+        previous = record.scan_name if record.scan is not None else None
+        if previous and not replace:
+            raise ValueError(f"Deze handtekening heeft al een scan ({previous}); er is niets gewijzigd. Kies "
+                             "‘bestaande scan vervangen’ om ze te vervangen.")
+        record.scan, record.scan_name = scan, documents.file_name(scan_name, kind)
+        session.add(record)
+        audit.record(session, actor, "agreement_scan_added", opvang=record.provider_id, op=record.signed_on,
+                     scan=record.scan_name, vervangt=previous)
+
+
+# --- the Lokaal Overleg Kinderopvang ------------------------------------------------------------------------
+
+
+def _attending(session, attending: Iterable[str], problems: dict) -> list[str]:
+    ids = sorted({_text(p) for p in attending or () if _text(p)})
+    known = set(session.execute(select(Provider.id).where(Provider.id.in_(ids))).scalars()) if ids else set()
+    unknown = [p for p in ids if p not in known]
+    if unknown:
+        problems["attending"] = f"Aanwezig: onbekende opvang {', '.join(unknown)}."
+    return ids
+
+
+@retry_when_busy
+def add_meeting(engine: Engine, actor: str, held_on: date, subject: str, attending: Iterable[str], today: date,
+                minutes: bytes | None = None, minutes_name: str | None = None) -> int:
+    """A LOK meeting that took place: its date (one meeting a day), subject, the providers that attended, and
+    optionally its minutes (PDF, DOCX or ODT). Returns its id."""
+    subject = _text(subject)
+    problems: dict[str, str] = {}
+    if held_on is None:
+        problems["held_on"] = "Datum: kies de datum van de vergadering."
+    elif held_on > today:
+        problems["held_on"] = (f"Datum: {held_on:%d/%m/%Y} ligt in de toekomst; leg een vergadering vast nadat ze "
+                               "plaatsvond.")
+    if not subject:
+        problems["subject"] = "Onderwerp: vul het onderwerp van de vergadering in."
+    elif len(subject) > SUBJECT_MAX:
+        problems["subject"] = f"Onderwerp: hoogstens {SUBJECT_MAX} tekens."
+    kind = _file(documents.check_minutes, minutes, "minutes", problems)
+    if "minutes" in problems:
+        problems["minutes"] = "Verslag: " + problems["minutes"]
+    try:
+        with transaction(engine) as session:
+            ids = _attending(session, attending, problems)
+            if held_on is not None and "held_on" not in problems and session.execute(
+                    select(LokMeeting.id).where(LokMeeting.held_on == held_on)).first():
+                problems["held_on"] = (f"Datum: op {held_on:%d/%m/%Y} is al een LOK-vergadering vastgelegd; pas die "
+                                       "aan in plaats van een nieuwe te maken.")
+            if problems:
+                raise Refused(dict(sorted(problems.items(), key=lambda p: _ORDER.index(p[0]))))
+            record = LokMeeting(held_on=held_on, subject=subject, minutes=minutes if kind else None,
+                                minutes_name=documents.file_name(minutes_name, kind) if kind else None)
+            session.add(record)
+            session.flush()
+            session.add_all(LokAttendance(meeting_id=record.id, provider_id=p) for p in ids)
+            audit.record(session, actor, "lok_meeting_added", datum=held_on, onderwerp=subject, aanwezig=ids,
+                         verslag=record.minutes_name)
+            return record.id
+    except IntegrityError:  # the same day recorded at the same moment by someone else
+        raise Refused({"held_on": f"Datum: op {held_on:%d/%m/%Y} is al een LOK-vergadering vastgelegd."}) from None
+
+
+_ORDER = ("held_on", "subject", "attending", "minutes")
+
+
+def _meeting(session, meeting_id: int) -> LokMeeting:
+    record = session.execute(select(LokMeeting).where(LokMeeting.id == meeting_id).with_for_update()).scalars().first()
+    if record is None:
+        raise ValueError("Deze LOK-vergadering bestaat niet (meer).")
+    return record
+
+
+@retry_when_busy
+def set_attendance(engine: Engine, actor: str, meeting_id: int, attending: Iterable[str]) -> tuple[list, list]:
+    """Who attended a LOK meeting, corrected: exactly these providers. Returns (added, removed); the audit entry
+    names both."""
+    with transaction(engine) as session:
+        record = _meeting(session, meeting_id)
+        problems: dict[str, str] = {}
+        ids = _attending(session, attending, problems)
+        if problems:
+            raise Refused(problems)
+        present = set(session.execute(select(LokAttendance.provider_id)
+                                      .where(LokAttendance.meeting_id == meeting_id)).scalars())
+        added, removed = sorted(set(ids) - present), sorted(present - set(ids))
+        if not added and not removed:
+            return [], []
+        if removed:
+            session.execute(delete(LokAttendance).where(LokAttendance.meeting_id == meeting_id,
+                                                        LokAttendance.provider_id.in_(removed)))
+        session.add_all(LokAttendance(meeting_id=meeting_id, provider_id=p) for p in added)
+        audit.record(session, actor, "lok_attendance_changed", datum=record.held_on, erbij=added, eraf=removed)
+        return added, removed
+
+
+@retry_when_busy
+def attach_minutes(engine: Engine, actor: str, meeting_id: int, minutes: bytes, minutes_name: str | None,
+                   replace: bool = False) -> None:
+    """Add the minutes (PDF, DOCX or ODT) to a LOK meeting; existing minutes are replaced only when asked."""
+    kind = documents.check_minutes(minutes)
+    with transaction(engine) as session:
+        record = _meeting(session, meeting_id)
+        previous = record.minutes_name if record.minutes is not None else None
+        if previous and not replace:
+            raise ValueError(f"Deze vergadering heeft al een verslag ({previous}); er is niets gewijzigd. Kies "
+                             "‘bestaand verslag vervangen’ om het te vervangen.")
+        record.minutes, record.minutes_name = minutes, documents.file_name(minutes_name, kind)
+        session.add(record)
+        audit.record(session, actor, "lok_minutes_added", datum=record.held_on, verslag=record.minutes_name,
+                     vervangt=previous)
+
+
+# --- the yearly evaluation of the procedure ----------------------------------------------------------------
+
+
+@retry_when_busy
+def record_evaluation(engine: Engine, actor: str, year: int, findings: str, advice: str, today: date,
+                      meeting_id: int | None = None, replace: bool = False) -> bool:
+    """The year's evaluation of the procedure for childcare requests and the LOK's advice on it (R10), optionally
+    with the LOK meeting that gave the advice. One per year: an existing one is replaced only when asked, and the
+    audit entry then keeps the text it replaced. Returns whether an evaluation was replaced."""
+    findings, advice = _text(findings), _text(advice)
+    problems: dict[str, str] = {}
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= today.year:
+        problems["year"] = f"Jaar: een jaar van 2000 tot en met {today.year} (niet '{year}')."
+    if not findings:
+        problems["findings"] = "Evaluatie: beschrijf hoe de procedure dit jaar liep."
+    elif len(findings) > TEXT_MAX:
+        problems["findings"] = f"Evaluatie: hoogstens {TEXT_MAX} tekens (nu {len(findings)})."
+    if not advice:
+        problems["advice"] = "Advies van het LOK: vul het advies in (of schrijf dat het LOK geen advies gaf)."
+    elif len(advice) > TEXT_MAX:
+        problems["advice"] = f"Advies van het LOK: hoogstens {TEXT_MAX} tekens (nu {len(advice)})."
+    if problems:
+        raise Refused(problems)
+    try:
+        with transaction(engine) as session:
+            meeting = None
+            if meeting_id is not None:
+                meeting = session.get(LokMeeting, meeting_id)
+                if meeting is None:
+                    raise Refused({"meeting_id": "LOK-vergadering: deze vergadering bestaat niet (meer)."})
+            record = session.execute(select(ProcedureEvaluation).where(ProcedureEvaluation.year == year)
+                                     .with_for_update()).scalars().first()
+            if record is not None and not replace:
+                raise Refused({"year": f"Jaar: voor {year} is al een evaluatie vastgelegd; er is niets gewijzigd. "
+                                       "Kies ‘bestaande evaluatie vervangen’ om ze te herschrijven."})
+            previous = None if record is None else {"evaluatie": record.findings, "advies": record.advice}
+            record = record or ProcedureEvaluation(year=year)
+            record.findings, record.advice, record.meeting_id = findings, advice, meeting_id
+            record.recorded_by, record.recorded_at = actor[:100], utcnow()
+            session.add(record)
+            detail = {"jaar": year, "lok": meeting.held_on if meeting else None}
+            if previous is None:
+                audit.record(session, actor, "procedure_evaluated", **detail)
+            else:
+                audit.record(session, actor, "procedure_evaluation_replaced", **detail, vorige=previous)
+            return previous is not None
+    except IntegrityError:  # the same year recorded at the same moment by someone else
+        raise Refused({"year": f"Jaar: voor {year} is intussen al een evaluatie vastgelegd; er is niets "
+                               "gewijzigd."}) from None

@@ -1,0 +1,267 @@
+"""Overeenkomst en LOK (R10): which providers signed the cooperation agreement and which did not (first: unsigned is
+a shortcoming in itself), a signature recorded with its scan; the meetings of the Lokaal Overleg Kinderopvang with
+who attended and who did not, their minutes; the yearly evaluation of the procedure with the LOK's advice."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from llko.agreements import documents, service
+
+user = ui.open_page(__file__)
+today = ui.today()
+ui.show_flash()
+details = ui.reads.provider_details()
+names = dict(zip(details["id"], details["name"]))
+active = [p for p, stopped_on in zip(details["id"], details["stopped_on"]) if stopped_on is None or stopped_on > today]
+contact = details.set_index("id")
+latest = ui.reads.latest_signatures()
+latest = latest[latest["provider_id"].isin(active)]
+unsigned, signed = latest[latest["signed_on"].isna()], latest[latest["signed_on"].notna()]
+meetings = ui.reads.lok_meetings()
+year_ago = today - timedelta(days=364)
+recent = [m for m in meetings if year_ago <= m.held_on <= today]
+evaluations = ui.reads.procedure_evaluations()
+
+
+def name_of(provider_id: str) -> str:
+    return names.get(provider_id, provider_id)
+
+
+def show_problems(exc: ValueError) -> None:
+    """A refusal: one message per field (each names its field), or the one message."""
+    for message in getattr(exc, "problems", {}).values() or [str(exc)]:
+        st.error(message)
+
+
+def next_round(key: str) -> None:
+    """A fresh form (new widget keys) after a write: the next entry starts empty."""
+    st.session_state[key] = st.session_state.get(key, 0) + 1
+
+
+tiles = st.columns(4)
+tiles[0].metric("Ondertekend", f"{len(signed)} van {len(latest)}", border=True,
+                help="Opvanginitiatieven (niet gestopt) die de samenwerkingsovereenkomst ondertekenden.")
+tiles[1].metric("Niet ondertekend", len(unsigned), border=True,
+                help="Niet ondertekenen is op zich een tekortkoming (verdere afspraak van de overeenkomst).")
+tiles[2].metric("LOK-vergaderingen (12 maanden)", len(recent), border=True,
+                help=f"Vergaderingen van {ui.fmt_date(year_ago)} tot {ui.fmt_date(today)}; het loket brengt alle "
+                     "opvang minstens jaarlijks samen.")
+tiles[3].metric(f"Evaluatie {today.year}", "vastgelegd" if today.year in set(evaluations["year"]) else "nog niet",
+                border=True, help="De jaarlijkse evaluatie van de procedure opvangvragen, met het advies van het LOK.")
+
+# --- the cooperation agreement ------------------------------------------------------------------------------
+st.header("Samenwerkingsovereenkomst")
+if unsigned.empty:
+    st.success("Alle opvanginitiatieven ondertekenden de samenwerkingsovereenkomst.")
+else:
+    who = "opvanginitiatief ondertekende" if len(unsigned) == 1 else "opvanginitiatieven ondertekenden"
+    st.warning(f"{len(unsigned)} {who} de samenwerkingsovereenkomst niet: dat is op zich een tekortkoming.")
+    ui.table(pd.DataFrame({
+        "Opvang": unsigned["name"], "Dossiernummer": unsigned["provider_id"],
+        "Contactpersoon": [contact.at[p, "contact_person"] for p in unsigned["provider_id"]],
+        "E-mail": [contact.at[p, "email"] for p in unsigned["provider_id"]],
+    }), key="unsigned_table")
+if not signed.empty:
+    st.write(f"Ondertekend ({len(signed)}); per opvang telt de laatste handtekening:")
+    ui.table(pd.DataFrame({
+        "Opvang": signed["name"], "Dossiernummer": signed["provider_id"], "Ondertekend op": signed["signed_on"],
+        "Ondertekenaar": signed["signatory"], "Functie": signed["function"],
+        "Scan": [n if has else "geen" for n, has in zip(signed["scan_name"], signed["has_scan"])],
+    }), key="signed_table", column_config=ui.date_columns("Ondertekend op"))
+ui.download_buttons(lambda: ui.reads.register_sheet("overeenkomst"), f"overeenkomst-{today:%Y%m%d}",
+                    key="dl_overeenkomst", sheet="overeenkomst")
+
+every_signature = ui.reads.signatures()
+with_scan = every_signature[every_signature["has_scan"]].iloc[::-1]
+if not with_scan.empty:
+    rows = {int(r.id): r for r in with_scan.itertuples()}
+    chosen_scan = st.selectbox("Scan van", list(rows), key="scan_choice", format_func=lambda i: (
+        f"{name_of(rows[i].provider_id)} — ondertekend op {ui.fmt_date(rows[i].signed_on)}"))
+    st.download_button("Scan downloaden",
+                       lambda chosen=chosen_scan: (ui.reads.agreement_scan(chosen) or ("", b""))[1],
+                       rows[chosen_scan].scan_name, documents.MIME_TYPES[documents.PDF], key="dl_scan")
+
+order = list(unsigned["provider_id"]) + list(signed["provider_id"])  # the unsigned first
+round_ = st.session_state.get("_signature_round", 0)
+with st.form(f"signature_{round_}"):
+    st.subheader("Handtekening vastleggen")
+    provider_id = st.selectbox("Opvang", order, index=None, placeholder="Kies een opvang",
+                               format_func=lambda p: f"{name_of(p)} ({p})")
+    left, right = st.columns(2)
+    signed_on = left.date_input("Ondertekend op", today, min_value=date(2000, 1, 1), max_value=today,
+                                format="DD/MM/YYYY")
+    signatory = right.text_input("Ondertekenaar", max_chars=service.NAME_MAX)
+    function = left.text_input("Functie", max_chars=service.NAME_MAX, placeholder="bv. verantwoordelijke")
+    scan = st.file_uploader("Scan van de ondertekende overeenkomst (PDF, hoogstens 10 MB; mag later)", type=["pdf"])
+    if st.form_submit_button("Handtekening bewaren", type="primary"):
+        if provider_id is None:
+            st.error("Opvang: kies de opvang die ondertekende.")
+        else:
+            try:
+                service.record_signature(ui.engine(), user.username, provider_id, signed_on, signatory, function,
+                                         today, scan.getvalue() if scan else None, scan.name if scan else None)
+            except ValueError as exc:
+                show_problems(exc)
+            else:
+                next_round("_signature_round")
+                ui.flash(f"De handtekening van {name_of(provider_id)} van {ui.fmt_date(signed_on)} is vastgelegd"
+                         + (" met de scan." if scan else "."))
+
+if not every_signature.empty:
+    with st.expander("Scan toevoegen aan een vastgelegde handtekening"):
+        recorded = {int(r.id): r for r in every_signature.iloc[::-1].itertuples()}
+        round_ = st.session_state.get("_scan_round", 0)
+        with st.form(f"attach_scan_{round_}"):
+            agreement_id = st.selectbox("Handtekening", list(recorded), format_func=lambda i: (
+                f"{name_of(recorded[i].provider_id)} — {ui.fmt_date(recorded[i].signed_on)}"
+                + (f" (scan: {recorded[i].scan_name})" if recorded[i].has_scan else " (geen scan)")))
+            scan = st.file_uploader("Scan (PDF, hoogstens 10 MB)", type=["pdf"])
+            replace = st.checkbox("Bestaande scan vervangen")
+            if st.form_submit_button("Scan bewaren"):
+                if scan is None:
+                    st.error("Scan: kies het PDF-bestand.")
+                else:
+                    try:
+                        service.attach_scan(ui.engine(), user.username, agreement_id, scan.getvalue(), scan.name,
+                                            replace=replace)
+                    except ValueError as exc:
+                        show_problems(exc)
+                    else:
+                        next_round("_scan_round")
+                        ui.flash(f"De scan bij de handtekening van {name_of(recorded[agreement_id].provider_id)} is "
+                                 "bewaard.")
+
+# --- the Lokaal Overleg Kinderopvang ------------------------------------------------------------------------
+st.header("Lokaal Overleg Kinderopvang")
+
+
+def expected(on: date) -> list[str]:
+    """The providers working on that day (started, not yet stopped): whom a meeting that day was for."""
+    return [p for p, started, stopped in zip(details["id"], details["started_on"], details["stopped_on"])
+            if (started is None or started <= on) and (stopped is None or stopped > on)]
+
+
+if not recent:
+    st.warning("Geen LOK-vergadering in de voorbije 12 maanden: het loket brengt alle opvang minstens jaarlijks "
+               "samen.")
+if meetings:
+    ui.table(pd.DataFrame([{
+        "Datum": m.held_on, "Onderwerp": m.subject, "Aantal aanwezig": len(m.attending),
+        "Aanwezig": ", ".join(sorted(name_of(p) for p in m.attending)),
+        "Afwezig": ", ".join(sorted(name_of(p) for p in expected(m.held_on) if p not in m.attending)),
+        "Verslag": m.minutes_name or "geen",
+    } for m in meetings]), key="lok_table", column_config=ui.date_columns("Datum"))
+    if recent:
+        missed = [p for p in active if not any(p in m.attending for m in recent)]
+        st.write("Op geen enkele vergadering van de voorbije 12 maanden (het lokale beleid kennen is een "
+                 f"minimumverplichting): {', '.join(sorted(name_of(p) for p in missed))}." if missed else
+                 "Elke opvang was de voorbije 12 maanden minstens één keer aanwezig.")
+else:
+    st.write("Nog geen LOK-vergadering vastgelegd.")
+ui.download_buttons(lambda: ui.reads.register_sheet("lok"), f"lok-{today:%Y%m%d}", key="dl_lok", sheet="lok")
+
+everyone = list(active) + [p for p in details["id"] if p not in active]
+if meetings:
+    st.subheader("Per vergadering")
+    by_id = {m.id: m for m in meetings}
+    meeting_id = st.selectbox("Vergadering", list(by_id), key="lok_meeting",
+                              format_func=lambda i: f"{ui.fmt_date(by_id[i].held_on)} — {by_id[i].subject}")
+    meeting = by_id[meeting_id]
+    if meeting.has_minutes:
+        kind = meeting.minutes_name.rsplit(".", 1)[-1]
+        st.download_button("Verslag downloaden",
+                           lambda chosen=meeting_id: (ui.reads.lok_minutes(chosen) or ("", b""))[1],
+                           meeting.minutes_name, documents.MIME_TYPES.get(kind, "application/octet-stream"),
+                           key="dl_minutes")
+    with st.expander("Aanwezigheden aanpassen"), st.form(f"attendance_{meeting_id}"):
+        options = everyone + [p for p in meeting.attending if p not in everyone]
+        present = st.multiselect("Aanwezig", options, default=list(meeting.attending), format_func=name_of,
+                                 placeholder="Kies de opvanginitiatieven die aanwezig waren",
+                                 key=f"present_{meeting_id}")
+        if st.form_submit_button("Aanwezigheden bewaren"):
+            try:
+                added, removed = service.set_attendance(ui.engine(), user.username, meeting_id, present)
+            except ValueError as exc:
+                show_problems(exc)
+            else:
+                if not added and not removed:
+                    st.info("Er was niets gewijzigd; er is niets bewaard.")
+                else:
+                    ui.flash(f"Aanwezigheden van {ui.fmt_date(meeting.held_on)} bewaard: erbij "
+                             f"{', '.join(map(name_of, added)) or 'niemand'}; eraf "
+                             f"{', '.join(map(name_of, removed)) or 'niemand'}.")
+    with st.expander("Verslag toevoegen"):
+        round_ = st.session_state.get("_minutes_round", 0)
+        with st.form(f"minutes_{meeting_id}_{round_}"):
+            minutes = st.file_uploader("Verslag (PDF, DOCX of ODT, hoogstens 10 MB)", type=["pdf", "docx", "odt"])
+            replace = st.checkbox("Bestaand verslag vervangen", disabled=not meeting.has_minutes)
+            if st.form_submit_button("Verslag bewaren"):
+                if minutes is None:
+                    st.error("Verslag: kies het bestand.")
+                else:
+                    try:
+                        service.attach_minutes(ui.engine(), user.username, meeting_id, minutes.getvalue(),
+                                               minutes.name, replace=replace)
+                    except ValueError as exc:
+                        show_problems(exc)
+                    else:
+                        next_round("_minutes_round")
+                        ui.flash(f"Het verslag van {ui.fmt_date(meeting.held_on)} is bewaard.")
+
+round_ = st.session_state.get("_meeting_round", 0)
+with st.form(f"new_meeting_{round_}"):
+    st.subheader("Vergadering vastleggen")
+    held_on = st.date_input("Datum", today, min_value=date(2000, 1, 1), max_value=today, format="DD/MM/YYYY")
+    subject = st.text_input("Onderwerp", max_chars=service.SUBJECT_MAX)
+    attending = st.multiselect("Aanwezig", everyone, format_func=name_of, select_all=False,
+                               placeholder="Kies de opvanginitiatieven die aanwezig waren")
+    minutes = st.file_uploader("Verslag (PDF, DOCX of ODT, hoogstens 10 MB; mag later)", type=["pdf", "docx", "odt"])
+    if st.form_submit_button("Vergadering bewaren", type="primary"):
+        try:
+            service.add_meeting(ui.engine(), user.username, held_on, subject, attending, today,
+                                minutes.getvalue() if minutes else None, minutes.name if minutes else None)
+        except ValueError as exc:
+            show_problems(exc)
+        else:
+            next_round("_meeting_round")
+            ui.flash(f"De LOK-vergadering van {ui.fmt_date(held_on)} is vastgelegd ({len(attending)} "
+                     f"{'opvanginitiatief' if len(attending) == 1 else 'opvanginitiatieven'} aanwezig).")
+
+# --- the yearly evaluation of the procedure -----------------------------------------------------------------
+st.header("Jaarlijkse evaluatie van de procedure")
+st.write("Het loket evalueert de procedure voor opvangvragen jaarlijks en legt ze voor advies voor aan het LOK.")
+if today.year not in set(evaluations["year"]):
+    st.info(f"Voor {today.year} is de evaluatie met het advies van het LOK nog niet vastgelegd.")
+if not evaluations.empty:
+    ui.table(pd.DataFrame({
+        "Jaar": evaluations["year"].astype(str), "LOK-vergadering": evaluations["meeting_on"],
+        "Evaluatie": evaluations["findings"], "Advies van het LOK": evaluations["advice"],
+        "Vastgelegd door": evaluations["recorded_by"],
+        "Vastgelegd op": evaluations["recorded_at"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M"),
+    }), key="evaluation_table", column_config=ui.date_columns("LOK-vergadering"))
+
+round_ = st.session_state.get("_evaluation_round", 0)
+with st.form(f"evaluation_{round_}"):
+    st.subheader("Evaluatie vastleggen")
+    left, right = st.columns(2)
+    year = left.number_input("Jaar", min_value=2000, max_value=today.year, value=today.year, step=1)
+    by_id = {m.id: m for m in meetings}
+    advised_at = right.selectbox("LOK-vergadering die advies gaf (optioneel)", list(by_id), index=None,
+                                 placeholder="Kies een vergadering",
+                                 format_func=lambda i: f"{ui.fmt_date(by_id[i].held_on)} — {by_id[i].subject}")
+    findings = st.text_area("Evaluatie van de procedure", max_chars=service.TEXT_MAX, height=120,
+                            placeholder="Wat liep goed, wat niet, welke cijfers")
+    advice = st.text_area("Advies van het LOK", max_chars=service.TEXT_MAX, height=120)
+    replace = st.checkbox("Bestaande evaluatie van dit jaar vervangen")
+    if st.form_submit_button("Evaluatie bewaren", type="primary"):
+        try:
+            replaced = service.record_evaluation(ui.engine(), user.username, int(year), findings, advice, today,
+                                                 meeting_id=advised_at, replace=replace)
+        except ValueError as exc:
+            show_problems(exc)
+        else:
+            next_round("_evaluation_round")
+            ui.flash(f"De evaluatie van {int(year)} is {'vervangen' if replaced else 'vastgelegd'}.")
