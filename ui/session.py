@@ -113,9 +113,6 @@ STYLE = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] > div::before {
   content: "Sleep het bestand hierheen of kies het met de knop"; display: block;
 }
-[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
-  content: "Hoogstens 50 MB • CSV of Excel (XLSX)"; display: block; font-size: 0.875rem; color: #31333F;
-}
 [data-testid="stDateInputQuickSelect"] { display: none; }
 [data-testid="stElementToolbar"] { display: none; }
 </style>"""

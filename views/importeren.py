@@ -44,7 +44,7 @@ with st.expander("Welke kolommen verwacht de import?"):
 
 # A new key after each import empties the uploader, so a finished import does not look pending.
 round_ = st.session_state.setdefault("_upload_round", 0)
-upload = st.file_uploader("Exportbestand (CSV of Excel)", type=["csv", "txt", "xlsx"],
+upload = st.file_uploader("Exportbestand (CSV of Excel, hoogstens 50 MB)", type=["csv", "txt", "xlsx"],
                           key=f"upload_{round_}")
 as_of = st.date_input("Datum van de momentopname", ui.today(), max_value=ui.today(), format="DD/MM/YYYY",
                       key="as_of", help="De dag waarop de export uit Opvang.Vlaanderen werd gedownload; niet in de "
@@ -84,7 +84,7 @@ st.write("De eigen lijsten van het loket in één keer inlezen: opvanginitiatiev
 st.download_button("Lege registerwerkmap (sjabloon)", ui.reads.register_template, "registerwerkmap.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="register_template")
 register_round = st.session_state.setdefault("_register_round", 0)
-register_files = st.file_uploader("Registerwerkmap (Excel) of CSV-bestanden per blad", type=["xlsx", "csv", "txt"],
+register_files = st.file_uploader("Registerwerkmap (Excel) of CSV-bestanden per blad, hoogstens 50 MB", type=["xlsx", "csv", "txt"],
                                   accept_multiple_files=True, key=f"register_upload_{register_round}")
 if register_files and st.button("Registers inlezen", type="primary", key="do_register_import"):
     outcome = register_workbook.import_register(ui.engine(), [(f.name, f.getvalue()) for f in register_files],

@@ -94,7 +94,7 @@ else:
         x=alt.X("van:T", title="Periode", axis=ui.charts.MONTH_AXIS, scale=alt.Scale(domain=[start.isoformat(),
                                                                                           end.isoformat()])),
         x2="tot:T",
-        y=alt.Y("Opvang:N", title=None, sort="ascending"),
+        y=alt.Y("Opvang:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=320)),
         color=alt.Color("Soort:N", title="Soort plaats"),
         tooltip=["Opvang", "Periode", "Soort", "Plaatsen"],
     ) + alt.Chart(pd.DataFrame({"dag": [day.isoformat()]})).mark_rule(color="#31333F").encode(x="dag:T")
