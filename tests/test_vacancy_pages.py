@@ -118,3 +118,20 @@ def test_the_coordinator_reports_a_place_on_a_providers_behalf(town):
                                                           "FROM vacancies")] == [("P2", "do,vr", "2026-11-02", "vast")]
     assert rows(town, "SELECT actor, action FROM audit_log WHERE action = 'vacancy_reported'") == [
         ("coord", "vacancy_reported")]
+
+
+@pytest.mark.parametrize("path", ["views/mijn_vrije_plaatsen.py", "views/mijn_infopagina.py"])
+def test_a_forged_provider_in_the_widget_state_shows_and_touches_nothing_of_it(town, path):
+    """An account of P1 and P3 whose browser sends P2 as the chosen provider: the page stays on its own."""
+    more = ("aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status\n"
+            "A9;K9;P3;De Kapoen;01/10/2026;nieuw;01/10/2026\n")
+    assert import_file(town, more.encode(), "p3.csv", T, "test").ok
+    auth.create_user(town, "test", "twee", "Twee", "provider", "een-lang-wachtwoord", ("P1", "P3"))
+    service.report(town, "nest", "P2", PLACE, T, allowed=("P2",))
+    at = page(path, "twee")
+    at.session_state["own_provider"] = "P2"
+    at.run()
+    assert at.selectbox(key="own_provider").value in ("P1", "P3")
+    assert "Het Nest" not in " ".join(m.value for m in at.markdown)
+    for frame in at.dataframe:
+        assert "P2" not in frame.value.to_string()
