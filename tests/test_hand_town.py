@@ -227,6 +227,10 @@ def test_overzicht_tiles(town):
         "Termijn loopt af (≤ 3 dagen)": "2",
         "Tijdig beantwoord (90 dagen)": "60%",
         "Kinderen met onvervulde nood": "1",
+        # the hand town has no registers: nothing free, nothing to confirm, none of its 3 providers signed
+        "Vrije plaatsen vandaag": "0",
+        "Infopagina: te bevestigen": "0",
+        "Overeenkomst niet ondertekend": "3",
     }
 
 

@@ -135,3 +135,17 @@ def test_a_forged_provider_in_the_widget_state_shows_and_touches_nothing_of_it(t
     assert "Het Nest" not in " ".join(m.value for m in at.markdown)
     for frame in at.dataframe:
         assert "P2" not in frame.value.to_string()
+
+
+def test_the_overview_says_what_the_registers_need_today(town):
+    from llko.infopagina import service as infopagina_service
+
+    service.report(town, "zon", "P1", {**PLACE, "vanaf": T, "plaatsen": 2}, T, allowed=("P1",))
+    service.report(town, "zon", "P1", {**PLACE, "vanaf": date(2026, 11, 20)}, T, allowed=("P1",))  # not yet free
+    infopagina_service.record(town, "nest", "P2", T, "opvang", {i: True for i in (
+        "openingsuren", "openingsdagen", "contact", "foto_logo", "tarief")}, allowed=("P2",))
+    at = page("views/overzicht.py", "coord").run()
+    figures = {m.label: m.value for m in at.metric}
+    assert (figures["Vrije plaatsen vandaag"], figures["Infopagina: te bevestigen"],
+            figures["Overeenkomst niet ondertekend"]) == ("2", "1", "2")
+    assert "Infopagina te bevestigen: Het Nest." in [m.value for m in at.markdown]

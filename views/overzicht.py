@@ -3,6 +3,8 @@
 import streamlit as st
 
 import ui
+from llko.infopagina import rules as infopagina_rules
+from llko.vacancies import rules as vacancy_rules
 
 ui.open_page(__file__)
 today = ui.today()
@@ -50,3 +52,33 @@ if todos.empty:
 else:
     ui.show_requests(todos, ["provider_name", "id", "status_date", "reminder_date", "close_date", "todo"], key="todos")
     ui.list_caption(todos)
+
+st.header("Registers: wat vraagt vandaag aandacht?")
+places = [v for v in ui.reads.vacancies() if vacancy_rules.is_active(v, today)]
+stale = [v for v in places if vacancy_rules.is_stale(v, today, config.vacancy_stale_days)]
+names = ui.reads.provider_names()
+checks = ui.reads.infopagina_checks()
+states = {p: infopagina_rules.state([c for c in checks if c.provider_id == p], today) for p in names}
+to_confirm = sorted(names[p] for p, s in states.items() if s.to_confirm)
+incomplete = sorted(names[p] for p, s in states.items() if s.complete is False)
+unsigned = ui.reads.latest_signatures().pipe(lambda f: f[f["signed_on"].isna() & f["stopped_on"].isna()])
+left, middle, right = st.columns(3)
+with left:
+    st.metric("Vrije plaatsen vandaag", sum(v.plaatsen for v in places), border=True,
+              help=f"{len(places)} meldingen; {len(stale)} al meer dan {config.vacancy_stale_days} dagen niet bevestigd.")
+with middle:
+    st.metric("Infopagina: te bevestigen", len(to_confirm), border=True,
+              help="Verklaringen van opvanginitiatieven, nieuwer dan de laatste controle van het loket.")
+with right:
+    st.metric("Overeenkomst niet ondertekend", len(unsigned), border=True)
+notes = []
+if stale:
+    notes.append(f"{len(stale)} vrije {'plaats' if len(stale) == 1 else 'plaatsen'} al meer dan "
+                 f"{config.vacancy_stale_days} dagen niet bevestigd: vraag na of ze nog vrij {'is' if len(stale) == 1 else 'zijn'}.")
+if to_confirm:
+    notes.append("Infopagina te bevestigen: " + ", ".join(to_confirm) + ".")
+if incomplete:
+    notes.append("Infopagina onvolledig: " + ", ".join(incomplete) + ".")
+for note in notes:
+    st.write(note)
+st.write("Meer op de pagina's Vrije plaatsen (met de passende kinderen), Infopagina en Overeenkomst en LOK.")
