@@ -1,5 +1,5 @@
-"""Command line: python -m llko import | import-register | report | vacancies | demo | create-user | settings |
-backup | restore."""
+"""Command line: python -m llko import | import-register | report | vacancies | compliance | demo | create-user |
+settings | backup | restore."""
 
 import argparse
 import getpass
@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     vac = sub.add_parser("vacancies", help="de vrije plaatsen op een dag (R7)")
     vac.add_argument("--as-of", type=_date, required=True)
     vac.add_argument("--json", action="store_true", help="JSON volgens het contract in DESIGN.md")
+    com = sub.add_parser("compliance", help="naleving van de samenwerking per opvang over een periode (R11)")
+    com.add_argument("--from", dest="date_from", type=_date, default=None,
+                     help="begin van de periode (standaard: 364 dagen voor het einde)")
+    com.add_argument("--to", dest="date_to", type=_date, default=None, help="einde van de periode (standaard: vandaag)")
+    com.add_argument("--json", action="store_true", help="JSON volgens het nalevingscontract in DESIGN.md")
     rep = sub.add_parser("report", help="cijfers per opvang op een dag")
     rep.add_argument("--as-of", type=_date, required=True)
     rep.add_argument("--json", action="store_true", help="JSON volgens het rapportcontract")
@@ -65,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(database_url())
     bootstrap.prepare(engine, fill_demo=False, today=clock.today())
     command = {"import": _import, "import-register": _import_register, "vacancies": _vacancies, "report": _report, "demo": _demo, "create-user": _create_user,
+               "compliance": _compliance,
                "settings": _settings, "backup": _backup, "restore": _restore}[args.command]
     try:
         return command(engine, args)
@@ -129,6 +135,21 @@ def _vacancies(engine, args) -> int:
               f"{until}, {','.join(row['dagen'])}, {row['dagdeel']}, {row['leeftijd']}, {row['soort']}")
     print(f"Samen {sum(found['places'].values())} plaatsen bij {sum(1 for n in found['places'].values() if n)} "
           "opvanginitiatieven.")
+    return 0
+
+
+def _compliance(engine, args) -> int:
+    from llko.compliance.queries import compliance
+    from llko.compliance.rules import period
+    from llko.compliance.text import format_table
+
+    date_from, date_to = period(args.date_from, args.date_to, clock.today())
+    found = compliance(engine, date_from, date_to)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+    else:
+        names = dict(provider_queries.providers(engine)[["id", "name"]].itertuples(index=False))
+        print(format_table(found, names))
     return 0
 
 

@@ -13,7 +13,6 @@ from conftest import ROOT
 from llko.accounts import sessions
 from llko.db import database_url, make_engine
 
-_engines: dict = {}  # one engine per database URL, to open sessions with
 made: list[AppTest] = []  # the AppTests of the running test, checked for exceptions at its end
 
 
@@ -35,10 +34,11 @@ def page(path: str, username: str | None = None, timeout: int = 60, query: dict 
 
 def signed_in(at: AppTest, username: str) -> AppTest:
     """Give the AppTest's browser session a real session of this account (as the login form would)."""
-    url = database_url()
-    if url not in _engines:
-        _engines[url] = make_engine(url)
-    at.session_state["_llko_token"] = sessions.start(_engines[url], username)
+    engine = make_engine(database_url())
+    try:
+        at.session_state["_llko_token"] = sessions.start(engine, username)
+    finally:
+        engine.dispose()  # one engine per test database would hold PostgreSQL connections until the end
     return at
 
 
