@@ -62,7 +62,7 @@ else:
     st.write(f"{len(current)} opvanginitiatieven. Het dossiernummer is dat van Opvang.Vlaanderen.")
 ui.download_buttons(lambda: ui.reads.register_sheet("opvang"), f"opvang-{today:%Y%m%d}", key="dl_opvang",
                     sheet="opvang")
-st.caption("De download is het blad ‘opvang’ van de registerwerkmap, met alle opvang (ook de gestopte): aangepast "
+st.write("De download is het blad ‘opvang’ van de registerwerkmap, met alle opvang (ook de gestopte): aangepast "
            "leest hij ongewijzigd terug in via Import.")
 
 if not stopped.empty:
