@@ -80,7 +80,7 @@ def streamlit_server(url: str, log_path):
 
 
 @pytest.fixture
-def fresh_server(tmp_path):
+def fresh_server(server, tmp_path):
     """A server started just now on a copy of the demo database: nobody has opened any page of it yet."""
     copy = tmp_path / "demo.sqlite3"
     shutil.copy(SERVER["pristine"], copy)
@@ -382,6 +382,7 @@ def test_a_provider_reports_a_temporary_part_time_place_and_the_coordinator_sees
     wait_heading(coordinator, "Vrije plaatsen$")
     app_idle(coordinator)
     coordinator.get_by_role("combobox", name="Vrije plaats").click()
+    coordinator.keyboard.type("Vanderhaeghen")  # the list draws only the options in view: filter it first
     coordinator.get_by_role("option", name=re.compile(r"Ann Vanderhaeghen.*vanaf 02.11.2026, 1 plaats, ma, wo")).click()
     app_idle(coordinator)
     coordinator.get_by_text(re.compile(r"\d+ (kinderen passen|kind past) bij deze plaats op 02.11.2026")).wait_for()
