@@ -298,7 +298,7 @@ def test_a_download_right_after_signing_in_works_on_the_first_click(server, page
     sign_in(page, server, "coordinator")
     signed_in_on(page, "Overzicht")
     page.goto(f"{server}/aanvragen")
-    wait_heading(page, "Aanvragen")
+    wait_heading(page, "Aanvragen$")
     app_idle(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download Excel").first.click()
