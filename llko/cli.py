@@ -5,7 +5,7 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from llko import bootstrap, clock
@@ -15,11 +15,10 @@ from llko.db import DatabaseBusy, database_url, make_engine
 
 
 def _date(value: str) -> date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            pass
+    try:
+        return clock.parse_day(value)
+    except ValueError:
+        pass
     raise argparse.ArgumentTypeError(f"ongeldige datum '{value}' (verwacht jjjj-mm-dd of dd/mm/jjjj)")
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from llko import audit
 from llko.db import retry_when_busy, transaction
+from llko.clock import parse_day
 from llko.providers.models import Provider
 
 # The master data a coordinator may change, with the name the form and the messages give it.
@@ -32,19 +33,6 @@ class ProviderRefused(ValueError):
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _date(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(str(value).strip(), pattern).date()
-        except ValueError:
-            continue
-    raise ValueError
 
 
 def _whole(value) -> int:
@@ -92,7 +80,7 @@ def clean(fields: dict) -> tuple[dict, dict[str, str]]:
                 continue
         elif field in DATES:
             try:
-                value = _date(raw)
+                value = parse_day(raw)
             except ValueError:
                 problems[field] = f"{label}: een datum als dd/mm/jjjj (niet '{shown}')."
                 continue

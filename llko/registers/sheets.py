@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
 
+from llko.clock import parse_day
 from llko.vacancies.rules import AGE_GROUPS, CLOSE_REASONS, DAY_PARTS, KINDS, WEEKDAYS
 
 
@@ -24,12 +25,12 @@ def text(value) -> str:
 
 def day(value) -> date:
     """dd/mm/jjjj, dd/mm/jj (20jj), jjjj-mm-dd, or a real spreadsheet date."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    try:
+        return parse_day(value if isinstance(value, (date, str)) else text(value))
+    except ValueError:
+        pass
     raw = text(value)
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
+    for pattern in ("%d/%m/%y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
         try:
             parsed = datetime.strptime(raw, pattern).date()
         except ValueError:

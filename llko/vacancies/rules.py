@@ -3,7 +3,9 @@ no Streamlit; 'today' is always a parameter."""
 
 import numbers
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+
+from llko.clock import parse_day
 
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 DAY_PARTS = ("dag", "voormiddag", "namiddag")
@@ -72,21 +74,6 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _date(value) -> date:
-    """A date from a date, or text as dd/mm/jjjj or jjjj-mm-dd; ValueError otherwise."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        for fmt in (DATE_FORMAT, "%Y-%m-%d"):
-            try:
-                return datetime.strptime(value.strip(), fmt).date()
-            except ValueError:
-                continue
-    raise ValueError(value)
-
-
 def _weekdays(value) -> list[str]:
     """The weekdays as written: a list of names, or text 'ma,di wo' (trimmed, lower-cased)."""
     if _blank(value):
@@ -132,7 +119,7 @@ def problems(fields: dict, today: date, new: bool) -> dict[str, str]:
         if _blank(raw):
             continue
         try:
-            dates[key] = _date(raw)
+            dates[key] = parse_day(raw)
         except ValueError:
             found[key] = f"'{label}' is geen geldige datum: schrijf dd/mm/jjjj."
     if _blank(fields.get("vanaf")):
@@ -184,9 +171,9 @@ def clean(fields: dict) -> dict:
     """The form's values as the register keeps them (dates, weekdays in R7's order, a whole number of places,
     defaults for blank choices, trimmed remark). Only for fields that problems() accepted."""
     days = set(_weekdays(fields.get("dagen")))
-    optional = {k: None if _blank(fields.get(k)) else _date(fields[k]) for k in ("tot", "afgesloten_op")}
+    optional = {k: None if _blank(fields.get(k)) else parse_day(fields[k]) for k in ("tot", "afgesloten_op")}
     return {
-        "vanaf": _date(fields["vanaf"]),
+        "vanaf": parse_day(fields["vanaf"]),
         **optional,
         "dagen": tuple(d for d in WEEKDAYS if d in days),
         "dagdeel": _choice(fields.get("dagdeel"), "dag"),
