@@ -225,3 +225,14 @@ def test_state_ignores_checks_after_the_day():
 def test_state_takes_one_providers_checks():
     with pytest.raises(ValueError):
         rules.state([check(D(2026, 1, 1)), check(D(2026, 1, 1), provider="P2")], D(2026, 12, 31))
+
+
+def test_states_per_provider_from_the_checks_of_all():
+    """P1 lacks tarief since 01/03; P2 is complete; P3 was never checked; P9's check is not asked for."""
+    checks = [check(date(2026, 3, 1), lacking=("tarief",)), check(date(2026, 4, 1), provider="P2"),
+              check(date(2026, 5, 1), lacking=("contact",), provider="P9")]
+    found = rules.states(checks, date(2026, 6, 1), ["P1", "P2", "P3"])
+    assert list(found) == ["P1", "P2", "P3"]
+    assert found["P1"].missing_since == {"tarief": date(2026, 3, 1)} and found["P1"].complete is False
+    assert found["P2"].complete is True
+    assert found["P3"].latest is None and found["P3"].complete is None

@@ -14,7 +14,7 @@ from ui.database import engine  # noqa: F401
 from ui.charts import CHART_MAX_BARS  # noqa: F401
 from ui.session import (  # noqa: F401
     LOCAL_TZ, PAGES, ROLE_PAGES_NOTE, PageSpec, allowed, clear_caches, current_user, flash, menu, open_page,
-    page_spec, show_flash, style, today,
+    own_provider, page_spec, show_flash, style, today,
 )
 from ui.tables import (  # noqa: F401
     IN_TIME, IN_TIME_DOWNLOAD, REQUEST_COLUMNS, STATUS_LABELS, date_columns, download_buttons, fmt_date, fmt_pct,

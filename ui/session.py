@@ -81,6 +81,18 @@ def open_page(file: str) -> auth.UserInfo:
     return user
 
 
+def own_provider(user: auth.UserInfo, names: dict[str, str]) -> str:
+    """The provider a provider's own page shows: the account's only one, or the one it chooses among its own
+    (a value sent for any other provider is not among the choices). Stops the page for an unlinked account."""
+    own = user.provider_ids
+    if not own:
+        st.warning("Uw account is nog aan geen opvang gekoppeld. Neem contact op met het Lokaal Loket Kinderopvang.")
+        st.stop()
+    if len(own) == 1:
+        return own[0]
+    return st.selectbox("Opvang", own, format_func=names.get, key="own_provider")
+
+
 def clear_caches() -> None:
     """After every write: cached frames must not show the old state."""
     st.cache_data.clear()

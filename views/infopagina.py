@@ -15,8 +15,7 @@ config = ui.reads.settings()
 names = ui.reads.provider_names()
 ui.show_flash()
 checks = ui.reads.infopagina_checks()
-by_provider = {p: [c for c in checks if c.provider_id == p] for p in names}
-states = {p: rules.state(found, today) for p, found in by_provider.items()}
+states = rules.states(checks, today, names)
 too_old = {p for p, s in states.items()
            if s.latest is not None and (today - s.latest.datum).days > config.infopagina_max_age_days}
 
@@ -61,7 +60,7 @@ order = list(overview["Opvang"])
 provider_id = st.selectbox("Opvang", sorted(names, key=lambda p: order.index(names[p])), format_func=names.get,
                            key="infopagina_provider")
 found = states[provider_id]
-mine = by_provider[provider_id]
+mine = [c for c in checks if c.provider_id == provider_id]
 if found.to_confirm:
     declared = found.to_confirm
     st.warning(f"{names[provider_id]} verklaarde op {ui.fmt_date(declared.datum)}: "

@@ -11,12 +11,7 @@ user = ui.open_page(__file__)
 today = ui.today()
 own = user.provider_ids
 names = ui.reads.provider_names()
-if not own:
-    st.warning("Uw account is nog aan geen opvang gekoppeld. Neem contact op met het Lokaal Loket Kinderopvang.")
-    st.stop()
-provider_id = own[0]
-if len(own) > 1:
-    provider_id = st.selectbox("Opvang", own, format_func=names.get, key="own_provider")
+provider_id = ui.own_provider(user, names)
 ui.show_flash()
 checks = ui.reads.infopagina_checks((provider_id,))
 found = rules.state(checks, today)

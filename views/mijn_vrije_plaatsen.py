@@ -12,12 +12,7 @@ today = ui.today()
 own = user.provider_ids  # the only providers this page reads or writes; llko checks it again on every write
 names = ui.reads.provider_names()
 config = ui.reads.settings()
-if not own:
-    st.warning("Uw account is nog aan geen opvang gekoppeld. Neem contact op met het Lokaal Loket Kinderopvang.")
-    st.stop()
-provider_id = own[0]
-if len(own) > 1:
-    provider_id = st.selectbox("Opvang", own, format_func=names.get, key="own_provider")
+provider_id = ui.own_provider(user, names)
 st.write(f"{names.get(provider_id, provider_id)}: meld elke vrije plaats aan het Lokaal Loket Kinderopvang "
          f"{config.municipality}, ook als ze kort, tijdelijk of deeltijds is. Het loket zoekt er wachtende gezinnen bij.")
 ui.show_flash()

@@ -58,7 +58,7 @@ places = [v for v in ui.reads.vacancies() if vacancy_rules.is_active(v, today)]
 stale = [v for v in places if vacancy_rules.is_stale(v, today, config.vacancy_stale_days)]
 names = ui.reads.provider_names()
 checks = ui.reads.infopagina_checks()
-states = {p: infopagina_rules.state([c for c in checks if c.provider_id == p], today) for p in names}
+states = infopagina_rules.states(checks, today, names)
 to_confirm = sorted(names[p] for p, s in states.items() if s.to_confirm)
 incomplete = sorted(names[p] for p, s in states.items() if s.complete is False)
 unsigned = ui.reads.latest_signatures().pipe(lambda f: f[f["signed_on"].isna() & f["stopped_on"].isna()])

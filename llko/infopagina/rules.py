@@ -123,3 +123,12 @@ def state(checks, day: date) -> ProviderInfopagina:
     latest = latest_loket(checks, day)
     since = {} if latest is None else {item: missing_since(checks, item, day) for item in missing(latest)}
     return ProviderInfopagina(latest=latest, missing_since=since, to_confirm=to_confirm(checks, day))
+
+
+def states(checks, day: date, provider_ids) -> dict[str, ProviderInfopagina]:
+    """state() for each of these providers, from the checks of all of them."""
+    by_provider: dict[str, list[Check]] = {p: [] for p in provider_ids}
+    for check in checks:
+        if check.provider_id in by_provider:
+            by_provider[check.provider_id].append(check)
+    return {p: state(found, day) for p, found in by_provider.items()}
