@@ -216,10 +216,18 @@ def test_every_provider_appears_even_without_any_data(town):
 
 def test_the_verdicts_carry_the_counts_for_the_screens(town):
     found = verdicts(town, date(2026, 6, 1), date(2026, 11, 1))
-    assert found["P1"]["answering"].details == {"counted": 9, "in_time": 7, "late": 2}
+    assert found["P1"]["answering"].details == {"counted": 9, "in_time": 7, "late": 2, "late_requests": [
+        # A103: deadline 01/11 = T, no answer: 0 days late; A107: answered 20/07, deadline 15/07: 5 days late
+        {"id": "A103", "received": date(2026, 10, 18), "deadline": date(2026, 11, 1), "answered_on": None,
+         "days_late": 0},
+        {"id": "A107", "received": date(2026, 7, 1), "deadline": date(2026, 7, 15), "answered_on": date(2026, 7, 20),
+         "days_late": 5}]}
     assert found["P1"]["plus_share"].details == {"children": 5, "vulnerable": 2}
-    assert found["P2"]["statuses"].details == {"direct_cancellations": ["A206"], "lingering": ["A208"]}
-    assert found["P2"]["infopagina"].details == {"checked_on": date(2026, 10, 1), "age_days": 31}
+    assert found["P2"]["statuses"].details == {"direct_cancellations": ["A206"], "lingering": ["A208"],
+                                               "status_dates": {"A206": date(2026, 7, 1), "A208": date(2026, 9, 1)}}
+    # the declaration of 20/10 does not count: openingsdagen, foto/logo and tarief missing since the check of 01/10
+    assert found["P2"]["infopagina"].details == {"checked_on": date(2026, 10, 1), "age_days": 31, "missing_since": {
+        "openingsdagen": date(2026, 10, 1), "foto_logo": date(2026, 10, 1), "tarief": date(2026, 10, 1)}}
 
 
 # --- the command line -------------------------------------------------------------------------------------------

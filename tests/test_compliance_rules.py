@@ -67,7 +67,14 @@ def test_answering_counts_the_deadlines_in_the_period_both_ends_included():
     )
     verdict = answering(requests, F, T)
     assert (verdict.verdict, verdict.evidence, verdict.share) == (SHORTCOMING, ["A3", "A5"], 0.5)
-    assert verdict.details == {"counted": 4, "in_time": 2, "late": 2}
+    assert {k: verdict.details[k] for k in ("counted", "in_time", "late")} == {"counted": 4, "in_time": 2, "late": 2}
+    # the evidence table: received, deadline, answer and days late, worked out by hand
+    assert verdict.details["late_requests"] == [
+        {"id": "A3", "received": date(2026, 10, 18), "deadline": date(2026, 11, 1), "answered_on": None,
+         "days_late": 0},
+        {"id": "A5", "received": date(2026, 7, 1), "deadline": date(2026, 7, 15), "answered_on": date(2026, 7, 16),
+         "days_late": 1},
+    ]
     assert verdict.contract() == {"verdict": "shortcoming", "category": "minimum", "evidence": ["A3", "A5"],
                                   "share": 0.5}
 
@@ -366,7 +373,12 @@ def test_vacancies_counts_the_approvals_in_the_period_against_unreported_max():
                      req("A8", "2026-05-01", "in behandeling", "2026-07-01", "2026-07-01"))
     verdict = vacancies(requests, [], F, T)
     assert verdict.contract() == {"verdict": "shortcoming", "category": "further", "evidence": ["A1", "A2", "A3"]}
-    assert verdict.details == {"approvals": 3, "uncovered": 3}
+    assert {k: verdict.details[k] for k in ("approvals", "uncovered")} == {"approvals": 3, "uncovered": 3}
+    assert verdict.details["uncovered_requests"] == [  # no desired start: the approval date is the start
+        {"id": "A1", "approved_on": date(2026, 6, 1), "start": date(2026, 6, 1)},
+        {"id": "A2", "approved_on": date(2026, 11, 1), "start": date(2026, 11, 1)},
+        {"id": "A3", "approved_on": date(2026, 7, 1), "start": date(2026, 7, 1)},
+    ]
     assert vacancies(requests, [], F, T, replace(DEFAULTS, unreported_max=3)).contract() == {
         "verdict": "in_order", "category": "further", "evidence": ["A1", "A2", "A3"]}
     # Reported 02/06 (after A1's approval), ending 15/07 (more than 30 days before A2's start): covers A3 only.

@@ -209,7 +209,7 @@ def answering(requests: pd.DataFrame, date_from: date, date_to: date, settings: 
     check_period(date_from, date_to)
     df = _requests(requests)
     if df.empty:
-        return Verdict("answering", IN_ORDER, [], None, {"counted": 0, "in_time": 0, "late": 0})
+        return Verdict("answering", IN_ORDER, [], None, {"counted": 0, "in_time": 0, "late": 0, "late_requests": []})
     c = _classified(df, date_to, settings, first_approvals)
     in_period = _in(c["deadline"], date_from, date_to)
     never_answered = ~c["answered"]
@@ -218,12 +218,24 @@ def answering(requests: pd.DataFrame, date_from: date, date_to: date, settings: 
     counted = c[in_period & ~(never_answered & (parents_cancelled | approved_elsewhere))]
     late = counted[~counted["answered_in_time"]]
     n, in_time = len(counted), len(counted) - len(late)
-    details = {"counted": n, "in_time": in_time, "late": len(late)}
+    details = {"counted": n, "in_time": in_time, "late": len(late), "late_requests": _late_requests(late, date_to)}
     if n == 0:
         return Verdict("answering", IN_ORDER, [], None, details)
     share = in_time / n
     verdict = SHORTCOMING if _below(share, settings.answering_min_share) else IN_ORDER
     return Verdict("answering", verdict, _ids(late["id"]), share, details)
+
+
+def _late_requests(late: pd.DataFrame, date_to: date) -> list[dict]:
+    """Per late request (by id): received, deadline, answer date (None: no answer by T) and the days late: answer
+    date - deadline, or T - deadline when unanswered (0 when the deadline is T itself)."""
+    found = []
+    for row in late.itertuples(index=False):
+        answered = None if pd.isna(row.answer_date) else row.answer_date.date()
+        deadline = row.deadline.date()
+        found.append({"id": str(row.id), "received": row.received.date(), "deadline": deadline,
+                      "answered_on": answered, "days_late": ((answered or date_to) - deadline).days})
+    return sorted(found, key=lambda r: r["id"])
 
 
 def infopagina(checks: Iterable[infopagina_rules.Check], date_from: date, date_to: date,
@@ -235,7 +247,8 @@ def infopagina(checks: Iterable[infopagina_rules.Check], date_from: date, date_t
     unknown, evidence []. An item missing: shortcoming, evidence the missing items in R6's order; else in_order.
     """
     check_period(date_from, date_to)
-    latest = infopagina_rules.latest_loket(list(checks), date_to)
+    checks = list(checks)
+    latest = infopagina_rules.latest_loket(checks, date_to)
     if latest is None:
         return Verdict("infopagina", UNKNOWN, [], None, {"checked_on": None, "age_days": None})
     age = (date_to - latest.datum).days
@@ -243,6 +256,7 @@ def infopagina(checks: Iterable[infopagina_rules.Check], date_from: date, date_t
     if age > settings.infopagina_max_age_days:
         return Verdict("infopagina", UNKNOWN, [], None, details)
     missing = infopagina_rules.missing(latest)
+    details["missing_since"] = {item: infopagina_rules.missing_since(checks, item, date_to) for item in missing}
     return Verdict("infopagina", SHORTCOMING if missing else IN_ORDER, missing, None, details)
 
 
@@ -313,14 +327,16 @@ def statuses(requests: pd.DataFrame, date_from: date, date_to: date, settings: S
     check_period(date_from, date_to)
     df = _requests(requests)
     if df.empty:
-        return Verdict("statuses", IN_ORDER, [], None, {"direct_cancellations": [], "lingering": []})
+        return Verdict("statuses", IN_ORDER, [], None, {"direct_cancellations": [], "lingering": [], "status_dates": {}})
     c = _classified(df, date_to, settings, first_approvals)
     status, day = df["status"], df["status_date"]
     direct = ((status == request_statuses.CANCELLED_BY_PROVIDER) & _in(day, date_from, date_to)
               & (df["answer_date"].isna() | (df["answer_date"] >= day)))
     lingering = ((status == request_statuses.IN_PROGRESS) & ~c["closed_elsewhere"]
                  & ((pd.Timestamp(date_to) - day).dt.days > settings.lingering_days))
-    details = {"direct_cancellations": _ids(df.loc[direct, "id"]), "lingering": _ids(df.loc[lingering, "id"])}
+    details = {"direct_cancellations": _ids(df.loc[direct, "id"]), "lingering": _ids(df.loc[lingering, "id"]),
+               "status_dates": {str(i): d.date() for i, d in zip(df.loc[direct | lingering, "id"],
+                                                               df.loc[direct | lingering, "status_date"])}}
     misuses = _ids(df.loc[direct | lingering, "id"])
     return Verdict("statuses", SHORTCOMING if len(misuses) > settings.statuses_max else IN_ORDER, misuses, None,
                    details)
@@ -347,14 +363,16 @@ def vacancies(requests: pd.DataFrame, provider_vacancies: Iterable[Vacancy], dat
     df = _requests(requests)
     places = list(provider_vacancies)
     approved = df[(df["status"] == request_statuses.APPROVED) & _in(df["status_date"], date_from, date_to)]
-    uncovered = []
+    uncovered, facts = [], []
     for row in approved.itertuples(index=False):
         approval = row.status_date.date()
         start = approval if pd.isna(row.desired_start) else row.desired_start.date()
         own = [v for v in places if row.provider_id is None or v.provider_id == row.provider_id]
         if not any(is_covered(approval, start, v, settings.vacancy_window_days) for v in own):
             uncovered.append(row.id)
-    details = {"approvals": len(approved), "uncovered": len(uncovered)}
+            facts.append({"id": str(row.id), "approved_on": approval, "start": start})
+    details = {"approvals": len(approved), "uncovered": len(uncovered),
+               "uncovered_requests": sorted(facts, key=lambda r: r["id"])}
     verdict = SHORTCOMING if len(uncovered) > settings.unreported_max else IN_ORDER
     return Verdict("vacancies", verdict, _ids(uncovered), None, details)
 
