@@ -2,6 +2,7 @@
 
 from llko.accounts.models import LoginSession, User, UserProvider
 from llko.agreements.models import Agreement, LokAttendance, LokMeeting, ProcedureEvaluation
+from llko.compliance.models import AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment
 from llko.infopagina.models import InfopaginaCheck
 from llko.models import AuditEntry, Setting
 from llko.providers.models import Provider
@@ -10,4 +11,4 @@ from llko.vacancies.models import Referral, VacancyChange, VacancyRecord
 
 ALL = (AuditEntry, Setting, Provider, ImportRun, Request, StatusChange, ProviderSummary, SummaryFigure, User,
        UserProvider, LoginSession, VacancyRecord, VacancyChange, Referral, InfopaginaCheck, Agreement, LokMeeting,
-       LokAttendance, ProcedureEvaluation)
+       LokAttendance, ProcedureEvaluation, AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment)

@@ -58,11 +58,16 @@ def check_scan(data: bytes) -> str:
 
 def check_minutes(data: bytes) -> str:
     """The minutes of a LOK meeting: PDF, DOCX or ODT, at most 10 MB. Returns the kind."""
+    return check_document(data, "het verslag")
+
+
+def check_document(data: bytes, what: str = "het document") -> str:
+    """A document kept with a register (minutes, an attachment): PDF, DOCX or ODT, at most 10 MB. Returns the kind."""
     _size(data)
     kind = kind_of(data)
     if kind is None:
         raise FileRefused("Dit bestand is geen PDF-, Word- (DOCX) of OpenDocument-tekst (ODT); de inhoud telt, niet "
-                          "de naam. Bewaar het verslag in een van die vormen.")
+                          f"de naam. Bewaar {what} in een van die vormen.")
     return kind
 
 

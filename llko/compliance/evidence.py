@@ -4,7 +4,7 @@ reason in the agreement's words. Pure functions of Verdict objects and the setti
 the Excel annex all read them here, so they say the same."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Mapping
 
 from llko.compliance.rules import (CATEGORY, CATEGORY_LABELS, FURTHER, LABELS, MINIMUM, NOT_APPLICABLE, OBLIGATIONS,
@@ -157,6 +157,21 @@ def reason(key: str, verdicts: Mapping[str, Verdict]) -> str:
     return ("De organisator komt afspraken na die verder gaan dan de minimale vereisten van de regelgeving niet na "
             f"(tekort bij: {'; '.join(short)}). Die worden gehandhaafd met een 0-score op het criterium ‘samenwerking met het "
             "Lokaal Loket Kinderopvang’ in een uitbreidingsronde (§4).")
+
+
+@dataclass(frozen=True)
+class Override:
+    """The coordinator's override of a derived advice: the value decided, why, by whom and when."""
+
+    value: bool
+    motivation: str
+    by: str
+    at: datetime
+
+
+def final(key: str, verdicts: Mapping[str, Verdict], overrides: Mapping[str, Override]) -> bool:
+    """The advice in force: the override when there is one, else the derived value."""
+    return overrides[key].value if key in overrides else derived(verdicts)[key]
 
 
 def derived(verdicts: Mapping[str, Verdict]) -> dict[str, bool]:

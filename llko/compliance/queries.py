@@ -4,12 +4,14 @@ compliance contract of DESIGN.md (`python -m llko compliance --from F --to T --j
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, bindparam, text
+from sqlalchemy import Date, bindparam, func, select, text
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from llko import settings as settings_store
 from llko.agreements import queries as agreement_queries
-from llko.compliance import rules
+from llko.compliance import evidence, rules
+from llko.compliance.models import AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment
 from llko.infopagina import queries as infopagina_queries
 from llko.requests import statuses
 from llko.requests.queries import parse_dates
@@ -85,7 +87,121 @@ def verdicts(engine: Engine, date_from: date, date_to: date,
 
 def compliance(engine: Engine, date_from: date, date_to: date) -> dict:
     """The compliance contract: {"from", "to", "providers": {opvang_id: {obligation: {verdict, category, evidence
-    [, share]}, ..., negative_advice, zero_score}}} for every provider, R11 with the settings in force now."""
+    [, share]}, ..., negative_advice, zero_score}}} for every provider, R11 with the settings in force now.
+    negative_advice and zero_score are always the derived values; an override of either for exactly this period
+    adds a key of its own, e.g. "negative_advice_override": {"value", "motivation", "by", "at"}."""
     found = verdicts(engine, date_from, date_to)
-    return {"from": date_from.isoformat(), "to": date_to.isoformat(),
-            "providers": {pid: rules.contract_entry(v) for pid, v in found.items()}}
+    decided = overrides_for(engine, date_from, date_to)
+    providers = {}
+    for pid, v in found.items():
+        entry = rules.contract_entry(v)
+        for key, override in decided.get(pid, {}).items():
+            entry[f"{key}_override"] = {"value": override.value, "motivation": override.motivation,
+                                        "by": override.by, "at": override.at.isoformat(timespec="seconds")}
+        providers[pid] = entry
+    return {"from": date_from.isoformat(), "to": date_to.isoformat(), "providers": providers}
+
+
+# --- the compliance records: overrides, contacts, enforcement files -------------------------------------------
+
+def overrides_for(engine: Engine, date_from: date, date_to: date,
+                  provider_ids: tuple[str, ...] | None = None) -> dict[str, dict[str, evidence.Override]]:
+    """The overrides in force for exactly the period [F, T]: per provider and advice, the latest decision, left out
+    when that decision withdrew the override."""
+    query = (select(AdviceOverride).where(AdviceOverride.period_from == date_from, AdviceOverride.period_to == date_to)
+             .order_by(AdviceOverride.decided_at, AdviceOverride.id))
+    if provider_ids is not None:
+        query = query.where(AdviceOverride.provider_id.in_(provider_ids))
+    latest: dict[tuple[str, str], AdviceOverride] = {}
+    with Session(engine) as session:
+        for row in session.execute(query).scalars():
+            latest[(row.provider_id, row.advice)] = row
+    found: dict[str, dict[str, evidence.Override]] = {}
+    for (provider_id, key), row in latest.items():
+        if row.value is not None:
+            found.setdefault(provider_id, {})[key] = evidence.Override(row.value, row.motivation, row.decided_by,
+                                                                        row.decided_at)
+    return found
+
+
+def override_history(engine: Engine, provider_id: str) -> pd.DataFrame:
+    """Every decision on a provider's advice, newest first: advice, period, derived, value (None: withdrawn),
+    motivation, decided_by, decided_at."""
+    query = (select(AdviceOverride.advice, AdviceOverride.period_from, AdviceOverride.period_to,
+                    AdviceOverride.derived, AdviceOverride.value, AdviceOverride.motivation,
+                    AdviceOverride.decided_by, AdviceOverride.decided_at)
+             .where(AdviceOverride.provider_id == provider_id)
+             .order_by(AdviceOverride.decided_at.desc(), AdviceOverride.id.desc()))
+    with engine.connect() as conn:
+        return parse_dates(pd.read_sql(query, conn), ["period_from", "period_to", "decided_at"])
+
+
+def contacts(engine: Engine, provider_ids: tuple[str, ...] | None = None, since: date | None = None) -> pd.DataFrame:
+    """The loket's contacts, newest first: id, provider_id, contact_on, channel, note, obligations (list),
+    request_ids (list), recorded_by."""
+    query = (select(Contact.id, Contact.provider_id, Contact.contact_on, Contact.channel, Contact.note,
+                    Contact.obligations, Contact.request_ids, Contact.recorded_by)
+             .order_by(Contact.contact_on.desc(), Contact.id.desc()))
+    if provider_ids is not None:
+        query = query.where(Contact.provider_id.in_(provider_ids))
+    if since is not None:
+        query = query.where(Contact.contact_on >= since)
+    with engine.connect() as conn:
+        frame = parse_dates(pd.read_sql(query, conn), ["contact_on"])
+    for column in ("obligations", "request_ids"):
+        frame[column] = frame[column].map(lambda v: [x for x in (v or "").split(",") if x])
+    return frame
+
+
+def files(engine: Engine, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The enforcement files, open ones first, then newest: id, provider_id, obligations (list), opened_on,
+    closed_on, outcome, step (the latest step) and step_on (its date)."""
+    latest = (select(EnforcementStep.file_id, func.max(EnforcementStep.id).label("step_id"))
+              .group_by(EnforcementStep.file_id).subquery())
+    query = (select(EnforcementFile.id, EnforcementFile.provider_id, EnforcementFile.obligations,
+                    EnforcementFile.opened_on, EnforcementFile.closed_on, EnforcementFile.outcome,
+                    EnforcementStep.step, EnforcementStep.taken_on.label("step_on"))
+             .join(latest, latest.c.file_id == EnforcementFile.id)
+             .join(EnforcementStep, EnforcementStep.id == latest.c.step_id)
+             .order_by(EnforcementFile.closed_on.is_not(None), EnforcementFile.opened_on.desc(),
+                       EnforcementFile.id.desc()))
+    if provider_ids is not None:
+        query = query.where(EnforcementFile.provider_id.in_(provider_ids))
+    with engine.connect() as conn:
+        frame = parse_dates(pd.read_sql(query, conn), ["opened_on", "closed_on", "step_on"])
+    frame["obligations"] = frame["obligations"].map(lambda v: [x for x in (v or "").split(",") if x])
+    return frame
+
+
+def steps(engine: Engine, provider_id: str) -> pd.DataFrame:
+    """Every step of every file of a provider, oldest first: id, file_id, step, taken_on, author, note, and
+    attachments (a list of (attachment id, name))."""
+    query = (select(EnforcementStep.id, EnforcementStep.file_id, EnforcementStep.step, EnforcementStep.taken_on,
+                    EnforcementStep.author, EnforcementStep.note)
+             .join(EnforcementFile, EnforcementFile.id == EnforcementStep.file_id)
+             .where(EnforcementFile.provider_id == provider_id)
+             .order_by(EnforcementStep.taken_on, EnforcementStep.id))
+    names = (select(StepAttachment.id, StepAttachment.step_id, StepAttachment.name)
+             .join(EnforcementStep, EnforcementStep.id == StepAttachment.step_id)
+             .join(EnforcementFile, EnforcementFile.id == EnforcementStep.file_id)
+             .where(EnforcementFile.provider_id == provider_id).order_by(StepAttachment.id))
+    with engine.connect() as conn:
+        frame = parse_dates(pd.read_sql(query, conn), ["taken_on"])
+        attached: dict[int, list] = {}
+        for attachment_id, step_id, name in conn.execute(names):
+            attached.setdefault(step_id, []).append((attachment_id, name))
+    frame["attachments"] = frame["id"].map(lambda i: attached.get(i, []))
+    return frame
+
+
+def attachment(engine: Engine, attachment_id: int, provider_id: str | None = None) -> tuple[str, bytes] | None:
+    """An attachment's name and bytes (only when it belongs to provider_id, if given)."""
+    query = (select(StepAttachment.name, StepAttachment.data, EnforcementFile.provider_id)
+             .join(EnforcementStep, EnforcementStep.id == StepAttachment.step_id)
+             .join(EnforcementFile, EnforcementFile.id == EnforcementStep.file_id)
+             .where(StepAttachment.id == attachment_id))
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None or (provider_id is not None and row.provider_id != provider_id):
+        return None
+    return row.name, bytes(row.data)

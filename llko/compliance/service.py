@@ -1,0 +1,189 @@
+"""Writing the compliance records (R9): an override of a derived advice with its motivation, a contact of the loket
+with a provider, an enforcement file opened and moved along the ladder (with attachments). Each write is checked
+whole first (a Refused names every field that is wrong, nothing is written) and is one transaction with an audit
+entry. Nothing is ever updated in place or removed: a newer override replaces an older one, a file closes."""
+
+from datetime import date
+from typing import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from llko import audit
+from llko.agreements import documents
+from llko.agreements.service import Refused
+from llko.compliance import evidence, ladder
+from llko.compliance import queries
+from llko.compliance.models import AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment
+from llko.compliance.rules import OBLIGATIONS, check_period
+from llko.db import retry_when_busy, transaction
+from llko.providers.models import Provider
+from llko.requests.models import Request
+
+ATTACHMENTS_MAX = 5  # per step
+
+__all__ = ["Refused", "override_advice", "record_contact", "open_file", "add_step"]
+
+
+def _provider(session, provider_id: str) -> Provider:
+    found = session.get(Provider, provider_id)
+    if found is None:
+        raise Refused({"provider": f"Onbekende opvang ‘{provider_id}’."})
+    return found
+
+
+def _obligations(chosen: Iterable[str], problems: dict, required: bool) -> list[str]:
+    keys = [o for o in OBLIGATIONS if o in set(chosen or ())]
+    unknown = sorted(set(chosen or ()) - set(OBLIGATIONS))
+    if unknown:
+        problems["obligations"] = f"Verplichtingen: onbekend: {', '.join(unknown)}."
+    elif required and not keys:
+        problems["obligations"] = "Verplichtingen: kies minstens één verplichting waarover het dossier gaat."
+    return keys
+
+
+def _attachments(files: Sequence[tuple[str, bytes]], problems: dict) -> list[tuple[str, bytes]]:
+    """Each (name, data) checked by its content; the names they are kept under."""
+    if len(files) > ATTACHMENTS_MAX:
+        problems["attachments"] = f"Bijlagen: hoogstens {ATTACHMENTS_MAX} per stap."
+        return []
+    kept = []
+    for name, data in files:
+        try:
+            kind = documents.check_document(data, "de bijlage")
+        except documents.FileRefused as exc:
+            problems["attachments"] = f"Bijlage {name}: {exc}"
+            return []
+        kept.append((documents.file_name(name, kind), data))
+    return kept
+
+
+# --- advice overrides -------------------------------------------------------------------------------------------
+
+@retry_when_busy
+def override_advice(engine: Engine, actor: str, provider_id: str, key: str, date_from: date, date_to: date,
+                    value: bool | None, motivation: str) -> int:
+    """The coordinator decides `key` (negative_advice / zero_score) of a provider over [F, T] is `value` (None:
+    back to the derived value), with a written motivation. The derived value is computed here, from the data and
+    the settings in force, and kept beside the decision. Returns the new row's id."""
+    if key not in evidence.ADVICE_KEYS:
+        raise ValueError(f"unknown advice {key!r}")
+    check_period(date_from, date_to)
+    motivation = (motivation or "").strip()
+    problems = ladder.motivation_problems(value, motivation)
+    derived = queries.verdicts(engine, date_from, date_to).get(provider_id)
+    if derived is None:
+        raise Refused({"provider": f"Onbekende opvang ‘{provider_id}’."})
+    derived_value = evidence.derived(derived)[key]
+    current = queries.overrides_for(engine, date_from, date_to).get(provider_id, {}).get(key)
+    if value is None and current is None:
+        problems["value"] = "Dit advies is niet aangepast; er is niets terug te zetten."
+    elif value is not None and value == derived_value:
+        problems["value"] = (f"Het afgeleide advies is al ‘{'ja' if value else 'nee'}’; een aanpassing moet een andere "
+                             "waarde geven.")
+    if problems:
+        raise Refused(problems)
+    with transaction(engine) as session:
+        _provider(session, provider_id)
+        record = AdviceOverride(provider_id=provider_id, advice=key, period_from=date_from, period_to=date_to,
+                                derived=derived_value, value=value, motivation=motivation, decided_by=actor)
+        session.add(record)
+        session.flush()
+        audit.record(session, actor, "advice_overridden" if value is not None else "advice_override_withdrawn",
+                     opvang=provider_id, advies=key, periode=f"{date_from}..{date_to}", afgeleid=derived_value,
+                     waarde=value, motivering=motivation)
+        return record.id
+
+
+# --- contacts ---------------------------------------------------------------------------------------------------
+
+@retry_when_busy
+def record_contact(engine: Engine, actor: str, provider_id: str, on: date | None, channel: str, note: str,
+                   today: date, obligations: Iterable[str] = (), request_ids: Iterable[str] = ()) -> int:
+    """A contact of the loket with a provider (phone, mail or visit): when, a note, and what it was about (obligations
+    and requests of that provider). Returns its id."""
+    note, channel = (note or "").strip(), (channel or "").strip().lower()
+    problems = ladder.contact_problems(on, channel, note, today)
+    keys = _obligations(obligations, problems, required=False)
+    ids = sorted({str(r).strip() for r in request_ids or () if str(r).strip()})
+    with transaction(engine) as session:
+        _provider(session, provider_id)
+        if ids:
+            own = set(session.execute(select(Request.id).where(Request.provider_id == provider_id,
+                                                               Request.id.in_(ids))).scalars())
+            strangers = [r for r in ids if r not in own]
+            if strangers:
+                problems["request_ids"] = f"Aanvragen: {', '.join(strangers)} is geen aanvraag bij deze opvang."
+        if problems:
+            raise Refused(problems)
+        record = Contact(provider_id=provider_id, contact_on=on, channel=channel, note=note,
+                         obligations=",".join(keys), request_ids=",".join(ids), recorded_by=actor)
+        session.add(record)
+        session.flush()
+        audit.record(session, actor, "contact_recorded", opvang=provider_id, op=on, kanaal=channel,
+                     verplichtingen=keys, aanvragen=ids)
+        return record.id
+
+
+# --- enforcement files ------------------------------------------------------------------------------------------
+
+def _add_step(session, file: EnforcementFile, step: str, on: date, author: str, note: str,
+              kept: list[tuple[str, bytes]]) -> EnforcementStep:
+    record = EnforcementStep(file_id=file.id, step=step, taken_on=on, author=author, note=note)
+    session.add(record)
+    session.flush()
+    session.add_all(StepAttachment(step_id=record.id, name=name, data=data) for name, data in kept)
+    return record
+
+
+@retry_when_busy
+def open_file(engine: Engine, actor: str, author: str, provider_id: str, on: date | None, obligations: Iterable[str],
+              note: str, today: date, attachments: Sequence[tuple[str, bytes]] = ()) -> int:
+    """Open an enforcement file: a shortcoming is noted (the ladder's first step) about these obligations. A provider
+    has at most one open file. Returns the file's id."""
+    note = (note or "").strip()
+    problems = ladder.step_problems(None, None, ladder.FIRST, on, note, "", today)
+    keys = _obligations(obligations, problems, required=True)
+    kept = _attachments(attachments, problems)
+    with transaction(engine) as session:
+        provider = _provider(session, provider_id)
+        already = session.execute(select(EnforcementFile.id).where(
+            EnforcementFile.provider_id == provider_id, EnforcementFile.closed_on.is_(None)).with_for_update()).first()
+        if already:
+            problems["provider"] = (f"{provider.name} heeft al een open dossier; zet daar de volgende stap of sluit "
+                                    "het eerst af.")
+        if problems:
+            raise Refused(problems)
+        file = EnforcementFile(provider_id=provider_id, obligations=",".join(keys), opened_on=on)
+        session.add(file)
+        session.flush()
+        step = _add_step(session, file, ladder.FIRST, on, author, note, kept)
+        audit.record(session, actor, "enforcement_file_opened", opvang=provider_id, dossier=file.id, op=on,
+                     verplichtingen=keys, notitie=note, bijlagen=[n for n, _ in kept], stap=step.id)
+        return file.id
+
+
+@retry_when_busy
+def add_step(engine: Engine, actor: str, author: str, file_id: int, step: str, on: date | None, note: str,
+             today: date, outcome: str = "", attachments: Sequence[tuple[str, bytes]] = ()) -> int:
+    """Move a file one or more rungs up the ladder (or close it, with its outcome). Returns the step's id."""
+    note, outcome = (note or "").strip(), (outcome or "").strip()
+    with transaction(engine) as session:
+        file = session.execute(select(EnforcementFile).where(EnforcementFile.id == file_id).with_for_update()
+                               ).scalars().first()
+        if file is None:
+            raise Refused({"file": "Dit dossier bestaat niet (meer)."})
+        last = session.execute(select(EnforcementStep).where(EnforcementStep.file_id == file_id)
+                               .order_by(EnforcementStep.taken_on.desc(), EnforcementStep.id.desc())).scalars().first()
+        problems = ladder.step_problems(last.step if last else None, last.taken_on if last else None, step, on,
+                                        note, outcome, today)
+        kept = _attachments(attachments, problems)
+        if problems:
+            raise Refused(problems)
+        record = _add_step(session, file, step, on, author, note, kept)
+        if step == ladder.CLOSED:
+            file.closed_on, file.outcome = on, outcome
+            session.add(file)
+        audit.record(session, actor, "enforcement_step", opvang=file.provider_id, dossier=file.id, stap=step, op=on,
+                     notitie=note, uitkomst=outcome or None, bijlagen=[n for n, _ in kept])
+        return record.id
