@@ -167,10 +167,12 @@ URLS = {"overzicht": "Overzicht", "aanvragen": "Aanvragen", "mijn_aanvragen": "M
         "importeren": "Import", "gebruikers": "Gebruikers", "audit": "Audit", "instellingen": "Instellingen",
         "mijn_account": "Mijn account", "vrije_plaatsen": "Vrije plaatsen", "mijn_vrije_plaatsen": "Mijn vrije plaatsen",
         "infopagina": "Infopagina", "mijn_infopagina": "Mijn infopagina", "opvang": "Opvang",
-        "overeenkomsten": "Overeenkomst en LOK"}
+        "overeenkomsten": "Overeenkomst en LOK", "naleving": "Naleving", "dossier": "Dossier",
+        "mijn_naleving": "Mijn naleving"}
 MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Opvang", "Overeenkomst en LOK",
-                         "Cijfers", "Import", "Gebruikers", "Audit", "Instellingen", "Mijn account"],
-         "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn account"], "beleid": ["Cijfers", "Mijn account"]}
+                         "Cijfers", "Naleving", "Dossier", "Import", "Gebruikers", "Audit", "Instellingen", "Mijn account"],
+         "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn naleving",
+                                                                                     "Mijn account"], "beleid": ["Cijfers", "Naleving", "Mijn account"]}
 
 
 @pytest.mark.parametrize("username", list(MENUS))

@@ -16,9 +16,9 @@ from llko.db import make_engine
 # Who may open what, written out by hand (not read from ui.PAGES: this is what the registry must say).
 EXPECTED_MENUS = {
     "coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Opvang", "Overeenkomst en LOK",
-                    "Cijfers", "Import", "Gebruikers", "Audit", "Instellingen", "Mijn account"],
-    "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn account"],
-    "beleid": ["Cijfers", "Mijn account"],
+                    "Cijfers", "Naleving", "Dossier", "Import", "Gebruikers", "Audit", "Instellingen", "Mijn account"],
+    "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn naleving", "Mijn account"],
+    "beleid": ["Cijfers", "Naleving", "Mijn account"],
     "eenmalig": ["Mijn account"],  # a one-time password: only the page to change it
     None: [],  # signed out
 }
@@ -29,6 +29,7 @@ PAGE_FILES = {
     "Vrije plaatsen": "views/vrije_plaatsen.py", "Mijn vrije plaatsen": "views/mijn_vrije_plaatsen.py",
     "Infopagina": "views/infopagina.py", "Mijn infopagina": "views/mijn_infopagina.py",
     "Opvang": "views/opvang.py", "Overeenkomst en LOK": "views/overeenkomsten.py",
+    "Naleving": "views/naleving.py", "Dossier": "views/dossier.py", "Mijn naleving": "views/mijn_naleving.py",
 }
 
 
@@ -52,6 +53,9 @@ def shows_its_data(at, title: str) -> bool:
         "Mijn infopagina": any(b.label == "Verklaring versturen" for b in at.button),
         "Opvang": {"Opvanginitiatieven", "Vergunde plaatsen"} <= labels and "Dossiernummer" in columns,
         "Overeenkomst en LOK": {"Ondertekend", "Niet ondertekend"} <= labels and "Ondertekend op" in columns,
+        "Naleving": {"In orde", "Negatief advies", "0-score"} <= labels and "Aanvragen tijdig beantwoorden" in columns,
+        "Dossier": {"Tekortkomingen", "Open dossier"} <= labels and "Wat werd gevonden" in columns,
+        "Mijn naleving": "Wat werd gevonden" in columns and "Verplichting" in columns,
     }[title]
 
 

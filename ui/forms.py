@@ -40,3 +40,18 @@ def show_problems(problems: dict[str, str]) -> None:
     """One error per field, the field named as the form names it."""
     for field, message in problems.items():
         st.error(f"{FIELD_NAMES.get(field, field)}: {message}")
+
+
+def show_refusal(exc: ValueError) -> None:
+    """A refusal from llko: one error per field (each message names its field), or the one message."""
+    for message in getattr(exc, "problems", {}).values() or [str(exc)]:
+        st.error(message)
+
+
+def form_round(key: str) -> int:
+    """The round of a form whose widgets get fresh keys after a write (next_round), so the next entry starts empty."""
+    return st.session_state.get(key, 0)
+
+
+def next_round(key: str) -> None:
+    st.session_state[key] = form_round(key) + 1

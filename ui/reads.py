@@ -9,6 +9,7 @@ import streamlit as st
 from llko import audit, settings as settings_store
 from llko.accounts import queries as account_queries
 from llko.agreements import queries as agreement_queries
+from llko.compliance import evidence as compliance_evidence, queries as compliance_queries, rules as compliance_rules
 from llko.providers import queries as provider_queries
 from llko.requests import importer, overview, queries, upload
 from llko.requests.queries import EVERYTHING, Selection
@@ -289,3 +290,65 @@ def _procedure_evaluations(db: str) -> pd.DataFrame:
 def procedure_evaluations() -> pd.DataFrame:
     """The yearly evaluations of the procedure with the LOK's advice, the newest year first."""
     return _procedure_evaluations(url())
+
+
+# --- compliance (R11, R9) ----------------------------------------------------------------------------------------
+
+@st.cache_data(**CACHE)
+def _compliance(db: str, date_from: date, date_to: date, config: Settings) -> dict:
+    return compliance_queries.verdicts(engine_for(db), date_from, date_to, config)
+
+
+def compliance(date_from: date, date_to: date) -> dict[str, dict[str, compliance_rules.Verdict]]:
+    """R11's verdicts of every provider over [F, T] with the settings in force (F <= T: the page checks it)."""
+    return _compliance(url(), date_from, date_to, settings())
+
+
+@st.cache_data(**CACHE)
+def _advice_overrides(db: str, date_from: date, date_to: date) -> dict:
+    return compliance_queries.overrides_for(engine_for(db), date_from, date_to)
+
+
+def advice_overrides(date_from: date, date_to: date) -> dict[str, dict[str, compliance_evidence.Override]]:
+    """The overrides in force for exactly [F, T]: provider id -> advice key -> Override."""
+    return _advice_overrides(url(), date_from, date_to)
+
+
+def override_history(provider_id: str) -> pd.DataFrame:
+    """Every decision on a provider's advice, newest first (not cached: the dossier shows it after each write)."""
+    return compliance_queries.override_history(engine_for(url()), provider_id)
+
+
+@st.cache_data(**CACHE)
+def _contacts(db: str, provider_ids: tuple[str, ...] | None, since: date | None) -> pd.DataFrame:
+    return compliance_queries.contacts(engine_for(db), provider_ids, since)
+
+
+def contacts(provider_ids: tuple[str, ...] | None = None, since: date | None = None) -> pd.DataFrame:
+    """The loket's contacts with providers (these only, since that day, when given), newest first."""
+    return _contacts(url(), provider_ids, since)
+
+
+@st.cache_data(**CACHE)
+def _enforcement_files(db: str, provider_ids: tuple[str, ...] | None) -> pd.DataFrame:
+    return compliance_queries.files(engine_for(db), provider_ids)
+
+
+def enforcement_files(provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The enforcement files with their latest step, open ones first."""
+    return _enforcement_files(url(), provider_ids)
+
+
+@st.cache_data(**CACHE)
+def _enforcement_steps(db: str, provider_id: str) -> pd.DataFrame:
+    return compliance_queries.steps(engine_for(db), provider_id)
+
+
+def enforcement_steps(provider_id: str) -> pd.DataFrame:
+    """Every step of every file of one provider, oldest first, with its attachments' (id, name)."""
+    return _enforcement_steps(url(), provider_id)
+
+
+def step_attachment(attachment_id: int, provider_id: str) -> tuple[str, bytes] | None:
+    """One attachment (name, bytes) of this provider's files, read when its download is clicked; not cached."""
+    return compliance_queries.attachment(engine_for(url()), attachment_id, provider_id)

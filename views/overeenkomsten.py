@@ -30,17 +30,7 @@ def name_of(provider_id: str) -> str:
     return names.get(provider_id, provider_id)
 
 
-def show_problems(exc: ValueError) -> None:
-    """A refusal: one message per field (each names its field), or the one message."""
-    for message in getattr(exc, "problems", {}).values() or [str(exc)]:
-        st.error(message)
-
-
-def next_round(key: str) -> None:
-    """A fresh form (new widget keys) after a write: the next entry starts empty."""
-    st.session_state[key] = st.session_state.get(key, 0) + 1
-
-
+show_problems, next_round = ui.forms.show_refusal, ui.forms.next_round
 tiles = st.columns(4)
 tiles[0].metric("Ondertekend", f"{len(signed)} van {len(latest)}", border=True,
                 help="Opvanginitiatieven (niet gestopt) die de samenwerkingsovereenkomst ondertekenden.")
@@ -85,7 +75,7 @@ if not with_scan.empty:
                        rows[chosen_scan].scan_name, documents.MIME_TYPES[documents.PDF], key="dl_scan")
 
 order = list(unsigned["provider_id"]) + list(signed["provider_id"])  # the unsigned first
-round_ = st.session_state.get("_signature_round", 0)
+round_ = ui.forms.form_round("_signature_round")
 with st.form(f"signature_{round_}"):
     st.subheader("Handtekening vastleggen")
     provider_id = st.selectbox("Opvang", order, index=None, placeholder="Kies een opvang",
@@ -113,7 +103,7 @@ with st.form(f"signature_{round_}"):
 if not every_signature.empty:
     with st.expander("Scan toevoegen aan een vastgelegde handtekening"):
         recorded = {int(r.id): r for r in every_signature.iloc[::-1].itertuples()}
-        round_ = st.session_state.get("_scan_round", 0)
+        round_ = ui.forms.form_round("_scan_round")
         with st.form(f"attach_scan_{round_}"):
             agreement_id = st.selectbox("Handtekening", list(recorded), format_func=lambda i: (
                 f"{name_of(recorded[i].provider_id)} — {ui.fmt_date(recorded[i].signed_on)}"
@@ -194,7 +184,7 @@ if meetings:
                              f"{', '.join(map(name_of, added)) or 'niemand'}; eraf "
                              f"{', '.join(map(name_of, removed)) or 'niemand'}.")
     with st.expander("Verslag toevoegen"):
-        round_ = st.session_state.get("_minutes_round", 0)
+        round_ = ui.forms.form_round("_minutes_round")
         with st.form(f"minutes_{meeting_id}_{round_}"):
             minutes = st.file_uploader("Verslag (PDF, DOCX of ODT, hoogstens 10 MB)", type=["pdf", "docx", "odt"])
             replace = st.checkbox("Bestaand verslag vervangen", disabled=not meeting.has_minutes)
@@ -211,7 +201,7 @@ if meetings:
                         next_round("_minutes_round")
                         ui.flash(f"Het verslag van {ui.fmt_date(meeting.held_on)} is bewaard.")
 
-round_ = st.session_state.get("_meeting_round", 0)
+round_ = ui.forms.form_round("_meeting_round")
 with st.form(f"new_meeting_{round_}"):
     st.subheader("Vergadering vastleggen")
     held_on = st.date_input("Datum", today, min_value=date(2000, 1, 1), max_value=today, format="DD/MM/YYYY")
@@ -243,7 +233,7 @@ if not evaluations.empty:
         "Vastgelegd op": evaluations["recorded_at"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M"),
     }), key="evaluation_table", column_config=ui.date_columns("LOK-vergadering"))
 
-round_ = st.session_state.get("_evaluation_round", 0)
+round_ = ui.forms.form_round("_evaluation_round")
 with st.form(f"evaluation_{round_}"):
     st.subheader("Evaluatie vastleggen")
     left, right = st.columns(2)

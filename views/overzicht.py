@@ -1,8 +1,12 @@
 """Overzicht: the coordinator's daily five-minute check."""
 
+from datetime import timedelta
+
+import pandas as pd
 import streamlit as st
 
 import ui
+from llko.compliance import ladder, rules as compliance_rules
 from llko.infopagina import rules as infopagina_rules
 from llko.vacancies import rules as vacancy_rules
 
@@ -82,3 +86,29 @@ if incomplete:
 for note in notes:
     st.write(note)
 st.write("Meer op de pagina's Vrije plaatsen (met de passende kinderen), Infopagina en Overeenkomst en LOK.")
+
+st.header("Opvolging van de samenwerking")
+RECENT_DAYS = 28
+files = ui.reads.enforcement_files()
+open_files = files[files["closed_on"].isna()]
+recent = ui.reads.contacts(since=today - timedelta(days=RECENT_DAYS - 1))
+left, right = st.columns(2)
+left.metric("Open dossiers", len(open_files), border=True,
+            help="Dossiers op de ladder van de overeenkomst (tekortkoming vastgesteld tot sanctie), nog niet afgesloten.")
+right.metric(f"Contacten (laatste {RECENT_DAYS} dagen)", len(recent), border=True,
+             help=f"Contacten van het loket met opvanginitiatieven sinds {ui.fmt_date(today - timedelta(days=RECENT_DAYS - 1))}.")
+if not open_files.empty:
+    ui.table(pd.DataFrame({"Opvang": open_files["provider_id"].map(lambda p: names.get(p, p)),
+                           "Stap": open_files["step"].map(ladder.STEP_LABELS), "Sinds": open_files["step_on"],
+                           "Geopend op": open_files["opened_on"],
+                           "Over": [", ".join(compliance_rules.SHORT_LABELS[o] for o in obl)
+                                    for obl in open_files["obligations"]]}),
+             key="open_files", column_config=ui.date_columns("Sinds", "Geopend op"))
+if not recent.empty:
+    contacted = recent.groupby("provider_id")["contact_on"].agg(["count", "max"]).reset_index()
+    contacted = contacted.sort_values("max", ascending=False)
+    st.write(f"Gecontacteerd in de laatste {RECENT_DAYS} dagen:")
+    ui.table(pd.DataFrame({"Opvang": contacted["provider_id"].map(lambda p: names.get(p, p)),
+                           "Contacten": contacted["count"], "Laatste": contacted["max"]}),
+             key="recent_contacts", column_config=ui.date_columns("Laatste"))
+st.write("Meer op de pagina's Naleving (oordelen per opvang) en Dossier (advies, contacten, ladder, brieven).")

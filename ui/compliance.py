@@ -1,0 +1,108 @@
+"""What the compliance pages (Naleving, Dossier, Mijn naleving) show alike: the period picker, the grid of verdicts
+with a colour and a symbol each, one provider's verdicts and evidence, the thresholds and the loket's reading."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from llko.compliance import evidence, rules
+from llko.settings import Settings
+from ui.session import today
+from ui.tables import table
+
+SYMBOLS = {rules.IN_ORDER: "✓ in orde", rules.SHORTCOMING: "✗ tekort", rules.UNKNOWN: "? onbekend",
+           rules.NOT_APPLICABLE: "– n.v.t."}
+# Pale backgrounds under dark text (contrast well above 4.5:1); the symbol says the same for who does not see colour.
+COLOURS = {rules.IN_ORDER: "#e6f4ea", rules.SHORTCOMING: "#fce8e6", rules.UNKNOWN: "#fef7e0",
+           rules.NOT_APPLICABLE: "#f1f3f4"}
+BY_SYMBOL = {text: COLOURS[v] for v, text in SYMBOLS.items()}
+LEGEND = ("✓ in orde · ✗ tekort (een tekortkoming) · ? onbekend (te weinig gegevens: nooit een tekort) · "
+          "– niet van toepassing")
+REQUEST_EVIDENCE = ("answering", "statuses", "vacancies")  # evidence rows that are request ids
+
+
+def period(key: str) -> tuple[date, date]:
+    """R11's period, picked: 'tot en met' defaults to today, 'van' to 364 days earlier. A start after the end
+    stops the page with the rule's Dutch message."""
+    end_default = today()
+    left, right = st.columns(2)
+    start = left.date_input("Periode van", end_default - timedelta(days=rules.DEFAULT_PERIOD_DAYS),
+                            min_value=end_default - timedelta(days=3650), max_value=end_default + timedelta(days=366),
+                            format="DD/MM/YYYY", key=f"{key}_from")
+    end = right.date_input("tot en met", end_default, min_value=end_default - timedelta(days=3650),
+                           max_value=end_default + timedelta(days=366), format="DD/MM/YYYY", key=f"{key}_to")
+    if start is None or end is None:
+        st.error("Kies een begin- en een einddatum van de periode.")
+        st.stop()
+    try:
+        rules.check_period(start, end)
+    except ValueError as exc:
+        st.error(str(exc))
+        st.stop()
+    return start, end
+
+
+def advice_text(key: str, verdicts, overrides: dict) -> str:
+    """'ja', 'nee', or 'nee (aangepast; afgeleid: ja)'."""
+    derived = evidence.derived(verdicts)[key]
+    if key not in overrides:
+        return "ja" if derived else "nee"
+    return f"{'ja' if overrides[key].value else 'nee'} (aangepast; afgeleid: {'ja' if derived else 'nee'})"
+
+
+def grid(found: dict, names: dict[str, str], overrides: dict) -> pd.DataFrame:
+    """One row per provider (by name): a symbol per obligation, then the advice in force."""
+    rows = []
+    for pid in sorted(found, key=lambda p: names.get(p, p).lower()):
+        verdicts = found[pid]
+        rows.append({"Opvang": names.get(pid, pid),
+                     **{rules.LABELS[o]: SYMBOLS[verdicts[o].verdict] for o in rules.OBLIGATIONS},
+                     "Negatief advies": advice_text(evidence.NEGATIVE_ADVICE, verdicts, overrides.get(pid, {})),
+                     "0-score": advice_text(evidence.ZERO_SCORE, verdicts, overrides.get(pid, {}))})
+    return pd.DataFrame(rows, columns=["Opvang", *(rules.LABELS[o] for o in rules.OBLIGATIONS), "Negatief advies",
+                                       "0-score"])
+
+
+def coloured(frame: pd.DataFrame):
+    """The grid with each verdict cell on its colour."""
+    columns = [rules.LABELS[o] for o in rules.OBLIGATIONS]
+    return frame.style.map(lambda v: f"background-color: {BY_SYMBOL.get(v, 'transparent')}; color: #1f1f1f",
+                           subset=columns)
+
+
+def verdict_table(verdicts: dict, config: Settings) -> pd.DataFrame:
+    """One provider: per obligation its category, verdict (symbol) and what was found."""
+    return pd.DataFrame([{"Verplichting": rules.LABELS[o], "Soort": rules.CATEGORY_LABELS[rules.CATEGORY[o]],
+                          "Oordeel": SYMBOLS[verdicts[o].verdict], "Wat werd gevonden": evidence.summary(verdicts[o], config)}
+                         for o in rules.OBLIGATIONS])
+
+
+def show_verdicts(verdicts: dict, config: Settings, key: str) -> None:
+    table(verdict_table(verdicts, config).style.map(
+        lambda v: f"background-color: {BY_SYMBOL.get(v, 'transparent')}; color: #1f1f1f", subset=["Oordeel"]),
+        key=key)
+    st.write(LEGEND)
+
+
+def evidence_table(verdicts: dict, obligations=rules.OBLIGATIONS, with_requests: bool = True) -> pd.DataFrame:
+    """The evidence rows of these obligations (without request ids when with_requests is False)."""
+    rows = [r for r in evidence.rows(verdicts) if r.obligation in obligations
+            and (with_requests or r.obligation not in REQUEST_EVIDENCE)]
+    return pd.DataFrame([{"Verplichting": r.label, "Bewijs": r.item, "Toelichting": r.detail} for r in rows],
+                        columns=["Verplichting", "Bewijs", "Toelichting"])
+
+
+def show_evidence(verdicts: dict, key: str, obligations=rules.OBLIGATIONS) -> None:
+    frame = evidence_table(verdicts, obligations)
+    if frame.empty:
+        st.write("Geen bewijsstukken: niets te laat, niets ontbrekend, niets gemist.")
+    else:
+        table(frame, key=key)
+
+
+def show_thresholds(config: Settings) -> None:
+    """The settings R11 applied, with their values, and the loket's reading of 'minimum' and 'further'."""
+    st.write("De oordelen volgen de instellingen van nu (te wijzigen op de pagina Instellingen):")
+    table(pd.DataFrame(evidence.thresholds(config), columns=["Instelling", "Waarde"]), key="thresholds")
+    st.write(rules.READING)

@@ -1,0 +1,214 @@
+"""Dossier: everything the loket needs to follow up one provider — R11's verdicts over a period with their evidence,
+R9's advice with the coordinator's override (motivation, who, when), the contacts and the file along the
+agreement's ladder as one timeline, and the documents (signal to Opgroeien Regie, advice letters, Excel annex)."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from llko.compliance import documents, evidence, ladder, letters, rules, service
+from ui import compliance as shown
+
+user = ui.open_page(__file__)
+today = ui.today()
+config = ui.reads.settings()
+names = ui.reads.provider_names()
+ui.show_flash()
+if not names:
+    st.write("Nog geen opvanginitiatieven: importeer een export van Opvang.Vlaanderen of de registerwerkmap.")
+    st.stop()
+ordered = sorted(names, key=lambda p: names[p].lower())
+if st.session_state.get("dossier_provider") not in names:
+    st.session_state.pop("dossier_provider", None)
+provider_id = st.selectbox("Opvang", ordered, format_func=lambda p: f"{names[p]} ({p})", key="dossier_provider")
+name = names[provider_id]
+date_from, date_to = shown.period("dossier")
+verdicts = ui.reads.compliance(date_from, date_to)[provider_id]
+overrides = ui.reads.advice_overrides(date_from, date_to).get(provider_id, {})
+files = ui.reads.enforcement_files((provider_id,))
+open_files = files[files["closed_on"].isna()]
+contacts = ui.reads.contacts((provider_id,))
+
+short = [o for o in rules.OBLIGATIONS if verdicts[o].is_shortcoming]
+tiles = st.columns(4)
+tiles[0].metric("Tekortkomingen", len(short), border=True,
+                help=f"Verplichtingen niet nagekomen van {ui.fmt_date(date_from)} tot en met {ui.fmt_date(date_to)}.")
+for tile, key in zip(tiles[1:3], evidence.ADVICE_KEYS):
+    tile.metric(evidence.ADVICE_SHORT[key].capitalize(), shown.advice_text(key, verdicts, overrides), border=True,
+                help=evidence.ADVICE_LABELS[key])
+tiles[3].metric("Open dossier", ladder.STEP_LABELS[open_files.iloc[0]["step"]] if len(open_files) else "geen",
+                border=True, help="De stap op de ladder van de overeenkomst waar het open dossier nu staat.")
+
+# --- verdicts and evidence -----------------------------------------------------------------------------------
+st.header("Oordelen")
+st.write(f"{name}, periode {ui.fmt_date(date_from)} tot en met {ui.fmt_date(date_to)}.")
+shown.show_verdicts(verdicts, config, key="dossier_verdicts")
+st.subheader("Bewijs")
+shown.show_evidence(verdicts, key="dossier_evidence")
+with st.expander("Drempels en lezing van het loket"):
+    shown.show_thresholds(config)
+
+# --- advice and override -------------------------------------------------------------------------------------
+st.header("Advies")
+derived = evidence.derived(verdicts)
+for key in evidence.ADVICE_KEYS:
+    st.subheader(evidence.ADVICE_LABELS[key])
+    st.write(f"Afgeleid uit de oordelen: **{'ja' if derived[key] else 'nee'}**. {evidence.reason(key, verdicts)}")
+    if key in overrides:
+        found = overrides[key]
+        st.warning(f"Aangepast door het loket naar **{'ja' if found.value else 'nee'}** ({found.by}, "
+                   f"{ui.fmt_date(found.at)}). Motivering: {found.motivation}")
+
+round_ = ui.forms.form_round("_override_round")
+with st.form(f"override_{round_}"):
+    st.subheader("Advies aanpassen")
+    st.write("Een aanpassing geldt voor deze opvang en precies deze periode; de afgeleide waarde blijft bewaard en "
+             "zichtbaar.")
+    key = st.selectbox("Advies", evidence.ADVICE_KEYS, format_func=evidence.ADVICE_LABELS.get)
+    choice = st.radio("Nieuwe waarde", ["ja", "nee", "terug naar de afgeleide waarde"], horizontal=True, index=None)
+    motivation = st.text_area("Motivering", max_chars=ladder.NOTE_MAX, height=100,
+                              placeholder=f"Waarom? (minstens {ladder.MOTIVATION_MIN} tekens)")
+    if st.form_submit_button("Aanpassing bewaren", type="primary"):
+        if choice is None:
+            st.error("Nieuwe waarde: kies ja, nee of terug naar de afgeleide waarde.")
+        else:
+            value = {"ja": True, "nee": False}.get(choice)
+            try:
+                service.override_advice(ui.engine(), user.username, provider_id, key, date_from, date_to, value,
+                                        motivation)
+            except ValueError as exc:
+                ui.forms.show_refusal(exc)
+            else:
+                ui.forms.next_round("_override_round")
+                ui.flash(f"Het advies ‘{evidence.ADVICE_SHORT[key]}’ van {name} is "
+                         + ("teruggezet naar de afgeleide waarde." if value is None else
+                            f"aangepast naar {'ja' if value else 'nee'}."))
+history = ui.reads.override_history(provider_id)
+if not history.empty:
+    with st.expander(f"Alle beslissingen over het advies ({len(history)})"):
+        ui.table(pd.DataFrame({
+            "Beslist op": history["decided_at"].dt.strftime("%d/%m/%Y %H:%M"), "Door": history["decided_by"],
+            "Advies": history["advice"].map(evidence.ADVICE_SHORT),
+            "Periode": [f"{ui.fmt_date(a)} – {ui.fmt_date(b)}" for a, b in zip(history["period_from"],
+                                                                                history["period_to"])],
+            "Afgeleid": history["derived"].map({True: "ja", False: "nee"}),
+            "Beslissing": history["value"].map(lambda v: "teruggezet" if v is None or pd.isna(v) else
+                                                ("ja" if v else "nee")),
+            "Motivering": history["motivation"]}), key="override_history")
+
+# --- contacts and the ladder: one timeline -------------------------------------------------------------------
+st.header("Opvolging")
+steps = ui.reads.enforcement_steps(provider_id)
+timeline = pd.concat([
+    pd.DataFrame({"Datum": contacts["contact_on"], "Wat": "Contact (" + contacts["channel"] + ")",
+                  "Door": contacts["recorded_by"], "Notitie": contacts["note"],
+                  "Over": [", ".join([rules.SHORT_LABELS[o] for o in obl] + ids)
+                           for obl, ids in zip(contacts["obligations"], contacts["request_ids"])]}),
+    pd.DataFrame({"Datum": steps["taken_on"], "Wat": steps["step"].map(ladder.STEP_LABELS),
+                  "Door": steps["author"], "Notitie": steps["note"],
+                  "Over": [", ".join(n for _, n in a) for a in steps["attachments"]]}),
+]).sort_values("Datum", ascending=False, kind="stable")
+if timeline.empty:
+    st.write(f"Nog geen contact of dossier met {name}.")
+else:
+    st.write("Van nieuw naar oud: de contacten van het loket en de stappen van elk dossier (bij een stap: de "
+             "bijlagen).")
+    ui.table(timeline.rename(columns={"Over": "Over / bijlagen"}), key="dossier_timeline",
+             column_config=ui.date_columns("Datum"))
+attachments = [(a_id, a_name, label, on) for a_list, label, on in
+               zip(steps["attachments"], steps["step"].map(ladder.STEP_LABELS), steps["taken_on"])
+               for a_id, a_name in a_list]
+if attachments:
+    chosen = st.selectbox("Bijlage", range(len(attachments)), key="attachment_choice", format_func=lambda i: (
+        f"{attachments[i][1]} — {attachments[i][2]}, {ui.fmt_date(attachments[i][3])}"))
+    st.download_button("Bijlage downloaden",
+                       lambda i=chosen: (ui.reads.step_attachment(attachments[i][0], provider_id) or ("", b""))[1],
+                       attachments[chosen][1], key="dl_attachment")
+
+left, right = st.columns(2)
+with left:
+    round_ = ui.forms.form_round("_contact_round")
+    with st.form(f"contact_{round_}"):
+        st.subheader("Contact vastleggen")
+        on = st.date_input("Datum", today, max_value=today, format="DD/MM/YYYY")
+        channel = st.radio("Kanaal", ladder.CHANNELS, horizontal=True, format_func=ladder.CHANNEL_LABELS.get)
+        about = st.multiselect("Over welke verplichtingen", rules.OBLIGATIONS, default=short,
+                               format_func=rules.LABELS.get, placeholder="Kies verplichtingen")
+        known = sorted({r.item for r in evidence.rows(verdicts) if r.obligation in shown.REQUEST_EVIDENCE})
+        requests = st.multiselect("Over welke aanvragen (uit het bewijs)", known, placeholder="Kies aanvragen")
+        note = st.text_area("Notitie", max_chars=ladder.NOTE_MAX, height=100)
+        if st.form_submit_button("Contact bewaren", type="primary"):
+            try:
+                service.record_contact(ui.engine(), user.username, provider_id, on, channel, note, today, about,
+                                       requests)
+            except ValueError as exc:
+                ui.forms.show_refusal(exc)
+            else:
+                ui.forms.next_round("_contact_round")
+                ui.flash(f"Het contact met {name} van {ui.fmt_date(on)} is bewaard.")
+
+with right:
+    current = open_files.iloc[0] if len(open_files) else None
+    round_ = ui.forms.form_round("_step_round")
+    with st.form(f"step_{round_}"):
+        if current is None:
+            st.subheader("Dossier openen")
+            st.write(f"Eerste stap: {ladder.STEP_LABELS[ladder.FIRST].lower()}.")
+            chosen_step = ladder.FIRST
+            about = st.multiselect("Over welke verplichtingen", rules.OBLIGATIONS, default=short,
+                                   format_func=rules.LABELS.get, placeholder="Kies verplichtingen")
+        else:
+            st.subheader("Volgende stap")
+            st.write(f"Het dossier (geopend op {ui.fmt_date(current['opened_on'])}) staat op "
+                     f"‘{ladder.STEP_LABELS[current['step']]}’ sinds {ui.fmt_date(current['step_on'])}.")
+            chosen_step = st.selectbox("Stap", ladder.next_steps(current["step"]), format_func=ladder.STEP_LABELS.get)
+        on = st.date_input("Datum van de stap", today, max_value=today, format="DD/MM/YYYY")
+        note = st.text_area("Notitie", max_chars=ladder.NOTE_MAX, height=100, key=f"step_note_{round_}")
+        outcome = "" if current is None else st.text_input(
+            "Uitkomst (enkel bij afsluiten)", max_chars=ladder.NOTE_MAX, placeholder="bv. tekort weggewerkt")
+        uploads = st.file_uploader("Bijlagen (PDF, DOCX of ODT; hoogstens 10 MB elk)", type=["pdf", "docx", "odt"],
+                                   accept_multiple_files=True)
+        attached = [(u.name, u.getvalue()) for u in uploads or ()]
+        if st.form_submit_button("Dossier openen" if current is None else "Stap bewaren", type="primary"):
+            try:
+                if current is None:
+                    service.open_file(ui.engine(), user.username, user.name, provider_id, on, about, note, today,
+                                      attached)
+                else:
+                    service.add_step(ui.engine(), user.username, user.name, int(current["id"]), chosen_step, on,
+                                     note, today, outcome, attached)
+            except ValueError as exc:
+                ui.forms.show_refusal(exc)
+            else:
+                ui.forms.next_round("_step_round")
+                ui.flash(f"{ladder.STEP_LABELS[chosen_step]}: vastgelegd in het dossier van {name}.")
+
+closed = files[files["closed_on"].notna()]
+if not closed.empty:
+    with st.expander(f"Afgesloten dossiers ({len(closed)})"):
+        ui.table(pd.DataFrame({"Geopend op": closed["opened_on"], "Afgesloten op": closed["closed_on"],
+                               "Over": [", ".join(rules.SHORT_LABELS[o] for o in obl) for obl in closed["obligations"]],
+                               "Uitkomst": closed["outcome"]}), key="closed_files",
+                 column_config=ui.date_columns("Geopend op", "Afgesloten op"))
+
+# --- documents ---------------------------------------------------------------------------------------------
+st.header("Documenten")
+st.write(f"Opgemaakt uit de gegevens van nu, voor de periode {ui.fmt_date(date_from)} tot en met "
+         f"{ui.fmt_date(date_to)}, met de naam van {config.municipality} en uw naam als afzender.")
+
+
+def letter():
+    return letters.letter(ui.engine(), provider_id, date_from, date_to, today, user.name)
+
+
+stem = f"{provider_id}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+columns = st.columns(4)
+columns[0].download_button("Signaal aan Opgroeien Regie (PDF)", lambda: documents.signal_pdf(letter()),
+                           f"signaal-{stem}.pdf", "application/pdf", key="dl_signal")
+columns[1].download_button("Advies uitbreidingsronde (PDF)", lambda: documents.advice_pdf(letter(), "uitbreidingsronde"),
+                           f"advies-uitbreidingsronde-{stem}.pdf", "application/pdf", key="dl_advice_round")
+columns[2].download_button("Advies subsidie van de stad (PDF)", lambda: documents.advice_pdf(letter(), "subsidie"),
+                           f"advies-subsidie-{stem}.pdf", "application/pdf", key="dl_advice_subsidy")
+columns[3].download_button("Bewijs als bijlage (Excel)", lambda: documents.evidence_xlsx(letter()),
+                           f"bewijs-{stem}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_annex")

@@ -1,0 +1,88 @@
+"""Naleving: per provider and obligation the verdict of R11 over a chosen period (a colour and a symbol per cell;
+click a cell for its evidence), the advice in force (R9) and the thresholds used. The coordinator opens a provider's
+dossier from here; the policy maker sees the grid, the advice and the findings, never a request id."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from llko.compliance import evidence, rules
+from ui import compliance as shown
+
+user = ui.open_page(__file__)
+coordinator = user.role == "coordinator"
+config = ui.reads.settings()
+names = ui.reads.provider_names()
+date_from, date_to = shown.period("naleving")
+found = ui.reads.compliance(date_from, date_to)
+overrides = ui.reads.advice_overrides(date_from, date_to)
+
+
+def final(pid: str, key: str) -> bool:
+    return evidence.final(key, found[pid], overrides.get(pid, {}))
+
+
+negative = [p for p in found if final(p, evidence.NEGATIVE_ADVICE)]
+zero = [p for p in found if final(p, evidence.ZERO_SCORE)]
+in_order = [p for p in found if not any(v.is_shortcoming for v in found[p].values())]
+tiles = st.columns(4)
+tiles[0].metric("In orde", f"{len(in_order)} van {len(found)}", border=True,
+                help="Opvanginitiatieven zonder enige tekortkoming in de periode.")
+tiles[1].metric("Negatief advies", len(negative), border=True,
+                help="Een minimale verplichting niet nagekomen (na aanpassingen door het loket).")
+tiles[2].metric("0-score", len(zero), border=True,
+                help="Een verdere afspraak niet nagekomen (na aanpassingen door het loket).")
+tiles[3].metric("Aangepast advies", sum(len(o) for o in overrides.values()), border=True,
+                help="Adviezen die het loket met een motivering aanpaste; de afgeleide waarde blijft bewaard.")
+
+st.header("Overzicht per opvang")
+if not found:
+    st.write("Nog geen opvanginitiatieven: importeer een export van Opvang.Vlaanderen of de registerwerkmap.")
+    st.stop()
+frame = shown.grid(found, names, overrides)
+st.write(f"Periode {ui.fmt_date(date_from)} tot en met {ui.fmt_date(date_to)}. Klik een cel om te zien waarop het "
+         "oordeel steunt.")
+event = ui.table(shown.coloured(frame), key="naleving_grid", on_select="rerun", selection_mode="single-cell")
+st.write(shown.LEGEND)
+ui.download_buttons(frame, f"naleving-{date_from:%Y%m%d}-{date_to:%Y%m%d}", key="dl_naleving", sheet="naleving")
+
+by_name = {names.get(p, p): p for p in found}
+by_label = {rules.LABELS[o]: o for o in rules.OBLIGATIONS}
+cells = event.selection.cells if event is not None else []
+if cells:  # a click on the grid chooses the provider and obligation below
+    row, column = cells[0]
+    st.session_state["naleving_provider"] = by_name[frame.iloc[row]["Opvang"]]
+    if column in by_label:
+        st.session_state["naleving_obligation"] = by_label[column]
+
+st.header("Waarop het oordeel steunt")
+left, right = st.columns(2)
+ordered = list(by_name.values())
+provider_id = left.selectbox("Opvang", ordered, format_func=lambda p: names.get(p, p), key="naleving_provider")
+obligation = right.selectbox("Verplichting", rules.OBLIGATIONS, format_func=rules.LABELS.get, key="naleving_obligation")
+verdicts = found[provider_id]
+verdict = verdicts[obligation]
+st.subheader(f"{names.get(provider_id, provider_id)} — {rules.LABELS[obligation]}")
+st.write(f"**{shown.SYMBOLS[verdict.verdict]}** ({rules.CATEGORY_LABELS[verdict.category]}). "
+         f"{evidence.summary(verdict, config)}")
+if coordinator or obligation not in shown.REQUEST_EVIDENCE:
+    shown.show_evidence(verdicts, key="naleving_evidence", obligations=(obligation,))
+else:
+    st.write("Het bewijs per aanvraag blijft bij het loket; hierboven staat wat werd geteld.")
+
+st.subheader("Advies")
+mine = overrides.get(provider_id, {})
+for key in evidence.ADVICE_KEYS:
+    value = evidence.final(key, verdicts, mine)
+    st.write(f"**{evidence.ADVICE_LABELS[key]}: {'ja' if value else 'nee'}**"
+             + (f" (aangepast door het loket; afgeleid: {'ja' if evidence.derived(verdicts)[key] else 'nee'})"
+                if key in mine else "") + f". {evidence.reason(key, verdicts)}")
+    if key in mine:
+        st.write(f"Motivering van de aanpassing ({mine[key].by}, {ui.fmt_date(mine[key].at)}): {mine[key].motivation}")
+if coordinator and st.button("Dossier van deze opvang openen", key="open_dossier"):
+    st.session_state["dossier_provider"] = provider_id
+    st.session_state["dossier_from"], st.session_state["dossier_to"] = date_from, date_to
+    st.switch_page("views/dossier.py")
+
+st.header("Drempels en lezing")
+shown.show_thresholds(config)
