@@ -119,8 +119,8 @@ def test_the_signal_gives_each_verdict_with_its_category_and_summary(signal_text
 
 def test_the_signal_lists_every_piece_of_evidence(signal_text):
     rows = [
-        "Aanvragen tijdig beantwoorden A3 ontvangen 18/10/2026, termijn 01/11/2026, nog niet beantwoord: 0 dagen "
-        "te laat",
+        "Aanvragen tijdig beantwoorden A3 ontvangen 18/10/2026, termijn 01/11/2026, niet beantwoord op de laatste dag "
+        "van de termijn",
         "Aanvragen tijdig beantwoorden A5 ontvangen 01/07/2026, termijn 15/07/2026, beantwoord op 16/07/2026: 1 dag "
         "te laat",
         "Infopagina volledig foto of logo ontbreekt sinds de controle van 01/03/2026",

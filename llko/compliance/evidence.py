@@ -114,10 +114,14 @@ def rows(verdicts: Mapping[str, Verdict]) -> list[EvidenceRow]:
         d = verdict.details
         if name == "answering":
             for r in d.get("late_requests", []):
-                answer = (f"beantwoord op {day(r['answered_on'])}" if r["answered_on"] else
-                          "nog niet beantwoord")
-                found.append(EvidenceRow(name, r["id"], f"ontvangen {day(r['received'])}, termijn {day(r['deadline'])}"
-                                         f", {answer}: {_count(r['days_late'], 'dag', 'dagen')} te laat"))
+                if r["answered_on"]:
+                    late = f"beantwoord op {day(r['answered_on'])}: {_count(r['days_late'], 'dag', 'dagen')} te laat"
+                elif r["days_late"] == 0:  # R11: late even when its deadline is T itself
+                    late = "niet beantwoord op de laatste dag van de termijn"
+                else:
+                    late = f"nog niet beantwoord: {_count(r['days_late'], 'dag', 'dagen')} te laat"
+                found.append(EvidenceRow(name, r["id"], f"ontvangen {day(r['received'])}, termijn "
+                                                        f"{day(r['deadline'])}, {late}"))
         elif name == "infopagina":
             for item in verdict.evidence:
                 since = d.get("missing_since", {}).get(item)
