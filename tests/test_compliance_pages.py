@@ -136,3 +136,30 @@ def test_the_provider_sees_its_own_verdicts_and_evidence_only(site):
     shown = texts(at)
     assert "A2" not in shown and "Het Nest" not in shown
     assert "Negatief advies (uitbreidingsronde en jaarlijkse subsidie van de stad): ja" in shown
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF as a reader extracts it, whitespace folded."""
+    import io
+
+    from pypdf import PdfReader
+    return " ".join(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def test_the_dossier_produces_the_signal_and_the_advice_letters_from_the_data(site, downloads):
+    at = opened("views/dossier.py", "coord", "dossier")
+    at.selectbox(key="dossier_provider").set_value("P2").run()
+    next(t for t in at.text_area if t.label == "Notitie").input("Gebeld: belooft beterschap.")
+    next(b for b in at.button if b.label == "Contact bewaren").click().run()
+    stem = "P2-20260601-20261101"
+    assert {f"signaal-{stem}.pdf", f"advies-uitbreidingsronde-{stem}.pdf", f"advies-subsidie-{stem}.pdf",
+            f"bewijs-{stem}.xlsx"} <= set(downloads.names())
+    signal = pdf_text(downloads[f"signaal-{stem}.pdf"])
+    for expected in ("Signaal aan Opgroeien Regie", "Lokaal Loket Kinderopvang Ninove", "Het Nest", "P2",
+                     "01/06/2026 tot en met 01/11/2026", "A202", "A203", "A210", "A211", "A215", "A212", "A213", "A216",
+                     "Gebeld: belooft beterschap.", "Cora Coördinator", "90%"):
+        assert expected in signal, expected
+    subsidy = pdf_text(downloads[f"advies-subsidie-{stem}.pdf"])
+    assert "Het Nest" in subsidy and "0-score" not in subsidy
+    round_letter = pdf_text(downloads[f"advies-uitbreidingsronde-{stem}.pdf"])
+    assert "0-score" in round_letter
