@@ -74,8 +74,14 @@ ACTION_LABELS = {
     "lok_minutes_added": "Verslag van het LOK toegevoegd",
     "procedure_evaluated": "Jaarlijkse evaluatie van de procedure vastgelegd",
     "procedure_evaluation_replaced": "Jaarlijkse evaluatie van de procedure vervangen",
+    "advice_overridden": "Advies aangepast (met motivering)",
+    "advice_override_withdrawn": "Aanpassing van een advies teruggezet",
+    "contact_recorded": "Contact met een opvang vastgelegd",
+    "enforcement_file_opened": "Dossier geopend (tekortkoming vastgesteld)",
+    "enforcement_step": "Stap in een dossier gezet",
 }
 
+_YES_NO = {True: "ja", False: "nee"}
 _ROLE_NAMES = {"coordinator": "coördinator", "provider": "opvanginitiatief", "policy": "beleid"}
 
 
@@ -155,6 +161,18 @@ def describe(action: str, detail: str) -> str:
                                       + (f" (vervangt {d('vervangt')})" if d("vervangt") else "")),
         **{action: (lambda: f"jaar {d('jaar')}" + (f", advies van het LOK van {_date(d('lok'))}" if d("lok") else ""))
            for action in ("procedure_evaluated", "procedure_evaluation_replaced")},
+        **{action: (lambda: f"opvang {d('opvang')}, {d('advies')} over {d('periode')}: afgeleid "
+                            f"{_YES_NO.get(d('afgeleid'))}, beslist {_YES_NO.get(d('waarde'), 'terug naar afgeleid')}; "
+                            f"motivering: {d('motivering')}")
+           for action in ("advice_overridden", "advice_override_withdrawn")},
+        "contact_recorded": lambda: (f"opvang {d('opvang')}, {_date(d('op'))} per {d('kanaal')}"
+                                     + (f"; over {', '.join(d('verplichtingen'))}" if d("verplichtingen") else "")
+                                     + (f"; aanvragen {', '.join(d('aanvragen'))}" if d("aanvragen") else "")),
+        "enforcement_file_opened": lambda: (f"opvang {d('opvang')}, dossier {d('dossier')} op {_date(d('op'))} over "
+                                            f"{', '.join(d('verplichtingen') or [])}"),
+        "enforcement_step": lambda: (f"opvang {d('opvang')}, dossier {d('dossier')}: {d('stap')} op {_date(d('op'))}"
+                                     + (f"; uitkomst: {d('uitkomst')}" if d("uitkomst") else "")
+                                     + (f"; bijlagen {', '.join(d('bijlagen'))}" if d("bijlagen") else "")),
     }
     if action in texts:
         return texts[action]()

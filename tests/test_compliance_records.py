@@ -185,3 +185,22 @@ def test_a_step_with_a_refused_attachment_writes_nothing(town):
     with pytest.raises(Refused) as none:
         service.open_file(town, "coord", "Cora", "P1", TODAY, [], "Zonder verplichting.", TODAY)
     assert list(none.value.problems) == ["obligations"]
+
+
+def test_the_audit_tells_each_compliance_write_in_dutch(town):
+    from llko import audit
+
+    service.override_advice(town, "coord", "P1", "negative_advice", F, T, False, WHY)
+    service.record_contact(town, "coord", "P1", TODAY, "mail", "Mail over A103.", TODAY, ["answering"], ["A103"])
+    file_id = service.open_file(town, "coord", "Cora", "P1", TODAY, ["answering"], "Late antwoorden.", TODAY)
+    service.add_step(town, "coord", "Cora", file_id, "closed", TODAY, "Besproken.", TODAY, outcome="Opgelost.")
+    with town.connect() as conn:
+        rows = conn.execute(text("SELECT action, detail FROM audit_log WHERE action IN ('advice_overridden', "
+                                 "'contact_recorded', 'enforcement_file_opened', 'enforcement_step') ORDER BY id")).all()
+    said = [audit.describe(action, detail) for action, detail in rows]
+    assert said == [
+        f"opvang P1, negatief advies over 01/06/2026 – 01/11/2026: afgeleid ja, beslist nee; motivering: {WHY}",
+        "opvang P1, 15/11/2026 per mail; over beantwoorden; aanvragen A103",
+        f"opvang P1, dossier {file_id} op 15/11/2026 over beantwoorden",
+        f"opvang P1, dossier {file_id}: Afgesloten op 15/11/2026; uitkomst: Opgelost.",
+    ]

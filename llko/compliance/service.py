@@ -15,7 +15,7 @@ from llko.agreements.service import Refused
 from llko.compliance import evidence, ladder
 from llko.compliance import queries
 from llko.compliance.models import AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment
-from llko.compliance.rules import OBLIGATIONS, check_period
+from llko.compliance.rules import OBLIGATIONS, SHORT_LABELS, check_period
 from llko.db import retry_when_busy, transaction
 from llko.providers.models import Provider
 from llko.requests.models import Request
@@ -40,6 +40,11 @@ def _obligations(chosen: Iterable[str], problems: dict, required: bool) -> list[
     elif required and not keys:
         problems["obligations"] = "Verplichtingen: kies minstens één verplichting waarover het dossier gaat."
     return keys
+
+
+def _labels(keys: list[str]) -> list[str]:
+    """Obligations as the audit names them (Dutch)."""
+    return [SHORT_LABELS[k] for k in keys]
 
 
 def _attachments(files: Sequence[tuple[str, bytes]], problems: dict) -> list[tuple[str, bytes]]:
@@ -90,7 +95,8 @@ def override_advice(engine: Engine, actor: str, provider_id: str, key: str, date
         session.add(record)
         session.flush()
         audit.record(session, actor, "advice_overridden" if value is not None else "advice_override_withdrawn",
-                     opvang=provider_id, advies=key, periode=f"{date_from}..{date_to}", afgeleid=derived_value,
+                     opvang=provider_id, advies=evidence.ADVICE_SHORT[key],
+                     periode=f"{date_from:%d/%m/%Y} – {date_to:%d/%m/%Y}", afgeleid=derived_value,
                      waarde=value, motivering=motivation)
         return record.id
 
@@ -121,7 +127,7 @@ def record_contact(engine: Engine, actor: str, provider_id: str, on: date | None
         session.add(record)
         session.flush()
         audit.record(session, actor, "contact_recorded", opvang=provider_id, op=on, kanaal=channel,
-                     verplichtingen=keys, aanvragen=ids)
+                     verplichtingen=_labels(keys), aanvragen=ids)
         return record.id
 
 
@@ -159,7 +165,7 @@ def open_file(engine: Engine, actor: str, author: str, provider_id: str, on: dat
         session.flush()
         step = _add_step(session, file, ladder.FIRST, on, author, note, kept)
         audit.record(session, actor, "enforcement_file_opened", opvang=provider_id, dossier=file.id, op=on,
-                     verplichtingen=keys, notitie=note, bijlagen=[n for n, _ in kept], stap=step.id)
+                     verplichtingen=_labels(keys), notitie=note, bijlagen=[n for n, _ in kept], stap=step.id)
         return file.id
 
 
@@ -184,6 +190,7 @@ def add_step(engine: Engine, actor: str, author: str, file_id: int, step: str, o
         if step == ladder.CLOSED:
             file.closed_on, file.outcome = on, outcome
             session.add(file)
-        audit.record(session, actor, "enforcement_step", opvang=file.provider_id, dossier=file.id, stap=step, op=on,
+        audit.record(session, actor, "enforcement_step", opvang=file.provider_id, dossier=file.id,
+                     stap=ladder.STEP_LABELS[step], op=on,
                      notitie=note, uitkomst=outcome or None, bijlagen=[n for n, _ in kept])
         return record.id
