@@ -2,6 +2,17 @@
 
 Every date is relative to `today`; the same seed and today always give the same town. The town is
 generated as plain rows first (generate_town), then written in one transaction (build_demo_town).
+
+Most providers behave: they answer within the 14 days, say "opvangplan niet mogelijk" when they have no place
+and close the files of silent parents after the reminder (R4), so a request rarely lingers "in behandeling". A
+few tell the stories a coordinator needs to show (R11 over the year before `today`), each known by its name:
+MODEL_PROVIDER is in order on every count; LATE_ANSWERER answers chronically late (answering) but otherwise
+behaves; LETS_LIE_PROVIDER lets requests lie unanswered (answering) and has not signed the agreement;
+CANCELLER cancels a request it cannot serve instead of answering "opvangplan niet mogelijk" (statuses: direct
+cancellations, which hide a shortage from Opgroeien's figures); BELOW_PLUS_SHARE, at subsidietrap 3 in the
+registers demo, turns vulnerable families away more often and stays under 30% of them (plus_share);
+ALWAYS_FULL_PROVIDER has hardly ever a place (the unmet need). The registers demo (llko.registers.demo) adds the
+provider that never reports a free place, the infopagina gaps, the unsigned agreements and the LOK.
 """
 
 import random
@@ -30,7 +41,6 @@ WITHDRAWN_AFTER_APPROVAL_SHARE = 0.35  # R3: the other requests the parents with
 
 # What follows 'in behandeling': (chance, outcome); the rest of the chance: silent parents (R4).
 AFTER_IN_PROGRESS = ((0.55, statuses.APPROVED), (0.13, statuses.CANCELLED_BY_PARENT), (0.10, statuses.NOT_POSSIBLE))
-DIRECT_CANCEL_SHARE = 0.03  # a provider cancels instead of answering (request outside its offer)
 
 
 @dataclass(frozen=True)
@@ -43,30 +53,44 @@ class Profile:
     silent: float  # chance it never answers
     no_place: float  # chance the answer is 'opvangplan niet mogelijk'
     closes_silent: float  # chance it closes a file of silent parents after the reminder (R4)
+    cancels: float = 0.002  # chance it cancels a request instead of answering (a request outside its offer)
+    no_place_vulnerable: float | None = None  # no_place for a family flagged vulnerable (None: the same)
 
 
-FAST = Profile(weight=1.4, delay=(1, 18, 4), ack=0.25, silent=0.02, no_place=0.35, closes_silent=0.7)
-LATE = Profile(weight=1.2, delay=(4, 32, 14), ack=0.6, silent=0.07, no_place=0.4, closes_silent=0.4)
-LETS_LIE = Profile(weight=1.1, delay=(5, 45, 18), ack=0.35, silent=0.45, no_place=0.4, closes_silent=0.15)
-ALWAYS_FULL = Profile(weight=1.2, delay=(1, 10, 2), ack=0.1, silent=0.01, no_place=0.92, closes_silent=0.8)
-HOME_FAST = Profile(weight=0.35, delay=(1, 10, 2), ack=0.2, silent=0.03, no_place=0.3, closes_silent=0.6)
-HOME_LATE = Profile(weight=0.35, delay=(4, 30, 14), ack=0.5, silent=0.08, no_place=0.35, closes_silent=0.3)
+MODEL = Profile(weight=1.6, delay=(1, 8, 2), ack=0.3, silent=0.0, no_place=0.35, closes_silent=1.0, cancels=0.0)
+FAST = Profile(weight=1.4, delay=(1, 13, 3), ack=0.25, silent=0.01, no_place=0.35, closes_silent=0.98)
+LATE = Profile(weight=1.2, delay=(4, 32, 14), ack=0.6, silent=0.07, no_place=0.4, closes_silent=0.95)
+LETS_LIE = Profile(weight=1.1, delay=(3, 40, 14), ack=0.35, silent=0.45, no_place=0.4, closes_silent=0.15)
+ALWAYS_FULL = Profile(weight=1.2, delay=(1, 10, 2), ack=0.1, silent=0.01, no_place=0.92, closes_silent=0.98)
+CANCELS = Profile(weight=1.1, delay=(1, 12, 4), ack=0.3, silent=0.01, no_place=0.05, closes_silent=0.9, cancels=0.2)
+FEW_VULNERABLE = Profile(weight=1.4, delay=(1, 13, 3), ack=0.25, silent=0.01, no_place=0.3, closes_silent=0.98,
+                         no_place_vulnerable=0.5)
+HOME_FAST = Profile(weight=0.35, delay=(1, 10, 2), ack=0.2, silent=0.01, no_place=0.3, closes_silent=0.98)
+HOME_SLOW = Profile(weight=0.35, delay=(2, 12, 6), ack=0.5, silent=0.01, no_place=0.35, closes_silent=0.95)
+
+# The providers with a story of their own (see the module docstring).
+MODEL_PROVIDER = "Kinderdagverblijf 't Kapoentje (Ninove)"
+LATE_ANSWERER = "Kinderopvang Het Molentje (Meerbeke)"
+LETS_LIE_PROVIDER = "Crèche Pimpampoentje (Outer)"
+CANCELLER = "Kinderopvang De Speelvogel (Appelterre-Eichem)"
+BELOW_PLUS_SHARE = "Kinderdagverblijf Klavertje Vier (Nederhasselt)"
+ALWAYS_FULL_PROVIDER = "Kinderdagverblijf Het Dendernestje (Ninove)"
 
 GROUP, FAMILY = "groepsopvang", "gezinsopvang"
 PROVIDERS = (
-    ("Kinderdagverblijf 't Kapoentje (Ninove)", GROUP, FAST),
+    (MODEL_PROVIDER, GROUP, MODEL),
     ("Crèche De Zonnebloem (Denderwindeke)", GROUP, FAST),
-    ("Kinderopvang Het Molentje (Meerbeke)", GROUP, LATE),
+    (LATE_ANSWERER, GROUP, LATE),
     ("Kinderdagverblijf De Rupsjes (Okegem)", GROUP, FAST),
-    ("Crèche Pimpampoentje (Outer)", GROUP, LETS_LIE),
-    ("Kinderdagverblijf Het Dendernestje (Ninove)", GROUP, ALWAYS_FULL),
-    ("Kinderopvang De Speelvogel (Appelterre-Eichem)", GROUP, LATE),
-    ("Kinderdagverblijf Klavertje Vier (Nederhasselt)", GROUP, FAST),
+    (LETS_LIE_PROVIDER, GROUP, LETS_LIE),
+    (ALWAYS_FULL_PROVIDER, GROUP, ALWAYS_FULL),
+    (CANCELLER, GROUP, CANCELS),
+    (BELOW_PLUS_SHARE, GROUP, FEW_VULNERABLE),
     ("Onthaalouder Sarah Van den Bossche (Okegem)", FAMILY, HOME_FAST),
     ("Onthaalouder Els De Smet (Aspelare)", FAMILY, HOME_FAST),
-    ("Onthaalouder Nathalie Van Impe (Voorde)", FAMILY, HOME_LATE),
+    ("Onthaalouder Nathalie Van Impe (Voorde)", FAMILY, HOME_SLOW),
     ("Onthaalouder Lien Roelandt (Pollare)", FAMILY, HOME_FAST),
-    ("Onthaalouder Katrien Meganck (Lieferinge)", FAMILY, HOME_FAST),
+    ("Onthaalouder Katrien Meganck (Lieferinge)", FAMILY, HOME_SLOW),
     ("Onthaalouder Ann Vanderhaeghen (Neigem)", FAMILY, HOME_FAST),
     ("Onthaalouder Griet D'Hondt (Ninove)", FAMILY, HOME_FAST),
 )
@@ -199,7 +223,7 @@ def _after_in_progress(rng: random.Random, profile: Profile, path: Path) -> None
         r -= chance
     else:  # silent parents: reminder after a month, closed a week later, if the provider bothers
         if rng.random() < profile.closes_silent:
-            late = rng.randint(0, 21)
+            late = rng.randint(0, 14)  # at most two weeks after the day it should: not lingering yet (R11)
             _step(path, statuses.CANCELLED_BY_PROVIDER, rules.close_day(since) + timedelta(days=late))
         return
     if outcome == statuses.APPROVED:
@@ -210,7 +234,7 @@ def _after_in_progress(rng: random.Random, profile: Profile, path: Path) -> None
         _step(path, statuses.NOT_POSSIBLE, since + timedelta(days=rng.randint(5, 30)))
 
 
-def _provider_path(rng: random.Random, profile: Profile, received: date) -> Path:
+def _provider_path(rng: random.Random, profile: Profile, received: date, vulnerable: bool | None) -> Path:
     """The full story of a request at one provider, not yet cut off at today."""
     path: Path = [(statuses.NEW, received)]
     answer_day = received + timedelta(days=max(1, round(rng.triangular(*profile.delay))))
@@ -218,10 +242,13 @@ def _provider_path(rng: random.Random, profile: Profile, received: date) -> Path
         _step(path, statuses.RECEIVED, received + timedelta(days=rng.randint(1, 3)))
     if rng.random() < profile.silent:
         return path
+    no_place = profile.no_place
+    if vulnerable and profile.no_place_vulnerable is not None:
+        no_place = profile.no_place_vulnerable
     r = rng.random()
-    if r < profile.no_place:
+    if r < no_place:
         _step(path, statuses.NOT_POSSIBLE, answer_day)
-    elif r < profile.no_place + DIRECT_CANCEL_SHARE:
+    elif r < no_place + profile.cancels:
         _step(path, statuses.CANCELLED_BY_PROVIDER, answer_day)
     else:
         _step(path, statuses.IN_PROGRESS, answer_day)
@@ -229,11 +256,12 @@ def _provider_path(rng: random.Random, profile: Profile, received: date) -> Path
     return path
 
 
-def _request_path(rng: random.Random, profile: Profile, received: date, walk_in: bool, today: date) -> Path:
+def _request_path(rng: random.Random, profile: Profile, received: date, walk_in: bool, today: date,
+                  vulnerable: bool | None = None) -> Path:
     """The story of one request as known on `today`."""
     if walk_in:
         return [(statuses.APPROVED, received)]
-    path = _provider_path(rng, profile, received)
+    path = _provider_path(rng, profile, received, vulnerable)
     if rng.random() < EARLY_PARENT_CANCEL_SHARE:
         path = _cut(path, received + timedelta(days=rng.randint(2, 50)), statuses.CANCELLED_BY_PARENT)
     return [(s, d) for s, d in path if d <= today]
@@ -288,7 +316,8 @@ def _child_requests(rng: random.Random, child: Child, profiles: dict[str, Profil
         min(child.start + timedelta(days=rng.choice((0, 0, 0, 1, 2, 3))), today) for _ in child.provider_ids[1:]
     ]
     paths = [
-        _request_path(rng, profiles[pid], day, walk_in, today) for pid, day in zip(child.provider_ids, received)
+        _request_path(rng, profiles[pid], day, walk_in, today, child.vulnerable)
+        for pid, day in zip(child.provider_ids, received)
     ]
     _close_after_approval(rng, paths)
     return list(zip(child.provider_ids, received, paths))

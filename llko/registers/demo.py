@@ -1,26 +1,46 @@
 """The demo town's registers, brought in through the register workbook as a loket would on its first day: master
 data for every provider (one at subsidietrap 3), a year of free places (some reported late, some not confirmed
-for weeks, some providers that never report one), infopagina checks with gaps and a declaration to confirm, a
-few unsigned agreements and two LOK meetings."""
+for weeks, one provider that never reports one), infopagina checks (gaps that were mended, one provider with
+gaps still open, one checked too long ago, one never looked at, a declaration to confirm), unsigned agreements
+and two LOK meetings.
+
+The providers that play a part here are named (the names of the demo town, llko.demo.PROVIDERS); given other
+providers, those parts are simply not played. A provider that reports its free places has reported a place
+before each child it approved (R11 vacancies: the loket's register shows the place the approval filled), but for
+at most one approval it forgot, which the rule tolerates.
+"""
 
 import random
 import re
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
+from llko.compliance.rules import is_covered
 from llko.registers.export import columns
 from llko.registers.workbook import import_register
 from llko.reporting.export import to_xlsx_book
+from llko.requests import statuses
+from llko.requests.models import Request
+from llko.settings import DEFAULTS
+from llko.vacancies.rules import Vacancy
 
 STREETS = ("Kerkstraat", "Stationsstraat", "Dreef", "Bergstraat", "Molenstraat", "Schoolstraat", "Lindestraat",
            "Brakelsesteenweg", "Geraardsbergsestraat", "Aalstersesteenweg", "Weggevoerdenlaan", "Kouterstraat")
 CONTACTS = ("Ann", "Sofie", "Tine", "Veerle", "Karen", "Leen", "Inge", "Joke", "Evelien", "Nele", "Hilde", "Katrien",
             "Sarah", "Els", "Griet")
-NEVER_REPORTS = 3  # providers that report no free place all year (R11 vacancies)
-UNSIGNED = 3  # providers that have not signed the agreement (R10)
+ITEMS = ("openingsuren", "openingsdagen", "contact", "foto_logo", "tarief")  # R6, in its order
+
+TRAP_3 = "Kinderdagverblijf Klavertje Vier (Nederhasselt)"  # plussubsidie (R8)
+NEVER_REPORTS = ("Crèche De Zonnebloem (Denderwindeke)",)  # no free place reported all year (R11 vacancies)
+UNSIGNED = ("Crèche Pimpampoentje (Outer)", "Onthaalouder Nathalie Van Impe (Voorde)")  # agreement (R10)
+INFOPAGINA_GAPS = {"Kinderdagverblijf De Rupsjes (Okegem)": ("foto_logo", "tarief")}  # still missing (R6)
+INFOPAGINA_OUTDATED = ("Onthaalouder Sarah Van den Bossche (Okegem)",)  # last loket check over a year ago
+INFOPAGINA_NEVER = ("Onthaalouder Griet D'Hondt (Ninove)",)  # never looked at
+
+Approvals = dict[str, list[tuple[date, date]]]  # provider id -> (approval date, desired start or approval date)
 
 
 def _district(name: str) -> str:
@@ -30,16 +50,14 @@ def _district(name: str) -> str:
 
 def _opvang(providers: list[tuple[str, str, str]], rng: random.Random) -> list[dict]:
     rows = []
-    group_ids = [p for p, _, kind in providers if kind == "groepsopvang"]
-    trap3 = group_ids[1] if len(group_ids) > 1 else None
     for i, (provider_id, name, kind) in enumerate(providers):
         family = kind == "gezinsopvang"
         person = name.split("Onthaalouder ")[1].split(" (")[0] if family else f"{CONTACTS[i % len(CONTACTS)]} " \
             f"{rng.choice(('Peeters', 'De Smet', 'Van Damme', 'Wauters', 'Claes', 'Goossens'))}"
         rows.append({
             "opvang_id": provider_id, "naam": name, "soort": kind,
-            "subsidietrap": "3" if provider_id == trap3 else rng.choice(("0", "1", "2A", "2B") if not family else
-                                                                       ("0", "1", "2A")),
+            "subsidietrap": "3" if name == TRAP_3 else rng.choice(("0", "1", "2A", "2B") if not family else
+                                                                  ("0", "1", "2A")),
             "vergunde_plaatsen": rng.choice((4, 5, 6, 8)) if family else rng.choice((14, 18, 21, 28, 36)),
             "adres": f"{rng.choice(STREETS)} {rng.randint(1, 180)}, 9400 {_district(name)}",
             "deelgemeente": _district(name),
@@ -50,15 +68,18 @@ def _opvang(providers: list[tuple[str, str, str]], rng: random.Random) -> list[d
     return rows
 
 
-def _vacancies(providers: list[tuple[str, str, str]], today: date, rng: random.Random) -> list[dict]:
+def _vacancies(providers: list[tuple[str, str, str]], today: date, rng: random.Random,
+               approvals: Approvals) -> list[dict]:
     rows = []
-    reporting = [p for p, _, _ in providers][NEVER_REPORTS:]
-    for provider_id in reporting:
+    for provider_id, name, _ in providers:
+        if name in NEVER_REPORTS:
+            continue
+        own = []
         for _ in range(rng.randint(1, 5)):
             start = today - timedelta(days=rng.randint(-40, 330))
             late = rng.random() < 0.3  # the loket learned of it after it had started
-            reported = start + timedelta(days=rng.randint(3, 25)) if late else start - timedelta(days=rng.randint(0, 30))
-            reported = min(reported, today)
+            shift = rng.randint(3, 25) if late else -rng.randint(0, 30)
+            reported = min(start + timedelta(days=shift), today)
             kind = rng.choice(("vast", "vast", "tijdelijk", "deeltijds", "occasioneel"))
             end = start + timedelta(days=rng.randint(14, 120)) if kind in ("tijdelijk", "occasioneel") else None
             days = ("ma", "di", "wo", "do", "vr") if kind == "vast" else tuple(
@@ -71,7 +92,7 @@ def _vacancies(providers: list[tuple[str, str, str]], today: date, rng: random.R
             confirmed = reported
             if closed is None and rng.random() < 0.6:  # confirmed since; the others go stale
                 confirmed = min(today, max(reported, today - timedelta(days=rng.randint(0, 25))))
-            rows.append({
+            own.append({
                 "opvang_id": provider_id, "vanaf": start, "gemeld_op": reported, "tot": end, "dagen": ",".join(days),
                 "dagdeel": "dag" if kind == "vast" else rng.choice(("dag", "voormiddag", "namiddag")),
                 "plaatsen": rng.choice((1, 1, 1, 2, 2, 3)), "leeftijd": rng.choice(("baby", "peuter", "alle", "alle")),
@@ -79,50 +100,106 @@ def _vacancies(providers: list[tuple[str, str, str]], today: date, rng: random.R
                 "opmerking": rng.choice(("", "", "na verhuis van een gezin", "enkel tijdens de schoolvakanties",
                                          "vanaf de zomer")),
             })
+        rows += own + _filled_places(provider_id, own, approvals.get(provider_id, []), rng)
     unique = {(r["opvang_id"], r["vanaf"], r["gemeld_op"]): r for r in rows}
     return list(unique.values())
 
 
-def _infopagina(providers: list[tuple[str, str, str]], today: date, rng: random.Random) -> list[dict]:
-    rows = []
-    items = ("openingsuren", "openingsdagen", "contact", "foto_logo", "tarief")
-    for i, (provider_id, _, _) in enumerate(providers):
-        if i == len(providers) - 1:
-            continue  # never looked at
-        first = today - timedelta(days=rng.randint(200, 420))
-        present = {item: rng.random() > 0.12 for item in items}
-        rows.append({"opvang_id": provider_id, "datum_controle": first, "bron": "loket", **present, "door": "Loket"})
-        if rng.random() < 0.6:
-            later = first + timedelta(days=rng.randint(60, 180))
-            present = {item: rng.random() > 0.08 for item in items}
-            rows.append({"opvang_id": provider_id, "datum_controle": min(later, today), "bron": "loket", **present,
-                         "door": "Loket"})
-        if i % 5 == 2:  # a declaration the loket still has to confirm
-            rows.append({"opvang_id": provider_id, "datum_controle": today - timedelta(days=rng.randint(2, 20)),
-                         "bron": "opvang", **{item: True for item in items}, "door": "opvang"})
+def _filled_places(provider_id: str, reported: list[dict], approvals: list[tuple[date, date]],
+                   rng: random.Random) -> list[dict]:
+    """The places a reporting provider reported before it filled them: for each approval no reported place covers
+    yet (R11 vacancies), a place from the first of the month the child starts, reported a few days to weeks before
+    the approval and closed as filled on the approval day. Sometimes one approval is left without (forgotten)."""
+    window = DEFAULTS.vacancy_window_days
+    forgotten = rng.randrange(len(approvals)) if approvals and rng.random() < 0.4 else None
+    places, rows = [], []
+
+    def covered(approved_on: date, start: date) -> bool:
+        return any(is_covered(approved_on, start, v, window) for v in places)
+
+    for row in reported:
+        places.append(Vacancy(provider_id, row["vanaf"], tuple(row["dagen"].split(",")), row["plaatsen"],
+                              row["gemeld_op"], row["tot"]))
+    for i, (approved_on, start) in enumerate(sorted(approvals)):
+        if i == forgotten or covered(approved_on, start):
+            continue
+        vanaf = start.replace(day=1)
+        reported_on = approved_on - timedelta(days=rng.randint(3, 40))
+        places.append(Vacancy(provider_id, vanaf, ("ma", "di", "wo", "do", "vr"), 1, reported_on))
+        rows.append({"opvang_id": provider_id, "vanaf": vanaf, "gemeld_op": reported_on, "tot": None,
+                     "dagen": "ma,di,wo,do,vr", "dagdeel": "dag", "plaatsen": 1,
+                     "leeftijd": rng.choice(("baby", "peuter", "alle", "alle")), "soort": "vast",
+                     "bevestigd_op": reported_on, "afgesloten_op": approved_on, "reden": "ingevuld",
+                     "opmerking": rng.choice(("", "", "", "een kind gaat naar school", "na verhuis van een gezin"))})
     return rows
 
 
-def registers(providers: list[tuple[str, str, str]], today: date, seed: int = 11) -> dict[str, list[dict]]:
-    """The demo registers as workbook rows. providers: (id, name, kind), in a fixed order."""
+def _infopagina(providers: list[tuple[str, str, str]], today: date, rng: random.Random) -> list[dict]:
+    """A first loket check 7 to 14 months ago, its gaps mended at a later check (within the year) where the
+    first had any, or sometimes anyway; the named providers keep their gaps, were checked too long ago, or never."""
+    rows = []
+
+    def check(provider_id: str, day: date, present: dict, source: str = "loket") -> None:
+        rows.append({"opvang_id": provider_id, "datum_controle": day, "bron": source, **present,
+                     "door": "Loket" if source == "loket" else "opvang"})
+
+    for i, (provider_id, name, _) in enumerate(providers):
+        if name in INFOPAGINA_NEVER:
+            continue
+        first = today - timedelta(days=rng.randint(200, 420))
+        present = {item: rng.random() > 0.12 for item in ITEMS}
+        if name in INFOPAGINA_OUTDATED:
+            first = today - timedelta(days=rng.randint(380, 420))
+        elif name in INFOPAGINA_GAPS:
+            present = {item: item not in INFOPAGINA_GAPS[name] for item in ITEMS}
+        check(provider_id, first, present)
+        if name in INFOPAGINA_GAPS:
+            later = today - timedelta(days=rng.randint(20, 90))
+            check(provider_id, later, {item: item not in INFOPAGINA_GAPS[name] for item in ITEMS})
+        elif name not in INFOPAGINA_OUTDATED and (not all(present.values()) or (today - first).days > 330
+                                                  or rng.random() < 0.5):
+            later = max(first + timedelta(days=rng.randint(60, 180)), today - timedelta(days=330))
+            check(provider_id, min(later, today), {item: True for item in ITEMS})
+        if i % 5 == 2:  # a declaration the loket still has to confirm
+            check(provider_id, today - timedelta(days=rng.randint(2, 20)), {item: True for item in ITEMS}, "opvang")
+    return rows
+
+
+def registers(providers: list[tuple[str, str, str]], today: date, seed: int = 11,
+              approvals: Approvals | None = None) -> dict[str, list[dict]]:
+    """The demo registers as workbook rows. providers: (id, name, kind), in a fixed order; approvals: per provider
+    id, its approved requests as (approval date, desired start or else the approval date)."""
     rng = random.Random(seed)
-    agreements = [{"opvang_id": p, "ondertekend_op": date(today.year, 1, 1) + timedelta(days=rng.randint(10, 60)),
-                   "ondertekenaar": "", "functie": "verantwoordelijke"} for p, _, _ in providers[UNSIGNED:]]
+    agreements = [{"opvang_id": p, "ondertekend_op": today - timedelta(days=rng.randint(240, 330)),
+                   "ondertekenaar": "", "functie": "verantwoordelijke"} for p, name, _ in providers
+                  if name not in UNSIGNED]
     first_lok, second_lok = today - timedelta(days=250), today - timedelta(days=45)
     everyone = [p for p, _, _ in providers]
     lok = [{"datum": first_lok, "onderwerp": "Evaluatie van de procedure opvangvragen; advies van het LOK",
             "aanwezig": ",".join(everyone[::2] + everyone[1:6:2])},
            {"datum": second_lok, "onderwerp": "Vrije plaatsen melden; infopagina's",
             "aanwezig": ",".join(everyone[1::2] + everyone[:4:2])}]
-    return {"opvang": _opvang(providers, rng), "vrije_plaatsen": _vacancies(providers, today, rng),
+    return {"opvang": _opvang(providers, rng), "vrije_plaatsen": _vacancies(providers, today, rng, approvals or {}),
             "infopagina": _infopagina(providers, today, rng), "overeenkomst": agreements, "lok": lok}
+
+
+def approved_requests(engine: Engine) -> Approvals:
+    """Per provider id, its approved requests: (approval date, desired start or else the approval date)."""
+    found: Approvals = {}
+    query = select(Request.provider_id, Request.status_date, Request.desired_start).where(
+        Request.status == statuses.APPROVED).order_by(Request.id)
+    with engine.connect() as conn:
+        for provider_id, approved_on, start in conn.execute(query):
+            found.setdefault(provider_id, []).append((approved_on, start or approved_on))
+    return found
 
 
 def build(engine: Engine, today: date) -> None:
     """Bring the demo registers in through the register workbook (its importer checks them like any other)."""
     with engine.connect() as conn:
         providers = [tuple(r) for r in conn.execute(text("SELECT id, name, kind FROM providers ORDER BY name"))]
-    sheets = {name: pd.DataFrame(rows, columns=columns(name)) for name, rows in registers(providers, today).items()}
+    found = registers(providers, today, approvals=approved_requests(engine))
+    sheets = {name: pd.DataFrame(rows, columns=columns(name)) for name, rows in found.items()}
     result = import_register(engine, [("demo-registers.xlsx", to_xlsx_book(sheets))], "systeem")
     if not result.ok:
         raise RuntimeError("De demoregisters zijn ongeldig: " + "; ".join(result.problems[:5]))
