@@ -38,12 +38,17 @@ def prepare(engine: Engine, fill_demo: bool, today: date) -> None:
 
 def build_demo(engine: Engine, today: date) -> dict:
     """The demo town plus one demo account per role and per demo provider (all with DEMO_PASSWORD)."""
+    from llko import demo
     from llko.accounts.auth import hash_password
-    from llko.demo import build_demo_town
+    from llko.compliance import demo as demo_follow_up
     from llko.registers import demo as demo_registers
 
-    counts = build_demo_town(engine, today)
+    counts = demo.build_demo_town(engine, today)
     demo_registers.build(engine, today)
+    demo_follow_up.build(engine, today, {
+        "lets_lie": demo.LETS_LIE_PROVIDER, "late_answerer": demo.LATE_ANSWERER, "canceller": demo.CANCELLER,
+        "never_reports": demo_registers.NEVER_REPORTS[0], "below_plus": demo.BELOW_PLUS_SHARE,
+        "unsigned": demo_registers.UNSIGNED[1]})
     password_hash = hash_password(DEMO_PASSWORD)
     with transaction(engine) as session:
         session.add(User(username="coordinator", name="Demo coördinator", role="coordinator", password_hash=password_hash))

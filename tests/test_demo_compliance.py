@@ -151,3 +151,27 @@ def test_the_lok_and_the_advice(town):
     assert advice(verdicts[demo.LATE_ANSWERER]) == (True, False)
     assert advice(verdicts[demo.CANCELLER]) == (False, True)
     assert advice(verdicts[demo.MODEL_PROVIDER]) == (False, False)
+
+
+def test_the_follow_up_has_open_files_at_different_steps_contacts_and_an_override(demo_url):
+    engine = make_engine(demo_url)
+    try:
+        with engine.connect() as conn:
+            ids = dict(conn.execute(text("SELECT name, id FROM providers")).all())
+        names = {pid: name for name, pid in ids.items()}
+        files = queries.files(engine)
+        contacts = queries.contacts(engine)
+        overrides = queries.overrides_for(engine, FROM, DEMO_TODAY)
+    finally:
+        engine.dispose()
+    open_files = files[files["closed_on"].isna()]
+    assert {names[p]: s for p, s in zip(open_files["provider_id"], open_files["step"])} == {
+        demo.LETS_LIE_PROVIDER: "signal", demo.LATE_ANSWERER: "loket_talk", demo.BELOW_PLUS_SHARE: "noted"}
+    closed = files[files["closed_on"].notna()]
+    assert [names[p] for p in closed["provider_id"]] == list(registers_demo.NEVER_REPORTS)
+    assert {names[p] for p in contacts["provider_id"]} == {demo.LETS_LIE_PROVIDER, demo.LATE_ANSWERER, demo.CANCELLER,
+                                                           *registers_demo.NEVER_REPORTS}
+    # the contacts name real evidence: the late answerer's mail lists five of its own late requests
+    late_mail = contacts[contacts["provider_id"] == ids[demo.LATE_ANSWERER]].iloc[0]
+    assert len(late_mail["request_ids"]) == 5
+    assert {names[p]: list(o) for p, o in overrides.items()} == {UNSIGNED_ONLY: ["zero_score"]}
