@@ -42,7 +42,8 @@ if not found:
 frame = shown.grid(found, names, overrides)
 st.write(f"Periode {ui.fmt_date(date_from)} tot en met {ui.fmt_date(date_to)}. Klik een cel om te zien waarop het "
          "oordeel steunt.")
-event = ui.table(shown.coloured(frame), key="naleving_grid", on_select="rerun", selection_mode="single-cell")
+event = ui.table(shown.coloured(frame), key="naleving_grid", on_select="rerun", selection_mode="single-cell",
+                 height=min(36 * (len(frame) + 1) + 3, 800))  # every provider in view, up to 21 rows
 st.write(shown.LEGEND)
 ui.download_buttons(frame, f"naleving-{date_from:%Y%m%d}-{date_to:%Y%m%d}", key="dl_naleving", sheet="naleving")
 
@@ -57,7 +58,10 @@ if cells:  # a click on the grid chooses the provider and obligation below
 
 st.header("Waarop het oordeel steunt")
 left, right = st.columns(2)
-ordered = list(by_name.values())
+ordered = [by_name[n] for n in frame["Opvang"]]  # the grid's order
+short = [(p, o) for p in ordered for o in rules.OBLIGATIONS if found[p][o].is_shortcoming]
+if "naleving_provider" not in st.session_state and short:  # first open: the first shortcoming in the grid
+    st.session_state["naleving_provider"], st.session_state["naleving_obligation"] = short[0]
 provider_id = left.selectbox("Opvang", ordered, format_func=lambda p: names.get(p, p), key="naleving_provider")
 obligation = right.selectbox("Verplichting", rules.OBLIGATIONS, format_func=rules.LABELS.get, key="naleving_obligation")
 verdicts = found[provider_id]

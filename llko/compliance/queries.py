@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from llko import settings as settings_store
+from llko.accounts.models import User
 from llko.agreements import queries as agreement_queries
 from llko.compliance import evidence, rules
 from llko.compliance.models import AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment
@@ -138,9 +139,11 @@ def override_history(engine: Engine, provider_id: str) -> pd.DataFrame:
 
 def contacts(engine: Engine, provider_ids: tuple[str, ...] | None = None, since: date | None = None) -> pd.DataFrame:
     """The loket's contacts, newest first: id, provider_id, contact_on, channel, note, obligations (list),
-    request_ids (list), recorded_by."""
+    request_ids (list), recorded_by (the account's name; its username when the account is gone)."""
     query = (select(Contact.id, Contact.provider_id, Contact.contact_on, Contact.channel, Contact.note,
-                    Contact.obligations, Contact.request_ids, Contact.recorded_by)
+                    Contact.obligations, Contact.request_ids,
+                    func.coalesce(User.name, Contact.recorded_by).label("recorded_by"))
+             .outerjoin(User, User.username == Contact.recorded_by)
              .order_by(Contact.contact_on.desc(), Contact.id.desc()))
     if provider_ids is not None:
         query = query.where(Contact.provider_id.in_(provider_ids))
