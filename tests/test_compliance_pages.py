@@ -163,3 +163,15 @@ def test_the_dossier_produces_the_signal_and_the_advice_letters_from_the_data(si
     assert "Het Nest" in subsidy and "0-score" not in subsidy
     round_letter = pdf_text(downloads[f"advies-uitbreidingsronde-{stem}.pdf"])
     assert "0-score" in round_letter
+
+
+def test_the_opvang_page_tells_where_a_providers_file_stands(site):
+    from llko.compliance import service
+
+    service.open_file(site, "coord", "Cora", "P2", date(2026, 10, 20), ["answering"], "Late antwoorden.",
+                      date(2026, 11, 2))
+    at = page("views/opvang.py", "coord").run()
+    at.selectbox(key="opvang_provider").set_value("P2").run()
+    assert "Open dossier sinds 20/10/2026, nu op ‘Tekortkoming vastgesteld’ (sinds 20/10/2026)." in texts(at)
+    at.selectbox(key="opvang_provider").set_value("P4").run()
+    assert "Geen open dossier. Nog geen contact van het loket vastgelegd." in texts(at)

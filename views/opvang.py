@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from llko.compliance import ladder
 from llko.infopagina import rules as infopagina_rules
 from llko.providers import service
 from llko.vacancies import rules as vacancy_rules
@@ -205,3 +206,18 @@ else:
 if state.to_confirm is not None:
     st.write(f"Een verklaring van de opvang van {ui.fmt_date(state.to_confirm.datum)} wacht op bevestiging "
              "(pagina Infopagina).")
+
+st.subheader("Naleving en opvolging")
+files = ui.reads.enforcement_files((provider_id,))
+open_files = files[files["closed_on"].isna()]
+contacts = ui.reads.contacts((provider_id,))
+if open_files.empty:
+    st.write("Geen open dossier." + (f" Laatste contact van het loket: {ui.fmt_date(contacts['contact_on'].iloc[0])}."
+                                     if not contacts.empty else " Nog geen contact van het loket vastgelegd."))
+else:
+    current = open_files.iloc[0]
+    st.write(f"Open dossier sinds {ui.fmt_date(current['opened_on'])}, nu op ‘{ladder.STEP_LABELS[current['step']]}’ "
+             f"(sinds {ui.fmt_date(current['step_on'])}).")
+if st.button("Dossier openen (oordelen, advies, contacten, brieven)", key="opvang_dossier"):
+    st.session_state["dossier_provider"] = provider_id
+    st.switch_page("views/dossier.py")
