@@ -87,10 +87,12 @@ def _import(engine, args) -> int:
         print(f"Kan {args.file} niet lezen: {exc.strerror}", file=sys.stderr)
         return 2
     result = import_file(engine, data, args.file.name, args.as_of or clock.today(), args.user)
+    for notice in result.notices:
+        print(notice, file=sys.stderr)
     if not result.ok:
         print(f"Bestand {args.file.name} geweigerd; er is niets gewijzigd:", file=sys.stderr)
-        for problem in result.problems:
-            print(f"- {problem.message}", file=sys.stderr)
+        for line in result.summary:
+            print(f"- {line}", file=sys.stderr)
         return 1
     print(f"{args.file.name}: {result.rows_total} rijen, {result.rows_new} nieuw, {result.rows_updated} gewijzigd, "
           f"{result.rows_unchanged} ongewijzigd, {result.status_changes} statuswijzigingen (import #{result.run_id}).")

@@ -222,7 +222,7 @@ def test_a_bad_file_is_refused_with_a_message_per_row_and_nothing_is_written(db_
     assert result.stdout == ""
     err = result.stderr.splitlines()
     assert err[0] == "Bestand fout.csv geweigerd; er is niets gewijzigd:"
-    assert err[1] == "- Rij 3, kolom datum_aanvraag: '31/02/2026' is ongeldig — verwacht een datum dd/mm/jjjj of jjjj-mm-dd."
+    assert err[1] == "- Rij 3, kolom datum_aanvraag: '31/02/2026' is ongeldig — verwacht een datum dd/mm/jjjj, dd/mm/jj of jjjj-mm-dd."
     assert err[2].startswith("- Rij 4, kolom status: 'wachtlijst' is ongeldig — verwacht een status van Opvang.Vlaanderen")
     assert err[3] == "- Rij 5, kolom kind_id: leeg — verwacht een waarde (verplichte kolom)."
     assert len(err) == 4

@@ -200,7 +200,7 @@ def not_a_workbook() -> bytes:
 
 
 FILE_FAULTS = {
-    "garbage": (bytes(range(256)) * 4, r"^Het bestand kon niet gelezen worden: het is geen CSV-bestand en geen Excel-werkmap"),
+    "garbage": (bytes(range(256)) * 4, r"^Het bestand kon niet gelezen worden: het is geen CSV-bestand, geen Excel-werkmap \(.xlsx\) en geen OpenDocument"),
     "zip_not_xlsx": (not_a_workbook(), r"^Het bestand kon niet gelezen worden"),
     "empty": (b"", r"^Het bestand is leeg\.$"),
     "blank_lines": (b"\r\n  \r\n", r"^Het bestand is leeg\.$"),
@@ -263,7 +263,7 @@ def test_every_bad_cell_is_reported_by_row_and_column_and_nothing_is_written(eng
         ("A5", "", "P1", "Zon", "01/03/2026", "nieuw", "", "", "", ""),                           # row 6
         ("A6", "K6", "P1", "Zon", "01/03/2026", "nieuw", "01/03/2026", "misschien", "8", ""),     # row 7
         ("A7", "K7", "P1", "Zon", "01/03/2026", "nieuw", "01/03/2026", "", "drie", "3/13/2026"),  # row 8
-        ("A8", "K8", "P1", "Zon", "01/03/26", "nieuw", "01/03/2026", "", "0,25", ""),              # row 9
+        ("A8", "K8", "P1", "Zon", "01-03-26", "nieuw", "01/03/2026", "", "0,25", ""),              # row 9
     )
     result = run(engine, csv_bytes(rows, header, sep=";"))
     assert not result.ok
@@ -276,12 +276,12 @@ def test_every_bad_cell_is_reported_by_row_and_column_and_nothing_is_written(eng
         (7, "dagen_per_week", "8"),
         (8, "datum_antwoord", "3/13/2026"),
         (8, "dagen_per_week", "drie"),
-        (9, "datum_aanvraag", "01/03/26"),
+        (9, "datum_aanvraag", "01-03-26"),
         (9, "dagen_per_week", "0,25"),
     ]
     messages = [p.message for p in result.problems]
     assert messages[0] == ("Rij 4, kolom datum_aanvraag: '31/02/2026' is ongeldig — "
-                           "verwacht een datum dd/mm/jjjj of jjjj-mm-dd.")
+                           "verwacht een datum dd/mm/jjjj, dd/mm/jj of jjjj-mm-dd.")
     assert messages[1].startswith("Rij 5, kolom status: 'wachtlijst' is ongeldig — verwacht een status van "
                                   "Opvang.Vlaanderen: nieuw, vraag ontvangen, in behandeling,")
     assert messages[2] == "Rij 6, kolom kind_id: leeg — verwacht een waarde (verplichte kolom)."

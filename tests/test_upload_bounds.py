@@ -266,7 +266,7 @@ def test_the_import_page_refuses_the_bomb_at_once_and_parses_an_upload_once(coor
     at.file_uploader[0].upload("bom.xlsx", bomb, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     at, seconds = timed(at.run)
     assert errors(at)[0] == "bom.xlsx kan niet geïmporteerd worden: 1 probleem. Er is niets gewijzigd."
-    assert table(at, "Melding")["Melding"].tolist() == [RATIO]
+    assert errors(at)[1:] == [RATIO]
     assert seconds < 5
 
     calls = []

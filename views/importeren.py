@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 from llko.registers import workbook as register_workbook
-from llko.requests import importer
+from llko.requests import importer, messages, spreadsheets
 
 PREVIEW_HEADERS = {
     "aanvraag_id": "Aanvraag", "kind_id": "Kind", "opvang_id": "Dossiernummer", "opvang_naam": "Opvang",
@@ -27,7 +27,7 @@ def preview(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 user = ui.open_page(__file__)
-st.write("Lees de export van alle aanvragen van de stad uit Opvang.Vlaanderen in (CSV of Excel). "
+st.write("Lees de export van alle aanvragen van de stad uit Opvang.Vlaanderen in (CSV, Excel of OpenDocument). "
          "Een bestand met één foute rij wordt volledig geweigerd, met een melding per fout; er verandert dan niets.")
 ui.show_flash()
 
@@ -44,21 +44,37 @@ with st.expander("Welke kolommen verwacht de import?"):
 
 # A new key after each import empties the uploader, so a finished import does not look pending.
 round_ = st.session_state.setdefault("_upload_round", 0)
-upload = st.file_uploader("Exportbestand (CSV of Excel, hoogstens 50 MB)", type=["csv", "txt", "xlsx"],
-                          key=f"upload_{round_}")
+upload = st.file_uploader("Exportbestand (CSV, Excel of OpenDocument, hoogstens 50 MB)",
+                          type=spreadsheets.UPLOAD_TYPES, key=f"upload_{round_}")
 as_of = st.date_input("Datum van de momentopname", ui.today(), max_value=ui.today(), format="DD/MM/YYYY",
                       key="as_of", help="De dag waarop de export uit Opvang.Vlaanderen werd gedownload; niet in de "
                       "toekomst, want een latere momentopname wint altijd van een vroegere.")
 
+def show_refusal(name: str, problems: list) -> None:
+    """A refused file: the problems as lines to read, and every cell's problem in a table to download."""
+    cells = [p for p in problems if p.row is not None]
+    count = len(problems)
+    st.error(f"{name} kan niet geïmporteerd worden: {count} {'probleem' if count == 1 else 'problemen'}. "
+             "Er is niets gewijzigd.")
+    for line in messages.summary(problems):
+        st.error(line)
+    if cells:
+        every = pd.DataFrame([{"Rij": p.row, "Kolom": p.column, "Waarde": p.value, "Melding": p.message}
+                              for p in cells])
+        with st.expander(f"Alle {len(cells)} {'fout' if len(cells) == 1 else 'fouten'} per cel"):
+            ui.table(every, key="problems")
+            ui.download_buttons(every, "importfouten", key="dl_problems", sheet="importfouten")
+
+
 if upload is not None:
     data = upload.getvalue()
     parsed = ui.reads.parsed_upload(data, upload.name)
+    if as_of is not None:
+        parsed = importer.impossible_dates(parsed, as_of)
+    for notice in parsed.notices:
+        st.info(notice)
     if parsed.problems:
-        count = len(parsed.problems)
-        st.error(f"{upload.name} kan niet geïmporteerd worden: {count} {'probleem' if count == 1 else 'problemen'}. "
-                 "Er is niets gewijzigd.")
-        ui.table(pd.DataFrame([{"Rij": p.row, "Kolom": p.column, "Waarde": p.value, "Melding": p.message}
-                               for p in parsed.problems]), key="problems")
+        show_refusal(upload.name, parsed.problems)
     else:
         rows = len(parsed.frame)
         st.success(f"{rows} {'rij is' if rows == 1 else 'rijen zijn'} in orde.")
@@ -72,9 +88,10 @@ if upload is not None:
             if result.ok:
                 st.session_state["_upload_round"] = round_ + 1
                 ui.flash(f"Geïmporteerd: {result.rows_new} nieuw, {result.rows_updated} gewijzigd, "
-                         f"{result.rows_unchanged} ongewijzigd, {result.status_changes} statuswijzigingen.")
-            for problem in result.problems:
-                st.error(problem.message)
+                         f"{result.rows_unchanged} ongewijzigd, {result.status_changes} statuswijzigingen."
+                         + "".join(f" {notice}" for notice in result.notices))
+            else:
+                show_refusal(upload.name, result.problems)
 
 st.header("Registerwerkmap")
 st.write("De eigen lijsten van het loket in één keer inlezen: opvanginitiatieven, vrije plaatsen, controles van de "

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from sqlalchemy import ARRAY, Date, String, any_, bindparam, func, literal_column, select, text
@@ -25,7 +25,7 @@ from llko import audit
 from llko.clock import LOCAL_TZ
 from llko.db import retry_when_busy, transaction
 from llko.providers.models import Provider
-from llko.requests import rules, sql_rules, statuses
+from llko.requests import messages, rules, spreadsheets, sql_rules, statuses
 from llko.requests.models import ImportRun, Request, StatusChange
 
 # --- columns -----------------------------------------------------------------------------------
@@ -95,8 +95,9 @@ _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n?|\n))*")
 # --- Dutch texts -------------------------------------------------------------------------------
 
 MSG_UNREADABLE = (
-    "Het bestand kon niet gelezen worden: het is geen CSV-bestand en geen Excel-werkmap (.xlsx). "
-    "Exporteer de aanvragen opnieuw uit Opvang.Vlaanderen als CSV of als Excel-bestand."
+    "Het bestand kon niet gelezen worden: het is geen CSV-bestand, geen Excel-werkmap (.xlsx) en geen "
+    "OpenDocument-rekenblad (.ods). Exporteer de aanvragen opnieuw uit Opvang.Vlaanderen als CSV of als "
+    "Excel-bestand."
 )
 MSG_EMPTY = "Het bestand is leeg."
 
@@ -149,7 +150,7 @@ def _packed_too_tight() -> FileFault:
 
 MSG_HEADER_ONLY = "Het bestand bevat alleen een kopregel en geen aanvragen."
 EXPECT_REQUIRED = "een waarde (verplichte kolom)"
-EXPECT_DATE = "een datum dd/mm/jjjj of jjjj-mm-dd"
+EXPECT_DATE = "een datum dd/mm/jjjj, dd/mm/jj of jjjj-mm-dd"
 EXPECT_STATUS = "een status van Opvang.Vlaanderen: " + ", ".join(statuses.ALL)
 EXPECT_BOOL = "ja of nee (ook j/n of 1/0), of leeg"
 EXPECT_DAYS = "een aantal dagen van 0,5 tot 7 (bv. 2,5), of leeg"
@@ -187,6 +188,7 @@ class ImportProblem:
     column: str | None
     value: str | None
     expected: str
+    kind: str = ""  # IMPOSSIBLE_DATE for a date that cannot be right (see impossible_dates)
 
     @property
     def message(self) -> str:
@@ -206,6 +208,12 @@ class ParsedFile:
 
     frame: pd.DataFrame
     problems: list[ImportProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # the columns that were not kept, and why
+
+    @property
+    def summary(self) -> list[str]:
+        """The problems as lines to read (many cells with one problem: one line)."""
+        return messages.summary(self.problems)
 
 
 @dataclass
@@ -220,10 +228,16 @@ class ImportResult:
     rows_updated: int = 0
     rows_unchanged: int = 0
     status_changes: int = 0
+    notices: list[str] = field(default_factory=list)  # the columns that were not kept, and why
 
     @property
     def messages(self) -> list[str]:
         return [p.message for p in self.problems]
+
+    @property
+    def summary(self) -> list[str]:
+        """The problems as lines to read (many cells with one problem: one line)."""
+        return messages.summary(self.problems)
 
 
 class FileFault(Exception):
@@ -302,11 +316,31 @@ def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, int]:
         raise
     except Exception as exc:  # a zip that is no workbook, a damaged file, ...
         raise FileFault(MSG_UNREADABLE) from exc
+    return _sheet_frame(rows)
+
+
+def _sheet_frame(rows: list[list[str]]) -> tuple[pd.DataFrame, int]:
+    """Rows of cell texts as a frame (no header row), without the empty rows above the header, and the row
+    number of its first line."""
     width = max((len(r) for r in rows), default=0)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     blank = frame.apply(lambda col: col.str.strip() == "").all(axis=1)
     skipped = int(blank.cummin().sum())  # leading empty rows above the header
     return frame.iloc[skipped:].reset_index(drop=True), skipped + 1
+
+
+def _read_ods(data: bytes) -> tuple[pd.DataFrame, int]:
+    """First sheet of an OpenDocument spreadsheet, as _read_xlsx reads an Excel one (same limits)."""
+    check_workbook_size(data)
+    try:
+        rows = spreadsheets.ods_sheets(data, first_only=True)["0"]
+    except ValueError as exc:
+        raise FileFault(MSG_UNREADABLE) from exc
+    if len(rows) > MAX_ROWS + 1 or any(len(r) > MAX_COLUMNS for r in rows):
+        raise _too_big()
+    if sum(len(r) for r in rows) > MAX_CELLS:
+        raise _too_many_cells()
+    return _sheet_frame([[_cell_text(v) for v in r] for r in rows])
 
 
 def _decode(data: bytes) -> str:
@@ -362,18 +396,23 @@ def normalize_header(name: str) -> str:
     return _HEADER_JUNK.sub("_", str(name).replace("\ufeff", "").replace("ï»¿", "").lower()).strip("_")
 
 
-def _canonical(raw: pd.DataFrame, first_row: int) -> pd.DataFrame:
-    """Map the header onto canonical columns (others are ignored), drop blank lines; index = row number."""
-    header = [normalize_header(h) for h in raw.iloc[0]]
+def _canonical(raw: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Map the header onto canonical columns, drop blank lines; index = row number. Also the columns left out
+    (unknown, or a second column for the same canonical one), as (header as written, normalized header)."""
+    written = [str(h) for h in raw.iloc[0]]
+    header = [normalize_header(h) for h in written]
     body = raw.iloc[1:].astype(str).apply(lambda col: col.str.strip())
     body.index = range(first_row + 1, first_row + 1 + len(body))
     body = body[(body != "").any(axis=1)]
     frame = pd.DataFrame(index=body.index)
+    skipped = []
     for position, name in enumerate(header):
         canon = ALIASES.get(name)
         if canon and canon not in frame.columns:  # the first column with a name wins
             frame[canon] = body.iloc[:, position]
-    return frame
+        elif name:  # a column without a header is no column at all
+            skipped.append((written[position], name))
+    return frame, skipped
 
 
 def _check_file(frame: pd.DataFrame, headers: list[str]) -> None:
@@ -416,8 +455,13 @@ def _problems(frame: pd.DataFrame, column: str, bad: pd.Series, expected: str) -
     return [ImportProblem(int(row), column, str(v), expected) for row, v in values.items()]
 
 
+_SHORT_YEAR = re.compile(r"^(\d{1,2}/\d{1,2}/)(\d{2})$")
+
+
 def _parse_dates(values: pd.Series) -> pd.Series:
-    """dd/mm/jjjj, else jjjj-mm-dd, as datetime64 (NaT when blank or invalid)."""
+    """dd/mm/jjjj, dd/mm/jj (as 20jj, as a Dutch LibreOffice saves dates), else jjjj-mm-dd, as datetime64 (NaT
+    when blank or invalid)."""
+    values = values.str.replace(_SHORT_YEAR, r"\g<1>20\g<2>", regex=True)
     parsed = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
     rest = parsed.isna() & (values != "")
     if rest.any():  # only the cells that are not dd/mm/jjjj get the second format
@@ -452,10 +496,17 @@ def _validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
         typed[col] = _objects(frame[col].tolist(), frame.index)
     typed["opvang_naam"] = _objects([n or None for n in frame["opvang_naam"]], frame.index)
 
+    parsed_dates = {}
     for col in DATE_COLUMNS:
-        parsed = _parse_dates(frame[col])
+        parsed = parsed_dates[col] = _parse_dates(frame[col])
         problems += _problems(frame, col, ~blank[col] & parsed.isna(), EXPECT_DATE)
         typed[col] = _as_dates(parsed)
+    received = parsed_dates["datum_aanvraag"]
+    for col in ("datum_status", "datum_antwoord"):  # impossible: a status or an answer before the request
+        before = parsed_dates[col] < received
+        problems += [ImportProblem(int(row), col, frame.at[row, col],
+                                   f"een datum op of na de datum_aanvraag ({_nl_date(received[row].date())})",
+                                   IMPOSSIBLE_DATE) for row in before[before].index]
 
     status = frame["status"].map(statuses.normalize)
     problems += _problems(frame, "status", ~blank["status"] & ~status.isin(statuses.ALL), EXPECT_STATUS)
@@ -481,17 +532,63 @@ def parse(data: bytes, file_name: str) -> ParsedFile:
     try:
         if not data or not data.strip():
             raise FileFault(MSG_EMPTY)
-        raw, first_row = _read_xlsx(data) if data[:2] == b"PK" else _read_csv(data)
+        kind = spreadsheets.kind_of(data)
+        if kind == spreadsheets.XLS:
+            raise FileFault(spreadsheets.MSG_XLS)
+        read = {spreadsheets.XLSX: _read_xlsx, spreadsheets.ODS: _read_ods, spreadsheets.CSV: _read_csv}[kind]
+        raw, first_row = read(data)
         if raw.empty or (raw.astype(str).apply(lambda c: c.str.strip()) == "").all().all():
             raise FileFault(MSG_EMPTY)
-        frame = _canonical(raw, first_row)
+        frame, skipped = _canonical(raw, first_row)
         _check_file(frame, [str(h).strip() for h in raw.iloc[0]])
     except FileFault as fault:
         return refused(fault)
+    notices = messages.skipped_columns(skipped)
     typed, problems = _validate(frame)
     if problems:
-        return ParsedFile(_empty_frame(), problems)
-    return ParsedFile(typed, [])
+        return ParsedFile(_empty_frame(), _explained(problems), notices)
+    return ParsedFile(typed, [], notices)
+
+
+IMPOSSIBLE_DATE = "impossible_date"
+DATES_NOT_AFTER_AS_OF = ("datum_aanvraag", "datum_status", "datum_antwoord")
+
+
+def impossible_dates(parsed: ParsedFile, as_of: dt.date) -> ParsedFile:
+    """The parsed file refused when a datum_aanvraag, datum_status or datum_antwoord lies after the snapshot's
+    as-of date (a problem per cell, explained); else the file as it was."""
+    if parsed.problems:
+        return parsed
+    problems = []
+    for col in DATES_NOT_AFTER_AS_OF:
+        values = parsed.frame[col]
+        after = values.map(lambda d: d is not None and d > as_of)
+        problems += [ImportProblem(int(row), col, _nl_date(values[row]),
+                                   f"een datum op of vóór de momentopname ({_nl_date(as_of)})", IMPOSSIBLE_DATE)
+                     for row in after[after].index]
+    if not problems:
+        return parsed
+    order = {c: i for i, c in enumerate(COLUMNS)}
+    problems.sort(key=lambda p: (p.row, order.get(p.column, 99)))
+    return ParsedFile(_empty_frame(), _explained(problems, as_of), parsed.notices)
+
+
+def _explained(problems: list[ImportProblem], as_of: dt.date | None = None) -> list[ImportProblem]:
+    """With impossible dates among the problems, one explanation first: what probably happened and how to fix it."""
+    rows = sorted({p.row for p in problems if p.kind == IMPOSSIBLE_DATE})
+    if not rows:
+        return problems
+    which = "rij heeft" if len(rows) == 1 else "rijen hebben"
+    snapshot = f" van {_nl_date(as_of)}" if as_of else ""
+    text = (f"{_nl_number(len(rows))} {which} een onmogelijke datum ({'rij' if len(rows) == 1 else 'rijen'} "
+            f"{_nl_list([str(r) for r in rows], limit=5)}): "
+            f"een datum na de momentopname{snapshot}, of een status- of antwoorddatum vóór de aanvraag. Waarschijnlijk "
+            "werd het bestand geopend en opgeslagen in een rekenblad in een andere taal (bv. Engels), dat bij elke "
+            "datum met een dag tot 12 dag en maand omwisselt. Importeer de export zoals ze uit Opvang.Vlaanderen "
+            "kwam, zonder ze eerst op te slaan, of zet de taal van het rekenblad op Nederlands (België) voor u het "
+            "bestand opent." + (" Of klopt de datum van de momentopname niet? Kies dan de dag waarop de export "
+                                "gedownload werd." if as_of else ""))
+    return [ImportProblem(None, None, None, text, IMPOSSIBLE_DATE), *problems]
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -789,12 +886,12 @@ def import_file(engine: Engine, data: bytes, file_name: str, as_of: dt.date, act
     `parsed` is parse(data, file_name) when the caller has it already (the Import page parsed the upload in a
     process of its own). A database error propagates after the rollback (nothing written).
     """
-    parsed = parse(data, file_name) if parsed is None else parsed
+    parsed = impossible_dates(parse(data, file_name) if parsed is None else parsed, as_of)
     if parsed.problems:
-        return _refuse(engine, actor, file_name, as_of, parsed.problems)
+        return replace(_refuse(engine, actor, file_name, as_of, parsed.problems), notices=parsed.notices)
     checksum = hashlib.sha256(data).hexdigest()
     try:
         with transaction(engine) as session:
-            return _write(session, parsed.frame, file_name, checksum, as_of, actor)
+            return replace(_write(session, parsed.frame, file_name, checksum, as_of, actor), notices=parsed.notices)
     except _AlreadyImported as refused:
-        return _refuse(engine, actor, file_name, as_of, [refused.problem])
+        return replace(_refuse(engine, actor, file_name, as_of, [refused.problem]), notices=parsed.notices)
