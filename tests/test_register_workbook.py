@@ -271,3 +271,50 @@ def test_the_import_page_reads_a_workbook_and_refuses_a_bad_one_whole(town, db_u
         "0 ongewijzigd; lok: 2 nieuw, 0 gewijzigd, 0 ongewijzigd. Blad opvang: onbekende kolom(men) overgeslagen: "
         "notities.")
     assert counts(town)["vacancies"] == 3
+
+
+def test_a_confirmation_before_the_report_is_refused_with_the_swap_hint(engine):
+    from llko.registers.workbook import import_register as run
+
+    book = xlsx({"opvang": [["opvang_id", "naam"], ["P1", "Het Zonnetje"]],
+                 "vrije_plaatsen": [["opvang_id", "vanaf", "gemeld_op", "dagen", "plaatsen", "bevestigd_op"],
+                                    ["P1", "01/10/2026", "09/05/2026", "ma", 1, "09/05/2026"],  # the same day: fine
+                                    ["P1", "01/11/2026", "09/05/2026", "ma", 1, "05/09/2026"],  # 5 Sept: fine
+                                    ["P1", "01/12/2026", "10/05/2026", "ma", 1, "09/05/2026"]]})  # the day before
+    result = run(engine, [("r.xlsx", book)], "test")
+    assert result.problems == [
+        "Blad vrije_plaatsen, rij 4, kolom bevestigd_op: 09/05/2026 ligt vóór gemeld_op (10/05/2026): een plaats "
+        "wordt pas bevestigd nadat ze gemeld is. Werden dag en maand omgewisseld door een rekenblad in een andere "
+        "taal (bv. Engels)? Zet de taal op Nederlands (België) voor u de werkmap opent, of typ de datums als "
+        "dd/mm/jjjj."]
+
+
+def test_many_bad_cells_of_one_kind_make_one_line(engine):
+    from llko.registers.workbook import import_register as run
+
+    rows = [["opvang_id", "vanaf", "gemeld_op", "dagen", "plaatsen"]]
+    rows += [["P1", "01/10/2026", f"{d} mei 2026", "ma", 1] for d in range(1, 22)]
+    result = run(engine, [("r.xlsx", xlsx({"opvang": [["opvang_id", "naam"], ["P1", "Zon"]],
+                                          "vrije_plaatsen": rows}))], "test")
+    assert len(result.problems) == 1
+    assert result.problems[0].startswith("Blad vrije_plaatsen, kolom gemeld_op: 21 cellen met hetzelfde probleem "
+                                         "(rijen 2, 3, 4, 5, 6 en nog 16 andere), bv. '1 mei 2026' — verwacht: ")
+
+
+def test_a_register_in_ods_reads_like_the_xlsx_and_an_xls_is_refused(engine):
+    import pandas as pd
+
+    from llko.registers.workbook import import_register as run
+
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="odf") as writer:
+        pd.DataFrame([["P1", "Het Zonnetje"]], columns=["opvang_id", "naam"]).to_excel(writer, sheet_name="opvang", index=False)
+        pd.DataFrame([["P1", datetime(2026, 10, 1), "25/09/26", "ma, di", 2]],
+                     columns=["opvang_id", "vanaf", "gemeld_op", "dagen", "plaatsen"]).to_excel(
+            writer, sheet_name="Vrije plaatsen", index=False)
+    result = run(engine, [("registers.ods", out.getvalue())], "test")
+    assert result.ok, result.problems
+    assert result.counts == {"opvang": {"new": 1, "updated": 0, "unchanged": 0},
+                             "vrije_plaatsen": {"new": 1, "updated": 0, "unchanged": 0}}
+    refused = run(engine, [("oud.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)], "test")
+    assert refused.problems[0].startswith("'oud.xls': Dit is een Excel 97-2003-bestand (.xls)")

@@ -101,8 +101,9 @@ st.write("De eigen lijsten van het loket in één keer inlezen: opvanginitiatiev
 st.download_button("Lege registerwerkmap (sjabloon)", ui.reads.register_template, "registerwerkmap.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="register_template")
 register_round = st.session_state.setdefault("_register_round", 0)
-register_files = st.file_uploader("Registerwerkmap (Excel) of CSV-bestanden per blad, hoogstens 50 MB", type=["xlsx", "csv", "txt"],
-                                  accept_multiple_files=True, key=f"register_upload_{register_round}")
+register_files = st.file_uploader("Registerwerkmap (Excel of OpenDocument) of CSV-bestanden per blad, hoogstens 50 MB",
+                                  type=spreadsheets.UPLOAD_TYPES, accept_multiple_files=True,
+                                  key=f"register_upload_{register_round}")
 if register_files and st.button("Registers inlezen", type="primary", key="do_register_import"):
     outcome = register_workbook.import_register(ui.engine(), [(f.name, f.getvalue()) for f in register_files],
                                                 user.username)

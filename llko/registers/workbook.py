@@ -21,12 +21,15 @@ from llko.agreements.models import Agreement, LokAttendance, LokMeeting
 from llko.db import retry_when_busy, transaction
 from llko.infopagina.models import InfopaginaCheck
 from llko.providers.models import Provider
+from llko.requests import messages, spreadsheets
 from llko.requests.importer import FileFault, check_workbook_size
 from llko.registers.sheets import SHEETS, CellError, Sheet, sheet_key
 from llko.vacancies.models import VacancyChange, VacancyRecord
 from llko.vacancies.queries import as_vacancy, register_row
 
 MAX_ROWS = 50_000  # rows per sheet: a register of a town is hundreds
+SWAPPED = ("Werden dag en maand omgewisseld door een rekenblad in een andere taal (bv. Engels)? Zet de taal op "
+           "Nederlands (België) voor u de werkmap opent, of typ de datums als dd/mm/jjjj.")
 
 
 @dataclass
@@ -92,17 +95,34 @@ def _xlsx_sheets(data: bytes) -> dict[str, list[list]]:
         book.close()
 
 
+def _ods_sheets(data: bytes) -> dict[str, list[list]]:
+    try:
+        check_workbook_size(data)  # a zip bomb is refused before anything is unpacked
+    except FileFault as fault:
+        raise _Refused(str(fault)) from None
+    try:
+        return spreadsheets.ods_sheets(data)
+    except ValueError:
+        raise _Refused("Het bestand kon niet gelezen worden als OpenDocument-rekenblad (ODS).") from None
+
+
 def read_files(files: list[tuple[str, bytes]]) -> dict[str, list[list]]:
-    """{sheet name as written: rows of raw cells}: every sheet of an XLSX, or a CSV named after its sheet."""
+    """{sheet name as written: rows of raw cells}: every sheet of an XLSX or ODS (judged by the content), or a CSV
+    named after its sheet."""
     sheets: dict[str, list[list]] = {}
     for name, data in files:
-        suffix = Path(name).suffix.lower()
-        if suffix == ".xlsx":
+        kind = spreadsheets.kind_of(data)
+        if kind == spreadsheets.XLS:
+            raise _Refused(f"'{name}': {spreadsheets.MSG_XLS}")
+        if kind == spreadsheets.XLSX:
             found = _xlsx_sheets(data)
-        elif suffix in (".csv", ".txt"):
+        elif kind == spreadsheets.ODS:
+            found = _ods_sheets(data)
+        elif Path(name).suffix.lower() in (".csv", ".txt"):
             found = {Path(name).stem: _csv_rows(data)}
         else:
-            raise _Refused(f"'{name}': kies een Excel-werkmap (.xlsx) of een CSV-bestand per blad.")
+            raise _Refused(f"'{name}': kies een Excel-werkmap (.xlsx), een OpenDocument-rekenblad (.ods) of een "
+                           "CSV-bestand per blad.")
         for title, rows in found.items():
             if sheet_key(title) in {sheet_key(t) for t in sheets}:
                 raise _Refused(f"Het blad '{title}' komt twee keer voor.")
@@ -133,6 +153,7 @@ def _parse_sheet(sheet: Sheet, title: str, rows: list[list], problems: list[str]
         problems.append(f"Blad {sheet.name}: de kolom(men) {', '.join(sorted(duplicates))} staan er twee keer in.")
         return []
     parsed = []
+    bad: dict[tuple[str, str], list[tuple[int, str]]] = {}  # (column, what was expected) -> (row, value)
     for offset, raw in enumerate(rows[1:], start=2):
         cells = {h: raw[i] if i < len(raw) else None for i, h in enumerate(header) if h and sheet.column(h)}
         if all(_blank(v) for v in cells.values()):
@@ -142,16 +163,32 @@ def _parse_sheet(sheet: Sheet, title: str, rows: list[list], problems: list[str]
             column = sheet.column(name)
             if _blank(value):
                 if column.required:
-                    problems.append(f"Blad {sheet.name}, rij {offset}, kolom {name}: leeg, maar verplicht.")
+                    bad.setdefault((name, ""), []).append((offset, ""))
                 values[name] = column.default
                 continue
             try:
                 values[name] = column.read(value)
             except CellError as exc:
-                problems.append(f"Blad {sheet.name}, rij {offset}, kolom {name}: '{str(value).strip()}' is ongeldig; "
-                                f"verwacht: {exc}.")
+                bad.setdefault((name, str(exc)), []).append((offset, str(value).strip()))
         parsed.append(_Row(offset, values))
+    problems += _cell_problems(sheet.name, bad)
     return parsed
+
+
+def _cell_problems(sheet: str, bad: dict[tuple[str, str], list[tuple[int, str]]]) -> list[str]:
+    """A line per bad cell; more than messages.SUMMARY_FROM cells with one problem in a column: one line."""
+    lines = []
+    for (name, expected), cells in bad.items():
+        if len(cells) > messages.SUMMARY_FROM:
+            lines.append(messages.one_line(f"Blad {sheet}, kolom {name}", [r for r, _ in cells],
+                                           next((v for _, v in cells if v), ""),
+                                           f"verwacht: {expected}" if expected else "verplicht"))
+            continue
+        for row, value in cells:
+            where = f"Blad {sheet}, rij {row}, kolom {name}"
+            lines.append(f"{where}: leeg, maar verplicht." if not expected else
+                         f"{where}: '{value}' is ongeldig; verwacht: {expected}.")
+    return lines
 
 
 def _check_rows(sheet: Sheet, rows: list[_Row], problems: list[str]) -> None:
@@ -166,6 +203,10 @@ def _check_rows(sheet: Sheet, rows: list[_Row], problems: list[str]) -> None:
                 problems.append(f"{where}: dezelfde sleutel ({', '.join(map(_shown, key))}) als rij {seen[key]}.")
             seen.setdefault(key, row.number)
         if sheet.name == "vrije_plaatsen":
+            if v.get("bevestigd_op") and v.get("gemeld_op") and v["bevestigd_op"] < v["gemeld_op"]:
+                problems.append(f"{where}, kolom bevestigd_op: {_shown(v['bevestigd_op'])} ligt vóór gemeld_op "
+                                f"({_shown(v['gemeld_op'])}): een plaats wordt pas bevestigd nadat ze gemeld is. "
+                                + SWAPPED)
             if v.get("tot") and v.get("vanaf") and v["tot"] < v["vanaf"]:
                 problems.append(f"{where}, kolom tot: {_shown(v['tot'])} ligt vóór vanaf ({_shown(v['vanaf'])}).")
             if v.get("reden") and not v.get("afgesloten_op"):

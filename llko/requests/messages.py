@@ -58,11 +58,15 @@ def summary(problems: Iterable[Problem]) -> list[str]:
             lines += [p.message for p in cells]
             continue
         example = next((p.value for p in cells if p.value), "")
-        where = f"kolom {column}" if column else "het bestand"
-        lines.append(f"{where[0].upper()}{where[1:]}: {_number(len(cells))} cellen met hetzelfde probleem "
-                     f"(rijen {_rows([p.row for p in cells])})" + (f", bv. '{example}'" if example else ", leeg")
-                     + f" — verwacht {expected}.")
+        lines.append(one_line(f"Kolom {column}", [p.row for p in cells], example, f"verwacht {expected}"))
     return lines
+
+
+def one_line(where: str, rows: list[int], example: str, expected: str) -> str:
+    """'Kolom x: 2.115 cellen met hetzelfde probleem (rijen 2, 3, 4, 5, 6 en nog 2.110 andere), bv. '25/09/26'
+    — verwacht ...' (expected: the words after the dash)."""
+    return (f"{where}: {_number(len(rows))} cellen met hetzelfde probleem (rijen {_rows(rows)})"
+            + (f", bv. '{example}'" if example else ", leeg") + f" — {expected}.")
 
 
 def personal_kind(header: str) -> str | None:
