@@ -35,7 +35,7 @@ def test_a_status_date_on_the_as_of_date_is_fine_one_day_later_is_not():
         "Rij 2, kolom datum_status: '03/11/2026' is ongeldig — verwacht een datum op of vóór de momentopname "
         "(02/11/2026)."]
     assert refused.problems[0].message.startswith("1 rij heeft een onmogelijke datum (rij 2): een datum na de "
-                                                  "momentopname van 02/11/2026, of een status- of antwoorddatum vóór")
+                                                  "momentopname van 02/11/2026, een status- of antwoorddatum vóór")
 
 
 def test_a_request_or_answer_after_the_as_of_date_is_refused_too():
@@ -114,14 +114,15 @@ def ods(rows: list[list]) -> bytes:
 
 
 def test_an_ods_reads_like_an_xlsx_with_the_same_strictness():
-    rows = [HEADER.split(";"), ["A1", "K1", "P1", datetime(2026, 9, 25), "nieuw", datetime(2026, 9, 25), None],
-            ["A2", "K2", "P1", "25/09/26", "in behandeling", "01/10/2026", "01/10/2026"]]
+    rows = [HEADER.split(";"), ["A1", "K1", "P1", "25/09/2026", "nieuw", datetime(2026, 9, 25), None],
+            ["A2", "K2", "P1", "25/09/26", "in behandeling", datetime(2026, 10, 1), "01/10/2026"]]
     data = ods(rows)
     assert spreadsheets.kind_of(data) == spreadsheets.ODS
     found = importer.parse(data, "export.ods")
     assert found.problems == []
     assert found.frame["datum_aanvraag"].tolist() == [date(2026, 9, 25), date(2026, 9, 25)]
-    bad = importer.parse(ods([*rows, ["A3", "K3", "P1", "31/09/2026", "wachtlijst", "01/10/2026", None]]), "e.ods")
+    bad = importer.parse(ods([*rows, ["A3", "K3", "P1", "31/09/2026", "wachtlijst", datetime(2026, 10, 1), None]]),
+                         "e.ods")
     assert [(p.row, p.column, p.value) for p in bad.problems] == [(4, "datum_aanvraag", "31/09/2026"),
                                                                   (4, "status", "wachtlijst")]
 
@@ -182,3 +183,25 @@ def test_a_provider_name_column_is_no_personal_data():
     assert messages.personal_kind("opvang_naam") == "een naam"  # the pattern alone would say so ...
     header = HEADER + ";Naam opvang"
     assert parsed(csv("A1;K1;P1;01/10/2026;nieuw;01/10/2026;;Het Zonnetje", header=header)).notices == []  # ... known
+
+
+def test_checking_twice_against_the_as_of_date_says_each_problem_once():
+    once = parsed(csv("A1;K1;P1;01/10/2026;in behandeling;05/11/2026;30/09/2026"))
+    twice = importer.impossible_dates(once, AS_OF)
+    assert [p.message for p in twice.problems] == [p.message for p in once.problems]
+    assert [(p.row, p.column) for p in once.problems[1:]] == [(2, "datum_status"), (2, "datum_antwoord")]
+
+
+def test_real_date_cells_among_text_dates_a_month_first_reader_left_alone_are_suspect():
+    # As an English spreadsheet leaves it: 05/09/2026 became a date cell (9 May), 25/09/2026 stayed text.
+    rows = [HEADER.split(";"), ["A1", "K1", "P1", datetime(2026, 5, 9), "nieuw", "25/09/2026", None],
+            ["A2", "K2", "P1", "25/09/2026", "nieuw", "25/09/2026", None]]
+    found = importer.parse(ods(rows), "x.ods")
+    assert [(p.row, p.column, p.value) for p in found.problems[1:]] == [(2, "datum_aanvraag", "2026-05-09")]
+    assert found.problems[1].message == (
+        "Rij 2, kolom datum_aanvraag: '2026-05-09' is ongeldig — verwacht een datum zoals de rest van de kolom: deze "
+        "kolom mengt echte datumcellen met tekstdatums met een dag na de 12de, het teken van een rekenblad dat dag en "
+        "maand omwisselde.")
+    # date cells beside text dates with a day up to 12 only, or beside no text at all: nothing to suspect
+    rows[2][3] = "12/09/2026"
+    assert importer.parse(ods(rows), "x.ods").problems == []

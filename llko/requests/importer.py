@@ -209,6 +209,7 @@ class ParsedFile:
     frame: pd.DataFrame
     problems: list[ImportProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # the columns that were not kept, and why
+    checked: pd.DataFrame | None = None  # the typed rows also of a refused file (for impossible_dates), else None
 
     @property
     def summary(self) -> list[str]:
@@ -456,6 +457,10 @@ def _problems(frame: pd.DataFrame, column: str, bad: pd.Series, expected: str) -
 
 
 _SHORT_YEAR = re.compile(r"^(\d{1,2}/\d{1,2}/)(\d{2})$")
+_ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"  # how a real spreadsheet date cell reaches the checks (_cell_text)
+_LATE_DAY_TEXT = r"^(1[3-9]|2\d|3[01])/\d{1,2}/(\d{2}|\d{4})$"  # text dd/mm with a day > 12: never read as a date
+MIXED_DATES = ("een datum zoals de rest van de kolom: deze kolom mengt echte datumcellen met tekstdatums met een dag "
+               "na de 12de, het teken van een rekenblad dat dag en maand omwisselde")
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
@@ -501,6 +506,10 @@ def _validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
         parsed = parsed_dates[col] = _parse_dates(frame[col])
         problems += _problems(frame, col, ~blank[col] & parsed.isna(), EXPECT_DATE)
         typed[col] = _as_dates(parsed)
+    for col in DATE_COLUMNS:  # real date cells beside text dates that no month-first reader could take as dates
+        cells = frame[col][frame[col].str.match(_ISO_DAY)]
+        if len(cells) and (frame[col].str.match(_LATE_DAY_TEXT) & parsed_dates[col].notna()).any():
+            problems += [ImportProblem(int(row), col, value, MIXED_DATES, IMPOSSIBLE_DATE) for row, value in cells.items()]
     received = parsed_dates["datum_aanvraag"]
     for col in ("datum_status", "datum_antwoord"):  # impossible: a status or an answer before the request
         before = parsed_dates[col] < received
@@ -546,7 +555,7 @@ def parse(data: bytes, file_name: str) -> ParsedFile:
     notices = messages.skipped_columns(skipped)
     typed, problems = _validate(frame)
     if problems:
-        return ParsedFile(_empty_frame(), _explained(problems), notices)
+        return ParsedFile(_empty_frame(), _explained(problems), notices, checked=typed)
     return ParsedFile(typed, [], notices)
 
 
@@ -556,21 +565,24 @@ DATES_NOT_AFTER_AS_OF = ("datum_aanvraag", "datum_status", "datum_antwoord")
 
 def impossible_dates(parsed: ParsedFile, as_of: dt.date) -> ParsedFile:
     """The parsed file refused when a datum_aanvraag, datum_status or datum_antwoord lies after the snapshot's
-    as-of date (a problem per cell, explained); else the file as it was."""
-    if parsed.problems:
+    as-of date (a problem per cell, explained with the file's other impossible dates); else the file as it was."""
+    rows = parsed.frame if not parsed.problems else parsed.checked
+    if rows is None:  # refused for the file as a whole: no rows to look at
         return parsed
     problems = []
     for col in DATES_NOT_AFTER_AS_OF:
-        values = parsed.frame[col]
+        values = rows[col]
         after = values.map(lambda d: d is not None and d > as_of)
         problems += [ImportProblem(int(row), col, _nl_date(values[row]),
                                    f"een datum op of vóór de momentopname ({_nl_date(as_of)})", IMPOSSIBLE_DATE)
                      for row in after[after].index]
     if not problems:
         return parsed
+    problems += [p for p in parsed.problems if p.row is not None]  # the cells already refused (explanation anew)
+    problems = list(dict.fromkeys(problems))  # checked twice (the page, then the import): each problem once
     order = {c: i for i, c in enumerate(COLUMNS)}
     problems.sort(key=lambda p: (p.row, order.get(p.column, 99)))
-    return ParsedFile(_empty_frame(), _explained(problems, as_of), parsed.notices)
+    return ParsedFile(_empty_frame(), _explained(problems, as_of), parsed.notices, checked=rows)
 
 
 def _explained(problems: list[ImportProblem], as_of: dt.date | None = None) -> list[ImportProblem]:
@@ -582,7 +594,8 @@ def _explained(problems: list[ImportProblem], as_of: dt.date | None = None) -> l
     snapshot = f" van {_nl_date(as_of)}" if as_of else ""
     text = (f"{_nl_number(len(rows))} {which} een onmogelijke datum ({'rij' if len(rows) == 1 else 'rijen'} "
             f"{_nl_list([str(r) for r in rows], limit=5)}): "
-            f"een datum na de momentopname{snapshot}, of een status- of antwoorddatum vóór de aanvraag. Waarschijnlijk "
+            f"een datum na de momentopname{snapshot}, een status- of antwoorddatum vóór de aanvraag, of een echte "
+            "datumcel in een kolom met tekstdatums die geen rekenblad als datum las. Waarschijnlijk "
             "werd het bestand geopend en opgeslagen in een rekenblad in een andere taal (bv. Engels), dat bij elke "
             "datum met een dag tot 12 dag en maand omwisselt. Importeer de export zoals ze uit Opvang.Vlaanderen "
             "kwam, zonder ze eerst op te slaan, of zet de taal van het rekenblad op Nederlands (België) voor u het "

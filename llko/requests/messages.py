@@ -45,16 +45,20 @@ def _rows(rows: list[int]) -> str:
 
 
 def summary(problems: Iterable[Problem]) -> list[str]:
-    """The problems as lines to read: file-level ones as they are; per column and problem, its cells one line each
-    up to SUMMARY_FROM, above that one line with the count, the first rows and an example value."""
+    """The problems as lines to read: file-level ones as they are; a problem of at most SUMMARY_FROM cells (in all
+    columns together) a line per cell; a problem of more cells one line per column, with the count, the first rows
+    and an example value."""
     problems = list(problems)
     lines: list[str] = [p.message for p in problems if p.row is None]
     groups: dict[tuple, list] = {}
+    shared: dict[str, int] = {}
     for p in problems:
         if p.row is not None:
-            groups.setdefault((p.column, _DAY_SUFFIX.sub("", p.expected)), []).append(p)
+            problem = _DAY_SUFFIX.sub("", p.expected)
+            groups.setdefault((p.column, problem), []).append(p)
+            shared[problem] = shared.get(problem, 0) + 1
     for (column, expected), cells in groups.items():
-        if len(cells) <= SUMMARY_FROM:
+        if shared[expected] <= SUMMARY_FROM:
             lines += [p.message for p in cells]
             continue
         example = next((p.value for p in cells if p.value), "")
