@@ -44,4 +44,4 @@ if user is None:
     _signed_out()
 
 sidebar_user.write(f"**{user.name}**  \n{auth.ROLES[user.role]}")
-st.navigation([st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in ui.menu(user)]).run()
+st.navigation([st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in ui.menu(user)], expanded=True).run()

@@ -231,6 +231,9 @@ def test_overzicht_tiles(town):
         "Vrije plaatsen vandaag": "0",
         "Infopagina: te bevestigen": "0",
         "Overeenkomst niet ondertekend": "3",
+        # nor any follow-up
+        "Open dossiers": "0",
+        "Contacten (laatste 28 dagen)": "0",
     }
 
 
