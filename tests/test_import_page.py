@@ -186,3 +186,51 @@ def test_other_roles_get_no_access(engine, role):
     assert errors(at) == [NOT_ALLOWED]
     assert not at.file_uploader
     assert not at.button and not at.dataframe
+
+
+LIBREOFFICE = __import__("conftest").ROOT / "tests" / "fixtures" / "libreoffice"
+
+
+def test_an_ods_saved_by_a_dutch_libreoffice_imports(engine):
+    at = page(PAGE, "coord").run()
+    at.date_input(key="as_of").set_value(DEMO_TODAY).run()
+    upload(at, "export.ods", (LIBREOFFICE / "export-nl-BE-from-csv.ods").read_bytes(),
+           "application/vnd.oasis.opendocument.spreadsheet")
+    assert at.success[0].value == "40 rijen zijn in orde."
+    import_button(at)[0].click().run()
+    assert at.success[0].value.startswith("Geïmporteerd: 40 nieuw, 0 gewijzigd")
+    assert counts(engine)["requests"] == 40
+
+
+def test_a_file_an_english_libreoffice_saved_is_refused_in_a_few_lines_with_every_cell_downloadable(engine, downloads):
+    at = page(PAGE, "coord").run()
+    at.date_input(key="as_of").set_value(DEMO_TODAY).run()
+    upload(at, "export.xlsx", (LIBREOFFICE / "export-en-US-from-csv.xlsx").read_bytes(),
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    shown = errors(at)
+    assert shown[0].startswith("export.xlsx kan niet geïmporteerd worden:")
+    assert shown[1].startswith("30 rijen hebben een onmogelijke datum (rijen 2, 4, 5, 6, 7 en nog 25 andere)")
+    assert len(shown) < 30  # the 61 mixed date cells make one line per column
+    every = table(at, "Melding")
+    assert len(every) > 61 and set(every["Rij"]) == {2, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 20, 21, 22,
+                                                     24, 26, 29, 31, 32, 34, 35, 36, 37, 38, 39, 40}
+    assert "importfouten.csv" in downloads.names()
+    assert not import_button(at)
+    assert counts(engine)["requests"] == 0
+
+
+def test_an_xls_can_be_picked_and_is_refused_with_the_fix(engine):
+    at = page(PAGE, "coord").run()
+    assert {".ods", ".xls"} <= set(at.file_uploader[0].proto.type)  # every type the CLI takes (or explains) can be picked
+    upload(at, "export.xls", (LIBREOFFICE / "export-source.xls").read_bytes(), "application/vnd.ms-excel")
+    assert errors(at)[1].startswith("Dit is een Excel 97-2003-bestand (.xls)")
+
+
+def test_columns_someone_added_are_named_before_the_import(engine):
+    data = (HEADER + ";Naam ouder;Notitie\r\nA1;K1;P1;Zonnebloem;01/10/2026;nieuw;01/10/2026;Jan Peeters;bellen\r\n")
+    at = page(PAGE, "coord").run()
+    upload(at, "export.csv", data.encode("utf-8"))
+    assert [i.value for i in at.info][:2] == [
+        "Kolom ‘Naam ouder’ niet bewaard: ze lijkt een naam van een kind of ouder te bevatten, en het dashboard "
+        "bewaart alleen pseudonieme id's. Laat zulke kolommen weg uit het bestand.",
+        "Kolom ‘Notitie’ niet bewaard: de import kent die niet."]
