@@ -205,3 +205,10 @@ def test_real_date_cells_among_text_dates_a_month_first_reader_left_alone_are_su
     # date cells beside text dates with a day up to 12 only, or beside no text at all: nothing to suspect
     rows[2][3] = "12/09/2026"
     assert importer.parse(ods(rows), "x.ods").problems == []
+
+
+def test_in_a_csv_iso_and_dd_mm_text_dates_may_mix():
+    # DESIGN.md: dates as dd/mm/jjjj, dd/mm/jj or jjjj-mm-dd; a CSV holds text only, so no date cell to suspect
+    found = parsed(csv("A1;K1;P1;2026-09-02;nieuw;2026-09-03;", "A2;K2;P1;13/09/2026;nieuw;25/09/2026;"))
+    assert found.problems == []
+    assert found.frame["datum_aanvraag"].tolist() == [date(2026, 9, 2), date(2026, 9, 13)]

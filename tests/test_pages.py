@@ -2,6 +2,8 @@
 
 Who may open which page: tests/test_navigation.py; exact figures worked out by hand: tests/test_hand_town.py."""
 
+from datetime import timedelta
+
 import pandas as pd
 import pytest
 import streamlit as st
@@ -149,13 +151,14 @@ def test_pages_render_on_an_empty_database(db_url, app_env, path):
 
 
 def test_aanvragen_counts_only_requests_received_in_the_period_shown(own_demo):
-    """A request dated after 'today' (a typo in the export, or a pinned demo day) stays out of the default
-    period 'Ontvangen tussen <first> en <today>'."""
+    """A request dated after 'today' (a pinned demo day behind a later snapshot) stays out of the default period
+    'Ontvangen tussen <first> en <today>'. (A request dated after its own snapshot is refused: test_import_plausibility.)"""
     from llko.requests.importer import import_file
 
-    later = (DEMO_TODAY + pd.Timedelta(days=10)).strftime("%d/%m/%Y")
+    later_day = DEMO_TODAY + timedelta(days=10)
+    later = later_day.strftime("%d/%m/%Y")
     export = f"aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status\nLATER1;KX;KO-X;{later};nieuw;{later}\n"
-    assert import_file(own_demo, export.encode(), "later.csv", DEMO_TODAY, "test").ok
+    assert import_file(own_demo, export.encode(), "later.csv", later_day, "test").ok
     st.cache_data.clear()
     at = page("views/aanvragen.py", "coordinator").run()
     received = pd.to_datetime(queries.requests(own_demo)["received"])

@@ -288,8 +288,9 @@ def check_workbook_size(data: bytes) -> None:
         raise _packed_too_tight()
 
 
-def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, int]:
-    """First sheet as a frame of strings (no header row) and the row number of its first line."""
+def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """First sheet as a frame of strings (no header row), the row number of its first line, and where its real
+    date cells are (a frame of booleans of the same shape)."""
     from openpyxl import load_workbook
 
     check_workbook_size(data)
@@ -300,7 +301,7 @@ def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, int]:
             if (sheet.max_row or 0) > MAX_ROWS + 1:  # the sheet's own dimension says so
                 raise _too_big()
             sheet.reset_dimensions()  # each row as wide as its last cell, not padded to the claimed dimension
-            rows, cells_read = [], 0
+            rows, dated, cells_read = [], [], 0
             for row in sheet.iter_rows(values_only=True):
                 cells_read += len(row)
                 cells = list(row)
@@ -311,26 +312,28 @@ def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, int]:
                 if cells_read > MAX_CELLS:
                     raise _too_many_cells()
                 rows.append([_cell_text(v) for v in cells])
+                dated.append([isinstance(v, (dt.date, dt.datetime)) for v in cells])
         finally:
             book.close()
     except FileFault:
         raise
     except Exception as exc:  # a zip that is no workbook, a damaged file, ...
         raise FileFault(MSG_UNREADABLE) from exc
-    return _sheet_frame(rows)
+    return _sheet_frame(rows, dated)
 
 
-def _sheet_frame(rows: list[list[str]]) -> tuple[pd.DataFrame, int]:
-    """Rows of cell texts as a frame (no header row), without the empty rows above the header, and the row
-    number of its first line."""
+def _sheet_frame(rows: list[list[str]], dated: list[list[bool]]) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """Rows of cell texts as a frame (no header row), without the empty rows above the header, the row number of
+    its first line, and the same shape of booleans: which cells were real date cells."""
     width = max((len(r) for r in rows), default=0)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    dates = pd.DataFrame([d + [False] * (width - len(d)) for d in dated], dtype=bool)
     blank = frame.apply(lambda col: col.str.strip() == "").all(axis=1)
     skipped = int(blank.cummin().sum())  # leading empty rows above the header
-    return frame.iloc[skipped:].reset_index(drop=True), skipped + 1
+    return frame.iloc[skipped:].reset_index(drop=True), skipped + 1, dates.iloc[skipped:].reset_index(drop=True)
 
 
-def _read_ods(data: bytes) -> tuple[pd.DataFrame, int]:
+def _read_ods(data: bytes) -> tuple[pd.DataFrame, int, pd.DataFrame]:
     """First sheet of an OpenDocument spreadsheet, as _read_xlsx reads an Excel one (same limits)."""
     check_workbook_size(data)
     try:
@@ -341,7 +344,8 @@ def _read_ods(data: bytes) -> tuple[pd.DataFrame, int]:
         raise _too_big()
     if sum(len(r) for r in rows) > MAX_CELLS:
         raise _too_many_cells()
-    return _sheet_frame([[_cell_text(v) for v in r] for r in rows])
+    return _sheet_frame([[_cell_text(v) for v in r] for r in rows],
+                        [[isinstance(v, (dt.date, dt.datetime)) for v in r] for r in rows])
 
 
 def _decode(data: bytes) -> str:
@@ -358,8 +362,9 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _read_csv(data: bytes) -> tuple[pd.DataFrame, int]:
-    """The CSV as a frame of strings (no header row) and the row number of its first line."""
+def _read_csv(data: bytes) -> tuple[pd.DataFrame, int, None]:
+    """The CSV as a frame of strings (no header row) and the row number of its first line (a CSV has no date
+    cells)."""
     text = _decode(data)
     leading = _LEADING_BLANK_LINES.match(text).group(0)
     body = text[len(leading):]
@@ -389,7 +394,7 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, int]:
         raise FileFault(MSG_UNREADABLE) from exc
     except (ValueError, UnicodeError) as exc:
         raise FileFault(MSG_UNREADABLE) from exc
-    return frame.fillna("").astype(object), skipped + 1
+    return frame.fillna("").astype(object), skipped + 1, None
 
 
 def normalize_header(name: str) -> str:
@@ -397,23 +402,33 @@ def normalize_header(name: str) -> str:
     return _HEADER_JUNK.sub("_", str(name).replace("\ufeff", "").replace("ï»¿", "").lower()).strip("_")
 
 
-def _canonical(raw: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+def _canonical(raw: pd.DataFrame, first_row: int, raw_dates: pd.DataFrame | None = None
+               ) -> tuple[pd.DataFrame, list[tuple[str, str]], pd.DataFrame | None]:
     """Map the header onto canonical columns, drop blank lines; index = row number. Also the columns left out
-    (unknown, or a second column for the same canonical one), as (header as written, normalized header)."""
+    (unknown, or a second column for the same canonical one), as (header as written, normalized header), and
+    for a spreadsheet which of the kept cells were real date cells (None for a CSV)."""
     written = [str(h) for h in raw.iloc[0]]
     header = [normalize_header(h) for h in written]
     body = raw.iloc[1:].astype(str).apply(lambda col: col.str.strip())
     body.index = range(first_row + 1, first_row + 1 + len(body))
-    body = body[(body != "").any(axis=1)]
+    kept = (body != "").any(axis=1)
+    body = body[kept]
     frame = pd.DataFrame(index=body.index)
+    dates = None
+    if raw_dates is not None:
+        dates_body = raw_dates.iloc[1:]
+        dates_body.index = range(first_row + 1, first_row + 1 + len(dates_body))
+        dates_body, dates = dates_body[kept], pd.DataFrame(index=body.index)
     skipped = []
     for position, name in enumerate(header):
         canon = ALIASES.get(name)
         if canon and canon not in frame.columns:  # the first column with a name wins
             frame[canon] = body.iloc[:, position]
+            if dates is not None:
+                dates[canon] = dates_body.iloc[:, position]
         elif name:  # a column without a header is no column at all
             skipped.append((written[position], name))
-    return frame, skipped
+    return frame, skipped, dates
 
 
 def _check_file(frame: pd.DataFrame, headers: list[str]) -> None:
@@ -457,7 +472,6 @@ def _problems(frame: pd.DataFrame, column: str, bad: pd.Series, expected: str) -
 
 
 _SHORT_YEAR = re.compile(r"^(\d{1,2}/\d{1,2}/)(\d{2})$")
-_ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"  # how a real spreadsheet date cell reaches the checks (_cell_text)
 _LATE_DAY_TEXT = r"^(1[3-9]|2\d|3[01])/\d{1,2}/(\d{2}|\d{4})$"  # text dd/mm with a day > 12: never read as a date
 MIXED_DATES = ("een datum zoals de rest van de kolom: deze kolom mengt echte datumcellen met tekstdatums met een dag "
                "na de 12de, het teken van een rekenblad dat dag en maand omwisselde")
@@ -485,7 +499,8 @@ def _as_dates(parsed: pd.Series) -> pd.Series:
     return dates.where(parsed.notna(), None)
 
 
-def _validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
+def _validate(frame: pd.DataFrame, date_cells: pd.DataFrame | None = None
+              ) -> tuple[pd.DataFrame, list[ImportProblem]]:
     """Check every cell column by column; return the typed frame and every problem found."""
     frame = frame.reindex(columns=COLUMNS, fill_value="")
     problems: list[ImportProblem] = []
@@ -506,9 +521,9 @@ def _validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
         parsed = parsed_dates[col] = _parse_dates(frame[col])
         problems += _problems(frame, col, ~blank[col] & parsed.isna(), EXPECT_DATE)
         typed[col] = _as_dates(parsed)
-    for col in DATE_COLUMNS:  # real date cells beside text dates that no month-first reader could take as dates
-        cells = frame[col][frame[col].str.match(_ISO_DAY)]
-        if len(cells) and (frame[col].str.match(_LATE_DAY_TEXT) & parsed_dates[col].notna()).any():
+    for col in DATE_COLUMNS if date_cells is not None else ():  # real date cells beside text dates that no
+        cells = frame[col][date_cells.get(col, pd.Series(False, index=frame.index)).astype(bool)]  # month-first
+        if len(cells) and (frame[col].str.match(_LATE_DAY_TEXT) & parsed_dates[col].notna()).any():  # reader took
             problems += [ImportProblem(int(row), col, value, MIXED_DATES, IMPOSSIBLE_DATE) for row, value in cells.items()]
     received = parsed_dates["datum_aanvraag"]
     for col in ("datum_status", "datum_antwoord"):  # impossible: a status or an answer before the request
@@ -545,15 +560,15 @@ def parse(data: bytes, file_name: str) -> ParsedFile:
         if kind == spreadsheets.XLS:
             raise FileFault(spreadsheets.MSG_XLS)
         read = {spreadsheets.XLSX: _read_xlsx, spreadsheets.ODS: _read_ods, spreadsheets.CSV: _read_csv}[kind]
-        raw, first_row = read(data)
+        raw, first_row, raw_dates = read(data)
         if raw.empty or (raw.astype(str).apply(lambda c: c.str.strip()) == "").all().all():
             raise FileFault(MSG_EMPTY)
-        frame, skipped = _canonical(raw, first_row)
+        frame, skipped, date_cells = _canonical(raw, first_row, raw_dates)
         _check_file(frame, [str(h).strip() for h in raw.iloc[0]])
     except FileFault as fault:
         return refused(fault)
     notices = messages.skipped_columns(skipped)
-    typed, problems = _validate(frame)
+    typed, problems = _validate(frame, date_cells)
     if problems:
         return ParsedFile(_empty_frame(), _explained(problems), notices, checked=typed)
     return ParsedFile(typed, [], notices)
