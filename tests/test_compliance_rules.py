@@ -423,3 +423,17 @@ def test_the_contract_entry_has_exactly_the_contract_keys():
         "statuses": "further", "vacancies": "further", "agreement": "further"}
     with pytest.raises(ValueError):
         Verdict("answering", "fine")
+
+
+def test_a_frame_prepared_once_gives_the_verdicts_of_a_raw_one():
+    # The page and the CLI classify the town's requests once (rules.prepared) and judge each provider on a slice.
+    raw = frame(req("A1", "2026-05-18", "opvangplan niet mogelijk", "2026-06-01", "2026-06-01"),
+                req("A2", "2026-10-18", "nieuw", "2026-10-18"),
+                req("A3", "2026-07-01", "geannuleerd door opvang", "2026-07-20"),
+                req("A4", "2026-03-01", "in behandeling", "2026-03-10", "2026-03-10"))
+    ready = rules.prepared(raw, T, DEFAULTS)
+    for judge in (lambda f: answering(f, F, T), lambda f: rules.statuses(f, F, T)):
+        assert judge(ready) == judge(raw)
+    assert rules.statuses(ready, F, T).evidence == ["A3", "A4"]  # a direct cancellation, a lingering request
+    other = replace(DEFAULTS, deadline_days=30)  # prepared for other settings: classified anew, not reused
+    assert answering(ready, F, T, other) == answering(raw, F, T, other)

@@ -65,7 +65,10 @@ def verdicts(engine: Engine, date_from: date, date_to: date,
     rules.check_period(date_from, date_to)
     settings = settings or settings_store.load(engine)
     frame, approvals = requests(engine, date_from, date_to, settings)
+    frame = rules.prepared(frame, date_to, settings, approvals)  # classified once, not once per provider
     by_provider = {pid: rows for pid, rows in frame.groupby("provider_id", sort=False)}
+    for rows in by_provider.values():
+        rows.attrs = dict(frame.attrs)
     checks: dict[str, list] = {}
     for check in infopagina_queries.checks(engine):
         checks.setdefault(check.provider_id, []).append(check)
@@ -79,10 +82,14 @@ def verdicts(engine: Engine, date_from: date, date_to: date,
     meetings = agreement_queries.meetings(engine)
     found = {}
     for provider_id, level in _providers(engine):
-        own = by_provider.get(provider_id, frame.iloc[0:0])
+        own = by_provider.get(provider_id)
+        if own is None:
+            own = frame.iloc[0:0]
+            own.attrs = dict(frame.attrs)
+        own_approvals = {c: approvals[c] for c in set(own["child_id"]) if c in approvals}  # R3 for its children only
         found[provider_id] = rules.provider_verdicts(
             provider_id, level, own, checks.get(provider_id, []), meetings, signed.get(provider_id, []),
-            places.get(provider_id, []), date_from, date_to, settings, approvals)
+            places.get(provider_id, []), date_from, date_to, settings, own_approvals)
     return found
 
 

@@ -138,8 +138,26 @@ def period(date_from: date | None, date_to: date | None, today: date) -> tuple[d
 REQUEST_DATES = ("received", "status_date", "answer_date", "desired_start")
 
 
+def prepared(requests: pd.DataFrame, date_to: date, settings: Settings = DEFAULTS,
+             first_approvals: Mapping[str, date] | None = None) -> pd.DataFrame:
+    """Many providers' requests read and classified once (R1-R3 with T = date_to, as each obligation would): the
+    obligations take a slice of it as it is instead of classifying every provider's requests again. A slice keeps
+    the mark only when it is given the frame's attrs (pandas does not always carry them)."""
+    c = _classified(_requests(requests), date_to, settings, first_approvals)
+    c.attrs["prepared"] = _mark(date_to, settings)
+    return c
+
+
+def _mark(date_to: date, settings: Settings) -> str:
+    """What a prepared frame was classified for, small (pandas copies attrs along with every operation)."""
+    return f"{date_to.isoformat()}/{hash(settings)}"
+
+
 def _requests(requests: pd.DataFrame) -> pd.DataFrame:
-    """A copy with the dates as datetime64 and the optional columns present (blank when the frame lacks them)."""
+    """A copy with the dates as datetime64 and the optional columns present (blank when the frame lacks them);
+    a prepared() frame as it is."""
+    if requests.attrs.get("prepared"):
+        return requests
     df = requests.copy()
     for column in ("provider_id", "desired_start", "vulnerable", "answer_date"):
         if column not in df.columns:
@@ -175,7 +193,10 @@ def first_approvals(requests: pd.DataFrame) -> dict[str, date]:
 
 def _classified(df: pd.DataFrame, date_to: date, settings: Settings, approvals: Mapping[str, date] | None):
     """R1-R3 flags of llko.requests.rules.classify with T as today, plus closed_on (R3: the child's earliest
-    approval date) from the approvals given or, without them, from the frame itself."""
+    approval date) from the approvals given or, without them, from the frame itself. A frame prepared() for the
+    same T and settings is classified already."""
+    if df.attrs.get("prepared") == _mark(date_to, settings):
+        return df
     if approvals is None:
         approvals = first_approvals(df)
     classified = request_rules.classify(df, date_to, approved_children=list(approvals), settings=settings)
