@@ -67,8 +67,6 @@ def verdicts(engine: Engine, date_from: date, date_to: date,
     frame, approvals = requests(engine, date_from, date_to, settings)
     frame = rules.prepared(frame, date_to, settings, approvals)  # classified once, not once per provider
     by_provider = {pid: rows for pid, rows in frame.groupby("provider_id", sort=False)}
-    for rows in by_provider.values():
-        rows.attrs = dict(frame.attrs)
     checks: dict[str, list] = {}
     for check in infopagina_queries.checks(engine):
         checks.setdefault(check.provider_id, []).append(check)
@@ -82,14 +80,10 @@ def verdicts(engine: Engine, date_from: date, date_to: date,
     meetings = agreement_queries.meetings(engine)
     found = {}
     for provider_id, level in _providers(engine):
-        own = by_provider.get(provider_id)
-        if own is None:
-            own = frame.iloc[0:0]
-            own.attrs = dict(frame.attrs)
-        own_approvals = {c: approvals[c] for c in set(own["child_id"]) if c in approvals}  # R3 for its children only
+        own = by_provider.get(provider_id, frame.iloc[0:0])
         found[provider_id] = rules.provider_verdicts(
             provider_id, level, own, checks.get(provider_id, []), meetings, signed.get(provider_id, []),
-            places.get(provider_id, []), date_from, date_to, settings, own_approvals)
+            places.get(provider_id, []), date_from, date_to, settings, approvals)
     return found
 
 
@@ -159,8 +153,13 @@ def contacts(engine: Engine, provider_ids: tuple[str, ...] | None = None, since:
     with engine.connect() as conn:
         frame = parse_dates(pd.read_sql(query, conn), ["contact_on"])
     for column in ("obligations", "request_ids"):
-        frame[column] = frame[column].map(lambda v: [x for x in (v or "").split(",") if x])
+        frame[column] = frame[column].map(_listed)
     return frame
+
+
+def _listed(value: str | None) -> list[str]:
+    """A comma-separated column (obligations, request ids) as the list the service joined."""
+    return [x for x in (value or "").split(",") if x]
 
 
 def files(engine: Engine, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -179,7 +178,7 @@ def files(engine: Engine, provider_ids: tuple[str, ...] | None = None) -> pd.Dat
         query = query.where(EnforcementFile.provider_id.in_(provider_ids))
     with engine.connect() as conn:
         frame = parse_dates(pd.read_sql(query, conn), ["opened_on", "closed_on", "step_on"])
-    frame["obligations"] = frame["obligations"].map(lambda v: [x for x in (v or "").split(",") if x])
+    frame["obligations"] = frame["obligations"].map(_listed)
     return frame
 
 

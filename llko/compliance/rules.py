@@ -141,8 +141,8 @@ REQUEST_DATES = ("received", "status_date", "answer_date", "desired_start")
 def prepared(requests: pd.DataFrame, date_to: date, settings: Settings = DEFAULTS,
              first_approvals: Mapping[str, date] | None = None) -> pd.DataFrame:
     """Many providers' requests read and classified once (R1-R3 with T = date_to, as each obligation would): the
-    obligations take a slice of it as it is instead of classifying every provider's requests again. A slice keeps
-    the mark only when it is given the frame's attrs (pandas does not always carry them)."""
+    obligations take a slice of it (groupby, iloc: pandas carries the frame's attrs, and with them the mark) as it
+    is instead of classifying every provider's requests again."""
     c = _classified(_requests(requests), date_to, settings, first_approvals)
     c.attrs["prepared"] = _mark(date_to, settings)
     return c
@@ -348,7 +348,8 @@ def statuses(requests: pd.DataFrame, date_from: date, date_to: date, settings: S
     check_period(date_from, date_to)
     df = _requests(requests)
     if df.empty:
-        return Verdict("statuses", IN_ORDER, [], None, {"direct_cancellations": [], "lingering": [], "status_dates": {}})
+        return Verdict("statuses", IN_ORDER, [], None,
+                       {"direct_cancellations": [], "lingering": [], "status_dates": {}})
     c = _classified(df, date_to, settings, first_approvals)
     status, day = df["status"], df["status_date"]
     direct = ((status == request_statuses.CANCELLED_BY_PROVIDER) & _in(day, date_from, date_to)
