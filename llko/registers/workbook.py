@@ -74,10 +74,6 @@ def _csv_rows(data: bytes) -> list[list]:
 
 def _xlsx_sheets(data: bytes) -> dict[str, list[list]]:
     try:
-        check_workbook_size(data)  # a zip bomb is refused before anything is unpacked
-    except FileFault as fault:
-        raise _Refused(str(fault)) from None
-    try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # not a workbook, or a damaged one
         raise _Refused("Het bestand kon niet gelezen worden als Excel-werkmap (XLSX).") from exc
@@ -97,10 +93,6 @@ def _xlsx_sheets(data: bytes) -> dict[str, list[list]]:
 
 def _ods_sheets(data: bytes) -> dict[str, list[list]]:
     try:
-        check_workbook_size(data)  # a zip bomb is refused before anything is unpacked
-    except FileFault as fault:
-        raise _Refused(str(fault)) from None
-    try:
         return spreadsheets.ods_sheets(data)
     except ValueError:
         raise _Refused("Het bestand kon niet gelezen worden als OpenDocument-rekenblad (ODS).") from None
@@ -114,6 +106,11 @@ def read_files(files: list[tuple[str, bytes]]) -> dict[str, list[list]]:
         kind = spreadsheets.kind_of(data)
         if kind == spreadsheets.XLS:
             raise _Refused(f"'{name}': {spreadsheets.MSG_XLS}")
+        if kind in (spreadsheets.XLSX, spreadsheets.ODS):
+            try:
+                check_workbook_size(data)  # a zip bomb is refused before anything is unpacked
+            except FileFault as fault:
+                raise _Refused(str(fault)) from None
         if kind == spreadsheets.XLSX:
             found = _xlsx_sheets(data)
         elif kind == spreadsheets.ODS:

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import ARRAY, Date, String, any_, bindparam, func, literal_column, select, text
@@ -499,6 +499,21 @@ def _as_dates(parsed: pd.Series) -> pd.Series:
     return dates.where(parsed.notna(), None)
 
 
+def _mixed_dates(frame: pd.DataFrame, date_cells: pd.DataFrame | None, parsed: dict[str, pd.Series]
+                 ) -> list[ImportProblem]:
+    """A spreadsheet's real date cells in a column that also holds valid text dates with a day > 12 (which a
+    month-first spreadsheet could not read as dates, and so left alone): the cells it did read are suspect."""
+    problems = []
+    for col in DATE_COLUMNS if date_cells is not None else ():
+        if col not in date_cells.columns:
+            continue
+        cells = frame[col][date_cells[col].astype(bool)]
+        if len(cells) and (frame[col].str.match(_LATE_DAY_TEXT) & parsed[col].notna()).any():
+            problems += [ImportProblem(int(row), col, value, MIXED_DATES, IMPOSSIBLE_DATE)
+                         for row, value in cells.items()]
+    return problems
+
+
 def _validate(frame: pd.DataFrame, date_cells: pd.DataFrame | None = None
               ) -> tuple[pd.DataFrame, list[ImportProblem]]:
     """Check every cell column by column; return the typed frame and every problem found."""
@@ -521,10 +536,7 @@ def _validate(frame: pd.DataFrame, date_cells: pd.DataFrame | None = None
         parsed = parsed_dates[col] = _parse_dates(frame[col])
         problems += _problems(frame, col, ~blank[col] & parsed.isna(), EXPECT_DATE)
         typed[col] = _as_dates(parsed)
-    for col in DATE_COLUMNS if date_cells is not None else ():  # real date cells beside text dates that no
-        cells = frame[col][date_cells.get(col, pd.Series(False, index=frame.index)).astype(bool)]  # month-first
-        if len(cells) and (frame[col].str.match(_LATE_DAY_TEXT) & parsed_dates[col].notna()).any():  # reader took
-            problems += [ImportProblem(int(row), col, value, MIXED_DATES, IMPOSSIBLE_DATE) for row, value in cells.items()]
+    problems += _mixed_dates(frame, date_cells, parsed_dates)
     received = parsed_dates["datum_aanvraag"]
     for col in ("datum_status", "datum_antwoord"):  # impossible: a status or an answer before the request
         before = parsed_dates[col] < received
@@ -704,6 +716,11 @@ def _count(rows: pd.DataFrame, existing: pd.DataFrame, history: set[tuple], as_o
     return _Counts(len(rows), new, updated, len(rows) - new - updated, status_changes)
 
 
+def _checksum(data: bytes) -> str:
+    """What identifies a file among the earlier imports."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def _already_imported(conn, checksum: str, as_of: dt.date):
     """(imported_at, as_of) of an earlier run of these bytes for this as-of date, or None."""
     table = ImportRun.__table__
@@ -722,7 +739,7 @@ def already_imported(engine: Engine, data: bytes, as_of: dt.date) -> str | None:
     """A Dutch sentence when these bytes were already imported for this as-of date (before the button is
     pressed), else None. The import itself checks again, inside its transaction."""
     with engine.connect() as conn:
-        earlier = _already_imported(conn, hashlib.sha256(data).hexdigest(), as_of)
+        earlier = _already_imported(conn, _checksum(data), as_of)
     return None if earlier is None else _already_text(earlier) + ": opnieuw importeren verandert niets."
 
 
@@ -916,10 +933,12 @@ def import_file(engine: Engine, data: bytes, file_name: str, as_of: dt.date, act
     """
     parsed = impossible_dates(parse(data, file_name) if parsed is None else parsed, as_of)
     if parsed.problems:
-        return replace(_refuse(engine, actor, file_name, as_of, parsed.problems), notices=parsed.notices)
-    checksum = hashlib.sha256(data).hexdigest()
-    try:
-        with transaction(engine) as session:
-            return replace(_write(session, parsed.frame, file_name, checksum, as_of, actor), notices=parsed.notices)
-    except _AlreadyImported as refused:
-        return replace(_refuse(engine, actor, file_name, as_of, [refused.problem]), notices=parsed.notices)
+        result = _refuse(engine, actor, file_name, as_of, parsed.problems)
+    else:
+        try:
+            with transaction(engine) as session:
+                result = _write(session, parsed.frame, file_name, _checksum(data), as_of, actor)
+        except _AlreadyImported as refused:
+            result = _refuse(engine, actor, file_name, as_of, [refused.problem])
+    result.notices = parsed.notices
+    return result
