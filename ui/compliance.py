@@ -64,9 +64,9 @@ def grid(found: dict, names: dict[str, str], overrides: dict) -> pd.DataFrame:
                                        "0-score"])
 
 
-def coloured(frame: pd.DataFrame):
-    """The grid with each verdict cell on its colour."""
-    columns = [rules.LABELS[o] for o in rules.OBLIGATIONS]
+def coloured(frame: pd.DataFrame, columns: list[str] | None = None):
+    """The table with each verdict cell (in these columns; by default the grid's obligations) on its colour."""
+    columns = columns or [rules.LABELS[o] for o in rules.OBLIGATIONS]
     return frame.style.map(lambda v: f"background-color: {BY_SYMBOL.get(v, 'transparent')}; color: #1f1f1f",
                            subset=columns)
 
@@ -74,14 +74,13 @@ def coloured(frame: pd.DataFrame):
 def verdict_table(verdicts: dict, config: Settings) -> pd.DataFrame:
     """One provider: per obligation its category, verdict (symbol) and what was found."""
     return pd.DataFrame([{"Verplichting": rules.LABELS[o], "Soort": rules.CATEGORY_LABELS[rules.CATEGORY[o]],
-                          "Oordeel": SYMBOLS[verdicts[o].verdict], "Wat werd gevonden": evidence.summary(verdicts[o], config)}
+                          "Oordeel": SYMBOLS[verdicts[o].verdict],
+                          "Wat werd gevonden": evidence.summary(verdicts[o], config)}
                          for o in rules.OBLIGATIONS])
 
 
 def show_verdicts(verdicts: dict, config: Settings, key: str) -> None:
-    table(verdict_table(verdicts, config).style.map(
-        lambda v: f"background-color: {BY_SYMBOL.get(v, 'transparent')}; color: #1f1f1f", subset=["Oordeel"]),
-        key=key)
+    table(coloured(verdict_table(verdicts, config), ["Oordeel"]), key=key)
     st.write(LEGEND)
 
 

@@ -153,14 +153,14 @@ def reason(key: str, verdicts: Mapping[str, Verdict]) -> str:
         if not short:
             return "De minimale verplichtingen inzake samenwerking met het Lokaal Loket Kinderopvang zijn nagekomen."
         return ("De organisator komt de minimale verplichtingen inzake samenwerking met het Lokaal Loket "
-                f"Kinderopvang niet na (tekort bij: {'; '.join(short)}). Dit is een gegronde reden voor een negatief advies van het "
-                "lokaal bestuur in kader van een uitbreidingsronde en in kader van de subsidies die jaarlijks worden "
+                f"Kinderopvang niet na (tekort bij: {'; '.join(short)}). Dit is een gegronde reden voor een negatief "
+                "advies van het lokaal bestuur in kader van een uitbreidingsronde en in kader van de subsidies die jaarlijks worden "
                 "gegeven door de stad (§4).")
     if not short:
         return "De afspraken die verder gaan dan de minimale vereisten van de regelgeving zijn nagekomen."
     return ("De organisator komt afspraken na die verder gaan dan de minimale vereisten van de regelgeving niet na "
-            f"(tekort bij: {'; '.join(short)}). Die worden gehandhaafd met een 0-score op het criterium ‘samenwerking met het "
-            "Lokaal Loket Kinderopvang’ in een uitbreidingsronde (§4).")
+            f"(tekort bij: {'; '.join(short)}). Die worden gehandhaafd met een 0-score op het criterium "
+            "‘samenwerking met het Lokaal Loket Kinderopvang’ in een uitbreidingsronde (§4).")
 
 
 @dataclass(frozen=True)
