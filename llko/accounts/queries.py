@@ -23,3 +23,9 @@ def users(engine: Engine) -> pd.DataFrame:
     frame["must_change_password"] = frame["must_change_password"].astype(bool)
     return frame.reset_index()
 
+
+
+def full_names(engine: Engine) -> dict[str, str]:
+    """User name -> full name of every account (for showing who decided without the user name)."""
+    with engine.connect() as conn:
+        return {row.username: row.name for row in conn.execute(text("SELECT username, name FROM users"))}

@@ -1,6 +1,7 @@
 """Reads for R11: the data of every provider from the database, judged by llko.compliance.rules, and the
 compliance contract of DESIGN.md (`python -m llko compliance --from F --to T --json`)."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -11,10 +12,11 @@ from sqlmodel import Session
 from llko import settings as settings_store
 from llko.accounts.models import User
 from llko.agreements import queries as agreement_queries
-from llko.compliance import evidence, rules
+from llko.accounts import queries as account_queries
+from llko.compliance import evidence, redact, rules
 from llko.compliance.models import AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment
 from llko.infopagina import queries as infopagina_queries
-from llko.requests import statuses
+from llko.requests import queries as request_queries, statuses
 from llko.requests.queries import parse_dates
 from llko.settings import Settings
 from llko.vacancies import queries as vacancy_queries
@@ -124,6 +126,17 @@ def overrides_for(engine: Engine, date_from: date, date_to: date,
             found.setdefault(provider_id, {})[key] = evidence.Override(row.value, row.motivation, row.decided_by,
                                                                         row.decided_at)
     return found
+
+
+def for_policy(engine: Engine, overrides: dict[str, dict[str, evidence.Override]]
+               ) -> dict[str, dict[str, evidence.Override]]:
+    """These overrides as a policy maker may read them: who decided as a full name (never a user name), and every
+    request or child id in the motivation masked (llko.compliance.redact)."""
+    found = [o for by_key in overrides.values() for o in by_key.values()]
+    ids = request_queries.known_ids(engine, set().union(*(redact.candidates(o.motivation) for o in found)))
+    names = account_queries.full_names(engine) if found else {}
+    return {pid: {key: replace(o, by=redact.decided_by(o.by, names), motivation=redact.mask_ids(o.motivation, ids))
+                  for key, o in by_key.items()} for pid, by_key in overrides.items()}
 
 
 def override_history(engine: Engine, provider_id: str) -> pd.DataFrame:

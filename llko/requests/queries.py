@@ -110,3 +110,13 @@ def import_runs(engine: Engine, limit: int = 200) -> pd.DataFrame:
     return frame
 
 
+
+
+def known_ids(engine: Engine, candidates: set[str]) -> set[str]:
+    """Which of these strings are a request id or a child id in the database (to mask them in text)."""
+    if not candidates:
+        return set()
+    query = text("SELECT id FROM requests WHERE id IN :c UNION SELECT child_id FROM requests WHERE child_id IN :c"
+                 ).bindparams(bindparam("c", sorted(candidates), expanding=True))
+    with engine.connect() as conn:
+        return {row[0] for row in conn.execute(query)}
