@@ -13,7 +13,7 @@ ui.style()
 engine = ui.engine()
 municipality = ui.reads.settings().municipality
 st.set_page_config(page_title=f"LLKO {municipality}")
-st.sidebar.markdown(f"**Lokaal Loket Kinderopvang {municipality}**")
+st.sidebar.markdown(f"**Lokaal Loket Kinderopvang {ui.literal(municipality)}**")
 demo = bootstrap.is_demo(engine)
 if demo:
     st.warning("**DEMO** — fictieve gegevens van een demostad, geen echte aanvragen of opvanginitiatieven.", icon="🧪")
@@ -43,5 +43,5 @@ def _signed_out() -> None:
 if user is None:
     _signed_out()
 
-sidebar_user.write(f"**{user.name}**  \n{auth.ROLES[user.role]}")
+sidebar_user.write(f"**{ui.literal(user.name)}**  \n{auth.ROLES[user.role]}")
 st.navigation([st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in ui.menu(user)], expanded=True).run()

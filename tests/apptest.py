@@ -5,6 +5,7 @@ Every AppTest made here is remembered; conftest's autouse fixture fails a test w
 """
 
 import io
+import re
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -14,6 +15,13 @@ from llko.accounts import sessions
 from llko.db import database_url, make_engine
 
 made: list[AppTest] = []  # the AppTests of the running test, checked for exceptions at its end
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def as_read(markdown: str) -> str:
+    """Markdown source with its backslash escapes undone: the characters a reader sees where the page escaped text
+    from data (ui.literal). The element tree's .value gives this (conftest); .proto.body keeps the source."""
+    return _ESCAPE.sub(r"\1", markdown)
 
 
 def _new(path: str, timeout: int) -> AppTest:

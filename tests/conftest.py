@@ -141,6 +141,18 @@ def app_runs_every_time(monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
+@pytest.fixture(autouse=True)
+def texts_as_read(monkeypatch):
+    """Text elements of an AppTest give their text as a reader sees it: the backslashes with which ui.literal
+    escapes text from data are not shown on the page, so .value leaves them out (.proto.body keeps them)."""
+    from streamlit.testing.v1 import element_tree
+
+    import apptest
+
+    for kind in (element_tree.AlertBase, element_tree.HeadingBase, element_tree.Markdown):
+        monkeypatch.setattr(kind, "value", property(lambda self: apptest.as_read(self.proto.body)))
+
+
 @pytest.fixture
 def downloads(monkeypatch):
     """What the download buttons of the pages run in this test would serve: {file name: bytes}.

@@ -6,10 +6,18 @@
 - reads: every read of the database a page makes, typed and cached;
 - tables: tables, numbers, dates and downloads in the app's one style;
 - charts: Altair charts with Dutch months, the status palette and a reading guide;
-- forms: forms that more than one page shows (a free place).
+- forms: forms that more than one page shows (a free place);
+- choices: selectbox, multiselect and radio that return only what was offered (choose, choose_many, choose_one_of);
+- text: `literal`, the only way text from data or a person enters a page's markdown;
+- downloads: every download button, the session checked again when the file is served.
 """
 
 from ui import charts, forms, login, reads  # noqa: F401
+from ui.choices import (  # noqa: F401
+    choose, choose_many, choose_one_of, selected_cell, selected_row, unique_labels,
+)
+from ui.downloads import download  # noqa: F401
+from ui.text import literal  # noqa: F401
 from ui.database import engine  # noqa: F401
 from ui.charts import CHART_MAX_BARS  # noqa: F401
 from ui.session import (  # noqa: F401

@@ -8,8 +8,10 @@ import streamlit as st
 
 from llko.compliance import evidence, rules
 from llko.settings import Settings
+from ui.choices import unique_labels
 from ui.session import today
 from ui.tables import table
+from ui.text import literal
 
 SYMBOLS = {rules.IN_ORDER: "✓ in orde", rules.SHORTCOMING: "✗ tekort", rules.UNKNOWN: "? onbekend",
            rules.NOT_APPLICABLE: "– n.v.t."}
@@ -38,7 +40,7 @@ def period(key: str) -> tuple[date, date]:
     try:
         rules.check_period(start, end)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(literal(str(exc)))
         st.stop()
     return start, end
 
@@ -51,12 +53,18 @@ def advice_text(key: str, verdicts, overrides: dict) -> str:
     return f"{'ja' if overrides[key].value else 'nee'} (aangepast; afgeleid: {'ja' if derived else 'nee'})"
 
 
+def grid_order(found: dict, names: dict[str, str]) -> list[str]:
+    """The providers in the grid's order: by name."""
+    return sorted(found, key=lambda p: names.get(p, p).lower())
+
+
 def grid(found: dict, names: dict[str, str], overrides: dict) -> pd.DataFrame:
-    """One row per provider (by name): a symbol per obligation, then the advice in force."""
+    """One row per provider (by name, made unique): a symbol per obligation, then the advice in force."""
     rows = []
-    for pid in sorted(found, key=lambda p: names.get(p, p).lower()):
+    labels = unique_labels({p: names.get(p, p) for p in found})
+    for pid in grid_order(found, names):
         verdicts = found[pid]
-        rows.append({"Opvang": names.get(pid, pid),
+        rows.append({"Opvang": labels[pid],
                      **{rules.LABELS[o]: SYMBOLS[verdicts[o].verdict] for o in rules.OBLIGATIONS},
                      "Negatief advies": advice_text(evidence.NEGATIVE_ADVICE, verdicts, overrides.get(pid, {})),
                      "0-score": advice_text(evidence.ZERO_SCORE, verdicts, overrides.get(pid, {}))})

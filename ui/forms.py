@@ -4,6 +4,7 @@ import streamlit as st
 
 from llko.vacancies import rules
 from ui.session import today
+from ui.text import literal
 
 
 def vacancy_form(key: str, values: dict, submit: str) -> dict | None:
@@ -39,13 +40,13 @@ FIELD_NAMES = {"vanaf": "Vrij vanaf", "tot": "Vrij tot", "dagen": "Weekdagen", "
 def show_problems(problems: dict[str, str]) -> None:
     """One error per field, the field named as the form names it."""
     for field, message in problems.items():
-        st.error(f"{FIELD_NAMES.get(field, field)}: {message}")
+        st.error(f"{FIELD_NAMES.get(field, field)}: {literal(message)}")
 
 
 def show_refusal(exc: ValueError) -> None:
     """A refusal from llko: one error per field (each message names its field), or the one message."""
     for message in getattr(exc, "problems", {}).values() or [str(exc)]:
-        st.error(message)
+        st.error(literal(message))  # a message may quote what was typed
 
 
 def form_round(key: str) -> int:

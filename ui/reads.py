@@ -305,13 +305,16 @@ def compliance(date_from: date, date_to: date) -> dict[str, dict[str, compliance
 
 
 @st.cache_data(**CACHE)
-def _advice_overrides(db: str, date_from: date, date_to: date) -> dict:
-    return compliance_queries.overrides_for(engine_for(db), date_from, date_to)
+def _advice_overrides(db: str, date_from: date, date_to: date, for_policy: bool) -> dict:
+    found = compliance_queries.overrides_for(engine_for(db), date_from, date_to)
+    return compliance_queries.for_policy(engine_for(db), found) if for_policy else found
 
 
-def advice_overrides(date_from: date, date_to: date) -> dict[str, dict[str, compliance_evidence.Override]]:
-    """The overrides in force for exactly [F, T]: provider id -> advice key -> Override."""
-    return _advice_overrides(url(), date_from, date_to)
+def advice_overrides(date_from: date, date_to: date, for_policy: bool = False
+                     ) -> dict[str, dict[str, compliance_evidence.Override]]:
+    """The overrides in force for exactly [F, T]: provider id -> advice key -> Override. for_policy: as a policy
+    maker may read them (who decided by full name, ids in the motivation masked)."""
+    return _advice_overrides(url(), date_from, date_to, for_policy)
 
 
 def override_history(provider_id: str) -> pd.DataFrame:

@@ -8,9 +8,12 @@ import streamlit as st
 
 from llko import clock
 from llko.accounts import auth
+from ui.choices import choose
 from ui.login import current_user
+from ui.text import literal
 
 LOCAL_TZ = clock.LOCAL_TZ
+PAGE = "_llko_page"  # session_state: the registry path of the page this run draws (ui.downloads checks it)
 ROLE_PAGES_NOTE = "U hebt geen toegang tot deze pagina."
 
 
@@ -77,6 +80,7 @@ def open_page(file: str) -> auth.UserInfo:
     page's title. Returns the signed-in user."""
     spec = page_spec(file)
     user = current_user()
+    st.session_state[PAGE] = spec.path if allowed(spec, user) else None  # what this run's downloads belong to
     if not allowed(spec, user):
         st.error(ROLE_PAGES_NOTE)
         st.stop()
@@ -84,16 +88,20 @@ def open_page(file: str) -> auth.UserInfo:
     return user
 
 
-def own_provider(user: auth.UserInfo, names: dict[str, str]) -> str:
+def own_provider(user: auth.UserInfo, names: dict[str, str], first: str | None = None) -> str:
     """The provider a provider's own page shows: the account's only one, or the one it chooses among its own
-    (a value sent for any other provider is not among the choices). Stops the page for an unlinked account."""
+    (first, when given, chosen at the start). Whatever a browser sends for any other provider comes back as the
+    account's first provider: options are the account's ids, labels made unique. Stops the page for an unlinked
+    account."""
     own = user.provider_ids
     if not own:
         st.warning("Uw account is nog aan geen opvang gekoppeld. Neem contact op met het Lokaal Loket Kinderopvang.")
         st.stop()
     if len(own) == 1:
         return own[0]
-    return st.selectbox("Opvang", own, format_func=names.get, key="own_provider")
+    chosen = choose("Opvang", {p: names.get(p, p) for p in own}, key="own_provider",
+                    index=own.index(first) if first in own else 0)
+    return chosen if chosen in own else own[0]
 
 
 def clear_caches() -> None:
@@ -101,17 +109,20 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
-def flash(message: str) -> None:
-    """Show a success message after the rerun that follows a write (so every table shows the new state)."""
-    st.session_state["_flash"] = message
+def flash(message: str, code: str | None = None) -> None:
+    """Show a success message after the rerun that follows a write (so every table shows the new state); code: a
+    value to copy (a one-time password), shown as it is under the message."""
+    st.session_state["_flash"] = (message, code)
     clear_caches()
     st.rerun()
 
 
 def show_flash() -> None:
-    message = st.session_state.pop("_flash", None)
+    message, code = st.session_state.pop("_flash", None) or (None, None)
     if message:
-        st.success(message)
+        st.success(literal(message))  # a flash names what was written: a provider, a file, a date
+    if code:
+        st.code(code, language=None)
 
 
 # The app's few style rules: KPI labels wrap instead of being cut off; the file uploader speaks Dutch and the

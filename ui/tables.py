@@ -1,12 +1,13 @@
 """Tables, numbers, dates and downloads as every page shows them (Dutch, dd/mm/jjjj, '–' for empty)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import streamlit as st
 
 from llko.reporting import export
 from llko.requests import overview, rules, statuses
+from ui.downloads import download
 
 
 def fmt_date(value) -> str:
@@ -28,17 +29,21 @@ def date_columns(*names: str, labels: dict[str, str] | None = None) -> dict:
     return {n: st.column_config.DateColumn(labels.get(n, n), format="DD/MM/YYYY") for n in names}
 
 
-def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str, sheet: str) -> None:
+def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str, sheet: str,
+                     providers: Iterable[str] | None = None) -> None:
     """CSV and Excel downloads of exactly this table (llko.reporting.export: ready for a Belgian Excel).
 
-    The files are built only when a button is clicked, not on every render; so is the table itself when frame
-    is a function that reads it.
+    The files are built only when a button is clicked, not on every render, after the session is checked again
+    (ui.downloads); so is the table itself when frame is a function that reads it. providers: the providers the
+    table is about, for a table a provider account may download.
     """
     rows = frame if callable(frame) else lambda: frame
     left, right = st.columns(2)
-    left.download_button("Download CSV", lambda: export.to_csv(rows()), f"{stem}.csv", "text/csv", key=f"{key}_csv")
-    right.download_button("Download Excel", lambda: export.to_xlsx(rows(), sheet), f"{stem}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+    download("Download CSV", lambda: export.to_csv(rows()), f"{stem}.csv", "text/csv", key=f"{key}_csv",
+             providers=providers, where=left)
+    download("Download Excel", lambda: export.to_xlsx(rows(), sheet), f"{stem}.xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+             providers=providers, where=right)
 
 
 def list_caption(shown: pd.DataFrame, total: int | None = None) -> None:

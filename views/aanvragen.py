@@ -14,9 +14,10 @@ IN_TIME = ui.IN_TIME
 
 def follow_click(table_key: str, ids_key: str, target_key: str) -> None:
     """A click on a table row chooses that row's id in the selectbox below (which the keyboard can reach too)."""
-    rows = st.session_state[table_key].selection.rows
-    if rows:
-        st.session_state[target_key] = st.session_state[ids_key][rows[0]]
+    ids = st.session_state.get(ids_key, [])
+    row = ui.selected_row(st.session_state[table_key], len(ids))
+    if row is not None:
+        st.session_state[target_key] = ids[row]
 
 
 ui.open_page(__file__)
@@ -25,8 +26,9 @@ names = ui.reads.provider_names()
 
 with st.container(border=True):
     c1, c2, c3 = st.columns([2, 2, 2])
-    chosen_providers = c1.multiselect("Opvang", list(names), format_func=names.get, placeholder="Alle opvang", select_all=False)
-    chosen_status = c2.multiselect("Status", ALL, format_func=ui.STATUS_LABELS.get, placeholder="Alle statussen", select_all=False)
+    chosen_providers = ui.choose_many("Opvang", names, placeholder="Alle opvang", select_all=False, where=c1)
+    chosen_status = ui.choose_many("Status", {s: ui.STATUS_LABELS[s] for s in ALL}, placeholder="Alle statussen",
+                                   select_all=False, where=c2)
     first, last = ui.reads.received_span()
     first, last = first or today - timedelta(days=180), last or today
     period = c3.date_input("Ontvangen tussen", (first, today), format="DD/MM/YYYY")
@@ -56,13 +58,11 @@ detail_options = list(table["provider_id"])  # the provider with most overdue re
 if not detail_options:
     st.info("Geen aanvragen in deze selectie.")
     st.stop()
-if st.session_state.get("detail_provider") not in detail_options:
-    st.session_state["detail_provider"] = detail_options[0]
-provider_id = st.selectbox("Opvang", detail_options, format_func=names.get, key="detail_provider")
+provider_id = ui.choose("Opvang", {p: names.get(p, p) for p in detail_options}, key="detail_provider")
 rows = ui.reads.classified_requests(today, replace(selection, provider_ids=(provider_id,)))
 rows = rows.sort_values(["received", "id"], ascending=False)
 columns = ["id", "child_id", "received", "deadline", "status", "status_date", "answer_date", "days_late"]
-st.write(f"{len(rows)} aanvragen van {names.get(provider_id, provider_id)}, de nieuwste eerst. Klik op een aanvraag "
+st.write(f"{len(rows)} aanvragen van {ui.literal(names.get(provider_id, provider_id))}, de nieuwste eerst. Klik op een aanvraag "
          "voor haar statusgeschiedenis.")
 st.session_state["_request_rows"] = list(rows["id"])
 ui.show_requests(rows, columns, key="detail_requests", selection_mode="single-row",
@@ -70,10 +70,8 @@ ui.show_requests(rows, columns, key="detail_requests", selection_mode="single-ro
 ui.download_buttons(ui.request_view(rows, columns), f"aanvragen-{provider_id}-{today:%Y%m%d}", key="dl_requests",
                     sheet=f"Aanvragen {provider_id}")
 
-if st.session_state.get("history_request") not in list(rows["id"]):
-    st.session_state["history_request"] = None
-request_id = st.selectbox("Statusgeschiedenis van aanvraag", rows["id"], index=None, placeholder="Kies een aanvraag",
-                          key="history_request")
+request_id = ui.choose("Statusgeschiedenis van aanvraag", list(rows["id"]), index=None,
+                       placeholder="Kies een aanvraag", key="history_request")
 if request_id:
     history = ui.reads.status_history(request_id)
     history["status"] = history["status"].map(ui.STATUS_LABELS)

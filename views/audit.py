@@ -14,9 +14,10 @@ since = st.date_input("Vanaf", ui.today() - timedelta(days=30), format="DD/MM/YY
 label = lambda code: audit.ACTION_LABELS.get(code, code)  # noqa: E731
 known_actors, known_actions = ui.reads.audit_choices(since)
 c1, c2 = st.columns(2)
-actors = c1.multiselect("Wie", known_actors, placeholder="Iedereen", key="audit_actor", select_all=False)
-actions = c2.multiselect("Actie", sorted(known_actions, key=label), format_func=label, placeholder="Alle acties",
-                         key="audit_action", select_all=False)
+actors = ui.choose_many("Wie", list(known_actors), placeholder="Iedereen", key="audit_actor", select_all=False,
+                        where=c1)
+actions = ui.choose_many("Actie", {a: label(a) for a in sorted(known_actions, key=label)}, placeholder="Alle acties",
+                         key="audit_action", select_all=False, where=c2)
 chosen = audit.AuditFilter(since, tuple(actors), tuple(actions))
 total = ui.reads.audit_count(chosen)
 pages = max(1, -(-total // audit.PAGE_SIZE))

@@ -10,7 +10,7 @@ IN_TIME = ui.IN_TIME
 ui.open_page(__file__)
 today = ui.today()
 config = ui.reads.settings()
-st.write(f"Geaggregeerde cijfers van {config.municipality} op {ui.fmt_date(today)}; geen gegevens van individuele "
+st.write(f"Geaggregeerde cijfers van {ui.literal(config.municipality)} op {ui.fmt_date(today)}; geen gegevens van individuele "
          f"aanvragen of kinderen. ‘Tijdig’ volgt R2: een antwoord binnen {config.deadline_days} dagen; ook ‘opvangplan "
          "niet mogelijk’ is een antwoord aan de ouders, maar in de cijfers voor Opgroeien telt die status als tekort "
          "(kolom ‘Tekort’).")

@@ -18,10 +18,8 @@ if not names:
     st.write("Nog geen opvanginitiatieven: importeer een export van Opvang.Vlaanderen of de registerwerkmap.")
     st.stop()
 ordered = sorted(names, key=lambda p: names[p].lower())
-if st.session_state.get("dossier_provider") not in names:
-    st.session_state.pop("dossier_provider", None)
-provider_id = st.selectbox("Opvang", ordered, format_func=lambda p: f"{names[p]} ({p})", key="dossier_provider")
-name = names[provider_id]
+provider_id = ui.choose("Opvang", {p: f"{names[p]} ({p})" for p in ordered}, key="dossier_provider")
+name = ui.literal(names[provider_id])  # only ever shown inside the page's markdown
 date_from, date_to = shown.period("dossier")
 verdicts = ui.reads.compliance(date_from, date_to)[provider_id]
 overrides = ui.reads.advice_overrides(date_from, date_to).get(provider_id, {})
@@ -56,16 +54,17 @@ for key in evidence.ADVICE_KEYS:
     st.write(f"Afgeleid uit de oordelen: **{'ja' if derived[key] else 'nee'}**. {evidence.reason(key, verdicts)}")
     if key in overrides:
         found = overrides[key]
-        st.warning(f"Aangepast door het loket naar **{'ja' if found.value else 'nee'}** ({found.by}, "
-                   f"{ui.fmt_date(found.at)}). Motivering: {found.motivation}")
+        st.warning(f"Aangepast door het loket naar **{'ja' if found.value else 'nee'}** ({ui.literal(found.by)}, "
+                   f"{ui.fmt_date(found.at)}). Motivering: {ui.literal(found.motivation)}")
 
 round_ = ui.forms.form_round("_override_round")
 with st.form(f"override_{round_}"):
     st.subheader("Advies aanpassen")
     st.write("Een aanpassing geldt voor deze opvang en precies deze periode; de afgeleide waarde blijft bewaard en "
              "zichtbaar.")
-    key = st.selectbox("Advies", evidence.ADVICE_KEYS, format_func=evidence.ADVICE_LABELS.get)
-    choice = st.radio("Nieuwe waarde", ["ja", "nee", "terug naar de afgeleide waarde"], horizontal=True, index=None)
+    key = ui.choose("Advies", {k: evidence.ADVICE_LABELS[k] for k in evidence.ADVICE_KEYS})
+    choice = ui.choose_one_of("Nieuwe waarde", ["ja", "nee", "terug naar de afgeleide waarde"], horizontal=True,
+                              index=None)
     motivation = st.text_area("Motivering", max_chars=ladder.NOTE_MAX, height=100,
                               placeholder=f"Waarom? (minstens {ladder.MOTIVATION_MIN} tekens)")
     if st.form_submit_button("Aanpassing bewaren", type="primary"):
@@ -80,7 +79,7 @@ with st.form(f"override_{round_}"):
                 ui.forms.show_refusal(exc)
             else:
                 ui.forms.next_round("_override_round")
-                ui.flash(f"Het advies ‘{evidence.ADVICE_SHORT[key]}’ van {name} is "
+                ui.flash(f"Het advies ‘{evidence.ADVICE_SHORT[key]}’ van {names[provider_id]} is "
                          + ("teruggezet naar de afgeleide waarde." if value is None else
                             f"aangepast naar {'ja' if value else 'nee'}."))
 history = ui.reads.override_history(provider_id)
@@ -119,23 +118,24 @@ attachments = [(a_id, a_name, label, on) for a_list, label, on in
                zip(steps["attachments"], steps["step"].map(ladder.STEP_LABELS), steps["taken_on"])
                for a_id, a_name in a_list]
 if attachments:
-    chosen = st.selectbox("Bijlage", range(len(attachments)), key="attachment_choice", format_func=lambda i: (
-        f"{attachments[i][1]} — {attachments[i][2]}, {ui.fmt_date(attachments[i][3])}"))
-    st.download_button("Bijlage downloaden",
-                       lambda i=chosen: (ui.reads.step_attachment(attachments[i][0], provider_id) or ("", b""))[1],
-                       attachments[chosen][1], key="dl_attachment")
+    chosen = ui.choose("Bijlage", {i: f"{a_name} — {label}, {ui.fmt_date(on)}"
+                                   for i, (_, a_name, label, on) in enumerate(attachments)}, key="attachment_choice")
+    ui.download("Bijlage downloaden",
+                lambda i=chosen: (ui.reads.step_attachment(attachments[i][0], provider_id) or ("", b""))[1],
+                attachments[chosen][1], key="dl_attachment")
 
+obligation_labels = {o: rules.LABELS[o] for o in rules.OBLIGATIONS}
 left, right = st.columns(2)
 with left:
     round_ = ui.forms.form_round("_contact_round")
     with st.form(f"contact_{round_}"):
         st.subheader("Contact vastleggen")
         on = st.date_input("Datum", today, max_value=today, format="DD/MM/YYYY")
-        channel = st.radio("Kanaal", ladder.CHANNELS, horizontal=True, format_func=ladder.CHANNEL_LABELS.get)
-        about = st.multiselect("Over welke verplichtingen", rules.OBLIGATIONS, default=short,
-                               format_func=rules.LABELS.get, placeholder="Kies verplichtingen")
+        channel = ui.choose_one_of("Kanaal", {c: ladder.CHANNEL_LABELS[c] for c in ladder.CHANNELS}, horizontal=True)
+        about = ui.choose_many("Over welke verplichtingen", obligation_labels, default=short,
+                               placeholder="Kies verplichtingen")
         known = sorted({r.item for r in evidence.rows(verdicts) if r.obligation in shown.REQUEST_EVIDENCE})
-        requests = st.multiselect("Over welke aanvragen (uit het bewijs)", known, placeholder="Kies aanvragen")
+        requests = ui.choose_many("Over welke aanvragen (uit het bewijs)", known, placeholder="Kies aanvragen")
         note = st.text_area("Notitie", max_chars=ladder.NOTE_MAX, height=100)
         if st.form_submit_button("Contact bewaren", type="primary"):
             try:
@@ -145,7 +145,7 @@ with left:
                 ui.forms.show_refusal(exc)
             else:
                 ui.forms.next_round("_contact_round")
-                ui.flash(f"Het contact met {name} van {ui.fmt_date(on)} is bewaard.")
+                ui.flash(f"Het contact met {names[provider_id]} van {ui.fmt_date(on)} is bewaard.")
 
 with right:
     current = open_files.iloc[0] if len(open_files) else None
@@ -155,13 +155,13 @@ with right:
             st.subheader("Dossier openen")
             st.write(f"Eerste stap: {ladder.STEP_LABELS[ladder.FIRST].lower()}.")
             chosen_step = ladder.FIRST
-            about = st.multiselect("Over welke verplichtingen", rules.OBLIGATIONS, default=short,
-                                   format_func=rules.LABELS.get, placeholder="Kies verplichtingen")
+            about = ui.choose_many("Over welke verplichtingen", obligation_labels, default=short,
+                                   placeholder="Kies verplichtingen")
         else:
             st.subheader("Volgende stap")
             st.write(f"Het dossier (geopend op {ui.fmt_date(current['opened_on'])}) staat op "
                      f"‘{ladder.STEP_LABELS[current['step']]}’ sinds {ui.fmt_date(current['step_on'])}.")
-            chosen_step = st.selectbox("Stap", ladder.next_steps(current["step"]), format_func=ladder.STEP_LABELS.get)
+            chosen_step = ui.choose("Stap", {s: ladder.STEP_LABELS[s] for s in ladder.next_steps(current["step"])})
         on = st.date_input("Datum van de stap", today, max_value=today, format="DD/MM/YYYY")
         note = st.text_area("Notitie", max_chars=ladder.NOTE_MAX, height=100, key=f"step_note_{round_}")
         outcome = "" if current is None else st.text_input(
@@ -181,7 +181,7 @@ with right:
                 ui.forms.show_refusal(exc)
             else:
                 ui.forms.next_round("_step_round")
-                ui.flash(f"{ladder.STEP_LABELS[chosen_step]}: vastgelegd in het dossier van {name}.")
+                ui.flash(f"{ladder.STEP_LABELS[chosen_step]}: vastgelegd in het dossier van {names[provider_id]}.")
 
 closed = files[files["closed_on"].notna()]
 if not closed.empty:
@@ -194,7 +194,7 @@ if not closed.empty:
 # --- documents ---------------------------------------------------------------------------------------------
 st.header("Documenten")
 st.write(f"Opgemaakt uit de gegevens van nu, voor de periode {ui.fmt_date(date_from)} tot en met "
-         f"{ui.fmt_date(date_to)}, met de naam van {config.municipality} en uw naam als afzender.")
+         f"{ui.fmt_date(date_to)}, met de naam van {ui.literal(config.municipality)} en uw naam als afzender.")
 
 
 def letter():
@@ -203,12 +203,11 @@ def letter():
 
 stem = f"{provider_id}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
 columns = st.columns(4)
-columns[0].download_button("Signaal aan Opgroeien Regie (PDF)", lambda: documents.signal_pdf(letter()),
-                           f"signaal-{stem}.pdf", "application/pdf", key="dl_signal")
-columns[1].download_button("Advies uitbreidingsronde (PDF)", lambda: documents.advice_pdf(letter(), "uitbreidingsronde"),
-                           f"advies-uitbreidingsronde-{stem}.pdf", "application/pdf", key="dl_advice_round")
-columns[2].download_button("Advies subsidie van de stad (PDF)", lambda: documents.advice_pdf(letter(), "subsidie"),
-                           f"advies-subsidie-{stem}.pdf", "application/pdf", key="dl_advice_subsidy")
-columns[3].download_button("Bewijs als bijlage (Excel)", lambda: documents.evidence_xlsx(letter()),
-                           f"bewijs-{stem}.xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_annex")
+ui.download("Signaal aan Opgroeien Regie (PDF)", lambda: documents.signal_pdf(letter()), f"signaal-{stem}.pdf",
+            "application/pdf", key="dl_signal", where=columns[0])
+ui.download("Advies uitbreidingsronde (PDF)", lambda: documents.advice_pdf(letter(), "uitbreidingsronde"),
+            f"advies-uitbreidingsronde-{stem}.pdf", "application/pdf", key="dl_advice_round", where=columns[1])
+ui.download("Advies subsidie van de stad (PDF)", lambda: documents.advice_pdf(letter(), "subsidie"),
+            f"advies-subsidie-{stem}.pdf", "application/pdf", key="dl_advice_subsidy", where=columns[2])
+ui.download("Bewijs als bijlage (Excel)", lambda: documents.evidence_xlsx(letter()), f"bewijs-{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_annex", where=columns[3])

@@ -35,9 +35,8 @@ with new_tab, st.form(f"new_user_{round_}", clear_on_submit=False):
     username = st.text_input("Gebruikersnaam", max_chars=60, key=f"new_username_{round_}")
     name = st.text_input("Naam", max_chars=120, key=f"new_name_{round_}")
     email = st.text_input("E-mail", max_chars=200, key=f"new_email_{round_}")
-    role = st.selectbox("Rol", list(auth.ROLES), index=None, format_func=auth.ROLES.get, placeholder="Kies een rol",
-                        key=f"new_role_{round_}")
-    linked = st.multiselect("Opvang (alleen voor rol opvanginitiatief)", providers["id"], format_func=names.get,
+    role = ui.choose("Rol", auth.ROLES, index=None, placeholder="Kies een rol", key=f"new_role_{round_}")
+    linked = ui.choose_many("Opvang (alleen voor rol opvanginitiatief)", names,
                             placeholder="Kies een of meer opvanginitiatieven", key=f"new_providers_{round_}",
                             select_all=False)
     if st.form_submit_button("Account aanmaken", type="primary"):
@@ -46,14 +45,14 @@ with new_tab, st.form(f"new_user_{round_}", clear_on_submit=False):
             auth.create_user(engine, me.username, username, name, role or "", one_time, tuple(linked), email,
                              must_change_password=True)
         except ValueError as exc:
-            st.error(str(exc))
+            ui.forms.show_refusal(exc)
         else:
             st.session_state["_new_user_round"] = round_ + 1
             ui.flash(f"Account '{auth.normalize_username(username)}' aangemaakt. Eenmalig wachtwoord (nu doorgeven; "
-                     f"het wordt niet meer getoond): `{one_time}`")
+                     "het wordt niet meer getoond):", code=one_time)
 
 with edit_tab:
-    chosen = st.selectbox("Account", users["username"], index=None, placeholder="Kies een account", key="edit_user")
+    chosen = ui.choose("Account", list(users["username"]), index=None, placeholder="Kies een account", key="edit_user")
     if chosen:
         row = users.set_index("username").loc[chosen]
         # The version this editor first saw: a save after someone else's change must be refused, not applied.
@@ -62,10 +61,10 @@ with edit_tab:
         with st.form("edit_user_form"):
             name = st.text_input("Naam", row["name"], max_chars=120)
             email = st.text_input("E-mail", row["email"], max_chars=200)
-            role = st.selectbox("Rol", list(auth.ROLES), index=list(auth.ROLES).index(row["role"]), format_func=auth.ROLES.get)
+            role = ui.choose("Rol", auth.ROLES, index=list(auth.ROLES).index(row["role"]))
             current = [i for i in row["provider_ids"].split(",") if i]
-            linked = st.multiselect("Opvang", providers["id"], default=current, format_func=names.get,
-                                    placeholder="Kies een of meer opvanginitiatieven", select_all=False)
+            linked = ui.choose_many("Opvang", names, default=current, placeholder="Kies een of meer opvanginitiatieven",
+                                    select_all=False)
             active = st.checkbox("Actief", bool(row["active"]))
             if st.form_submit_button("Wijzigingen bewaren", type="primary"):
                 try:
@@ -73,13 +72,13 @@ with edit_tab:
                                      provider_ids=tuple(linked), version=seen_version)
                 except auth.EditConflict as exc:
                     st.session_state[seen_key] = int(row["version"])  # the next save may overwrite, knowingly
-                    st.error(str(exc))
+                    ui.forms.show_refusal(exc)
                 except ValueError as exc:
-                    st.error(str(exc))
+                    ui.forms.show_refusal(exc)
                 else:
                     st.session_state.pop(seen_key, None)
                     ui.flash(f"Account '{chosen}' bijgewerkt.")
         if st.button("Wachtwoord resetten", key="reset_password"):
             one_time = auth.reset_password(engine, me.username, chosen)
             ui.flash(f"Eenmalig wachtwoord voor '{chosen}' (nu doorgeven; de gebruiker moet het bij de eerste "
-                     f"aanmelding wijzigen): `{one_time}`")
+                     "aanmelding wijzigen):", code=one_time)

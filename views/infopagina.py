@@ -57,13 +57,13 @@ ui.download_buttons(lambda: ui.reads.register_sheet("infopagina"), f"infopagina-
 
 st.header("Per opvang")
 order = list(overview["Opvang"])
-provider_id = st.selectbox("Opvang", sorted(names, key=lambda p: order.index(names[p])), format_func=names.get,
-                           key="infopagina_provider")
+provider_id = ui.choose("Opvang", {p: names[p] for p in sorted(names, key=lambda p: order.index(names[p]))},
+                        key="infopagina_provider")
 found = states[provider_id]
 mine = [c for c in checks if c.provider_id == provider_id]
 if found.to_confirm:
     declared = found.to_confirm
-    st.warning(f"{names[provider_id]} verklaarde op {ui.fmt_date(declared.datum)}: "
+    st.warning(f"{ui.literal(names[provider_id])} verklaarde op {ui.fmt_date(declared.datum)}: "
                + ", ".join(f"{rules.ITEM_LABELS[i]} {'ja' if declared.present[i] else 'nee'}" for i in rules.ITEMS)
                + ". Bekijk de pagina en bevestig, of leg hieronder vast wat u zelf ziet.")
     if st.button("Verklaring bevestigen (als controle van vandaag)", key="confirm_declaration"):

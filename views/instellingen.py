@@ -22,8 +22,8 @@ ui.table(pd.DataFrame({
 }), key="settings_table", height=36 * (len(settings.KEYS) + 1) + 3)
 
 st.header("Een instelling wijzigen")
-key = st.selectbox("Instelling", settings.KEYS, index=None, placeholder="Kies een instelling",
-                   format_func=lambda k: f"{k} — {settings.DESCRIPTIONS[k]}", key="setting_key")
+key = ui.choose("Instelling", {k: f"{k} — {settings.DESCRIPTIONS[k]}" for k in settings.KEYS}, index=None,
+                placeholder="Kies een instelling", key="setting_key")
 if key:
     with st.form("change_setting", clear_on_submit=True):
         raw = st.text_input(f"Nieuwe waarde ({FORMATS[settings.kind(key)]})",
@@ -32,6 +32,6 @@ if key:
             try:
                 value = services.change_setting(ui.engine(), me.username, key, raw)
             except ValueError as exc:
-                st.error(str(exc))
+                ui.forms.show_refusal(exc)
             else:
                 ui.flash(f"{settings.DESCRIPTIONS[key]}: nu {settings.show(key, value)}.")

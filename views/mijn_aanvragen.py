@@ -20,12 +20,11 @@ requested = st.query_params.get("opvang", own[0])
 if requested not in own:
     st.error("U hebt geen toegang tot de gegevens van deze opvang.")
     st.stop()
-provider_id = requested
-if len(own) > 1:
-    provider_id = st.selectbox("Opvang", own, index=own.index(requested), format_func=names.get, key="own_provider")
+provider_id = ui.own_provider(user, names, first=requested)
+name = ui.literal(names.get(provider_id, provider_id))
 config = ui.reads.settings()
 days, soon_days = config.deadline_days, config.due_soon_days
-st.write(f"{names.get(provider_id, provider_id)} — stand op {ui.fmt_date(today)}. Beantwoord elke aanvraag binnen "
+st.write(f"{name} — stand op {ui.fmt_date(today)}. Beantwoord elke aanvraag binnen "
          f"{days} dagen in Opvang.Vlaanderen; ‘vraag ontvangen’ telt niet als antwoord.")
 
 scope = (provider_id,)
@@ -76,7 +75,7 @@ st.header("Al uw aanvragen")
 everything = ui.reads.classified_requests(today, ui.reads.Selection(provider_ids=(provider_id,)))
 everything = everything.sort_values(["received", "id"], ascending=False)
 count = len(everything)
-st.write(f"{count} {'aanvraag' if count == 1 else 'aanvragen'} van {names.get(provider_id, provider_id)} in het "
+st.write(f"{count} {'aanvraag' if count == 1 else 'aanvragen'} van {name} in het "
          "dashboard, met hun laatst gekende status. Download ze om ze naast Opvang.Vlaanderen te leggen.")
 ui.download_buttons(ui.request_view(everything, OWN_COLUMNS), f"mijn-aanvragen-{provider_id}-{today:%Y%m%d}",
-                    key="dl_own", sheet="Mijn aanvragen")
+                    key="dl_own", sheet="Mijn aanvragen", providers=scope)

@@ -6,7 +6,7 @@ import ui
 from llko.accounts import auth
 
 user = ui.open_page(__file__)
-st.write(f"Aangemeld als **{user.username}** ({auth.ROLES[user.role]}).")
+st.write(f"Aangemeld als **{ui.literal(user.username)}** ({auth.ROLES[user.role]}).")
 if user.must_change_password:
     st.warning("U meldde zich aan met een eenmalig wachtwoord. Kies nu een eigen wachtwoord om verder te gaan.")
 
@@ -22,7 +22,7 @@ with st.form("change_password", clear_on_submit=True):
             try:
                 auth.change_password(ui.engine(), user.username, old, new, keep=ui.login.token())
             except ValueError as exc:
-                st.error(str(exc))
+                ui.forms.show_refusal(exc)
             else:
                 st.success("Uw wachtwoord is gewijzigd.")
                 if user.must_change_password:

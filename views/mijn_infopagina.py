@@ -41,7 +41,7 @@ with st.form("declare", clear_on_submit=True):
             service.record(ui.engine(), user.username, provider_id, today, rules.OPVANG, present, user.name,
                            allowed=own)
         except ValueError as exc:
-            st.error(str(exc))
+            ui.forms.show_refusal(exc)
         else:
             ui.flash("Uw verklaring is bewaard; het loket bevestigt ze na een blik op uw infopagina.")
 

@@ -17,8 +17,8 @@ if verdicts is None:
     st.write("Het loket heeft nog geen gegevens over uw opvang.")
     st.stop()
 overrides = ui.reads.advice_overrides(date_from, date_to).get(provider_id, {})
-st.write(f"Zo kijkt het Lokaal Loket Kinderopvang {config.municipality} naar de samenwerking met "
-         f"{names[provider_id]} van {ui.fmt_date(date_from)} tot en met {ui.fmt_date(date_to)}. Klopt iets niet? "
+st.write(f"Zo kijkt het Lokaal Loket Kinderopvang {ui.literal(config.municipality)} naar de samenwerking met "
+         f"{ui.literal(names[provider_id])} van {ui.fmt_date(date_from)} tot en met {ui.fmt_date(date_to)}. Klopt iets niet? "
          "Neem contact op met het loket.")
 
 short = [rules.LABELS[o] for o in rules.OBLIGATIONS if verdicts[o].is_shortcoming]

@@ -13,8 +13,8 @@ own = user.provider_ids  # the only providers this page reads or writes; llko ch
 names = ui.reads.provider_names()
 config = ui.reads.settings()
 provider_id = ui.own_provider(user, names)
-st.write(f"{names.get(provider_id, provider_id)}: meld elke vrije plaats aan het Lokaal Loket Kinderopvang "
-         f"{config.municipality}, ook als ze kort, tijdelijk of deeltijds is. Het loket zoekt er wachtende gezinnen bij.")
+st.write(f"{ui.literal(names.get(provider_id, provider_id))}: meld elke vrije plaats aan het Lokaal Loket "
+         f"Kinderopvang {ui.literal(config.municipality)}, ook als ze kort, tijdelijk of deeltijds is. Het loket zoekt er wachtende gezinnen bij.")
 ui.show_flash()
 
 
@@ -26,7 +26,7 @@ if submitted is not None:
     except service.VacancyRefused as exc:
         ui.forms.show_problems(exc.problems)
     except ValueError as exc:
-        st.error(str(exc))
+        ui.forms.show_refusal(exc)
     else:
         ui.flash(f"Uw vrije plaats vanaf {ui.fmt_date(submitted['vanaf'])} is gemeld aan het loket.")
 
@@ -67,7 +67,8 @@ else:
         return (f"vanaf {ui.fmt_date(v.vanaf)}{' tot ' + ui.fmt_date(v.tot) if v.tot else ''}: {v.plaatsen} "
                 f"{'plaats' if v.plaatsen == 1 else 'plaatsen'}, {', '.join(v.dagen)}")
 
-    chosen = st.selectbox("Vrije plaats", current, format_func=label, key="own_vacancy")
+    by_id = {v.id: v for v in current}
+    chosen = by_id[ui.choose("Vrije plaats", {i: label(v) for i, v in by_id.items()}, key="own_vacancy")]
     seen = f"_vacancy_version_{chosen.id}"  # the version first shown: an edit after someone else's change is
     st.session_state.setdefault(seen, ui.reads.vacancy_version(chosen.id))  # refused, not written over it
     first, second, third = st.columns(3)
@@ -85,7 +86,7 @@ else:
             st.session_state.pop(seen, None)
             ui.flash("De plaats is afgesloten als ingetrokken.")
     except ValueError as exc:
-        st.error(str(exc))
+        ui.forms.show_refusal(exc)
     with st.expander("Deze plaats wijzigen"):
         changed = ui.forms.vacancy_form(f"edit_vacancy_{chosen.id}", {
             "vanaf": chosen.vanaf, "tot": chosen.tot, "dagen": chosen.dagen, "dagdeel": chosen.dagdeel,
@@ -98,7 +99,7 @@ else:
             except service.VacancyRefused as exc:
                 ui.forms.show_problems(exc.problems)
             except ValueError as exc:
-                st.error(str(exc))
+                ui.forms.show_refusal(exc)
             else:
                 del st.session_state[seen]
                 ui.flash("De wijzigingen zijn bewaard.")
@@ -108,4 +109,5 @@ if past:
     ui.table(rows(past, False), key="own_past",
              column_config=ui.date_columns("Vanaf", "Tot", "Gemeld op", "Laatst bevestigd", "Afgesloten op"))
 ui.download_buttons(lambda: ui.reads.register_sheet("vrije_plaatsen", (provider_id,)),
-                    f"mijn-vrije-plaatsen-{provider_id}-{today:%Y%m%d}", key="dl_own_vacancies", sheet="vrije_plaatsen")
+                    f"mijn-vrije-plaatsen-{provider_id}-{today:%Y%m%d}", key="dl_own_vacancies", sheet="vrije_plaatsen",
+                    providers=(provider_id,))

@@ -15,7 +15,7 @@ config = ui.reads.settings()
 names = ui.reads.provider_names()
 date_from, date_to = shown.period("naleving")
 found = ui.reads.compliance(date_from, date_to)
-overrides = ui.reads.advice_overrides(date_from, date_to)
+overrides = ui.reads.advice_overrides(date_from, date_to, for_policy=not coordinator)
 
 
 def final(pid: str, key: str) -> bool:
@@ -47,26 +47,26 @@ event = ui.table(shown.coloured(frame), key="naleving_grid", on_select="rerun", 
 st.write(shown.LEGEND)
 ui.download_buttons(frame, f"naleving-{date_from:%Y%m%d}-{date_to:%Y%m%d}", key="dl_naleving", sheet="naleving")
 
-by_name = {names.get(p, p): p for p in found}
+ordered = shown.grid_order(found, names)
 by_label = {rules.LABELS[o]: o for o in rules.OBLIGATIONS}
-cells = event.selection.cells if event is not None else []
-if cells:  # a click on the grid chooses the provider and obligation below
-    row, column = cells[0]
-    st.session_state["naleving_provider"] = by_name[frame.iloc[row]["Opvang"]]
+cell = ui.selected_cell(event, len(frame), list(frame.columns))  # a forged row or column is ignored
+if cell:  # a click on the grid chooses the provider and obligation below
+    row, column = cell
+    st.session_state["naleving_provider"] = ordered[row]
     if column in by_label:
         st.session_state["naleving_obligation"] = by_label[column]
 
 st.header("Waarop het oordeel steunt")
 left, right = st.columns(2)
-ordered = [by_name[n] for n in frame["Opvang"]]  # the grid's order
 short = [(p, o) for p in ordered for o in rules.OBLIGATIONS if found[p][o].is_shortcoming]
 if "naleving_provider" not in st.session_state and short:  # first open: the first shortcoming in the grid
     st.session_state["naleving_provider"], st.session_state["naleving_obligation"] = short[0]
-provider_id = left.selectbox("Opvang", ordered, format_func=lambda p: names.get(p, p), key="naleving_provider")
-obligation = right.selectbox("Verplichting", rules.OBLIGATIONS, format_func=rules.LABELS.get, key="naleving_obligation")
+provider_id = ui.choose("Opvang", {p: names.get(p, p) for p in ordered}, key="naleving_provider", where=left)
+obligation = ui.choose("Verplichting", {o: rules.LABELS[o] for o in rules.OBLIGATIONS}, key="naleving_obligation",
+                       where=right)
 verdicts = found[provider_id]
 verdict = verdicts[obligation]
-st.subheader(f"{names.get(provider_id, provider_id)} — {rules.LABELS[obligation]}")
+st.subheader(f"{ui.literal(names.get(provider_id, provider_id))} — {rules.LABELS[obligation]}")
 st.write(f"**{shown.SYMBOLS[verdict.verdict]}** ({rules.CATEGORY_LABELS[verdict.category]}). "
          f"{evidence.summary(verdict, config)}")
 if coordinator or obligation not in shown.REQUEST_EVIDENCE:
@@ -82,7 +82,8 @@ for key in evidence.ADVICE_KEYS:
              + (f" (aangepast door het loket; afgeleid: {'ja' if evidence.derived(verdicts)[key] else 'nee'})"
                 if key in mine else "") + f". {evidence.reason(key, verdicts)}")
     if key in mine:
-        st.write(f"Motivering van de aanpassing ({mine[key].by}, {ui.fmt_date(mine[key].at)}): {mine[key].motivation}")
+        st.write(f"Motivering van de aanpassing ({ui.literal(mine[key].by)}, {ui.fmt_date(mine[key].at)}): "
+                 f"{ui.literal(mine[key].motivation)}")
 if coordinator and st.button("Dossier van deze opvang openen", key="open_dossier"):
     st.session_state["dossier_provider"] = provider_id
     st.session_state["dossier_from"], st.session_state["dossier_to"] = date_from, date_to

@@ -77,8 +77,8 @@ if details.empty:
 st.header("Per opvang")
 order = list(current["id"]) + list(stopped["id"])
 stopped_ids = set(stopped["id"])
-provider_id = st.selectbox("Opvang", order, key="opvang_provider",
-                           format_func=lambda p: f"{names[p]} ({p})" + (" — gestopt" if p in stopped_ids else ""))
+provider_id = ui.choose("Opvang", {p: f"{names[p]} ({p})" + (" — gestopt" if p in stopped_ids else "") for p in order},
+                        key="opvang_provider")
 shown = {field: native(value) for field, value in details.set_index("id").loc[provider_id].items()}
 name = shown["name"]
 
@@ -101,8 +101,8 @@ with st.expander("Gegevens wijzigen"), st.form(f"edit_provider_{provider_id}"):
     values = {"name": left.text_input("Naam", shown["name"] or "", max_chars=service.MAX_LENGTHS["name"])}
     for column, field, options in ((right, "kind", service.KINDS), (left, "subsidy_level", service.SUBSIDY_LEVELS)):
         options = ["", *options]
-        values[field] = column.selectbox(LABELS[field], options, format_func=lambda k: k or "onbekend",
-                                         index=options.index(shown[field]) if shown[field] in options else 0)
+        values[field] = ui.choose(LABELS[field], {k: k or "onbekend" for k in options}, where=column,
+                                  index=options.index(shown[field]) if shown[field] in options else 0)
     values["licensed_places"] = right.number_input("Vergunde plaatsen (leeg: onbekend)", min_value=0, step=1,
                                                    value=shown["licensed_places"])
     for index, field in enumerate(("address", "district", "email", "phone", "contact_person")):
@@ -116,11 +116,8 @@ with st.expander("Gegevens wijzigen"), st.form(f"edit_provider_{provider_id}"):
         try:
             changes = service.update_provider(ui.engine(), user.username, provider_id,
                                               seen={f: shown[f] for f in values}, **values)
-        except service.ProviderRefused as exc:
-            for message in exc.problems.values():
-                st.error(message)
-        except ValueError as exc:
-            st.error(str(exc))
+        except ValueError as exc:  # ProviderRefused names each field
+            ui.forms.show_refusal(exc)
         else:
             if not changes:
                 st.info("Er was niets gewijzigd; er is niets bewaard.")
@@ -168,18 +165,18 @@ else:
 st.subheader("Overeenkomst")
 signed = ui.reads.signatures((provider_id,))
 if signed.empty:
-    st.warning(f"{name} heeft de samenwerkingsovereenkomst niet ondertekend: dat is op zich een tekortkoming. "
+    st.warning(f"{ui.literal(name)} heeft de samenwerkingsovereenkomst niet ondertekend: dat is op zich een tekortkoming. "
                "Leg een handtekening vast op de pagina Overeenkomst en LOK.")
 else:
     last = signed.iloc[-1]
-    st.write(f"Ondertekend op {ui.fmt_date(last['signed_on'])} door {last['signatory'] or 'onbekend'}"
-             f"{', ' + last['function'] if last['function'] else ''}; "
-             + (f"scan: {last['scan_name']}." if last["has_scan"] else "geen scan bewaard.")
+    st.write(f"Ondertekend op {ui.fmt_date(last['signed_on'])} door {ui.literal(last['signatory'] or 'onbekend')}"
+             f"{', ' + ui.literal(last['function']) if last['function'] else ''}; "
+             + (f"scan: {ui.literal(last['scan_name'])}." if last["has_scan"] else "geen scan bewaard.")
              + (f" {len(signed)} handtekeningen in het register; de laatste telt." if len(signed) > 1 else ""))
     if last["has_scan"]:
         agreement_id = int(last["id"])
-        st.download_button("Scan downloaden", lambda: (ui.reads.agreement_scan(agreement_id) or ("", b""))[1],
-                           last["scan_name"], "application/pdf", key="provider_scan")
+        ui.download("Scan downloaden", lambda: (ui.reads.agreement_scan(agreement_id) or ("", b""))[1],
+                    last["scan_name"], "application/pdf", key="provider_scan")
 
 st.subheader("Lokaal Overleg Kinderopvang")
 meetings = ui.reads.lok_meetings()

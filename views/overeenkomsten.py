@@ -68,18 +68,17 @@ every_signature = ui.reads.signatures()
 with_scan = every_signature[every_signature["has_scan"]].iloc[::-1]
 if not with_scan.empty:
     rows = {int(r.id): r for r in with_scan.itertuples()}
-    chosen_scan = st.selectbox("Scan van", list(rows), key="scan_choice", format_func=lambda i: (
-        f"{name_of(rows[i].provider_id)} — ondertekend op {ui.fmt_date(rows[i].signed_on)}"))
-    st.download_button("Scan downloaden",
-                       lambda chosen=chosen_scan: (ui.reads.agreement_scan(chosen) or ("", b""))[1],
-                       rows[chosen_scan].scan_name, documents.MIME_TYPES[documents.PDF], key="dl_scan")
+    chosen_scan = ui.choose("Scan van", {i: f"{name_of(r.provider_id)} — ondertekend op {ui.fmt_date(r.signed_on)}"
+                                         for i, r in rows.items()}, key="scan_choice")
+    ui.download("Scan downloaden", lambda chosen=chosen_scan: (ui.reads.agreement_scan(chosen) or ("", b""))[1],
+                rows[chosen_scan].scan_name, documents.MIME_TYPES[documents.PDF], key="dl_scan")
 
 order = list(unsigned["provider_id"]) + list(signed["provider_id"])  # the unsigned first
 round_ = ui.forms.form_round("_signature_round")
 with st.form(f"signature_{round_}"):
     st.subheader("Handtekening vastleggen")
-    provider_id = st.selectbox("Opvang", order, index=None, placeholder="Kies een opvang",
-                               format_func=lambda p: f"{name_of(p)} ({p})")
+    provider_id = ui.choose("Opvang", {p: f"{name_of(p)} ({p})" for p in order}, index=None,
+                            placeholder="Kies een opvang")
     left, right = st.columns(2)
     signed_on = left.date_input("Ondertekend op", today, min_value=date(2000, 1, 1), max_value=today,
                                 format="DD/MM/YYYY")
@@ -105,9 +104,9 @@ if not every_signature.empty:
         recorded = {int(r.id): r for r in every_signature.iloc[::-1].itertuples()}
         round_ = ui.forms.form_round("_scan_round")
         with st.form(f"attach_scan_{round_}"):
-            agreement_id = st.selectbox("Handtekening", list(recorded), format_func=lambda i: (
-                f"{name_of(recorded[i].provider_id)} — {ui.fmt_date(recorded[i].signed_on)}"
-                + (f" (scan: {recorded[i].scan_name})" if recorded[i].has_scan else " (geen scan)")))
+            agreement_id = ui.choose("Handtekening", {i: (
+                f"{name_of(r.provider_id)} — {ui.fmt_date(r.signed_on)}"
+                + (f" (scan: {r.scan_name})" if r.has_scan else " (geen scan)")) for i, r in recorded.items()})
             scan = st.file_uploader("Scan (PDF, hoogstens 10 MB)", type=["pdf"])
             replace = st.checkbox("Bestaande scan vervangen")
             if st.form_submit_button("Scan bewaren"):
@@ -147,7 +146,7 @@ if meetings:
     if recent:
         missed = [p for p in active if not any(p in m.attending for m in recent)]
         st.write("Op geen enkele vergadering van de voorbije 12 maanden (het lokale beleid kennen is een "
-                 f"minimumverplichting): {', '.join(sorted(name_of(p) for p in missed))}." if missed else
+                 f"minimumverplichting): {ui.literal(', '.join(sorted(name_of(p) for p in missed)))}." if missed else
                  "Elke opvang was de voorbije 12 maanden minstens één keer aanwezig.")
 else:
     st.write("Nog geen LOK-vergadering vastgelegd.")
@@ -157,18 +156,16 @@ everyone = list(active) + [p for p in details["id"] if p not in active]
 if meetings:
     st.subheader("Per vergadering")
     by_id = {m.id: m for m in meetings}
-    meeting_id = st.selectbox("Vergadering", list(by_id), key="lok_meeting",
-                              format_func=lambda i: f"{ui.fmt_date(by_id[i].held_on)} — {by_id[i].subject}")
+    meeting_id = ui.choose("Vergadering", {i: f"{ui.fmt_date(m.held_on)} — {m.subject}" for i, m in by_id.items()},
+                           key="lok_meeting")
     meeting = by_id[meeting_id]
     if meeting.has_minutes:
         kind = meeting.minutes_name.rsplit(".", 1)[-1]
-        st.download_button("Verslag downloaden",
-                           lambda chosen=meeting_id: (ui.reads.lok_minutes(chosen) or ("", b""))[1],
-                           meeting.minutes_name, documents.MIME_TYPES.get(kind, "application/octet-stream"),
-                           key="dl_minutes")
+        ui.download("Verslag downloaden", lambda chosen=meeting_id: (ui.reads.lok_minutes(chosen) or ("", b""))[1],
+                    meeting.minutes_name, documents.MIME_TYPES.get(kind, "application/octet-stream"), key="dl_minutes")
     with st.expander("Aanwezigheden aanpassen"), st.form(f"attendance_{meeting_id}"):
         options = everyone + [p for p in meeting.attending if p not in everyone]
-        present = st.multiselect("Aanwezig", options, default=list(meeting.attending), format_func=name_of,
+        present = ui.choose_many("Aanwezig", {p: name_of(p) for p in options}, default=list(meeting.attending),
                                  placeholder="Kies de opvanginitiatieven die aanwezig waren",
                                  key=f"present_{meeting_id}")
         if st.form_submit_button("Aanwezigheden bewaren"):
@@ -206,7 +203,7 @@ with st.form(f"new_meeting_{round_}"):
     st.subheader("Vergadering vastleggen")
     held_on = st.date_input("Datum", today, min_value=date(2000, 1, 1), max_value=today, format="DD/MM/YYYY")
     subject = st.text_input("Onderwerp", max_chars=service.SUBJECT_MAX)
-    attending = st.multiselect("Aanwezig", everyone, format_func=name_of, select_all=False,
+    attending = ui.choose_many("Aanwezig", {p: name_of(p) for p in everyone}, select_all=False,
                                placeholder="Kies de opvanginitiatieven die aanwezig waren")
     minutes = st.file_uploader("Verslag (PDF, DOCX of ODT, hoogstens 10 MB; mag later)", type=["pdf", "docx", "odt"])
     if st.form_submit_button("Vergadering bewaren", type="primary"):
@@ -239,9 +236,9 @@ with st.form(f"evaluation_{round_}"):
     left, right = st.columns(2)
     year = left.number_input("Jaar", min_value=2000, max_value=today.year, value=today.year, step=1)
     by_id = {m.id: m for m in meetings}
-    advised_at = right.selectbox("LOK-vergadering die advies gaf (optioneel)", list(by_id), index=None,
-                                 placeholder="Kies een vergadering",
-                                 format_func=lambda i: f"{ui.fmt_date(by_id[i].held_on)} — {by_id[i].subject}")
+    advised_at = ui.choose("LOK-vergadering die advies gaf (optioneel)",
+                           {i: f"{ui.fmt_date(m.held_on)} — {m.subject}" for i, m in by_id.items()}, index=None,
+                           placeholder="Kies een vergadering", where=right)
     findings = st.text_area("Evaluatie van de procedure", max_chars=service.TEXT_MAX, height=120,
                             placeholder="Wat liep goed, wat niet, welke cijfers")
     advice = st.text_area("Advies van het LOK", max_chars=service.TEXT_MAX, height=120)

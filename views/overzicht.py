@@ -80,9 +80,9 @@ if stale:
     notes.append(f"{len(stale)} vrije {'plaats' if len(stale) == 1 else 'plaatsen'} al meer dan "
                  f"{config.vacancy_stale_days} dagen niet bevestigd: vraag na of ze nog vrij {'is' if len(stale) == 1 else 'zijn'}.")
 if to_confirm:
-    notes.append("Infopagina te bevestigen: " + ", ".join(to_confirm) + ".")
+    notes.append("Infopagina te bevestigen: " + ui.literal(", ".join(to_confirm)) + ".")
 if incomplete:
-    notes.append("Infopagina onvolledig: " + ", ".join(incomplete) + ".")
+    notes.append("Infopagina onvolledig: " + ui.literal(", ".join(incomplete)) + ".")
 for note in notes:
     st.write(note)
 st.write("Meer op de pagina's Vrije plaatsen (met de passende kinderen), Infopagina en Overeenkomst en LOK.")

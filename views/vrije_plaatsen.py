@@ -108,8 +108,8 @@ else:
 st.header("Melden namens een opvang")
 st.write("Een opvang die een vrije plaats telefonisch of per mail doorgeeft: leg ze hier vast, met vandaag als "
          "meldingsdatum.")
-on_behalf = st.selectbox("Opvang", sorted(names, key=names.get), format_func=names.get, index=None,
-                         placeholder="Kies een opvang", key="on_behalf_provider")
+on_behalf = ui.choose("Opvang", {p: names[p] for p in sorted(names, key=names.get)}, index=None,
+                      placeholder="Kies een opvang", key="on_behalf_provider")
 submitted = ui.forms.vacancy_form("on_behalf", {}, "Vrije plaats melden")
 if submitted is not None:
     if on_behalf is None:
@@ -120,7 +120,7 @@ if submitted is not None:
         except service.VacancyRefused as exc:
             ui.forms.show_problems(exc.problems)
         except ValueError as exc:
-            st.error(str(exc))
+            ui.forms.show_refusal(exc)
         else:
             ui.flash(f"De vrije plaats van {names[on_behalf]} vanaf {ui.fmt_date(submitted['vanaf'])} is vastgelegd.")
 
@@ -137,7 +137,8 @@ def label(v: rules.Vacancy) -> str:
             f"{rules.AGE_LABELS.get(v.leeftijd, v.leeftijd)})")
 
 
-chosen = st.selectbox("Vrije plaats", current, format_func=label, key="match_vacancy")
+by_id = {v.id: v for v in current}
+chosen = by_id[ui.choose("Vrije plaats", {i: label(v) for i, v in by_id.items()}, key="match_vacancy")]
 found = ui.reads.matches(chosen, day)
 GROUPS = {matching.HERE: "vroeg hier aan", matching.UNMET: "onvervulde vraag", matching.REST: "open aanvraag elders"}
 st.write(f"{len(found)} {'kind past' if len(found) == 1 else 'kinderen passen'} bij deze plaats op {ui.fmt_date(day)}: "
@@ -151,14 +152,14 @@ if found:
              key="match_table", column_config=ui.date_columns("Gewenste start", "Eerste aanvraag"))
     with st.form("referral", clear_on_submit=True):
         st.subheader("Gezin ingelicht")
-        child = st.selectbox("Kind", [c.child_id for c in found], index=None, placeholder="Kies een kind")
+        child = ui.choose("Kind", [c.child_id for c in found], index=None, placeholder="Kies een kind")
         told_on = st.date_input("Ingelicht op", today, format="DD/MM/YYYY")
         note = st.text_input("Notitie (hoe, wat werd afgesproken)", max_chars=500)
         if st.form_submit_button("Bewaren"):
             try:
                 service.refer(ui.engine(), user.username, chosen.id, child or "", told_on, note)
             except ValueError as exc:
-                st.error(str(exc))
+                ui.forms.show_refusal(exc)
             else:
                 ui.flash(f"Genoteerd: het gezin van {child} werd op {ui.fmt_date(told_on)} ingelicht.")
 told = ui.reads.referrals((chosen.id,))
