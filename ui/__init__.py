@@ -9,10 +9,11 @@
 - forms: forms that more than one page shows (a free place);
 - choices: selectbox, multiselect and radio that return only what was offered (choose, choose_many, choose_one_of);
 - text: `literal`, the only way text from data or a person enters a page's markdown;
-- downloads: every download button, the session checked again when the file is served.
+- downloads: every download button, the session checked again when the file is served;
+- hardening: the one guard around Streamlit itself (a table selection it cannot read counts as none).
 """
 
-from ui import charts, forms, login, reads  # noqa: F401
+from ui import charts, forms, hardening, login, reads  # noqa: F401
 from ui.choices import (  # noqa: F401
     choose, choose_many, choose_one_of, selected_cell, selected_row, unique_labels,
 )
@@ -28,3 +29,5 @@ from ui.tables import (  # noqa: F401
     IN_TIME, IN_TIME_DOWNLOAD, REQUEST_COLUMNS, STATUS_LABELS, date_columns, download_buttons, fmt_date, fmt_pct,
     in_time_help, list_caption, provider_view, request_view, show_requests, table, whole_percent,
 )
+
+hardening.apply()
