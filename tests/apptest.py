@@ -21,7 +21,7 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 def as_read(markdown: str) -> str:
     """Markdown source with its backslash escapes undone: the characters a reader sees where the page escaped text
     from data (ui.literal). The element tree's .value gives this (conftest); .proto.body keeps the source."""
-    return _ESCAPE.sub(r"\1", markdown)
+    return _ESCAPE.sub(r"\1", markdown).replace("\u2060", "")  # and the invisible joiners that stop autolinks
 
 
 def _new(path: str, timeout: int) -> AppTest:
@@ -81,3 +81,35 @@ def read_csv(data: bytes) -> pd.DataFrame:
     """A downloaded CSV as Excel in Belgium reads it: BOM, semicolons, every cell as text."""
     assert data.startswith("\ufeff".encode()), "CSV without a BOM: Excel would misread the accents"
     return pd.read_csv(io.BytesIO(data[3:]), sep=";", dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def run_sending(at: AppTest, raw: dict[str, str | list[str]]) -> AppTest:
+    """Run once more with these raw widget values (element id -> text, or a list of texts for a multiselect), as a
+    browser can send any value over its websocket: what the widgets would send for those ids is replaced."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+    tree = at._tree
+    original = tree.get_widget_states
+
+    def forged() -> WidgetStates:
+        states = WidgetStates()
+        states.widgets.extend(w for w in original().widgets if w.id not in raw)
+        for element_id, value in raw.items():
+            state = states.widgets.add()
+            state.id = element_id
+            if isinstance(value, list):
+                state.string_array_value.data.extend(value)
+            else:
+                state.string_value = value
+        return states
+
+    tree.get_widget_states = forged
+    try:
+        return at.run()
+    finally:
+        del tree.get_widget_states
+
+
+def element_id(elements, key: str) -> str:
+    """The element id of the widget or table with this key (what a browser names in what it sends)."""
+    return next(e for e in elements if e.key == key).proto.id

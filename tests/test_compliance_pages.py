@@ -105,6 +105,23 @@ def test_an_override_with_its_motivation_is_shown_beside_the_derived_advice(site
         "nee (aangepast; afgeleid: ja)"
 
 
+def test_the_policy_maker_reads_who_decided_by_name_and_no_id_typed_into_a_motivation(site):
+    from llko.compliance import service
+
+    why = "A103 en A107 (kind K103) bleven liggen tijdens een ziekte; A1034 is geen aanvraag. Besproken op het LOK."
+    service.override_advice(site, "coord", "P1", "negative_advice", F, T, False, why)
+    policy = opened("views/naleving.py", "beleid", "naleving")
+    policy.selectbox(key="naleving_provider").set_value("P1").run()
+    motivations = [m.value for m in policy.markdown if m.value.startswith("Motivering van de aanpassing")]
+    assert len(motivations) == 1 and motivations[0].startswith("Motivering van de aanpassing (Cora Coördinator, ")
+    assert motivations[0].endswith("): [id] en [id] (kind [id]) bleven liggen tijdens een ziekte; A1034 is geen "
+                                   "aanvraag. Besproken op het LOK.")
+    assert "coord" not in texts(policy).replace("Coördinator", "")
+    coordinator = opened("views/naleving.py", "coord", "naleving")
+    coordinator.selectbox(key="naleving_provider").set_value("P1").run()
+    assert any(m.value.endswith(why) and "(coord, " in m.value for m in coordinator.markdown)
+
+
 def test_a_contact_and_a_file_along_the_ladder_make_one_timeline(site):
     at = opened("views/dossier.py", "coord", "dossier")
     at.selectbox(key="dossier_provider").set_value("P2").run()
