@@ -79,6 +79,7 @@ def test_the_policy_maker_sees_the_grid_and_the_advice_but_no_request_id(site):
             shown = texts(at)
             assert "A1" not in shown and "A2" not in shown, (provider, obligation)
     assert "Het bewijs per aanvraag blijft bij het loket" in texts(at)
+    assert "pagina Instellingen" not in texts(at)  # a page the policy maker cannot open
     assert not any(b.label == "Dossier van deze opvang openen" for b in at.button)
 
 
@@ -153,6 +154,8 @@ def test_the_provider_sees_its_own_verdicts_and_evidence_only(site):
     shown = texts(at)
     assert "A2" not in shown and "Het Nest" not in shown
     assert "Negatief advies (uitbreidingsronde en jaarlijkse subsidie van de stad): ja" in shown
+    # the thresholds, without sending the provider to a page it cannot open
+    assert "De oordelen volgen de instellingen van nu van het loket:" in shown and "Instellingen" not in shown
 
 
 def pdf_text(data: bytes) -> str:

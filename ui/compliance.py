@@ -108,8 +108,10 @@ def show_evidence(verdicts: dict, key: str, obligations=rules.OBLIGATIONS) -> No
         table(frame, key=key)
 
 
-def show_thresholds(config: Settings) -> None:
-    """The settings R11 applied, with their values, and the loket's reading of 'minimum' and 'further'."""
-    st.write("De oordelen volgen de instellingen van nu (te wijzigen op de pagina Instellingen):")
+def show_thresholds(config: Settings, coordinator: bool = False) -> None:
+    """The settings R11 applied, with their values, and the loket's reading of 'minimum' and 'further' (for the
+    coordinator, where to change them)."""
+    st.write("De oordelen volgen de instellingen van nu" + (" (te wijzigen op de pagina Instellingen):" if coordinator
+                                                          else " van het loket:"))
     table(pd.DataFrame(evidence.thresholds(config), columns=["Instelling", "Waarde"]), key="thresholds")
     st.write(rules.READING)

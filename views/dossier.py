@@ -44,7 +44,7 @@ shown.show_verdicts(verdicts, config, key="dossier_verdicts")
 st.subheader("Bewijs")
 shown.show_evidence(verdicts, key="dossier_evidence")
 with st.expander("Drempels en lezing van het loket"):
-    shown.show_thresholds(config)
+    shown.show_thresholds(config, coordinator=True)
 
 # --- advice and override -------------------------------------------------------------------------------------
 st.header("Advies")

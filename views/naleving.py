@@ -90,4 +90,4 @@ if coordinator and st.button("Dossier van deze opvang openen", key="open_dossier
     st.switch_page("views/dossier.py")
 
 st.header("Drempels en lezing")
-shown.show_thresholds(config)
+shown.show_thresholds(config, coordinator)
