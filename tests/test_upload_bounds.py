@@ -1,6 +1,8 @@
 """Uploads are bounded: an import reads at most MAX_ROWS rows, MAX_CELLS cells and MAX_XML_MB of unpacked XLSX,
 refuses a 'zip bomb' from its zip directory before reading it, and the Import page parses in a process of its
-own that is killed after PARSE_SECONDS, so that a hostile file neither stalls nor slows the other users' pages.
+own that is killed after PARSE_SECONDS (its memory capped at MAX_MEMORY_MB), so that a hostile file neither stalls
+nor slows the other users' pages. What a workbook claims (its dimension, an ODS's repeats) is bounded before it is
+expanded: test_bounded_workbooks.py.
 
 Measured before (2 cores): a 144 KB XLSX of a million one-cell rows took 34 s and 240 MB to be refused, in the
 app's own process; 200,000 rows of 100 cells (1 GB of XML, inside the old caps) ran over 300 s and 730 MB.
@@ -172,15 +174,17 @@ def test_the_default_caps_comfortably_admit_a_whole_regions_export():
     assert importer.MAX_XML_MB >= 2 * 100
     assert importer.MAX_RATIO >= 5 * 8
     assert upload.PARSE_SECONDS >= 2 * 45  # such a file took 45 s to parse on 2 busy cores
+    assert upload.MAX_MEMORY_MB >= 2 * 800  # and 0.8 GB of address space (1.1 GB at the cell cap)
 
 
 def test_an_installation_sets_the_caps_in_the_environment():
     code = ("from llko.requests import importer, upload; "
-            "print(importer.MAX_ROWS, importer.MAX_CELLS, importer.MAX_XML_MB, upload.PARSE_SECONDS)")
+            "print(importer.MAX_ROWS, importer.MAX_CELLS, importer.MAX_XML_MB, upload.PARSE_SECONDS, "
+            "upload.MAX_MEMORY_MB)")
     env = {**os.environ, "LLKO_IMPORT_MAX_ROWS": "1000", "LLKO_IMPORT_MAX_CELLS": "20000",
-           "LLKO_IMPORT_MAX_XML_MB": "7", "LLKO_IMPORT_PARSE_SECONDS": "9"}
+           "LLKO_IMPORT_MAX_XML_MB": "7", "LLKO_IMPORT_PARSE_SECONDS": "9", "LLKO_IMPORT_MAX_MEMORY_MB": "700"}
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert run.stdout.split() == ["1000", "20000", "7", "9"], run.stderr
+    assert run.stdout.split() == ["1000", "20000", "7", "9", "700"], run.stderr
     env["LLKO_IMPORT_MAX_ROWS"] = "veel"
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert run.returncode != 0 and "LLKO_IMPORT_MAX_ROWS moet een positief geheel getal zijn, niet 'veel'" in run.stderr

@@ -8,11 +8,11 @@ by its absence. See DESIGN.md "The register workbook".
 import csv
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from openpyxl import load_workbook
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 
@@ -21,7 +21,7 @@ from llko.agreements.models import Agreement, LokAttendance, LokMeeting
 from llko.db import retry_when_busy, transaction
 from llko.infopagina.models import InfopaginaCheck
 from llko.providers.models import Provider
-from llko.requests import messages, spreadsheets
+from llko.requests import importer, messages, spreadsheets, upload
 from llko.requests.importer import FileFault, check_workbook_size
 from llko.registers.sheets import SHEETS, CellError, Sheet, sheet_key
 from llko.vacancies.models import VacancyChange, VacancyRecord
@@ -65,42 +65,76 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _csv_rows(data: bytes) -> list[list]:
+def _limits() -> spreadsheets.Limits:
+    """How large a sheet may be: a header and MAX_ROWS rows; columns and cells as the export import caps them."""
+    return spreadsheets.Limits(rows=MAX_ROWS + 1, columns=importer.MAX_COLUMNS, cells=importer.MAX_CELLS)
+
+
+def _over_limit(error: spreadsheets.OverLimit) -> str:
+    """The Dutch explanation of a sheet past a limit."""
+    if error.what == spreadsheets.ROWS:
+        return f"Blad '{error.sheet}' heeft meer dan {_nl_number(MAX_ROWS)} rijen."
+    if error.what == spreadsheets.COLUMNS:
+        return (f"Blad '{error.sheet}' heeft meer dan {importer.MAX_COLUMNS} kolommen; een registerblad heeft er veel "
+                "minder. Controleer of u het juiste bestand koos.")
+    return (f"De werkmap heeft meer dan {_nl_number(importer.MAX_CELLS)} cellen (rijen maal kolommen); een "
+            "registerwerkmap is veel kleiner. Controleer of u het juiste bestand koos.")
+
+
+def _nl_number(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _csv_rows(name: str, data: bytes) -> list[list]:
+    """The rows of a CSV (without trailing empty fields), within the limits: a row wider than the column cap (the
+    header first) is refused before anything is done with its columns."""
     body = _decode(data)
-    first = body.split("\n", 1)[0]
+    first = body[:body.find("\n")] if "\n" in body else body
     sep = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    return [row for row in csv.reader(io.StringIO(body), delimiter=sep)]
-
-
-def _xlsx_sheets(data: bytes) -> dict[str, list[list]]:
+    sheets = spreadsheets.Sheets(_limits())
+    sheets.start(Path(name).stem)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # not a workbook, or a damaged one
-        raise _Refused("Het bestand kon niet gelezen worden als Excel-werkmap (XLSX).") from exc
-    try:
-        sheets = {}
-        for page in book.worksheets:
-            rows = []
-            for row in page.iter_rows(values_only=True):
-                if len(rows) > MAX_ROWS:
-                    raise _Refused(f"Blad '{page.title}' heeft meer dan {MAX_ROWS:,} rijen.".replace(",", "."))
-                rows.append(list(row))
-            sheets[page.title] = rows
-        return sheets
-    finally:
-        book.close()
+        for row in csv.reader(io.StringIO(body), delimiter=sep):
+            while row and row[-1] == "":
+                row.pop()
+            sheets.add(row)
+            sheets.check_height()
+    except spreadsheets.OverLimit as error:
+        raise _Refused(_over_limit(error)) from None
+    except csv.Error:  # a field longer than the csv module takes, a NUL byte
+        raise _Refused(f"'{name}' kon niet gelezen worden als CSV-bestand.") from None
+    return sheets.rows
 
 
-def _ods_sheets(data: bytes) -> dict[str, list[list]]:
+def _workbook_sheets(name: str, data: bytes, kind: str) -> dict[str, list[list]]:
+    """Every sheet of an XLSX or ODS, read in a process of its own (upload.run_bounded: bounded in time and memory)
+    within the limits, which hold before anything the workbook claims is expanded."""
     try:
-        return spreadsheets.ods_sheets(data)
-    except ValueError:
-        raise _Refused("Het bestand kon niet gelezen worden als OpenDocument-rekenblad (ODS).") from None
+        return upload.run_bounded("llko.requests.spreadsheets:read_sheets", data, _limits())
+    except spreadsheets.OverLimit as error:
+        raise _Refused(_over_limit(error)) from None
+    except spreadsheets.Unreadable:
+        raise _Refused("Het bestand kon niet gelezen worden als " + (
+            "Excel-werkmap (XLSX)." if kind == spreadsheets.XLSX else "OpenDocument-rekenblad (ODS).")) from None
+    except upload.Unfinished as unfinished:
+        raise _Refused(_unfinished(name, unfinished.reason)) from None
+
+
+def _unfinished(name: str, reason: str) -> str:
+    """The Dutch explanation of a workbook whose reading gave no answer."""
+    if reason == upload.SLOW:
+        return (f"'{name}' kon niet binnen {upload.seconds_text()} gelezen worden; een registerwerkmap gaat veel "
+                "sneller. Controleer of u het juiste bestand koos.")
+    if reason == upload.MEMORY:
+        return (f"'{name}' vraagt meer dan {upload.MAX_MEMORY_MB} MB geheugen om gelezen te worden; een "
+                "registerwerkmap is veel kleiner. Controleer of u het juiste bestand koos.")
+    return (f"'{name}' kon niet gelezen worden: het lezen werd afgebroken (een beschadigd bestand, of te weinig "
+            "geheugen). Bewaar de werkmap opnieuw als Excel-werkmap (.xlsx) of OpenDocument-rekenblad (.ods).")
 
 
 def read_files(files: list[tuple[str, bytes]]) -> dict[str, list[list]]:
-    """{sheet name as written: rows of raw cells}: every sheet of an XLSX or ODS (judged by the content), or a CSV
-    named after its sheet."""
+    """{sheet name as written: rows of raw cells}: every sheet of an XLSX or ODS (judged by the content; read in a
+    process of its own), or a CSV named after its sheet. Raises _Refused with the Dutch reason."""
     sheets: dict[str, list[list]] = {}
     for name, data in files:
         kind = spreadsheets.kind_of(data)
@@ -111,12 +145,9 @@ def read_files(files: list[tuple[str, bytes]]) -> dict[str, list[list]]:
                 check_workbook_size(data)  # a zip bomb is refused before anything is unpacked
             except FileFault as fault:
                 raise _Refused(str(fault)) from None
-        if kind == spreadsheets.XLSX:
-            found = _xlsx_sheets(data)
-        elif kind == spreadsheets.ODS:
-            found = _ods_sheets(data)
+            found = _workbook_sheets(name, data, kind)
         elif Path(name).suffix.lower() in (".csv", ".txt"):
-            found = {Path(name).stem: _csv_rows(data)}
+            found = {Path(name).stem: _csv_rows(name, data)}
         else:
             raise _Refused(f"'{name}': kies een Excel-werkmap (.xlsx), een OpenDocument-rekenblad (.ods) of een "
                            "CSV-bestand per blad.")
@@ -145,7 +176,7 @@ def _parse_sheet(sheet: Sheet, title: str, rows: list[list], problems: list[str]
     if missing:
         problems.append(f"Blad {sheet.name}: de verplichte kolom(men) {', '.join(missing)} ontbreken.")
         return []
-    duplicates = {h for h in header if h and header.count(h) > 1}
+    duplicates = {h for h, times in Counter(header).items() if h and times > 1}
     if duplicates:
         problems.append(f"Blad {sheet.name}: de kolom(men) {', '.join(sorted(duplicates))} staan er twee keer in.")
         return []
@@ -218,21 +249,22 @@ def _shown(value) -> str:
 
 def parse(files: list[tuple[str, bytes]], known_providers: set[str]) -> tuple[dict[str, list[_Row]], RegisterResult]:
     """Read and check every sheet; the typed rows per sheet and the result (its problems, if any)."""
-    result = RegisterResult()
     try:
         raw = read_files(files)
     except _Refused as exc:
-        result.problems.append(str(exc))
-        return {}, result
+        return {}, RegisterResult(problems=[str(exc)])
+    return check(raw, known_providers)
+
+
+def check(raw: dict[str, list[list]], known_providers: set[str]) -> tuple[dict[str, list[_Row]], RegisterResult]:
+    """Check every sheet read by read_files; the typed rows per sheet and the result (its problems, if any)."""
+    result = RegisterResult()
     typed: dict[str, list[_Row]] = {}
     for title, rows in raw.items():
         sheet = SHEETS.get(sheet_key(title))
         if sheet is None:
             result.notices.append(f"Blad '{title}' is geen registerblad en werd overgeslagen "
                                   f"(verwacht: {', '.join(SHEETS)}).")
-            continue
-        if len(rows) > MAX_ROWS + 1:
-            result.problems.append(f"Blad {sheet.name} heeft meer dan {MAX_ROWS:,} rijen.".replace(",", "."))
             continue
         typed[sheet.name] = _parse_sheet(sheet, title, rows, result.problems, result.notices)
         _check_rows(sheet, typed[sheet.name], result.problems)
@@ -337,12 +369,23 @@ def _write(session, typed: dict[str, list[_Row]], actor: str, result: RegisterRe
         count("lok", outcome)
 
 
-@retry_when_busy
 def import_register(engine: Engine, files: list[tuple[str, bytes]], actor: str) -> RegisterResult:
-    """Import the register workbook (one XLSX, or a CSV per sheet): everything, or nothing and the reasons."""
+    """Import the register workbook (one XLSX or ODS, or a CSV per sheet): everything, or nothing and the reasons.
+    The files are read first, a workbook in a process of its own, outside the transaction that checks and writes."""
+    try:
+        raw, refusal = read_files(files), None
+    except _Refused as exc:
+        raw, refusal = {}, str(exc)
+    return _import(engine, files, raw, refusal, actor)
+
+
+@retry_when_busy
+def _import(engine: Engine, files: list[tuple[str, bytes]], raw: dict[str, list[list]], refusal: str | None,
+            actor: str) -> RegisterResult:
+    """Check the sheets read and write them in one transaction (or record why they were refused)."""
     with transaction(engine) as session:
         known = set(session.execute(select(Provider.id)).scalars())
-        typed, result = parse(files, known)
+        typed, result = ({}, RegisterResult(problems=[refusal])) if refusal else check(raw, known)
         if not result.ok:
             audit.record(session, actor, "register_refused", files=[n for n, _ in files], problems=len(result.problems))
             return result

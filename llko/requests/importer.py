@@ -8,11 +8,11 @@ whole, with a Dutch message per bad cell or one message for a file-level fault.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
 import json
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -27,6 +27,7 @@ from llko.db import retry_when_busy, transaction
 from llko.providers.models import Provider
 from llko.requests import messages, rules, spreadsheets, sql_rules, statuses
 from llko.requests.models import ImportRun, Request, StatusChange
+from llko.requests.spreadsheets import env_limit
 
 # --- columns -----------------------------------------------------------------------------------
 
@@ -100,16 +101,6 @@ MSG_UNREADABLE = (
     "Excel-bestand."
 )
 MSG_EMPTY = "Het bestand is leeg."
-
-
-def env_limit(name: str, default: int) -> int:
-    """A limit that an installation may set in the environment, read once when this module is imported."""
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{name} moet een positief geheel getal zijn, niet '{value}'")
-    return int(value)
 
 
 # A town's export has tens of thousands of rows, a whole region's about 200,000 rows of 12 columns (~100 MB of
@@ -288,38 +279,29 @@ def check_workbook_size(data: bytes) -> None:
         raise _packed_too_tight()
 
 
-def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, int, pd.DataFrame]:
-    """First sheet as a frame of strings (no header row), the row number of its first line, and where its real
-    date cells are (a frame of booleans of the same shape)."""
-    from openpyxl import load_workbook
+def limits() -> spreadsheets.Limits:
+    """The caps as the workbook reader takes them: a header and MAX_ROWS rows, MAX_COLUMNS, MAX_CELLS."""
+    return spreadsheets.Limits(rows=MAX_ROWS + 1, columns=MAX_COLUMNS, cells=MAX_CELLS)
 
+
+def workbook_fault(error: ValueError) -> FileFault:
+    """The Dutch explanation of a workbook the reader refused (spreadsheets.OverLimit or Unreadable)."""
+    if isinstance(error, spreadsheets.OverLimit):
+        return _too_many_cells() if error.what == spreadsheets.CELLS else _too_big()
+    return FileFault(MSG_UNREADABLE)
+
+
+def _read_workbook(data: bytes, sheet: list[list] | None = None) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """First sheet of an XLSX or ODS (or `sheet`, its rows already read) as a frame of strings (no header row), the
+    row number of its first line, and where its real date cells are (a frame of booleans of the same shape)."""
     check_workbook_size(data)
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    if sheet is None:
         try:
-            sheet = book.worksheets[0]
-            if (sheet.max_row or 0) > MAX_ROWS + 1:  # the sheet's own dimension says so
-                raise _too_big()
-            sheet.reset_dimensions()  # each row as wide as its last cell, not padded to the claimed dimension
-            rows, dated, cells_read = [], [], 0
-            for row in sheet.iter_rows(values_only=True):
-                cells_read += len(row)
-                cells = list(row)
-                while cells and cells[-1] is None:  # empty (formatted) cells at the end
-                    cells.pop()
-                if len(rows) > MAX_ROWS or len(cells) > MAX_COLUMNS:
-                    raise _too_big()
-                if cells_read > MAX_CELLS:
-                    raise _too_many_cells()
-                rows.append([_cell_text(v) for v in cells])
-                dated.append([isinstance(v, (dt.date, dt.datetime)) for v in cells])
-        finally:
-            book.close()
-    except FileFault:
-        raise
-    except Exception as exc:  # a zip that is no workbook, a damaged file, ...
-        raise FileFault(MSG_UNREADABLE) from exc
-    return _sheet_frame(rows, dated)
+            sheet = next(iter(spreadsheets.read_sheets(data, limits(), first_only=True).values()), [])
+        except (spreadsheets.OverLimit, spreadsheets.Unreadable) as error:
+            raise workbook_fault(error) from error
+    return _sheet_frame([[_cell_text(v) for v in row] for row in sheet],
+                        [[isinstance(v, (dt.date, dt.datetime)) for v in row] for row in sheet])
 
 
 def _sheet_frame(rows: list[list[str]], dated: list[list[bool]]) -> tuple[pd.DataFrame, int, pd.DataFrame]:
@@ -331,21 +313,6 @@ def _sheet_frame(rows: list[list[str]], dated: list[list[bool]]) -> tuple[pd.Dat
     blank = frame.apply(lambda col: col.str.strip() == "").all(axis=1)
     skipped = int(blank.cummin().sum())  # leading empty rows above the header
     return frame.iloc[skipped:].reset_index(drop=True), skipped + 1, dates.iloc[skipped:].reset_index(drop=True)
-
-
-def _read_ods(data: bytes) -> tuple[pd.DataFrame, int, pd.DataFrame]:
-    """First sheet of an OpenDocument spreadsheet, as _read_xlsx reads an Excel one (same limits)."""
-    check_workbook_size(data)
-    try:
-        rows = spreadsheets.ods_sheets(data, first_only=True)["0"]
-    except ValueError as exc:
-        raise FileFault(MSG_UNREADABLE) from exc
-    if len(rows) > MAX_ROWS + 1 or any(len(r) > MAX_COLUMNS for r in rows):
-        raise _too_big()
-    if sum(len(r) for r in rows) > MAX_CELLS:
-        raise _too_many_cells()
-    return _sheet_frame([[_cell_text(v) for v in r] for r in rows],
-                        [[isinstance(v, (dt.date, dt.datetime)) for v in r] for r in rows])
 
 
 def _decode(data: bytes) -> str:
@@ -360,6 +327,14 @@ def _decode(data: bytes) -> str:
     if "\x00" in text or len(_CONTROL.findall(text)) > len(text) // 100:  # binary data, not a text file
         raise FileFault(MSG_UNREADABLE)
     return text
+
+
+def _width(header: str, sep: str) -> int:
+    """The number of fields of a CSV's header line (a separator between quotes is no field)."""
+    try:
+        return len(next(csv.reader([header], delimiter=sep), []))
+    except csv.Error:  # a field longer than the csv module takes
+        return header.count(sep) + 1
 
 
 def _read_csv(data: bytes) -> tuple[pd.DataFrame, int, None]:
@@ -377,6 +352,8 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, int, None]:
         raise _too_big()
     header = _NEWLINE.split(body, maxsplit=1)[0]
     sep = ";" if header.count(";") > header.count(",") else ","
+    if _width(header, sep) > MAX_COLUMNS:  # before any work per column
+        raise _too_big()
     if (lines + 1) * (header.count(sep) + 1) > MAX_CELLS:  # a row with more fields than the header is refused
         raise _too_many_cells()
     try:
@@ -563,16 +540,19 @@ def _validate(frame: pd.DataFrame, date_cells: pd.DataFrame | None = None
     return typed[list(COLUMNS)], problems
 
 
-def parse(data: bytes, file_name: str) -> ParsedFile:
-    """Read and validate an Opvang.Vlaanderen export; never touches the database."""
+def parse(data: bytes, file_name: str, sheet: list[list] | None = None) -> ParsedFile:
+    """Read and validate an Opvang.Vlaanderen export; never touches the database. `sheet`: the rows of a workbook's
+    first sheet when they were already read (spreadsheets.read_sheets), as the upload's own process does."""
     try:
         if not data or not data.strip():
             raise FileFault(MSG_EMPTY)
         kind = spreadsheets.kind_of(data)
         if kind == spreadsheets.XLS:
             raise FileFault(spreadsheets.MSG_XLS)
-        read = {spreadsheets.XLSX: _read_xlsx, spreadsheets.ODS: _read_ods, spreadsheets.CSV: _read_csv}[kind]
-        raw, first_row, raw_dates = read(data)
+        if kind == spreadsheets.CSV:
+            raw, first_row, raw_dates = _read_csv(data)
+        else:
+            raw, first_row, raw_dates = _read_workbook(data, sheet)
         if raw.empty or (raw.astype(str).apply(lambda c: c.str.strip()) == "").all().all():
             raise FileFault(MSG_EMPTY)
         frame, skipped, date_cells = _canonical(raw, first_row, raw_dates)
