@@ -17,6 +17,7 @@ from llko.agreements import documents, queries, service
 from llko.providers import service as providers
 from llko.registers.export import columns
 from llko.requests.importer import import_file
+from test_attachments import real_pdf
 
 T = date(2026, 11, 2)  # the app's 'today' in these tests
 EXPORT = """aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status
@@ -24,7 +25,7 @@ A1;K1;P1;Het Zonnetje;01/10/2026;nieuw;01/10/2026
 A2;K2;P2;Het Nest;05/10/2026;nieuw;05/10/2026
 A3;K3;P3;De Regenboog;06/10/2026;nieuw;06/10/2026
 """
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+PDF = real_pdf()  # a file is judged by its structure: a real PDF
 FAKE_PDF = b"PK\x03\x04 dit is een zip-bestand met een PDF-naam"
 
 

@@ -13,11 +13,12 @@ from llko.agreements.service import Refused
 from llko.compliance import ladder, queries, service
 from llko.compliance.queries import compliance
 
+from test_attachments import real_pdf
 from test_compliance_cli import town  # noqa: F401  (the hand-built town, on SQLite and PostgreSQL)
 
 F, T = date(2026, 6, 1), date(2026, 11, 1)
 TODAY = date(2026, 11, 15)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = real_pdf()  # a file is judged by its structure: a real PDF
 WHY = "Na het gesprek van 20/11 blijkt de achterstand door ziekte van de verantwoordelijke."
 
 

@@ -20,6 +20,7 @@ from llko.providers.queries import provider_details
 from llko.registers.export import columns
 from llko.requests.importer import import_file
 from llko.vacancies import service as vacancies
+from test_attachments import real_pdf
 
 T = date(2026, 11, 2)  # the app's 'today' in these tests
 # P1: one open request received 01/10 (overdue on 02/11), one approved in time; P2: one request in time; P3 stops.
@@ -180,7 +181,7 @@ def test_the_detail_gathers_everything_known_about_a_provider(town):
                             started_on=date(2015, 3, 1))
     vacancies.report(town, "zon", "P1", PLACE, T, allowed=("P1",))
     agreements.record_signature(town, "coord", "P1", date(2026, 2, 1), "An Peeters", "verantwoordelijke", T,
-                                b"%PDF-1.7 getekend", "overeenkomst.pdf")
+                                real_pdf(), "overeenkomst.pdf")
     agreements.add_meeting(town, "coord", date(2026, 3, 10), "Procedure", ["P1", "P2"], T)
     agreements.add_meeting(town, "coord", date(2026, 9, 15), "Vrije plaatsen", ["P2"], T)
     infopagina.record(town, "coord", "P1", date(2026, 10, 1), "loket",
