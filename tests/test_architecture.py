@@ -76,3 +76,27 @@ def test_the_page_check_bites():
     assert database_use("import llko.requests.sql_rules as s\n") == ["llko.requests.sql_rules"]
     assert database_use("x = 'SELECT id FROM requests WHERE 1 = 1'\n") == ["SQL: SELECT id FROM requests WHERE 1 = 1"]
     assert database_use("import ui\nst.write('Selecteer een opvang uit de lijst')\n") == []
+
+
+# Widgets a browser can answer with any value, and download buttons served after the page ran: only ui.choices and
+# ui.downloads call them, so every choice is checked against what was offered and every file against the session.
+GUARDED = {"selectbox", "multiselect", "radio", "download_button"}
+
+
+def unguarded_widgets(source: str) -> list[str]:
+    """Calls of selectbox, multiselect, radio or download_button in a page or in ui outside its guards."""
+    return sorted(f"{node.func.attr} (line {node.lineno})" for node in ast.walk(ast.parse(source))
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in GUARDED)
+
+
+def test_choices_and_downloads_go_through_their_guards():
+    guards = {ROOT / "ui" / "choices.py", ROOT / "ui" / "downloads.py"}
+    files = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+    found = {f.name: unguarded_widgets(f.read_text()) for f in files if f not in guards}
+    assert {name: calls for name, calls in found.items() if calls} == {}
+
+
+def test_the_widget_check_bites():
+    assert unguarded_widgets("x = st.selectbox('Opvang', ids)\ncolumn.download_button('CSV', data)\n") == [
+        "download_button (line 2)", "selectbox (line 1)"]
+    assert unguarded_widgets("x = ui.choose('Opvang', ids)\nui.download('CSV', build, 'a.csv', key='k')\n") == []

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from llko.vacancies import rules
+from ui.choices import choose, choose_many, choose_one_of
 from ui.session import today
 from ui.text import literal
 
@@ -13,18 +14,17 @@ def vacancy_form(key: str, values: dict, submit: str) -> dict | None:
         left, right = st.columns(2)
         vanaf = left.date_input("Vrij vanaf", values.get("vanaf", today()), format="DD/MM/YYYY")
         tot = right.date_input("Vrij tot (leeg: geen einddatum)", values.get("tot"), format="DD/MM/YYYY")
-        dagen = st.multiselect("Weekdagen", rules.WEEKDAYS, default=values.get("dagen", ()),
-                               format_func=rules.WEEKDAY_LABELS.get, placeholder="Kies de dagen waarop de plaats vrij is")
+        dagen = choose_many("Weekdagen", {d: rules.WEEKDAY_LABELS[d] for d in rules.WEEKDAYS},
+                            default=values.get("dagen", ()), placeholder="Kies de dagen waarop de plaats vrij is")
         left, middle, right = st.columns(3)
-        dagdeel = left.selectbox("Dagdeel", rules.DAY_PARTS, index=rules.DAY_PARTS.index(values.get("dagdeel", "dag")),
-                                 format_func=rules.DAY_PART_LABELS.get)
+        dagdeel = choose("Dagdeel", {p: rules.DAY_PART_LABELS[p] for p in rules.DAY_PARTS}, where=left,
+                         index=rules.DAY_PARTS.index(values.get("dagdeel", "dag")))
         plaatsen = middle.number_input("Aantal plaatsen", min_value=1, max_value=100, step=1,
                                        value=int(values.get("plaatsen", 1)))
-        leeftijd = right.selectbox("Leeftijd", rules.AGE_GROUPS,
-                                   index=rules.AGE_GROUPS.index(values.get("leeftijd", "alle")),
-                                   format_func=rules.AGE_LABELS.get)
-        soort = st.radio("Soort plaats", rules.KINDS, index=rules.KINDS.index(values.get("soort", "vast")),
-                         horizontal=True, format_func=rules.KIND_LABELS.get)
+        leeftijd = choose("Leeftijd", {a: rules.AGE_LABELS[a] for a in rules.AGE_GROUPS}, where=right,
+                          index=rules.AGE_GROUPS.index(values.get("leeftijd", "alle")))
+        soort = choose_one_of("Soort plaats", {k: rules.KIND_LABELS[k] for k in rules.KINDS},
+                              index=rules.KINDS.index(values.get("soort", "vast")), horizontal=True)
         opmerking = st.text_area("Opmerking (optioneel)", values.get("opmerking", ""), max_chars=rules.REMARK_MAX,
                                  height=80)
         if st.form_submit_button(submit, type="primary"):

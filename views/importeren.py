@@ -39,8 +39,8 @@ with st.expander("Welke kolommen verwacht de import?"):
         "Verplicht": ["ja" if c in importer.REQUIRED else "nee" for c in importer.COLUMN_HELP],
         "Betekenis": list(importer.COLUMN_HELP.values()),
     }), key="columns_help")
-    st.download_button("Voorbeeldbestand (CSV)", importer.EXAMPLE_CSV.encode("utf-8-sig"), "voorbeeld-export.csv",
-                       "text/csv", key="example_csv")
+    ui.download("Voorbeeldbestand (CSV)", lambda: importer.EXAMPLE_CSV.encode("utf-8-sig"), "voorbeeld-export.csv",
+                "text/csv", key="example_csv")
 
 # A new key after each import empties the uploader, so a finished import does not look pending.
 round_ = st.session_state.setdefault("_upload_round", 0)
@@ -54,10 +54,10 @@ def show_refusal(name: str, problems: list) -> None:
     """A refused file: the problems as lines to read, and every cell's problem in a table to download."""
     cells = [p for p in problems if p.row is not None]
     count = len(problems)
-    st.error(f"{name} kan niet geïmporteerd worden: {count} {'probleem' if count == 1 else 'problemen'}. "
+    st.error(f"{ui.literal(name)} kan niet geïmporteerd worden: {count} {'probleem' if count == 1 else 'problemen'}. "
              "Er is niets gewijzigd.")
-    for line in messages.summary(problems):
-        st.error(line)
+    for line in messages.summary(problems):  # a line may quote a cell of the file
+        st.error(ui.literal(line))
     if cells:
         every = pd.DataFrame([{"Rij": p.row, "Kolom": p.column, "Waarde": p.value, "Melding": p.message}
                               for p in cells])
@@ -71,8 +71,8 @@ if upload is not None:
     parsed = ui.reads.parsed_upload(data, upload.name)
     if as_of is not None:
         parsed = importer.impossible_dates(parsed, as_of)
-    for notice in parsed.notices:
-        st.info(notice)
+    for notice in parsed.notices:  # notices name the file's own columns
+        st.info(ui.literal(notice))
     if parsed.problems:
         show_refusal(upload.name, parsed.problems)
     else:
@@ -80,7 +80,7 @@ if upload is not None:
         st.success(f"{rows} {'rij is' if rows == 1 else 'rijen zijn'} in orde.")
         earlier = ui.reads.already_imported(data, as_of) if as_of else None
         if earlier:
-            st.info(earlier)
+            st.info(ui.literal(earlier))
         st.write(f"Voorbeeld: de eerste {min(rows, 20)} van {rows} rijen.")
         ui.table(preview(parsed.frame), key="preview")
         if st.button("Importeren", type="primary", key="do_import", disabled=as_of is None or earlier is not None):
@@ -98,8 +98,8 @@ st.write("De eigen lijsten van het loket in één keer inlezen: opvanginitiatiev
          "infopagina, ondertekende overeenkomsten en LOK-vergaderingen. Een Excel-werkmap met een blad per register, "
          "of een CSV-bestand per blad (genoemd naar het blad). Eén foute cel en er verandert niets; dezelfde werkmap "
          "twee keer inlezen verandert niets.")
-st.download_button("Lege registerwerkmap (sjabloon)", ui.reads.register_template, "registerwerkmap.xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="register_template")
+ui.download("Lege registerwerkmap (sjabloon)", ui.reads.register_template, "registerwerkmap.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="register_template")
 register_round = st.session_state.setdefault("_register_round", 0)
 register_files = st.file_uploader("Registerwerkmap (Excel of OpenDocument) of CSV-bestanden per blad, hoogstens 50 MB",
                                   type=spreadsheets.UPLOAD_TYPES, accept_multiple_files=True,
@@ -114,7 +114,7 @@ if register_files and st.button("Registers inlezen", type="primary", key="do_reg
             for sheet, n in outcome.counts.items()) + "." + "".join(f" {notice}" for notice in outcome.notices))
     else:
         for notice in outcome.notices:
-            st.info(notice)
+            st.info(ui.literal(notice))
         count = len(outcome.problems)
         st.error(f"De registers zijn niet ingelezen: {count} {'probleem' if count == 1 else 'problemen'}. "
                  "Er is niets gewijzigd.")
