@@ -29,3 +29,32 @@ def parse_day(value) -> date:
         except ValueError:
             continue
     raise ValueError(f"geen datum: {value!r}")
+
+
+TYPED_YEARS = 10  # "Dates people type": a day more than this many years before or after today is a typo
+
+
+def years_from(day: date, years: int) -> date:
+    """The same day `years` later (earlier when negative); 29 February becomes the 28th in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def typed_day_problem(field: str | None, day: date, today: date, *, ahead_years: int = 0,
+                      not_yet: str = "") -> str | None:
+    """What is wrong with a day a person entered in `field` (DESIGN.md "Dates people type"), as a Dutch message
+    that starts with the field's name (field None: the form names it itself), or None. The day may lie at most
+    `ahead_years` after today (0: not in the future; not_yet then says what to do instead) and at most TYPED_YEARS
+    before it. The day is never replaced by another."""
+    said = f"{field}: {day:%d/%m/%Y}" if field else f"{day:%d/%m/%Y}"
+    earliest = years_from(today, -TYPED_YEARS)
+    if day > years_from(today, ahead_years):
+        if not ahead_years:
+            return f"{said} ligt in de toekomst" + (f"; {not_yet}." if not_yet else ".")
+        return (f"{said} ligt meer dan {ahead_years} jaar in de toekomst; kies een dag tot en met "
+                f"{years_from(today, ahead_years):%d/%m/%Y}.")
+    if day < earliest:
+        return f"{said} ligt meer dan {TYPED_YEARS} jaar terug; kies een dag vanaf {earliest:%d/%m/%Y}."
+    return None

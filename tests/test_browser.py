@@ -154,6 +154,7 @@ def wait_heading(page, text):
 def test_each_role_logs_in_to_its_first_page(server, page, username, first_page):
     sign_in(page, server, username)
     signed_in_on(page, first_page)
+    assert page.evaluate("document.documentElement.lang") == "nl-BE"  # read aloud in Dutch (WCAG 3.1.1)
 
 
 def test_wrong_password_says_so(server, page):

@@ -1,5 +1,7 @@
 """Forms that more than one page shows: a free place (reported by the provider, or by the loket on its behalf)."""
 
+from datetime import date
+
 import streamlit as st
 
 from llko.vacancies import rules
@@ -8,19 +10,31 @@ from ui.session import today
 from ui.text import literal
 
 
+# The widest range a date field takes: a date typed outside a widget's range is silently replaced by Streamlit, so
+# the fields take (nearly) anything and llko refuses what the field does not allow, naming the field.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+DAY_HELP = "Typ de datum als dd/mm/jjjj of kies ze in de kalender."
+
+
+def day_input(label: str, value, *, key: str | None = None, where=st, help: str | None = None):
+    """A date field for a day a person enters (dd/mm/jjjj): what is typed reaches llko as typed."""
+    return where.date_input(label, value, min_value=EARLIEST, max_value=LATEST, format="DD/MM/YYYY", key=key,
+                            help=help or DAY_HELP)
+
+
 def vacancy_form(key: str, values: dict, submit: str) -> dict | None:
     """The vacancy form; the raw values when submitted, else None."""
     with st.form(key):
         left, right = st.columns(2)
-        vanaf = left.date_input("Vrij vanaf", values.get("vanaf", today()), format="DD/MM/YYYY")
-        tot = right.date_input("Vrij tot (leeg: geen einddatum)", values.get("tot"), format="DD/MM/YYYY")
+        vanaf = day_input("Vrij vanaf", values.get("vanaf", today()), where=left)
+        tot = day_input("Vrij tot (leeg: geen einddatum)", values.get("tot"), where=right)
         dagen = choose_many("Weekdagen", {d: rules.WEEKDAY_LABELS[d] for d in rules.WEEKDAYS},
                             default=values.get("dagen", ()), placeholder="Kies de dagen waarop de plaats vrij is")
         left, middle, right = st.columns(3)
         dagdeel = choose("Dagdeel", {p: rules.DAY_PART_LABELS[p] for p in rules.DAY_PARTS}, where=left,
                          index=rules.DAY_PARTS.index(values.get("dagdeel", "dag")))
-        plaatsen = middle.number_input("Aantal plaatsen", min_value=1, max_value=100, step=1,
-                                       value=int(values.get("plaatsen", 1)))
+        plaatsen = middle.number_input("Aantal plaatsen", step=1, value=int(values.get("plaatsen", 1)),
+                                       help="Een geheel getal van 1 tot en met 100.")  # llko checks what is typed
         leeftijd = choose("Leeftijd", {a: rules.AGE_LABELS[a] for a in rules.AGE_GROUPS}, where=right,
                           index=rules.AGE_GROUPS.index(values.get("leeftijd", "alle")))
         soort = choose_one_of("Soort plaats", {k: rules.KIND_LABELS[k] for k in rules.KINDS},

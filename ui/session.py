@@ -144,6 +144,12 @@ STYLE = """<style>
 </style>"""
 
 
+# Streamlit's page says <html lang="en">; a screen reader must read Dutch (WCAG 3.1.1). A line of script sets the
+# document's language (Streamlit has no setting for it, and its files are not patched).
+LANGUAGE = "<script>document.documentElement.lang = 'nl-BE';</script>"
+
+
 def style() -> None:
-    """Apply the app's style rules (app.py, on every run)."""
+    """Apply the app's style rules and its language (app.py, on every run)."""
     st.html(STYLE)
+    st.html(LANGUAGE, unsafe_allow_javascript=True)

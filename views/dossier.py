@@ -130,7 +130,7 @@ with left:
     round_ = ui.forms.form_round("_contact_round")
     with st.form(f"contact_{round_}"):
         st.subheader("Contact vastleggen")
-        on = st.date_input("Datum", today, max_value=today, format="DD/MM/YYYY")
+        on = ui.forms.day_input("Datum", today)
         channel = ui.choose_one_of("Kanaal", {c: ladder.CHANNEL_LABELS[c] for c in ladder.CHANNELS}, horizontal=True)
         about = ui.choose_many("Over welke verplichtingen", obligation_labels, default=short,
                                placeholder="Kies verplichtingen")
@@ -162,7 +162,7 @@ with right:
             st.write(f"Het dossier (geopend op {ui.fmt_date(current['opened_on'])}) staat op "
                      f"‘{ladder.STEP_LABELS[current['step']]}’ sinds {ui.fmt_date(current['step_on'])}.")
             chosen_step = ui.choose("Stap", {s: ladder.STEP_LABELS[s] for s in ladder.next_steps(current["step"])})
-        on = st.date_input("Datum van de stap", today, max_value=today, format="DD/MM/YYYY")
+        on = ui.forms.day_input("Datum van de stap", today)
         note = st.text_area("Notitie", max_chars=ladder.NOTE_MAX, height=100, key=f"step_note_{round_}")
         outcome = "" if current is None else st.text_input(
             "Uitkomst (enkel bij afsluiten)", max_chars=ladder.NOTE_MAX, placeholder="bv. tekort weggewerkt")

@@ -1,8 +1,6 @@
 """Infopagina: per provider, whether its page on Opvang.Vlaanderen holds the five items (R6) at the loket's latest
 check, what is missing since when, which declarations wait for confirmation, and a reminder ready to send."""
 
-from datetime import timedelta
-
 import pandas as pd
 import streamlit as st
 
@@ -76,14 +74,18 @@ if found.missing:
 
 with st.form("record_check", clear_on_submit=True):
     st.subheader("Controle vastleggen")
-    day = st.date_input("Gecontroleerd op", today, min_value=today - timedelta(days=3650), max_value=today,
-                        format="DD/MM/YYYY")
+    day = ui.forms.day_input("Gecontroleerd op", today)
     last = found.latest.present if found.latest else {}
     present = {item: st.checkbox(rules.ITEM_LABELS[item], value=last.get(item, False), key=f"check_{item}")
                for item in rules.ITEMS}
     if st.form_submit_button("Controle bewaren"):
-        service.record(ui.engine(), user.username, provider_id, day, rules.LOKET, present, user.name)
-        ui.flash(f"De controle van {ui.fmt_date(day)} is bewaard.")
+        try:
+            service.record(ui.engine(), user.username, provider_id, day, rules.LOKET, present, user.name,
+                           today=today)
+        except ValueError as exc:
+            ui.forms.show_refusal(exc)
+        else:
+            ui.flash(f"De controle van {ui.fmt_date(day)} is bewaard.")
 
 if mine:
     st.subheader("Geschiedenis")

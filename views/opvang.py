@@ -103,15 +103,14 @@ with st.expander("Gegevens wijzigen"), st.form(f"edit_provider_{provider_id}"):
         options = ["", *options]
         values[field] = ui.choose(LABELS[field], {k: k or "onbekend" for k in options}, where=column,
                                   index=options.index(shown[field]) if shown[field] in options else 0)
-    values["licensed_places"] = right.number_input("Vergunde plaatsen (leeg: onbekend)", min_value=0, step=1,
-                                                   value=shown["licensed_places"])
+    values["licensed_places"] = right.number_input("Vergunde plaatsen (leeg: onbekend)", step=1,
+                                                   value=shown["licensed_places"])  # llko checks what is typed
     for index, field in enumerate(("address", "district", "email", "phone", "contact_person")):
         values[field] = (left, right)[index % 2].text_input(LABELS[field], shown[field] or "",
                                                             max_chars=service.MAX_LENGTHS[field])
     for index, field in enumerate(service.DATES):
-        values[field] = (left, right)[index].date_input(f"{LABELS[field]} (leeg: onbekend)", shown[field],
-                                                        min_value=date(1900, 1, 1), max_value=date(2100, 12, 31),
-                                                        format="DD/MM/YYYY")
+        values[field] = ui.forms.day_input(f"{LABELS[field]} (leeg: onbekend)", shown[field],
+                                           where=(left, right)[index])
     if st.form_submit_button("Gegevens bewaren", type="primary"):
         try:
             changes = service.update_provider(ui.engine(), user.username, provider_id,

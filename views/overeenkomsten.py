@@ -80,8 +80,7 @@ with st.form(f"signature_{round_}"):
     provider_id = ui.choose("Opvang", {p: f"{name_of(p)} ({p})" for p in order}, index=None,
                             placeholder="Kies een opvang")
     left, right = st.columns(2)
-    signed_on = left.date_input("Ondertekend op", today, min_value=date(2000, 1, 1), max_value=today,
-                                format="DD/MM/YYYY")
+    signed_on = ui.forms.day_input("Ondertekend op", today, where=left)
     signatory = right.text_input("Ondertekenaar", max_chars=service.NAME_MAX)
     function = left.text_input("Functie", max_chars=service.NAME_MAX, placeholder="bv. verantwoordelijke")
     scan = st.file_uploader("Scan van de ondertekende overeenkomst (PDF, hoogstens 10 MB; mag later)", type=["pdf"])
@@ -201,7 +200,7 @@ if meetings:
 round_ = ui.forms.form_round("_meeting_round")
 with st.form(f"new_meeting_{round_}"):
     st.subheader("Vergadering vastleggen")
-    held_on = st.date_input("Datum", today, min_value=date(2000, 1, 1), max_value=today, format="DD/MM/YYYY")
+    held_on = ui.forms.day_input("Datum", today)
     subject = st.text_input("Onderwerp", max_chars=service.SUBJECT_MAX)
     attending = ui.choose_many("Aanwezig", {p: name_of(p) for p in everyone}, select_all=False,
                                placeholder="Kies de opvanginitiatieven die aanwezig waren")
@@ -234,7 +233,7 @@ round_ = ui.forms.form_round("_evaluation_round")
 with st.form(f"evaluation_{round_}"):
     st.subheader("Evaluatie vastleggen")
     left, right = st.columns(2)
-    year = left.number_input("Jaar", min_value=2000, max_value=today.year, value=today.year, step=1)
+    year = left.number_input("Jaar", value=today.year, step=1, help=f"Een jaar van 2000 tot en met {today.year}.")
     by_id = {m.id: m for m in meetings}
     advised_at = ui.choose("LOK-vergadering die advies gaf (optioneel)",
                            {i: f"{ui.fmt_date(m.held_on)} — {m.subject}" for i, m in by_id.items()}, index=None,

@@ -153,11 +153,11 @@ if found:
     with st.form("referral", clear_on_submit=True):
         st.subheader("Gezin ingelicht")
         child = ui.choose("Kind", [c.child_id for c in found], index=None, placeholder="Kies een kind")
-        told_on = st.date_input("Ingelicht op", today, format="DD/MM/YYYY")
+        told_on = ui.forms.day_input("Ingelicht op", today)
         note = st.text_input("Notitie (hoe, wat werd afgesproken)", max_chars=500)
         if st.form_submit_button("Bewaren"):
             try:
-                service.refer(ui.engine(), user.username, chosen.id, child or "", told_on, note)
+                service.refer(ui.engine(), user.username, chosen.id, child or "", told_on, note, today=today)
             except ValueError as exc:
                 ui.forms.show_refusal(exc)
             else:

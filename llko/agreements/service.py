@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from llko import audit
+from llko.clock import typed_day_problem
 from llko.agreements import documents
 from llko.agreements.models import Agreement, LokAttendance, LokMeeting, ProcedureEvaluation
 from llko.db import retry_when_busy, transaction
@@ -64,8 +65,8 @@ def record_signature(engine: Engine, actor: str, provider_id: str, signed_on: da
     problems: dict[str, str] = {}
     if signed_on is None:
         problems["signed_on"] = "Ondertekend op: kies de datum van de handtekening."
-    elif signed_on > today:
-        problems["signed_on"] = f"Ondertekend op: {signed_on:%d/%m/%Y} ligt in de toekomst."
+    elif wrong := typed_day_problem("Ondertekend op", signed_on, today):
+        problems["signed_on"] = wrong
     if not signatory:
         problems["signatory"] = "Ondertekenaar: vul in wie de overeenkomst ondertekende."
     elif len(signatory) > NAME_MAX:
@@ -140,9 +141,8 @@ def add_meeting(engine: Engine, actor: str, held_on: date, subject: str, attendi
     problems: dict[str, str] = {}
     if held_on is None:
         problems["held_on"] = "Datum: kies de datum van de vergadering."
-    elif held_on > today:
-        problems["held_on"] = (f"Datum: {held_on:%d/%m/%Y} ligt in de toekomst; leg een vergadering vast nadat ze "
-                               "plaatsvond.")
+    elif wrong := typed_day_problem("Datum", held_on, today, not_yet="leg een vergadering vast nadat ze plaatsvond"):
+        problems["held_on"] = wrong
     if not subject:
         problems["subject"] = "Onderwerp: vul het onderwerp van de vergadering in."
     elif len(subject) > SUBJECT_MAX:

@@ -3,6 +3,8 @@ which, and what a contact or a step needs before it is recorded. Dates are passe
 
 from datetime import date
 
+from llko.clock import typed_day_problem
+
 STEPS = ("noted", "loket_talk", "signal", "investigation", "opgroeien_talk", "enforcement", "sanction", "closed")
 STEP_LABELS = {
     "noted": "Tekortkoming vastgesteld",
@@ -47,8 +49,8 @@ def step_problems(current: str | None, last_on: date | None, step: str, on: date
                             + ", ".join(f"‘{STEP_LABELS[s]}’" for s in allowed) + ".")
     if on is None:
         problems["on"] = "Datum: kies de datum van de stap."
-    elif on > today:
-        problems["on"] = f"Datum: {on:%d/%m/%Y} ligt in de toekomst; leg een stap vast nadat ze gezet is."
+    elif wrong := typed_day_problem("Datum", on, today, not_yet="leg een stap vast nadat ze gezet is"):
+        problems["on"] = wrong
     elif last_on is not None and on < last_on:
         problems["on"] = (f"Datum: {on:%d/%m/%Y} ligt vóór de vorige stap ({last_on:%d/%m/%Y}); de ladder gaat enkel "
                           "vooruit in de tijd.")
@@ -68,8 +70,8 @@ def contact_problems(on: date | None, channel: str, note: str, today: date) -> d
     problems: dict[str, str] = {}
     if on is None:
         problems["on"] = "Datum: kies de datum van het contact."
-    elif on > today:
-        problems["on"] = f"Datum: {on:%d/%m/%Y} ligt in de toekomst; leg een contact vast nadat het plaatsvond."
+    elif wrong := typed_day_problem("Datum", on, today, not_yet="leg een contact vast nadat het plaatsvond"):
+        problems["on"] = wrong
     if channel not in CHANNELS:
         problems["channel"] = "Kanaal: kies telefoon, mail of bezoek."
     if not note.strip():

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from llko import audit
+from llko.clock import typed_day_problem
 from llko.db import retry_when_busy, transaction
 from llko.infopagina.models import InfopaginaCheck
 from llko.infopagina.rules import ITEMS, LOKET, OPVANG, SOURCES
@@ -19,9 +20,15 @@ NOT_YOURS = "U kunt alleen de infopagina van uw eigen opvang verklaren."
 
 
 @retry_when_busy
-def record(engine: Engine, actor: str, provider_id: str, day: date, source: str, present: dict[str, bool],
-           by: str = "", allowed: tuple[str, ...] | None = None) -> None:
-    """A check of one provider's infopagina on `day`; a second one of the same source that day replaces it."""
+def record(engine: Engine, actor: str, provider_id: str, day: date | None, source: str, present: dict[str, bool],
+           by: str = "", allowed: tuple[str, ...] | None = None, today: date | None = None) -> None:
+    """A check of one provider's infopagina on `day`; a second one of the same source that day replaces it. With
+    today given (a day a person entered), a day in the future or more than ten years back is refused."""
+    if day is None:
+        raise ValueError("Gecontroleerd op: kies de datum van de controle.")
+    if today is not None and (wrong := typed_day_problem("Gecontroleerd op", day, today,
+                                                         not_yet="leg een controle vast nadat ze gebeurde")):
+        raise ValueError(wrong)
     if source not in SOURCES:
         raise ValueError(f"Onbekende bron '{source}': kies {' of '.join(SOURCES)}.")
     if allowed is not None and (provider_id not in allowed or source != OPVANG):

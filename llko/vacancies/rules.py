@@ -5,7 +5,7 @@ import numbers
 from dataclasses import dataclass
 from datetime import date
 
-from llko.clock import parse_day
+from llko.clock import TYPED_YEARS, parse_day, typed_day_problem
 
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 DAY_PARTS = ("dag", "voormiddag", "namiddag")
@@ -23,6 +23,8 @@ CLOSE_REASON_LABELS = {"ingevuld": "ingevuld (een kind neemt de plaats in)",
 
 REMARK_MAX = 500  # the register's opmerking column holds at most this many characters
 DATE_FORMAT = "%d/%m/%Y"
+PLACES_MAX = 100  # places in one report; more is a typo
+START_AHEAD_YEARS = 2  # a free place may be reported to start this far ahead (DESIGN.md "Dates people type")
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,10 @@ def problems(fields: dict, today: date, new: bool) -> dict[str, str]:
     elif new and tot is not None and tot < today:
         found["tot"] = (f"Een vrije plaats die al voorbij is, kan niet meer gemeld worden: 'tot' "
                         f"({tot.strftime(DATE_FORMAT)}) ligt vóór vandaag ({today.strftime(DATE_FORMAT)}).")
+    for key, ahead in (("vanaf", START_AHEAD_YEARS), ("tot", TYPED_YEARS)):  # a typo, never replaced by a date
+        if dates[key] is not None and key not in found:
+            if wrong := typed_day_problem(None, dates[key], today, ahead_years=ahead):
+                found[key] = wrong
 
     days = _weekdays(fields.get("dagen"))
     unknown = [d for d in days if d not in WEEKDAYS]
@@ -141,8 +147,12 @@ def problems(fields: dict, today: date, new: bool) -> dict[str, str]:
         found["dagen"] = f"Onbekende weekdag '{unknown[0]}': kies uit {_one_of(WEEKDAYS)}."
 
     try:
-        if _places(fields.get("plaatsen")) < 1:
+        places = _places(fields.get("plaatsen"))
+        if places < 1:
             raise ValueError
+        if places > PLACES_MAX:
+            found["plaatsen"] = (f"'Plaatsen' is hoogstens {PLACES_MAX} per melding ({places} is wellicht een "
+                                 "tikfout).")
     except ValueError:
         found["plaatsen"] = "'Plaatsen' moet een geheel getal zijn van minstens 1."
 

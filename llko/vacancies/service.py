@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from llko import audit
+from llko.clock import typed_day_problem
 from llko.db import retry_when_busy, set_setting, transaction
 from llko.models import Setting
 from llko.providers.models import Provider
@@ -128,10 +129,16 @@ def close(engine: Engine, actor: str, vacancy_id: int, day: date, reason: str,
 
 
 @retry_when_busy
-def refer(engine: Engine, actor: str, vacancy_id: int, child_id: str, told_on: date, note: str = "") -> None:
-    """The loket told a waiting family about this free place (coordinator only: the page checks the role)."""
+def refer(engine: Engine, actor: str, vacancy_id: int, child_id: str, told_on: date | None, note: str = "",
+          today: date | None = None) -> None:
+    """The loket told a waiting family about this free place (coordinator only: the page checks the role). With
+    today given (a day a person entered), told_on in the future or more than ten years back is refused."""
     if not child_id.strip():
         raise ValueError("Kies het kind (de familie) dat over deze plaats werd ingelicht.")
+    if told_on is None:
+        raise ValueError("Ingelicht op: kies de datum waarop het gezin werd ingelicht.")
+    if today is not None and (wrong := typed_day_problem("Ingelicht op", told_on, today)):
+        raise ValueError(wrong)
     with transaction(engine) as session:
         record = session.get(VacancyRecord, vacancy_id)
         if record is None:
