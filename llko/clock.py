@@ -1,7 +1,7 @@
 """The loket's time zone and 'today': the one place both are defined."""
 
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Europe/Brussels")
@@ -58,3 +58,14 @@ def typed_day_problem(field: str | None, day: date, today: date, *, ahead_years:
     if day < earliest:
         return f"{said} ligt meer dan {TYPED_YEARS} jaar terug; kies een dag vanaf {earliest:%d/%m/%Y}."
     return None
+
+
+def local_moment(at: datetime) -> datetime:
+    """A stored moment (UTC; naive when the database dropped its zone) in Belgian time."""
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(LOCAL_TZ)
+
+
+def moment_text(at: datetime, between: str = " ") -> str:
+    """A moment as Belgians read it: dd/mm/jjjj uu:mm in Belgian time ('between' goes between day and hour)."""
+    local = local_moment(at)
+    return f"{local:%d/%m/%Y}{between}{local:%H:%M}"

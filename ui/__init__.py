@@ -26,7 +26,8 @@ from ui.session import (  # noqa: F401
     own_provider, page_spec, show_flash, style, today,
 )
 from ui.tables import (  # noqa: F401
-    IN_TIME, IN_TIME_DOWNLOAD, REQUEST_COLUMNS, STATUS_LABELS, date_columns, download_buttons, fmt_date, fmt_pct,
+    IN_TIME, IN_TIME_DOWNLOAD, REQUEST_COLUMNS, STATUS_LABELS, date_columns, download_buttons, fmt_date, fmt_moment,
+    fmt_moments, fmt_pct,
     in_time_help, list_caption, provider_view, request_view, show_requests, table, whole_percent,
 )
 

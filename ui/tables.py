@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 import streamlit as st
 
+from llko import clock
 from llko.reporting import export
 from llko.requests import overview, rules, statuses
 from ui.downloads import download
@@ -12,6 +13,16 @@ from ui.downloads import download
 
 def fmt_date(value) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def fmt_moment(value) -> str:
+    """A stored moment as dd/mm/jjjj uu:mm in Belgian time ('' for none)."""
+    return "" if value is None or pd.isna(value) else clock.moment_text(pd.Timestamp(value).to_pydatetime())
+
+
+def fmt_moments(values: pd.Series) -> pd.Series:
+    """A column of stored moments as dd/mm/jjjj uu:mm in Belgian time."""
+    return values.map(fmt_moment)
 
 
 def fmt_pct(value: float | None) -> str:

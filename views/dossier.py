@@ -55,7 +55,7 @@ for key in evidence.ADVICE_KEYS:
     if key in overrides:
         found = overrides[key]
         st.warning(f"Aangepast door het loket naar **{'ja' if found.value else 'nee'}** ({ui.literal(found.by)}, "
-                   f"{ui.fmt_date(found.at)}). Motivering: {ui.literal(found.motivation)}")
+                   f"{ui.fmt_moment(found.at)}). Motivering: {ui.literal(found.motivation)}")
 
 round_ = ui.forms.form_round("_override_round")
 with st.form(f"override_{round_}"):
@@ -86,7 +86,7 @@ history = ui.reads.override_history(provider_id)
 if not history.empty:
     with st.expander(f"Alle beslissingen over het advies ({len(history)})"):
         ui.table(pd.DataFrame({
-            "Beslist op": history["decided_at"].dt.strftime("%d/%m/%Y %H:%M"), "Door": history["decided_by"],
+            "Beslist op": ui.fmt_moments(history["decided_at"]), "Door": history["decided_by"],
             "Advies": history["advice"].map(evidence.ADVICE_SHORT),
             "Periode": [f"{ui.fmt_date(a)} – {ui.fmt_date(b)}" for a, b in zip(history["period_from"],
                                                                                 history["period_to"])],

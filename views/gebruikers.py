@@ -22,7 +22,7 @@ view = pd.DataFrame({
     "Opvang": users["provider_ids"].map(lambda ids: ", ".join(names.get(i, i) for i in ids.split(",") if i)),
     "Toestand": [auth.state(r.active, r.locked_until, r.must_change_password, now)
                  for r in users.itertuples()],
-    "Laatst aangemeld": users["last_login"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M"),
+    "Laatst aangemeld": ui.fmt_moments(users["last_login"]),
 })
 st.write(f"{len(view)} accounts.")
 ui.table(view, key="users_table")

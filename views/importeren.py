@@ -125,7 +125,7 @@ runs = ui.reads.import_runs()
 if runs.empty:
     st.info("Nog geen imports.")
 else:
-    runs["imported_at"] = runs["imported_at"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M")
+    runs["imported_at"] = ui.fmt_moments(runs["imported_at"])
     ui.table(runs.rename(columns={
         "id": "#", "file_name": "Bestand", "as_of": "Momentopname", "imported_at": "Geïmporteerd op",
         "imported_by": "Door", "rows_total": "Rijen", "rows_new": "Nieuw", "rows_updated": "Gewijzigd",

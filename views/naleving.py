@@ -82,7 +82,7 @@ for key in evidence.ADVICE_KEYS:
              + (f" (aangepast door het loket; afgeleid: {'ja' if evidence.derived(verdicts)[key] else 'nee'})"
                 if key in mine else "") + f". {evidence.reason(key, verdicts)}")
     if key in mine:
-        st.write(f"Motivering van de aanpassing ({ui.literal(mine[key].by)}, {ui.fmt_date(mine[key].at)}): "
+        st.write(f"Motivering van de aanpassing ({ui.literal(mine[key].by)}, {ui.fmt_moment(mine[key].at)}): "
                  f"{ui.literal(mine[key].motivation)}")
 if coordinator and st.button("Dossier van deze opvang openen", key="open_dossier"):
     st.session_state["dossier_provider"] = provider_id

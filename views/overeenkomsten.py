@@ -226,7 +226,7 @@ if not evaluations.empty:
         "Jaar": evaluations["year"].astype(str), "LOK-vergadering": evaluations["meeting_on"],
         "Evaluatie": evaluations["findings"], "Advies van het LOK": evaluations["advice"],
         "Vastgelegd door": evaluations["recorded_by"],
-        "Vastgelegd op": evaluations["recorded_at"].dt.tz_convert(ui.LOCAL_TZ).dt.strftime("%d/%m/%Y %H:%M"),
+        "Vastgelegd op": ui.fmt_moments(evaluations["recorded_at"]),
     }), key="evaluation_table", column_config=ui.date_columns("LOK-vergadering"))
 
 round_ = ui.forms.form_round("_evaluation_round")

@@ -36,7 +36,7 @@ tiles[2].metric("Nieuw sinds uw vorige bezoek", len(new), border=True,
                 help="Meldingen die in het register kwamen na uw vorige bezoek aan deze pagina.")
 tiles[3].metric(f"Niet bevestigd (> {config.vacancy_stale_days} dagen)", len(stale), border=True,
                 help="De opvang bevestigde al meer dan zoveel dagen niet dat de plaats nog vrij is: vraag het na.")
-st.write("Uw vorige bezoek: " + (previous.astimezone(ui.LOCAL_TZ).strftime("%d/%m/%Y %H:%M") if previous else
+st.write("Uw vorige bezoek: " + (ui.fmt_moment(previous) if previous else
                                  "geen — alle meldingen tellen als nieuw."))
 
 

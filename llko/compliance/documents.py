@@ -22,6 +22,7 @@ import xlsxwriter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from llko.clock import moment_text
 from llko.compliance import evidence
 from llko.compliance.evidence import ADVICE_KEYS, ADVICE_LABELS, NEGATIVE_ADVICE, ZERO_SCORE
 from llko.compliance.rules import (CATEGORY_LABELS, LABELS, OBLIGATIONS, READING, SHORTCOMING, UNKNOWN,
@@ -110,7 +111,7 @@ def _yes_no(value: bool) -> str:
 
 
 def _moment(at: datetime) -> str:
-    return f"{at:%d/%m/%Y} om {at:%H:%M}"
+    return moment_text(at, " om ")
 
 
 def period_text(letter: Letter) -> str:
