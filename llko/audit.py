@@ -76,6 +76,9 @@ ACTION_LABELS = {
     "procedure_evaluation_replaced": "Jaarlijkse evaluatie van de procedure vervangen",
     "advice_overridden": "Advies aangepast (met motivering)",
     "advice_override_withdrawn": "Aanpassing van een advies teruggezet",
+    "advice_round_created": "Adviesronde aangemaakt",
+    "advice_round_fixed": "Adviesronde vastgelegd",
+    "advice_round_reopened": "Adviesronde heropend (met motivering)",
     "contact_recorded": "Contact met een opvang vastgelegd",
     "enforcement_file_opened": "Dossier geopend (tekortkoming vastgesteld)",
     "enforcement_step": "Stap in een dossier gezet",
@@ -161,7 +164,11 @@ def describe(action: str, detail: str) -> str:
                                       + (f" (vervangt {d('vervangt')})" if d("vervangt") else "")),
         **{action: (lambda: f"jaar {d('jaar')}" + (f", advies van het LOK van {_date(d('lok'))}" if d("lok") else ""))
            for action in ("procedure_evaluated", "procedure_evaluation_replaced")},
-        **{action: (lambda: f"opvang {d('opvang')}, {d('advies')} over {d('periode')}: afgeleid "
+        "advice_round_created": lambda: f"{d('ronde')} ({d('soort')}), periode {d('periode')}",
+        "advice_round_fixed": lambda: f"{d('ronde')}, vastgelegd op {_date(d('op'))}",
+        "advice_round_reopened": lambda: f"{d('ronde')}; motivering: {d('motivering')}",
+        **{action: (lambda: f"opvang {d('opvang')}, {d('advies')} "
+                            + (f"in {d('ronde')} " if d("ronde") else "") + f"over {d('periode')}: afgeleid "
                             f"{_YES_NO.get(d('afgeleid'))}, beslist {_YES_NO.get(d('waarde'), 'terug naar afgeleid')}; "
                             f"motivering: {d('motivering')}")
            for action in ("advice_overridden", "advice_override_withdrawn")},

@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     com.add_argument("--from", dest="date_from", type=_date, default=None,
                      help="begin van de periode (standaard: 364 dagen voor het einde)")
     com.add_argument("--to", dest="date_to", type=_date, default=None, help="einde van de periode (standaard: vandaag)")
+    com.add_argument("--round", dest="round_name", default=None,
+                     help="een adviesronde (bij naam): haar periode, oordelen en aanpassingen; vastgelegd zoals vastgelegd")
     com.add_argument("--json", action="store_true", help="JSON volgens het nalevingscontract in DESIGN.md")
     rep = sub.add_parser("report", help="cijfers per opvang op een dag")
     rep.add_argument("--as-of", type=_date, required=True)
@@ -140,12 +142,22 @@ def _vacancies(engine, args) -> int:
 
 
 def _compliance(engine, args) -> int:
+    from llko.compliance import rounds
     from llko.compliance.queries import compliance
     from llko.compliance.rules import period
     from llko.compliance.text import format_table
 
-    date_from, date_to = period(args.date_from, args.date_to, clock.today())
-    found = compliance(engine, date_from, date_to)
+    if args.round_name is not None:
+        if args.date_from or args.date_to:
+            raise ValueError("Kies een adviesronde (--round) of een periode (--from/--to), niet beide.")
+        current = rounds.by_name(engine, args.round_name)
+        if current is None:
+            known = ", ".join(f"‘{r.name}’" for r in rounds.all_rounds(engine)) or "nog geen"
+            raise ValueError(f"Onbekende adviesronde ‘{args.round_name}’ (rondes: {known}).")
+        found = rounds.contract(current, rounds.standing(engine, current))
+    else:
+        date_from, date_to = period(args.date_from, args.date_to, clock.today())
+        found = compliance(engine, date_from, date_to)
     if args.json:
         print(json.dumps(found, ensure_ascii=False))
     else:

@@ -5,7 +5,6 @@ in a tab whose account signed out in another, and no page fetches anything from 
 
 import os
 import re
-from datetime import timedelta
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -28,7 +27,7 @@ def hostile(tmp_path_factory):
     from llko import settings
     from llko.accounts import auth
     from llko.bootstrap import build_demo, migrate
-    from llko.compliance import rules, service
+    from llko.compliance import rounds, service
     from llko.db import make_engine
 
     url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'demo.sqlite3'}"
@@ -51,8 +50,8 @@ def hostile(tmp_path_factory):
             "SELECT child_id FROM requests WHERE provider_id = :t EXCEPT "
             "SELECT child_id FROM requests WHERE provider_id IN (:p, :q)"), {"t": twin, "p": own, "q": second})}
     settings.save(engine, "test", "municipality", "Ninove ![x](http://evil.example/x.png) [a](http://evil.example/)")
-    service.override_advice(engine, "coordinator", second, "negative_advice",
-                            DEMO_TODAY - timedelta(days=rules.DEFAULT_PERIOD_DAYS), DEMO_TODAY, False,
+    expansion = rounds.by_name(engine, f"Uitbreidingsronde {DEMO_TODAY.year + 1}")  # the demo's open round
+    service.override_advice(engine, "coordinator", second, "negative_advice", expansion.id, False,
                             f"Motivering met {NASTY}")
     engine.dispose()
     TOWN.update(own=own, second=second, twin=twin, twin_ids=twin_ids, name=name)

@@ -55,7 +55,7 @@ def by_hand() -> dict[str, Verdict]:
 STEPS = (Step(date(2026, 9, 20), "Contact (telefoon)", "Herinnerd aan de termijn van 14 dagen", "Eline"),
          Step(date(2026, 10, 10), "Gesprek met het loket", "Afspraken gemaakt; opvolging in november.", "Eline"))
 MOTIVATION = "Nieuwe verantwoordelijke sinds oktober; de achterstand is weggewerkt."
-OVERRIDE = Override(False, MOTIVATION, "Jan Peeters", datetime(2026, 11, 4, 14, 30))
+OVERRIDE = Override(False, MOTIVATION, "Jan Peeters", datetime(2026, 11, 4, 14, 30))  # stored in UTC: 15:30 here
 
 
 def make_letter(**changes) -> Letter:
@@ -169,7 +169,7 @@ def test_the_signal_tells_the_follow_up_so_far(signal_text):
 def test_the_signal_gives_both_advices_with_the_override(signal_text):
     # negative advice: derived ja (answering, infopagina, LOK and plus are shortcomings), overridden to nee
     assert f"Advies: nee (aangepast door de coördinator). Motivering: {MOTIVATION}" in signal_text
-    assert "Aangepast door Jan Peeters op 04/11/2026 om 14:30. Het afgeleide advies was ja." in signal_text
+    assert "Aangepast door Jan Peeters op 04/11/2026 om 15:30. Het afgeleide advies was ja." in signal_text
     assert ("tekort bij: aanvragen tijdig beantwoorden; infopagina volledig; lokaal beleid (LOK bijwonen); "
             "plussubsidie: kinderen uit kwetsbare gezinnen") in signal_text
     # 0-score: derived ja (statuses, agreement), not overridden
@@ -237,7 +237,7 @@ def test_the_advice_in_an_expansion_round_weighs_negative_advice_and_0_score():
                      "Crèche ‘De Zoë’ (dossiernummer P123) · periode 01/06/2026 tot en met 01/11/2026",
                      "Het lokaal bestuur geeft geen negatief advies in kader van de uitbreidingsronde.",
                      f"Motivering: {MOTIVATION}",
-                     "Aangepast door Jan Peeters op 04/11/2026 om 14:30. Het afgeleide advies was ja.",
+                     "Aangepast door Jan Peeters op 04/11/2026 om 15:30. Het afgeleide advies was ja.",
                      "De organisator krijgt een 0-score op het criterium ‘samenwerking met het Lokaal Loket "
                      "Kinderopvang’.",
                      "Aanvragen tijdig beantwoorden minimale verplichting tekort",
@@ -340,7 +340,7 @@ def test_evil_text_is_escaped_not_interpreted():
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;vet&lt;/b&gt;" in html
     text = words(advice_pdf(letter, "uitbreidingsronde"))
     assert f"Motivering: {evil}" in text
-    assert "Aangepast door Jan & Piet op 04/11/2026 om 09:05." in text
+    assert "Aangepast door Jan & Piet op 04/11/2026 om 10:05." in text
     assert "Kinderopvang </title><h1>Vals</h1> (dossiernummer P123)" in text
     assert "<i>niet</i> cursief & zo" in text
     assert pypdf.PdfReader(io.BytesIO(advice_pdf(letter, "subsidie"))).metadata.author == 'Eline "E" <Coördinator>'

@@ -28,11 +28,19 @@ def site(town, db_url, app_env):
 
 
 def opened(path: str, username: str, prefix: str):
-    """The page as this user, with the period set to [F, T]."""
+    """The page as this user, on a free period [F, T] when no advice round is chosen (with a round: its period)."""
     at = page(path, username).run()
-    at.date_input(key=f"{prefix}_from").set_value(F).run()
-    at.date_input(key=f"{prefix}_to").set_value(T).run()
+    if any(d.key == f"{prefix}_from" for d in at.date_input):
+        at.date_input(key=f"{prefix}_from").set_value(F).run()
+        at.date_input(key=f"{prefix}_to").set_value(T).run()
     return at
+
+
+def advice_round(engine, name: str = "Uitbreidingsronde 2027", kind: str = "uitbreidingsronde") -> int:
+    """An open advice round over [F, T]: the pages open on it."""
+    from llko.compliance import rounds
+
+    return rounds.create(engine, "coord", name, kind, F, T)
 
 
 def texts(at) -> str:
@@ -84,6 +92,7 @@ def test_the_policy_maker_sees_the_grid_and_the_advice_but_no_request_id(site):
 
 
 def test_an_override_with_its_motivation_is_shown_beside_the_derived_advice(site):
+    advice_round(site)
     at = opened("views/dossier.py", "coord", "dossier")
     at.selectbox(key="dossier_provider").set_value("P1").run()
     assert metrics(at)["Negatief advies"] == "ja"
@@ -110,7 +119,7 @@ def test_the_policy_maker_reads_who_decided_by_name_and_no_id_typed_into_a_motiv
     from llko.compliance import service
 
     why = "A103 en A107 (kind K103) bleven liggen tijdens een ziekte; A1034 is geen aanvraag. Besproken op het LOK."
-    service.override_advice(site, "coord", "P1", "negative_advice", F, T, False, why)
+    service.override_advice(site, "coord", "P1", "negative_advice", advice_round(site), False, why)
     policy = opened("views/naleving.py", "beleid", "naleving")
     policy.selectbox(key="naleving_provider").set_value("P1").run()
     motivations = [m.value for m in policy.markdown if m.value.startswith("Motivering van de aanpassing")]
@@ -167,10 +176,13 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_the_dossier_produces_the_signal_and_the_advice_letters_from_the_data(site, downloads):
+    subsidy_round = advice_round(site, "Subsidie 2027", "subsidie")
+    advice_round(site)  # the expansion round, the one the page opens on (both open, the same period: the newest)
     at = opened("views/dossier.py", "coord", "dossier")
     at.selectbox(key="dossier_provider").set_value("P2").run()
     next(t for t in at.text_area if t.label == "Notitie").input("Gebeld: belooft beterschap.")
     next(b for b in at.button if b.label == "Contact bewaren").click().run()
+    at.selectbox(key="dossier_round").set_value(subsidy_round).run()  # each round writes its own advice letter
     stem = "P2-20260601-20261101"
     assert {f"signaal-{stem}.pdf", f"advies-uitbreidingsronde-{stem}.pdf", f"advies-subsidie-{stem}.pdf",
             f"bewijs-{stem}.xlsx"} <= set(downloads.names())

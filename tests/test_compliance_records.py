@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from llko.agreements.service import Refused
-from llko.compliance import ladder, queries, service
+from llko.compliance import ladder, queries, rounds, service
 from llko.compliance.queries import compliance
 
 from test_attachments import real_pdf
@@ -83,39 +83,56 @@ def test_a_contact_needs_a_known_channel_a_past_date_and_a_note():
 
 # --- overrides --------------------------------------------------------------------------------------------------
 
-def test_an_override_keeps_the_derived_advice_and_adds_its_own_key_for_that_period_only(town):
-    service.override_advice(town, "coord", "P1", "negative_advice", F, T, False, WHY)
-    entry = compliance(town, F, T)["providers"]["P1"]
+def make_round(engine, name: str = "Uitbreidingsronde 2027") -> int:
+    """An open expansion round over [F, T]."""
+    return rounds.create(engine, "coord", name, "uitbreidingsronde", F, T)
+
+
+def round_contract(engine, round_id: int) -> dict:
+    current = rounds.by_id(engine, round_id)
+    return rounds.contract(current, rounds.standing(engine, current))
+
+
+def test_an_override_keeps_the_derived_advice_and_adds_its_own_key_in_its_round_only(town):
+    round_id = make_round(town)
+    service.override_advice(town, "coord", "P1", "negative_advice", round_id, False, WHY)
+    entry = round_contract(town, round_id)["providers"]["P1"]
     assert entry["negative_advice"] is True  # the derived value stays
     assert entry["negative_advice_override"]["value"] is False
     assert entry["negative_advice_override"]["motivation"] == WHY
     assert entry["negative_advice_override"]["by"] == "coord"
     assert "zero_score_override" not in entry
-    assert "negative_advice_override" not in compliance(town, date(2026, 6, 2), T)["providers"]["P1"]
+    assert "negative_advice_override" not in compliance(town, F, T)["providers"]["P1"]  # a free period: no overrides
     history = queries.override_history(town, "P1")
     assert list(history["derived"]) == [True] and list(history["value"]) == [False]
+    assert list(history["round"]) == ["Uitbreidingsronde 2027"]
     assert audit_actions(town)[-1] == "advice_overridden"
+    other = make_round(town, "Subsidie 2027")  # another round over the same period has its own overrides
+    assert "negative_advice_override" not in round_contract(town, other)["providers"]["P1"]
 
 
 def test_withdrawing_an_override_brings_back_the_derived_value_and_keeps_both_decisions(town):
-    service.override_advice(town, "coord", "P1", "negative_advice", F, T, False, WHY)
-    service.override_advice(town, "coord", "P1", "negative_advice", F, T, None, "Toch niet: nieuwe klachten in november.")
-    assert "negative_advice_override" not in compliance(town, F, T)["providers"]["P1"]
+    round_id = make_round(town)
+    service.override_advice(town, "coord", "P1", "negative_advice", round_id, False, WHY)
+    service.override_advice(town, "coord", "P1", "negative_advice", round_id, None,
+                            "Toch niet: nieuwe klachten in november.")
+    assert "negative_advice_override" not in round_contract(town, round_id)["providers"]["P1"]
     assert len(queries.override_history(town, "P1")) == 2
     assert audit_actions(town)[-1] == "advice_override_withdrawn"
 
 
 def test_an_override_that_changes_nothing_or_lacks_a_motivation_is_refused_and_writes_nothing(town):
+    round_id = make_round(town)
     before = count(town, "audit_log")
     with pytest.raises(Refused) as same:
-        service.override_advice(town, "coord", "P1", "negative_advice", F, T, True, WHY)
+        service.override_advice(town, "coord", "P1", "negative_advice", round_id, True, WHY)
     assert same.value.problems == {"value": "Het afgeleide advies is al ‘ja’; een aanpassing moet een andere waarde "
                                             "geven."}
     with pytest.raises(Refused) as short:
-        service.override_advice(town, "coord", "P4", "zero_score", F, T, True, "te kort")
+        service.override_advice(town, "coord", "P4", "zero_score", round_id, True, "te kort")
     assert list(short.value.problems) == ["motivation"]
     with pytest.raises(Refused) as nothing:
-        service.override_advice(town, "coord", "P4", "zero_score", F, T, None, WHY)
+        service.override_advice(town, "coord", "P4", "zero_score", round_id, None, WHY)
     assert nothing.value.problems == {"value": "Dit advies is niet aangepast; er is niets terug te zetten."}
     assert count(town, "advice_overrides") == 0 and count(town, "audit_log") == before
 
@@ -191,7 +208,7 @@ def test_a_step_with_a_refused_attachment_writes_nothing(town):
 def test_the_audit_tells_each_compliance_write_in_dutch(town):
     from llko import audit
 
-    service.override_advice(town, "coord", "P1", "negative_advice", F, T, False, WHY)
+    service.override_advice(town, "coord", "P1", "negative_advice", make_round(town), False, WHY)
     service.record_contact(town, "coord", "P1", TODAY, "mail", "Mail over A103.", TODAY, ["answering"], ["A103"])
     file_id = service.open_file(town, "coord", "Cora", "P1", TODAY, ["answering"], "Late antwoorden.", TODAY)
     service.add_step(town, "coord", "Cora", file_id, "closed", TODAY, "Besproken.", TODAY, outcome="Opgelost.")
@@ -200,7 +217,8 @@ def test_the_audit_tells_each_compliance_write_in_dutch(town):
                                  "'contact_recorded', 'enforcement_file_opened', 'enforcement_step') ORDER BY id")).all()
     said = [audit.describe(action, detail) for action, detail in rows]
     assert said == [
-        f"opvang P1, negatief advies over 01/06/2026 – 01/11/2026: afgeleid ja, beslist nee; motivering: {WHY}",
+        f"opvang P1, negatief advies in Uitbreidingsronde 2027 over 01/06/2026 – 01/11/2026: afgeleid ja, beslist nee; "
+        f"motivering: {WHY}",
         "opvang P1, 15/11/2026 per mail; over beantwoorden; aanvragen A103",
         f"opvang P1, dossier {file_id} op 15/11/2026 over beantwoorden",
         f"opvang P1, dossier {file_id}: Afgesloten op 15/11/2026; uitkomst: Opgelost.",

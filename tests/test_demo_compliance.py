@@ -1,14 +1,14 @@
 """The demo town tells a compliance story (R11, issue 16): most providers in order, and one provider per kind of
 shortcoming, each found by the name its demo module gives it (llko.demo, llko.registers.demo), never by an id."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
 
 from conftest import DEMO_TODAY
 from llko import demo
-from llko.compliance import queries
+from llko.compliance import queries, rounds
 from llko.compliance.rules import IN_ORDER, NOT_APPLICABLE, OBLIGATIONS, SHORTCOMING, UNKNOWN, VERDICTS, advice
 from llko.db import make_engine
 from llko.registers import demo as registers_demo
@@ -161,7 +161,9 @@ def test_the_follow_up_has_open_files_at_different_steps_contacts_and_an_overrid
         names = {pid: name for name, pid in ids.items()}
         files = queries.files(engine)
         contacts = queries.contacts(engine)
-        overrides = queries.overrides_for(engine, FROM, DEMO_TODAY)
+        expansion = rounds.by_name(engine, "Uitbreidingsronde 2027")  # open, over the last 365 days
+        subsidy = rounds.by_name(engine, "Subsidie 2026")  # fixed, over 2025
+        overrides = queries.overrides_of_round(engine, expansion.id)
     finally:
         engine.dispose()
     open_files = files[files["closed_on"].isna()]
@@ -175,3 +177,6 @@ def test_the_follow_up_has_open_files_at_different_steps_contacts_and_an_overrid
     late_mail = contacts[contacts["provider_id"] == ids[demo.LATE_ANSWERER]].iloc[0]
     assert len(late_mail["request_ids"]) == 5
     assert {names[p]: list(o) for p, o in overrides.items()} == {UNSIGNED_ONLY: ["zero_score"]}
+    assert (expansion.date_from, expansion.date_to, expansion.is_fixed) == (FROM, DEMO_TODAY, False)
+    assert (subsidy.date_from, subsidy.date_to, subsidy.kind, subsidy.is_fixed) == (
+        date(2025, 1, 1), date(2025, 12, 31), "subsidie", True)

@@ -12,7 +12,7 @@ from llko import clock
 from llko.compliance import service
 
 from test_compliance_cli import town  # noqa: F401  (the hand-built town)
-from test_compliance_pages import F, T, WHY, opened, pdf_text, site  # noqa: F401
+from test_compliance_pages import F, T, WHY, advice_round, opened, pdf_text, site  # noqa: F401
 
 
 @pytest.mark.parametrize("at, shown", [
@@ -26,7 +26,7 @@ def test_a_moment_reads_in_belgian_time(at, shown):
 
 
 def test_a_decision_at_half_past_eleven_utc_shows_the_next_day_in_belgium(site, downloads):  # noqa: F811
-    service.override_advice(site, "coord", "P1", "negative_advice", F, T, False, WHY)
+    service.override_advice(site, "coord", "P1", "negative_advice", advice_round(site), False, WHY)
     with site.begin() as conn:
         conn.execute(text("UPDATE advice_overrides SET decided_at = :at"), {"at": datetime(2026, 11, 2, 23, 30)})
     dossier = opened("views/dossier.py", "coord", "dossier")

@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from apptest import element_id, page, read_csv, run_sending
 from llko import settings
 from llko.accounts import auth, sessions
-from llko.compliance import service as compliance
+from llko.compliance import rounds, service as compliance
 from llko.requests.importer import import_file
 from llko.vacancies import service as vacancies
 from ui.choices import unique_labels
@@ -188,8 +188,8 @@ def nasty_town(engine) -> None:
     settings.save(engine, "coord", "municipality", "Ninove ![x](http://evil.example/x.png) **b** <img src=x>")
     auth.update_user(engine, "coord", "twee", name=f"Twee {NASTY}", email="", role="provider", active=True,
                      provider_ids=("P1", "P2"))
-    compliance.override_advice(engine, "coord", "P1", "negative_advice", date(2025, 11, 3), T, False,
-                               f"Motivering met {NASTY}")
+    advice_round = rounds.create(engine, "coord", f"Ronde {NASTY[:60]}", "uitbreidingsronde", date(2025, 11, 3), T)
+    compliance.override_advice(engine, "coord", "P1", "negative_advice", advice_round, False, f"Motivering met {NASTY}")
     compliance.record_contact(engine, "coord", "P1", T, "telefoon", f"Notitie {NASTY}", T, ["answering"], [])
     agreements.record_signature(engine, "coord", "P1", date(2026, 2, 1), f"Ann {NASTY}", f"functie {NASTY}", T)
     agreements.add_meeting(engine, "coord", date(2026, 10, 20), f"Onderwerp {NASTY}", ["P1"], T)

@@ -1,16 +1,18 @@
 """What the compliance pages (Naleving, Dossier, Mijn naleving) show alike: the period picker, the grid of verdicts
 with a colour and a symbol each, one provider's verdicts and evidence, the thresholds and the loket's reading."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from llko.compliance import evidence, rules
+from llko.compliance import evidence, rounds, rules
 from llko.settings import Settings
-from ui.choices import unique_labels
+from ui import reads
+from ui.choices import choose, unique_labels
 from ui.session import today
-from ui.tables import table
+from ui.tables import fmt_date, table
 from ui.text import literal
 
 SYMBOLS = {rules.IN_ORDER: "✓ in orde", rules.SHORTCOMING: "✗ tekort", rules.UNKNOWN: "? onbekend",
@@ -43,6 +45,46 @@ def period(key: str) -> tuple[date, date]:
         st.error(literal(str(exc)))
         st.stop()
     return start, end
+
+
+FREE = "free"  # the choice of a free period instead of an advice round
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a compliance page shows: an advice round (its verdicts, overrides and settings) or a free period (live,
+    no overrides)."""
+
+    round: rounds.Round | None
+    date_from: date
+    date_to: date
+    verdicts: dict
+    overrides: dict
+    settings: Settings
+
+
+def scope(key: str, for_policy: bool = False) -> Scope:
+    """The advice round to show (default: the most recent open one, else the most recent) or a free period, and a
+    sentence saying which and how it stands."""
+    found = reads.advice_rounds()
+    chosen_default = rounds.default(found)
+    options = {r.id: r.label for r in found} | {FREE: "Vrije periode (de oordelen van nu, zonder aanpassingen)"}
+    keys = list(options)
+    picked = choose("Adviesronde", options, key=f"{key}_round",
+                    index=keys.index(chosen_default.id) if chosen_default else keys.index(FREE))
+    current = next((r for r in found if r.id == picked), None)
+    if current is None:
+        date_from, date_to = period(key)
+        st.write(f"Vrije periode van {fmt_date(date_from)} tot en met {fmt_date(date_to)}: de oordelen van nu, zonder "
+                 "de aanpassingen van een adviesronde.")
+        return Scope(None, date_from, date_to, reads.compliance(date_from, date_to), {}, reads.settings())
+    standing = reads.round_standing(current, for_policy)
+    st.write(f"Adviesronde ‘{literal(current.name)}’ ({rounds.KINDS[current.kind]}) over {fmt_date(current.date_from)} "
+             f"tot en met {fmt_date(current.date_to)}: "
+             + (f"vastgelegd op {fmt_date(current.fixed_on)}; de oordelen, het bewijs en de drempels zijn die van dat "
+                "moment." if current.is_fixed else "open; de oordelen volgen de gegevens van nu."))
+    return Scope(current, current.date_from, current.date_to, standing.verdicts, standing.overrides,
+                 standing.settings)
 
 
 def advice_text(key: str, verdicts, overrides: dict) -> str:
@@ -108,10 +150,13 @@ def show_evidence(verdicts: dict, key: str, obligations=rules.OBLIGATIONS) -> No
         table(frame, key=key)
 
 
-def show_thresholds(config: Settings, coordinator: bool = False) -> None:
+def show_thresholds(config: Settings, coordinator: bool = False, fixed: bool = False) -> None:
     """The settings R11 applied, with their values, and the loket's reading of 'minimum' and 'further' (for the
-    coordinator, where to change them)."""
-    st.write("De oordelen volgen de instellingen van nu" + (" (te wijzigen op de pagina Instellingen):" if coordinator
-                                                          else " van het loket:"))
+    coordinator, where to change them; for a fixed round, those of the moment it was fixed)."""
+    if fixed:
+        st.write("De oordelen volgen de instellingen die golden toen de adviesronde werd vastgelegd:")
+    else:
+        st.write("De oordelen volgen de instellingen van nu" + (" (te wijzigen op de pagina Instellingen):"
+                                                              if coordinator else " van het loket:"))
     table(pd.DataFrame(evidence.thresholds(config), columns=["Instelling", "Waarde"]), key="thresholds")
     st.write(rules.READING)

@@ -1,6 +1,7 @@
 """What the pages read, as typed functions cached for a minute per database, day, settings and arguments (and
 cleared after every write, see session.flash). No page reads the database any other way."""
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -9,7 +10,8 @@ import streamlit as st
 from llko import audit, settings as settings_store
 from llko.accounts import queries as account_queries
 from llko.agreements import queries as agreement_queries
-from llko.compliance import evidence as compliance_evidence, queries as compliance_queries, rules as compliance_rules
+from llko.compliance import (evidence as compliance_evidence, queries as compliance_queries,
+                             rounds as compliance_rounds, rules as compliance_rules)
 from llko.providers import queries as provider_queries
 from llko.requests import importer, overview, queries, upload
 from llko.requests.queries import EVERYTHING, Selection
@@ -305,16 +307,28 @@ def compliance(date_from: date, date_to: date) -> dict[str, dict[str, compliance
 
 
 @st.cache_data(**CACHE)
-def _advice_overrides(db: str, date_from: date, date_to: date, for_policy: bool) -> dict:
-    found = compliance_queries.overrides_for(engine_for(db), date_from, date_to)
-    return compliance_queries.for_policy(engine_for(db), found) if for_policy else found
+def _advice_rounds(db: str) -> list[compliance_rounds.Round]:
+    return compliance_rounds.all_rounds(engine_for(db))
 
 
-def advice_overrides(date_from: date, date_to: date, for_policy: bool = False
-                     ) -> dict[str, dict[str, compliance_evidence.Override]]:
-    """The overrides in force for exactly [F, T]: provider id -> advice key -> Override. for_policy: as a policy
-    maker may read them (who decided by full name, ids in the motivation masked)."""
-    return _advice_overrides(url(), date_from, date_to, for_policy)
+def advice_rounds() -> list[compliance_rounds.Round]:
+    """Every advice round, the most recent period first."""
+    return _advice_rounds(url())
+
+
+@st.cache_data(**CACHE)
+def _round_standing(db: str, current: compliance_rounds.Round, config: Settings, for_policy: bool
+                    ) -> compliance_rounds.Standing:
+    found = compliance_rounds.standing(engine_for(db), current)
+    if for_policy:
+        found = replace(found, overrides=compliance_queries.for_policy(engine_for(db), found.overrides))
+    return found
+
+
+def round_standing(current: compliance_rounds.Round, for_policy: bool = False) -> compliance_rounds.Standing:
+    """A round's verdicts, overrides and settings (live while open, as fixed once fixed). for_policy: the overrides
+    as a policy maker may read them (who decided by full name, ids in the motivation masked)."""
+    return _round_standing(url(), current, settings(), for_policy)
 
 
 def override_history(provider_id: str) -> pd.DataFrame:

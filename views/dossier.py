@@ -1,17 +1,17 @@
-"""Dossier: everything the loket needs to follow up one provider — R11's verdicts over a period with their evidence,
-R9's advice with the coordinator's override (motivation, who, when), the contacts and the file along the
-agreement's ladder as one timeline, and the documents (signal to Opgroeien Regie, advice letters, Excel annex)."""
+"""Dossier: everything the loket needs to follow up one provider — R11's verdicts in an advice round (or over a free
+period) with their evidence, R9's advice with the coordinator's override in that round (motivation, who, when), the
+contacts and the file along the agreement's ladder as one timeline, and the round's documents (signal to Opgroeien
+Regie, its advice letter, Excel annex)."""
 
 import pandas as pd
 import streamlit as st
 
 import ui
-from llko.compliance import documents, evidence, ladder, letters, rules, service
+from llko.compliance import documents, evidence, ladder, letters, rounds, rules, service
 from ui import compliance as shown
 
 user = ui.open_page(__file__)
 today = ui.today()
-config = ui.reads.settings()
 names = ui.reads.provider_names()
 ui.show_flash()
 if not names:
@@ -20,9 +20,14 @@ if not names:
 ordered = sorted(names, key=lambda p: names[p].lower())
 provider_id = ui.choose("Opvang", {p: f"{names[p]} ({p})" for p in ordered}, key="dossier_provider")
 name = ui.literal(names[provider_id])  # only ever shown inside the page's markdown
-date_from, date_to = shown.period("dossier")
-verdicts = ui.reads.compliance(date_from, date_to)[provider_id]
-overrides = ui.reads.advice_overrides(date_from, date_to).get(provider_id, {})
+chosen = shown.scope("dossier")
+in_round, date_from, date_to, config = chosen.round, chosen.date_from, chosen.date_to, chosen.settings
+if provider_id not in chosen.verdicts:
+    st.info(f"{name} stond nog niet in het register toen deze adviesronde werd vastgelegd: kies een andere ronde of "
+            "een vrije periode.")
+    st.stop()
+verdicts = chosen.verdicts[provider_id]
+overrides = chosen.overrides.get(provider_id, {})
 files = ui.reads.enforcement_files((provider_id,))
 open_files = files[files["closed_on"].isna()]
 contacts = ui.reads.contacts((provider_id,))
@@ -44,7 +49,7 @@ shown.show_verdicts(verdicts, config, key="dossier_verdicts")
 st.subheader("Bewijs")
 shown.show_evidence(verdicts, key="dossier_evidence")
 with st.expander("Drempels en lezing van het loket"):
-    shown.show_thresholds(config, coordinator=True)
+    shown.show_thresholds(config, coordinator=True, fixed=in_round is not None and in_round.is_fixed)
 
 # --- advice and override -------------------------------------------------------------------------------------
 st.header("Advies")
@@ -58,35 +63,42 @@ for key in evidence.ADVICE_KEYS:
                    f"{ui.fmt_moment(found.at)}). Motivering: {ui.literal(found.motivation)}")
 
 round_ = ui.forms.form_round("_override_round")
-with st.form(f"override_{round_}"):
-    st.subheader("Advies aanpassen")
-    st.write("Een aanpassing geldt voor deze opvang en precies deze periode; de afgeleide waarde blijft bewaard en "
-             "zichtbaar.")
-    key = ui.choose("Advies", {k: evidence.ADVICE_LABELS[k] for k in evidence.ADVICE_KEYS})
-    choice = ui.choose_one_of("Nieuwe waarde", ["ja", "nee", "terug naar de afgeleide waarde"], horizontal=True,
-                              index=None)
-    motivation = st.text_area("Motivering", max_chars=ladder.NOTE_MAX, height=100,
-                              placeholder=f"Waarom? (minstens {ladder.MOTIVATION_MIN} tekens)")
-    if st.form_submit_button("Aanpassing bewaren", type="primary"):
-        if choice is None:
-            st.error("Nieuwe waarde: kies ja, nee of terug naar de afgeleide waarde.")
-        else:
-            value = {"ja": True, "nee": False}.get(choice)
-            try:
-                service.override_advice(ui.engine(), user.username, provider_id, key, date_from, date_to, value,
-                                        motivation)
-            except ValueError as exc:
-                ui.forms.show_refusal(exc)
+if in_round is None:
+    st.info("Een aanpassing van het advies hoort bij een adviesronde: kies hierboven een ronde.")
+elif in_round.is_fixed:
+    st.info(f"De ronde ‘{ui.literal(in_round.name)}’ is vastgelegd; heropen ze op de pagina Naleving (met een "
+            "motivering) om het advies nog aan te passen.")
+else:
+    with st.form(f"override_{round_}"):
+        st.subheader("Advies aanpassen")
+        st.write(f"Een aanpassing geldt voor deze opvang in de ronde ‘{ui.literal(in_round.name)}’; de afgeleide "
+                 "waarde blijft bewaard en zichtbaar.")
+        key = ui.choose("Advies", {k: evidence.ADVICE_LABELS[k] for k in evidence.ADVICE_KEYS})
+        choice = ui.choose_one_of("Nieuwe waarde", ["ja", "nee", "terug naar de afgeleide waarde"], horizontal=True,
+                                  index=None)
+        motivation = st.text_area("Motivering", max_chars=ladder.NOTE_MAX, height=100,
+                                  placeholder=f"Waarom? (minstens {ladder.MOTIVATION_MIN} tekens)")
+        if st.form_submit_button("Aanpassing bewaren", type="primary"):
+            if choice is None:
+                st.error("Nieuwe waarde: kies ja, nee of terug naar de afgeleide waarde.")
             else:
-                ui.forms.next_round("_override_round")
-                ui.flash(f"Het advies ‘{evidence.ADVICE_SHORT[key]}’ van {names[provider_id]} is "
-                         + ("teruggezet naar de afgeleide waarde." if value is None else
-                            f"aangepast naar {'ja' if value else 'nee'}."))
+                value = {"ja": True, "nee": False}.get(choice)
+                try:
+                    service.override_advice(ui.engine(), user.username, provider_id, key, in_round.id, value,
+                                            motivation)
+                except ValueError as exc:
+                    ui.forms.show_refusal(exc)
+                else:
+                    ui.forms.next_round("_override_round")
+                    ui.flash(f"Het advies ‘{evidence.ADVICE_SHORT[key]}’ van {names[provider_id]} is "
+                             + ("teruggezet naar de afgeleide waarde." if value is None else
+                                f"aangepast naar {'ja' if value else 'nee'}."))
 history = ui.reads.override_history(provider_id)
 if not history.empty:
     with st.expander(f"Alle beslissingen over het advies ({len(history)})"):
         ui.table(pd.DataFrame({
             "Beslist op": ui.fmt_moments(history["decided_at"]), "Door": history["decided_by"],
+            "Adviesronde": history["round"],
             "Advies": history["advice"].map(evidence.ADVICE_SHORT),
             "Periode": [f"{ui.fmt_date(a)} – {ui.fmt_date(b)}" for a, b in zip(history["period_from"],
                                                                                 history["period_to"])],
@@ -193,21 +205,23 @@ if not closed.empty:
 
 # --- documents ---------------------------------------------------------------------------------------------
 st.header("Documenten")
-st.write(f"Opgemaakt uit de gegevens van nu, voor de periode {ui.fmt_date(date_from)} tot en met "
-         f"{ui.fmt_date(date_to)}, met de naam van {ui.literal(config.municipality)} en uw naam als afzender.")
+if in_round is None:
+    st.info("De brieven worden geschreven voor een adviesronde: kies hierboven een ronde.")
+    st.stop()
+st.write(f"Opgemaakt voor de ronde ‘{ui.literal(in_round.name)}’ ({ui.fmt_date(date_from)} tot en met "
+         f"{ui.fmt_date(date_to)}, " + ("zoals vastgelegd" if in_round.is_fixed else "uit de gegevens van nu")
+         + f"), met de naam van {ui.literal(config.municipality)} en uw naam als afzender.")
 
 
 def letter():
-    return letters.letter(ui.engine(), provider_id, date_from, date_to, today, user.name)
+    return letters.letter(ui.engine(), provider_id, in_round, today, user.name)
 
 
 stem = f"{provider_id}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
-columns = st.columns(4)
+columns = st.columns(3)
 ui.download("Signaal aan Opgroeien Regie (PDF)", lambda: documents.signal_pdf(letter()), f"signaal-{stem}.pdf",
             "application/pdf", key="dl_signal", where=columns[0])
-ui.download("Advies uitbreidingsronde (PDF)", lambda: documents.advice_pdf(letter(), "uitbreidingsronde"),
-            f"advies-uitbreidingsronde-{stem}.pdf", "application/pdf", key="dl_advice_round", where=columns[1])
-ui.download("Advies subsidie van de stad (PDF)", lambda: documents.advice_pdf(letter(), "subsidie"),
-            f"advies-subsidie-{stem}.pdf", "application/pdf", key="dl_advice_subsidy", where=columns[2])
+ui.download(f"Advies {rounds.KINDS[in_round.kind]} (PDF)", lambda: documents.advice_pdf(letter(), in_round.kind),
+            f"advies-{in_round.kind}-{stem}.pdf", "application/pdf", key="dl_advice", where=columns[1])
 ui.download("Bewijs als bijlage (Excel)", lambda: documents.evidence_xlsx(letter()), f"bewijs-{stem}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_annex", where=columns[3])
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_annex", where=columns[2])

@@ -1,4 +1,4 @@
-"""Mijn naleving: the provider's own R11 verdicts over a period, with the evidence behind each (its own request ids)
+"""Mijn naleving: the provider's own R11 verdicts in an advice round (or over a free period), with the evidence behind each (its own request ids)
 and what they mean for the advice (R9), so nothing comes as a surprise. Only its own provider(s)."""
 
 import streamlit as st
@@ -8,15 +8,15 @@ from llko.compliance import evidence, rules
 from ui import compliance as shown
 
 user = ui.open_page(__file__)
-config = ui.reads.settings()
 names = ui.reads.provider_names()
 provider_id = ui.own_provider(user, names)
-date_from, date_to = shown.period("mijn_naleving")
-verdicts = ui.reads.compliance(date_from, date_to).get(provider_id)
+chosen = shown.scope("mijn_naleving")
+date_from, date_to, config = chosen.date_from, chosen.date_to, chosen.settings
+verdicts = chosen.verdicts.get(provider_id)
 if verdicts is None:
-    st.write("Het loket heeft nog geen gegevens over uw opvang.")
+    st.write("Het loket heeft nog geen gegevens over uw opvang in deze ronde.")
     st.stop()
-overrides = ui.reads.advice_overrides(date_from, date_to).get(provider_id, {})
+overrides = chosen.overrides.get(provider_id, {})
 st.write(f"Zo kijkt het Lokaal Loket Kinderopvang {ui.literal(config.municipality)} naar de samenwerking met "
          f"{ui.literal(names[provider_id])} van {ui.fmt_date(date_from)} tot en met {ui.fmt_date(date_to)}. Klopt iets niet? "
          "Neem contact op met het loket.")
@@ -41,4 +41,4 @@ for key in evidence.ADVICE_KEYS:
              + (" (beslist door het loket)" if key in overrides else "") + f". {evidence.reason(key, verdicts)}")
 
 st.header("Drempels")
-shown.show_thresholds(config)
+shown.show_thresholds(config, fixed=chosen.round is not None and chosen.round.is_fixed)

@@ -1,21 +1,23 @@
-"""Naleving: per provider and obligation the verdict of R11 over a chosen period (a colour and a symbol per cell;
-click a cell for its evidence), the advice in force (R9) and the thresholds used. The coordinator opens a provider's
-dossier from here; the policy maker sees the grid, the advice and the findings, never a request id."""
+"""Naleving: per provider and obligation the verdict of R11 in an advice round or over a free period (a colour and
+a symbol per cell; click a cell for its evidence), the advice in force (R9) and the thresholds used. The coordinator
+opens a provider's dossier from here and manages the advice rounds (create, fix, reopen); the policy maker sees the
+grid, the advice and the findings, never a request id."""
 
-import pandas as pd
+from datetime import date
+
 import streamlit as st
 
 import ui
-from llko.compliance import evidence, rules
+from llko.compliance import evidence, ladder, rounds, rules
 from ui import compliance as shown
 
 user = ui.open_page(__file__)
 coordinator = user.role == "coordinator"
-config = ui.reads.settings()
 names = ui.reads.provider_names()
-date_from, date_to = shown.period("naleving")
-found = ui.reads.compliance(date_from, date_to)
-overrides = ui.reads.advice_overrides(date_from, date_to, for_policy=not coordinator)
+ui.show_flash()
+chosen = shown.scope("naleving", for_policy=not coordinator)
+date_from, date_to, found, overrides, config = (chosen.date_from, chosen.date_to, chosen.verdicts, chosen.overrides,
+                                                chosen.settings)
 
 
 def final(pid: str, key: str) -> bool:
@@ -40,8 +42,7 @@ if not found:
     st.write("Nog geen opvanginitiatieven: importeer een export van Opvang.Vlaanderen of de registerwerkmap.")
     st.stop()
 frame = shown.grid(found, names, overrides)
-st.write(f"Periode {ui.fmt_date(date_from)} tot en met {ui.fmt_date(date_to)}. Klik een cel om te zien waarop het "
-         "oordeel steunt.")
+st.write("Klik een cel om te zien waarop het oordeel steunt.")
 event = ui.table(shown.coloured(frame), key="naleving_grid", on_select="rerun", selection_mode="single-cell",
                  height=min(36 * (len(frame) + 1) + 3, 800))  # every provider in view, up to 21 rows
 st.write(shown.LEGEND)
@@ -86,8 +87,55 @@ for key in evidence.ADVICE_KEYS:
                  f"{ui.literal(mine[key].motivation)}")
 if coordinator and st.button("Dossier van deze opvang openen", key="open_dossier"):
     st.session_state["dossier_provider"] = provider_id
+    st.session_state["dossier_round"] = chosen.round.id if chosen.round else shown.FREE
     st.session_state["dossier_from"], st.session_state["dossier_to"] = date_from, date_to
     st.switch_page("views/dossier.py")
 
 st.header("Drempels en lezing")
-shown.show_thresholds(config, coordinator)
+fixed = chosen.round is not None and chosen.round.is_fixed
+shown.show_thresholds(config, coordinator, fixed)
+
+if not coordinator:
+    st.stop()
+st.header("Adviesrondes")
+st.write("Een advies wordt gegeven voor een beslissing: de jaarlijkse subsidie van de stad (enkel de minimale "
+         "verplichtingen) of een uitbreidingsronde (beide adviezen). Zolang een ronde open is, volgen haar oordelen de "
+         "gegevens van nu; vastgelegd toont ze wat op dat moment gold, wat er later ook ingelezen of gewijzigd wordt.")
+current = chosen.round
+if current is not None and not current.is_fixed:
+    if st.button(f"Ronde ‘{current.name}’ vastleggen", key="fix_round", type="primary"):
+        try:
+            rounds.fix(ui.engine(), user.username, current.id, ui.today())
+        except ValueError as exc:
+            ui.forms.show_refusal(exc)
+        else:
+            ui.flash(f"De ronde ‘{current.name}’ is vastgelegd: haar oordelen, adviezen en aanpassingen blijven zoals "
+                     "ze nu zijn.")
+elif current is not None:
+    with st.form("reopen_round", clear_on_submit=True):
+        st.subheader(f"Ronde ‘{ui.literal(current.name)}’ heropenen")
+        why = st.text_area("Waarom heropenen?", max_chars=ladder.NOTE_MAX, height=80,
+                           placeholder=f"Motivering, minstens {ladder.MOTIVATION_MIN} tekens")
+        if st.form_submit_button("Heropenen"):
+            try:
+                rounds.reopen(ui.engine(), user.username, current.id, why)
+            except ValueError as exc:
+                ui.forms.show_refusal(exc)
+            else:
+                ui.flash(f"De ronde ‘{current.name}’ is heropend: haar oordelen volgen weer de gegevens van nu.")
+round_ = ui.forms.form_round("_new_round")
+with st.form(f"new_round_{round_}"):
+    st.subheader("Nieuwe adviesronde")
+    left, right = st.columns(2)
+    name = left.text_input("Naam", max_chars=rounds.NAME_MAX, placeholder="bv. Subsidie 2027")
+    kind = ui.choose_one_of("Soort", rounds.KINDS, horizontal=True, where=right)
+    start = ui.forms.day_input("Periode van", date(ui.today().year - 1, 1, 1), where=left)
+    end = ui.forms.day_input("tot en met", date(ui.today().year - 1, 12, 31), where=right)
+    if st.form_submit_button("Ronde aanmaken"):
+        try:
+            rounds.create(ui.engine(), user.username, name, kind, start, end)
+        except ValueError as exc:
+            ui.forms.show_refusal(exc)
+        else:
+            ui.forms.next_round("_new_round")
+            ui.flash(f"De adviesronde ‘{name.strip()}’ is aangemaakt (open).")

@@ -10,7 +10,7 @@ from typing import Mapping
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from llko.compliance import queries, rules, service
+from llko.compliance import queries, rounds, rules, service
 
 ACTOR, AUTHOR = "coordinator", "Demo coördinator"
 
@@ -74,8 +74,15 @@ def build(engine: Engine, today: date, cast: Mapping[str, str]) -> None:
     if "below_plus" in ids:  # noted, nothing more yet
         service.open_file(engine, ACTOR, AUTHOR, ids["below_plus"], day(2), ["plus_share"], "Plussubsidie (trap 3): "
                           "minder dan 30% kinderen uit kwetsbare gezinnen in de voorbije 12 maanden.", today)
+    # two advice rounds: last year's subsidy, fixed; the coming expansion round, open, with an override in it
+    last_year = today.year - 1
+    subsidy = rounds.create(engine, ACTOR, f"Subsidie {today.year}", "subsidie", date(last_year, 1, 1),
+                            date(last_year, 12, 31))
+    rounds.fix(engine, ACTOR, subsidy, min(today, date(today.year, 1, 31)))
+    date_from, date_to = rules.period(None, None, today)
+    expansion = rounds.create(engine, ACTOR, f"Uitbreidingsronde {today.year + 1}", "uitbreidingsronde", date_from,
+                              date_to)
     if "unsigned" in ids:  # an override with its motivation
-        date_from, date_to = rules.period(None, None, today)
-        service.override_advice(engine, ACTOR, ids["unsigned"], "zero_score", date_from, date_to, False,
+        service.override_advice(engine, ACTOR, ids["unsigned"], "zero_score", expansion, False,
                                 "De overeenkomst werd op het LOK mondeling goedgekeurd; de ondertekende versie is "
                                 "onderweg. Geen 0-score voor deze ronde.")

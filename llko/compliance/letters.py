@@ -1,5 +1,5 @@
-"""The data of a compliance letter, read from the database: a provider's verdicts over [F, T] with the settings in
-force, the overrides for exactly that period, its master data, and the follow-up so far (contacts and ladder steps,
+"""The data of a compliance letter, read from the database: a provider's standing in an advice round (verdicts,
+overrides and settings; live while open, as fixed once fixed), its master data, and the follow-up so far (contacts and ladder steps,
 oldest first). llko.compliance.documents turns it into the PDFs and the Excel annex."""
 
 from datetime import date
@@ -7,8 +7,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from llko import settings as settings_store
-from llko.compliance import documents, ladder, queries
+from llko.compliance import documents, ladder, queries, rounds
 from llko.providers.models import Provider
 
 
@@ -26,13 +25,13 @@ def follow_up(engine: Engine, provider_id: str) -> list[documents.Step]:
     return [step for _, _, step in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
-def letter(engine: Engine, provider_id: str, date_from: date, date_to: date, today: date,
-           author: str) -> documents.Letter:
-    """Everything a letter about this provider over [F, T] says, written today by `author`."""
-    settings = settings_store.load(engine)
-    verdicts = queries.verdicts(engine, date_from, date_to, settings)
-    if provider_id not in verdicts:
+def letter(engine: Engine, provider_id: str, current: rounds.Round, today: date, author: str) -> documents.Letter:
+    """Everything a letter about this provider in an advice round says (its verdicts, overrides and settings: live
+    while the round is open, as fixed once it is), written today by `author`."""
+    found = rounds.standing(engine, current)
+    if provider_id not in found.verdicts:
         raise ValueError(f"Onbekende opvang ‘{provider_id}’.")
+    settings, date_from, date_to = found.settings, current.date_from, current.date_to
     with Session(engine) as session:
         provider = session.get(Provider, provider_id)
         address = ", ".join(p for p in (provider.address, provider.district) if p) or None
@@ -40,6 +39,5 @@ def letter(engine: Engine, provider_id: str, date_from: date, date_to: date, tod
     return documents.Letter(
         municipality=settings.municipality, provider_id=provider_id, provider_name=name, provider_address=address,
         subsidy_level=level, date_from=date_from, date_to=date_to, written_on=today, author=author,
-        verdicts=verdicts[provider_id], settings=settings,
-        overrides=queries.overrides_for(engine, date_from, date_to, (provider_id,)).get(provider_id, {}),
+        verdicts=found.verdicts[provider_id], settings=settings, overrides=found.overrides.get(provider_id, {}),
         steps=follow_up(engine, provider_id))

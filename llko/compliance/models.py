@@ -11,12 +11,34 @@ from llko.models import utcnow
 import llko.providers.models  # noqa: F401  (providers.id, the target of foreign keys here, registered first)
 
 
+class AdviceRound(SQLModel, table=True):
+    """An advice round (R9): advice given for one decision — the city's yearly subsidy (minimum obligations only) or
+    an expansion round (both advices) — over a period. Open, its verdicts are R11 over its period, live; fixed
+    (`vastgelegd`), it shows the snapshot taken then (verdicts, evidence, advice, overrides, settings), whatever is
+    imported or changed later, until it is reopened with a motivation."""
+
+    __tablename__ = "advice_rounds"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    kind: str = Field(max_length=20)  # subsidie / uitbreidingsronde
+    period_from: date
+    period_to: date
+    state: str = Field(default="open", max_length=20)  # open / vastgelegd
+    fixed_on: Optional[date] = None
+    fixed_by: Optional[str] = Field(default=None, max_length=100)
+    snapshot: Optional[str] = None  # JSON, while fixed
+    created_by: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class AdviceOverride(SQLModel, table=True):
-    """The coordinator's decision on one derived advice of one provider over one period. Never updated: a newer row
-    for the same provider, advice and period replaces it; value None withdraws the override."""
+    """The coordinator's decision on one derived advice of one provider in one advice round (over the round's
+    period). Never updated: a newer row for the same provider, advice and round replaces it; value None withdraws
+    the override."""
 
     __tablename__ = "advice_overrides"
     id: Optional[int] = Field(default=None, primary_key=True)
+    round_id: Optional[int] = Field(default=None, foreign_key="advice_rounds.id", index=True)
     provider_id: str = Field(foreign_key="providers.id", index=True, max_length=64)
     advice: str = Field(max_length=20)  # negative_advice / zero_score
     period_from: date

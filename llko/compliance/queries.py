@@ -14,7 +14,7 @@ from llko.accounts.models import User
 from llko.agreements import queries as agreement_queries
 from llko.accounts import queries as account_queries
 from llko.compliance import evidence, redact, rules
-from llko.compliance.models import AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment
+from llko.compliance.models import AdviceOverride, AdviceRound, Contact, EnforcementFile, EnforcementStep, StepAttachment
 from llko.infopagina import queries as infopagina_queries
 from llko.requests import queries as request_queries, statuses
 from llko.requests.queries import parse_dates
@@ -90,29 +90,21 @@ def verdicts(engine: Engine, date_from: date, date_to: date,
 
 
 def compliance(engine: Engine, date_from: date, date_to: date) -> dict:
-    """The compliance contract: {"from", "to", "providers": {opvang_id: {obligation: {verdict, category, evidence
-    [, share]}, ..., negative_advice, zero_score}}} for every provider, R11 with the settings in force now.
-    negative_advice and zero_score are always the derived values; an override of either for exactly this period
-    adds a key of its own, e.g. "negative_advice_override": {"value", "motivation", "by", "at"}."""
+    """The compliance contract over a free period: {"from", "to", "providers": {opvang_id: {obligation: {verdict,
+    category, evidence [, share]}, ..., negative_advice, zero_score}}} for every provider, R11 with the settings in
+    force now, live, without overrides (overrides belong to an advice round: llko.compliance.rounds.contract)."""
     found = verdicts(engine, date_from, date_to)
-    decided = overrides_for(engine, date_from, date_to)
-    providers = {}
-    for pid, v in found.items():
-        entry = rules.contract_entry(v)
-        for key, override in decided.get(pid, {}).items():
-            entry[f"{key}_override"] = {"value": override.value, "motivation": override.motivation,
-                                        "by": override.by, "at": override.at.isoformat(timespec="seconds")}
-        providers[pid] = entry
-    return {"from": date_from.isoformat(), "to": date_to.isoformat(), "providers": providers}
+    return {"from": date_from.isoformat(), "to": date_to.isoformat(),
+            "providers": {pid: rules.contract_entry(v) for pid, v in found.items()}}
 
 
 # --- the compliance records: overrides, contacts, enforcement files -------------------------------------------
 
-def overrides_for(engine: Engine, date_from: date, date_to: date,
-                  provider_ids: tuple[str, ...] | None = None) -> dict[str, dict[str, evidence.Override]]:
-    """The overrides in force for exactly the period [F, T]: per provider and advice, the latest decision, left out
-    when that decision withdrew the override."""
-    query = (select(AdviceOverride).where(AdviceOverride.period_from == date_from, AdviceOverride.period_to == date_to)
+def overrides_of_round(engine: Engine, round_id: int,
+                       provider_ids: tuple[str, ...] | None = None) -> dict[str, dict[str, evidence.Override]]:
+    """The overrides in force in an advice round: per provider and advice, the latest decision, left out when that
+    decision withdrew the override."""
+    query = (select(AdviceOverride).where(AdviceOverride.round_id == round_id)
              .order_by(AdviceOverride.decided_at, AdviceOverride.id))
     if provider_ids is not None:
         query = query.where(AdviceOverride.provider_id.in_(provider_ids))
@@ -140,11 +132,12 @@ def for_policy(engine: Engine, overrides: dict[str, dict[str, evidence.Override]
 
 
 def override_history(engine: Engine, provider_id: str) -> pd.DataFrame:
-    """Every decision on a provider's advice, newest first: advice, period, derived, value (None: withdrawn),
-    motivation, decided_by, decided_at."""
-    query = (select(AdviceOverride.advice, AdviceOverride.period_from, AdviceOverride.period_to,
-                    AdviceOverride.derived, AdviceOverride.value, AdviceOverride.motivation,
+    """Every decision on a provider's advice, newest first: round (its name), advice, period, derived, value (None:
+    withdrawn), motivation, decided_by, decided_at."""
+    query = (select(AdviceRound.name.label("round"), AdviceOverride.advice, AdviceOverride.period_from,
+                    AdviceOverride.period_to, AdviceOverride.derived, AdviceOverride.value, AdviceOverride.motivation,
                     AdviceOverride.decided_by, AdviceOverride.decided_at)
+             .join(AdviceRound, AdviceRound.id == AdviceOverride.round_id, isouter=True)
              .where(AdviceOverride.provider_id == provider_id)
              .order_by(AdviceOverride.decided_at.desc(), AdviceOverride.id.desc()))
     with engine.connect() as conn:

@@ -13,9 +13,9 @@ from llko import audit
 from llko.agreements import documents
 from llko.agreements.service import Refused
 from llko.compliance import evidence, ladder
-from llko.compliance import queries
+from llko.compliance import queries, rounds
 from llko.compliance.models import AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment
-from llko.compliance.rules import OBLIGATIONS, SHORT_LABELS, check_period
+from llko.compliance.rules import OBLIGATIONS, SHORT_LABELS
 from llko.db import retry_when_busy, transaction
 from llko.providers.models import Provider
 from llko.requests.models import Request
@@ -66,21 +66,28 @@ def _attachments(files: Sequence[tuple[str, bytes]], problems: dict) -> list[tup
 # --- advice overrides -------------------------------------------------------------------------------------------
 
 @retry_when_busy
-def override_advice(engine: Engine, actor: str, provider_id: str, key: str, date_from: date, date_to: date,
-                    value: bool | None, motivation: str) -> int:
-    """The coordinator decides `key` (negative_advice / zero_score) of a provider over [F, T] is `value` (None:
-    back to the derived value), with a written motivation. The derived value is computed here, from the data and
-    the settings in force, and kept beside the decision. Returns the new row's id."""
+def override_advice(engine: Engine, actor: str, provider_id: str, key: str, round_id: int, value: bool | None,
+                    motivation: str) -> int:
+    """The coordinator decides, in an open advice round, that `key` (negative_advice / zero_score) of a provider is
+    `value` (None: back to the derived value), with a written motivation. The derived value is computed here over
+    the round's period, from the data and the settings in force, and kept beside the decision. Returns the new
+    row's id."""
     if key not in evidence.ADVICE_KEYS:
         raise ValueError(f"unknown advice {key!r}")
-    check_period(date_from, date_to)
+    current_round = rounds.by_id(engine, round_id)
+    if current_round is None:
+        raise Refused({"round": "Adviesronde: deze ronde bestaat niet."})
+    if current_round.is_fixed:
+        raise Refused({"round": f"Adviesronde: ‘{current_round.name}’ is vastgelegd; heropen ze eerst (met een "
+                                "motivering) om het advies aan te passen."})
+    date_from, date_to = current_round.date_from, current_round.date_to
     motivation = (motivation or "").strip()
     problems = ladder.motivation_problems(value, motivation)
     derived = queries.verdicts(engine, date_from, date_to).get(provider_id)
     if derived is None:
         raise Refused({"provider": f"Onbekende opvang ‘{provider_id}’."})
     derived_value = evidence.derived(derived)[key]
-    current = queries.overrides_for(engine, date_from, date_to).get(provider_id, {}).get(key)
+    current = queries.overrides_of_round(engine, round_id, (provider_id,)).get(provider_id, {}).get(key)
     if value is None and current is None:
         problems["value"] = "Dit advies is niet aangepast; er is niets terug te zetten."
     elif value is not None and value == derived_value:
@@ -90,12 +97,13 @@ def override_advice(engine: Engine, actor: str, provider_id: str, key: str, date
         raise Refused(problems)
     with transaction(engine) as session:
         _provider(session, provider_id)
-        record = AdviceOverride(provider_id=provider_id, advice=key, period_from=date_from, period_to=date_to,
-                                derived=derived_value, value=value, motivation=motivation, decided_by=actor)
+        record = AdviceOverride(round_id=round_id, provider_id=provider_id, advice=key, period_from=date_from,
+                                period_to=date_to, derived=derived_value, value=value, motivation=motivation,
+                                decided_by=actor)
         session.add(record)
         session.flush()
         audit.record(session, actor, "advice_overridden" if value is not None else "advice_override_withdrawn",
-                     opvang=provider_id, advies=evidence.ADVICE_SHORT[key],
+                     opvang=provider_id, advies=evidence.ADVICE_SHORT[key], ronde=current_round.name,
                      periode=f"{date_from:%d/%m/%Y} – {date_to:%d/%m/%Y}", afgeleid=derived_value,
                      waarde=value, motivering=motivation)
         return record.id
