@@ -142,6 +142,28 @@ def app_runs_every_time(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def engines_closed(monkeypatch):
+    """Every engine a test makes is disposed at its end — also the app's own under AppTest, which Streamlit keeps in
+    its resource cache: one engine per test database would otherwise hold PostgreSQL connections until the run ends
+    and exhaust the server's connection slots."""
+    import llko.db
+    import ui.database
+
+    made = []
+    original = llko.db.make_engine
+
+    def tracked(*args, **kwargs):
+        made.append(original(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(llko.db, "make_engine", tracked)
+    monkeypatch.setattr(ui.database, "make_engine", tracked)
+    yield
+    for engine in made:
+        engine.dispose()
+
+
+@pytest.fixture(autouse=True)
 def texts_as_read(monkeypatch):
     """Text elements of an AppTest give their text as a reader sees it: the backslashes with which ui.literal
     escapes text from data are not shown on the page, so .value leaves them out (.proto.body keeps them)."""
