@@ -96,7 +96,8 @@ def new_tab(browser):  # noqa: F811
 
 def pick(tab, label: str, option: str) -> None:
     """Choose an option in the selectbox with this label (typed first: the list draws only the options in view)."""
-    tab.get_by_role("combobox", name=label).click()
+    app_idle(tab)
+    tab.get_by_role("combobox", name=label).first.click()
     tab.keyboard.type(option[:12])
     tab.get_by_role("option", name=option, exact=True).click()
     app_idle(tab)
