@@ -51,6 +51,24 @@ DESCRIPTIONS = {
 }
 
 
+# Their names as the Instellingen page and its messages say them (the keys are for the command line and the code).
+LABELS = {
+    "municipality": "Gemeente",
+    "deadline_days": "Antwoordtermijn (dagen)",
+    "due_soon_days": "‘Termijn loopt af’ (dagen)",
+    "answering_min_share": "Minimum tijdig beantwoord",
+    "infopagina_max_age_days": "Maximale ouderdom infopagina-controle (dagen)",
+    "plus_min_share": "Minimum kinderen uit kwetsbare gezinnen (plussubsidie)",
+    "plus_min_children": "Minimum aantal kinderen voor het plus-aandeel",
+    "statuses_max": "Toegelaten verkeerd gebruikte statussen",
+    "lingering_days": "Blijven hangen ‘in behandeling’ na (dagen)",
+    "unreported_max": "Toegelaten goedkeuringen zonder gemelde plaats",
+    "vacancy_window_days": "Venster rond de startdatum (dagen)",
+    "vacancy_stale_days": "Vrije plaats niet bevestigd na (dagen)",
+}
+_LONGEST = 12  # characters a number may have: more is a typo (and Python refuses to read 4,300 digits)
+
+
 def kind(key: str) -> str:
     """'text', 'days' (a whole number >= 1), 'count' (a whole number >= 0) or 'share' (0 to 1)."""
     if key == "municipality":
@@ -77,15 +95,18 @@ def parse(key: str, raw: str):
     if key not in KEYS:
         raise ValueError(f"Onbekende instelling '{key}'. Kies uit: {', '.join(KEYS)}.")
     value = str(raw).strip()
-    what = kind(key)
+    what, label = kind(key), LABELS[key]
     if what == "text":
         if not value or len(value) > 100:
-            raise ValueError(f"{key}: vul een naam in van hoogstens 100 tekens.")
+            raise ValueError(f"{label}: vul een naam in van hoogstens 100 tekens.")
         return value
+    if len(value) > _LONGEST:
+        raise ValueError(f"{label}: '{value[:_LONGEST]}…' is te lang voor een getal ({len(value):,} tekens)."
+                         .replace(",", "."))
     if what in ("days", "count"):
         lowest, highest = (1, MAX_DAYS) if what == "days" else (0, MAX_COUNT)
         if not _WHOLE.match(value) or not lowest <= int(value) <= highest:
-            raise ValueError(f"{key}: '{value}' is geen geheel getal van {lowest} tot {highest:,}.".replace(",", "."))
+            raise ValueError(f"{label}: '{value}' is geen geheel getal van {lowest} tot {highest:,}.".replace(",", "."))
         return int(value)
     percent = _PERCENT.match(value)
     if percent:
@@ -93,9 +114,9 @@ def parse(key: str, raw: str):
     elif _SHARE.match(value) and any(c.isdigit() for c in value):
         share = float(value.replace(",", "."))
     else:
-        raise ValueError(f"{key}: '{value}' is geen aandeel; schrijf 0,9 of 0.9 of 90%.")
+        raise ValueError(f"{label}: '{value}' is geen aandeel; schrijf 0,9 of 0.9 of 90%.")
     if not 0 <= share <= 1:
-        raise ValueError(f"{key}: '{value}' ligt niet tussen 0 en 100%.")
+        raise ValueError(f"{label}: '{value}' ligt niet tussen 0 en 100%.")
     return share
 
 

@@ -42,10 +42,21 @@ def test_values_are_read_as_a_dutch_user_writes_them(key, raw, value):
     ("deadline_days", "3651", "van 1 tot 3.650"), ("due_soon_days", "1000000", "van 1 tot 3.650"),
     ("statuses_max", "-1", "van 0 tot"), ("unreported_max", "twee", "geen geheel getal"),
     ("municipality", "  ", "vul een naam in"), ("onbekend", "1", "Onbekende instelling 'onbekend'"),
+    ("deadline_days", "9" * 5000, "te lang voor een getal \\(5.000 tekens\\)"),
+    ("answering_min_share", "9" * 5000, "te lang voor een getal"),
 ])
 def test_bad_values_are_refused_in_dutch(key, raw, message):
     with pytest.raises(ValueError, match=message):
         settings.parse(key, raw)
+
+
+def test_a_refusal_names_the_setting_as_the_page_does():
+    with pytest.raises(ValueError) as refused:
+        settings.parse("deadline_days", "0")
+    assert str(refused.value) == "Antwoordtermijn (dagen): '0' is geen geheel getal van 1 tot 3.650."
+    with pytest.raises(ValueError) as long:
+        settings.parse("deadline_days", "9" * 5000)
+    assert str(long.value) == "Antwoordtermijn (dagen): '999999999999…' is te lang voor een getal (5.000 tekens)."
 
 
 def test_defaults_are_ninoves():
@@ -102,17 +113,18 @@ def test_the_deadline_drives_r2_in_the_report_the_summary_and_the_pages(engine, 
 def test_the_instellingen_page_changes_a_setting(own_demo):
     at = page("views/instellingen.py", "coordinator").run()
     shown = table(at, "Instelling").set_index("Instelling")
-    assert shown.loc["deadline_days", "Waarde"] == "14" and shown.loc["answering_min_share", "Waarde"] == "90%"
+    assert shown.loc["Antwoordtermijn (dagen)", "Waarde"] == "14"  # labels, not the keys of the command line
+    assert shown.loc["Minimum tijdig beantwoord", "Waarde"] == "90%"
     at.selectbox(key="setting_key").select("answering_min_share").run()
     at.text_input(key="setting_value").input("90")
     at.button[0].click().run()
-    assert errors(at) == ["answering_min_share: '90' is geen aandeel; schrijf 0,9 of 0.9 of 90%."]
+    assert errors(at) == ["Minimum tijdig beantwoord: '90' is geen aandeel; schrijf 0,9 of 0.9 of 90%."]
     assert settings.load(own_demo).answering_min_share == pytest.approx(0.9)
     at.text_input(key="setting_value").input("80%")
     at.button[0].click().run()
     assert not errors(at) and "Minimaal aandeel tijdig beantwoord (R11 beantwoorden): nu 80%." in [
         s.value for s in at.success]
-    assert table(at, "Instelling").set_index("Instelling").loc["answering_min_share", "Waarde"] == "80%"
+    assert table(at, "Instelling").set_index("Instelling").loc["Minimum tijdig beantwoord", "Waarde"] == "80%"
     assert settings.load(own_demo).answering_min_share == pytest.approx(0.8)
 
 

@@ -15,15 +15,15 @@ current = ui.reads.settings()
 st.write("Elk getal dat een ander loket anders kan kiezen, met de waarde van Ninove als standaard. Een wijziging geldt "
          "meteen voor alle cijfers en komt in de audit.")
 ui.table(pd.DataFrame({
-    "Instelling": list(settings.KEYS),
+    "Instelling": [settings.LABELS[k] for k in settings.KEYS],
     "Betekenis": [settings.DESCRIPTIONS[k] for k in settings.KEYS],
     "Waarde": [settings.show(k, getattr(current, k)) for k in settings.KEYS],
     "Standaard": [settings.show(k, getattr(settings.DEFAULTS, k)) for k in settings.KEYS],
 }), key="settings_table", height=36 * (len(settings.KEYS) + 1) + 3)
 
 st.header("Een instelling wijzigen")
-key = ui.choose("Instelling", {k: f"{k} — {settings.DESCRIPTIONS[k]}" for k in settings.KEYS}, index=None,
-                placeholder="Kies een instelling", key="setting_key")
+key = ui.choose("Instelling", {k: f"{settings.LABELS[k]} — {settings.DESCRIPTIONS[k]}" for k in settings.KEYS},
+                index=None, placeholder="Kies een instelling", key="setting_key")
 if key:
     with st.form("change_setting", clear_on_submit=True):
         raw = st.text_input(f"Nieuwe waarde ({FORMATS[settings.kind(key)]})",
