@@ -18,13 +18,12 @@ from sqlalchemy import text
 from apptest import page, table
 from llko import settings as settings_store
 from llko.bootstrap import migrate
-from llko.cli import main
 from llko.compliance import rounds, service
 from llko.compliance.queries import compliance
 from llko.db import MIGRATIONS, make_engine
 from llko.requests.importer import import_file
 
-from test_compliance_cli import HEADER, town  # noqa: F401  (the hand-built town, on SQLite and PostgreSQL)
+from test_compliance_cli import HEADER, run, town  # noqa: F401  (the hand-built town, on SQLite and PostgreSQL)
 
 F, T = date(2026, 6, 1), date(2026, 11, 1)
 WHY = "Na het gesprek van 20/11 blijkt de achterstand door ziekte van de verantwoordelijke."
@@ -148,18 +147,6 @@ def test_a_fixed_round_reopens_only_with_a_motivation_and_is_live_again(town):  
 
 
 # --- the command line ---------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def run(town, db_url, monkeypatch, capsys):  # noqa: F811
-    monkeypatch.setenv("LLKO_DATABASE_URL", db_url)
-    monkeypatch.setenv("LLKO_TODAY", "2026-11-01")
-
-    def cli(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return cli
-
 
 def test_the_cli_prints_a_round_with_its_overrides_and_a_free_period_without(run, town):  # noqa: F811
     advice = rounds.create(town, "coord", "Uitbreidingsronde 2027", "uitbreidingsronde", F, T)

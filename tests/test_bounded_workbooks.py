@@ -22,6 +22,8 @@ from llko.registers import workbook
 from llko.registers.workbook import import_register
 from llko.requests import importer, spreadsheets, upload
 
+from test_upload_bounds import PARTS as UPLOAD_PARTS
+
 EXPORT_TOO_BIG = ("Het bestand heeft meer dan 300.000 rijen of 100 kolommen; een export van Opvang.Vlaanderen is veel "
                   "kleiner. Controleer of u het juiste bestand koos.")
 EXPORT_TOO_MANY_CELLS = ("Het bestand heeft meer dan 5.000.000 cellen (rijen maal kolommen); een export van "
@@ -35,23 +37,8 @@ ROW = ["A1", "K1", "P1", "Zon", "01/10/2026", "nieuw", "02/10/2026"]
 
 # --- the files ----------------------------------------------------------------------------------------------
 
-PARTS = {  # the least openpyxl opens as a workbook, its one sheet called opvang
-    "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
-    'PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
-    "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Target="xl/workbook.xml" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>',
-    "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-    '<sheet name="opvang" sheetId="1" r:id="rId1"/></sheets></workbook>',
-    "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>',
-}
+# the least openpyxl opens as a workbook (test_upload_bounds), its one sheet called opvang as the register names it
+PARTS = {**UPLOAD_PARTS, "xl/workbook.xml": UPLOAD_PARTS["xl/workbook.xml"].replace('name="Blad1"', 'name="opvang"')}
 
 
 def xlsx(sheet: str) -> bytes:
@@ -141,22 +128,15 @@ def register_refusal(engine, name: str, data: bytes) -> tuple[list[str], float]:
 # --- the attacks ---------------------------------------------------------------------------------------------
 
 
-def test_an_xlsx_claiming_16384_columns_of_50000_rows_is_refused_at_once_by_both_importers(engine, peaks):
-    assert len(CLAIMS_A1_XFD50000) < 2_000
-    parsed, seconds = timed(upload.parse_bounded, CLAIMS_A1_XFD50000, "claims.xlsx")
+@pytest.mark.parametrize("name, data, size", [("claims.xlsx", CLAIMS_A1_XFD50000, 2_000),  # 16384 columns x 50000
+                                              ("repeats.ods", REPEATS_16384_BY_50000, 1_000)])  # rows, claimed
+def test_a_workbook_claiming_16384_columns_of_50000_rows_is_refused_at_once_by_both_importers(engine, peaks, name,
+                                                                                               data, size):
+    assert len(data) < size
+    parsed, seconds = timed(upload.parse_bounded, data, name)
     assert export_messages(parsed) == [EXPORT_TOO_BIG] and seconds < 1
-    assert export_messages(importer.parse(CLAIMS_A1_XFD50000, "claims.xlsx")) == [EXPORT_TOO_BIG]
-    problems, seconds = register_refusal(engine, "registers.xlsx", CLAIMS_A1_XFD50000)
-    assert problems == [REGISTER_TOO_WIDE] and seconds < 1
-    assert len(peaks()) == 2 and max(peaks()) < 300
-
-
-def test_an_ods_repeating_a_cell_16384_times_in_50000_rows_is_refused_at_once_by_both_importers(engine, peaks):
-    assert len(REPEATS_16384_BY_50000) < 1_000
-    parsed, seconds = timed(upload.parse_bounded, REPEATS_16384_BY_50000, "repeats.ods")
-    assert export_messages(parsed) == [EXPORT_TOO_BIG] and seconds < 1
-    assert export_messages(importer.parse(REPEATS_16384_BY_50000, "repeats.ods")) == [EXPORT_TOO_BIG]
-    problems, seconds = register_refusal(engine, "registers.ods", REPEATS_16384_BY_50000)
+    assert export_messages(importer.parse(data, name)) == [EXPORT_TOO_BIG]
+    problems, seconds = register_refusal(engine, name.replace(name.split(".")[0], "registers"), data)
     assert problems == [REGISTER_TOO_WIDE] and seconds < 1
     assert len(peaks()) == 2 and max(peaks()) < 300
 
