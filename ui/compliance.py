@@ -87,12 +87,23 @@ def scope(key: str, for_policy: bool = False) -> Scope:
                  standing.settings)
 
 
+def advice_value(key: str, verdicts, overrides: dict) -> str:
+    """The advice in force: 'ja' or 'nee' (the override when there is one)."""
+    value = overrides[key].value if key in overrides else evidence.derived(verdicts)[key]
+    return "ja" if value else "nee"
+
+
+def advice_note(key: str, verdicts, overrides: dict) -> str | None:
+    """Under the advice in force, when the loket changed it: 'aangepast; afgeleid: ja'."""
+    if key not in overrides:
+        return None
+    return f"aangepast; afgeleid: {'ja' if evidence.derived(verdicts)[key] else 'nee'}"
+
+
 def advice_text(key: str, verdicts, overrides: dict) -> str:
     """'ja', 'nee', or 'nee (aangepast; afgeleid: ja)'."""
-    derived = evidence.derived(verdicts)[key]
-    if key not in overrides:
-        return "ja" if derived else "nee"
-    return f"{'ja' if overrides[key].value else 'nee'} (aangepast; afgeleid: {'ja' if derived else 'nee'})"
+    note = advice_note(key, verdicts, overrides)
+    return advice_value(key, verdicts, overrides) + (f" ({note})" if note else "")
 
 
 def grid_order(found: dict, names: dict[str, str]) -> list[str]:
@@ -101,17 +112,18 @@ def grid_order(found: dict, names: dict[str, str]) -> list[str]:
 
 
 def grid(found: dict, names: dict[str, str], overrides: dict) -> pd.DataFrame:
-    """One row per provider (by name, made unique): a symbol per obligation, then the advice in force."""
+    """One row per provider (by name, made unique): the advice in force right after the name (what a policy maker
+    comes for, in view on any screen), then a symbol per obligation."""
     rows = []
     labels = unique_labels({p: names.get(p, p) for p in found})
     for pid in grid_order(found, names):
         verdicts = found[pid]
         rows.append({"Opvang": labels[pid],
-                     **{rules.LABELS[o]: SYMBOLS[verdicts[o].verdict] for o in rules.OBLIGATIONS},
                      "Negatief advies": advice_text(evidence.NEGATIVE_ADVICE, verdicts, overrides.get(pid, {})),
-                     "0-score": advice_text(evidence.ZERO_SCORE, verdicts, overrides.get(pid, {}))})
-    return pd.DataFrame(rows, columns=["Opvang", *(rules.LABELS[o] for o in rules.OBLIGATIONS), "Negatief advies",
-                                       "0-score"])
+                     "0-score": advice_text(evidence.ZERO_SCORE, verdicts, overrides.get(pid, {})),
+                     **{rules.LABELS[o]: SYMBOLS[verdicts[o].verdict] for o in rules.OBLIGATIONS}})
+    return pd.DataFrame(rows, columns=["Opvang", "Negatief advies", "0-score",
+                                       *(rules.LABELS[o] for o in rules.OBLIGATIONS)])
 
 
 def coloured(frame: pd.DataFrame, columns: list[str] | None = None):

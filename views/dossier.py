@@ -37,7 +37,8 @@ tiles = st.columns(4)
 tiles[0].metric("Tekortkomingen", len(short), border=True,
                 help=f"Verplichtingen niet nagekomen van {ui.fmt_date(date_from)} tot en met {ui.fmt_date(date_to)}.")
 for tile, key in zip(tiles[1:3], evidence.ADVICE_KEYS):
-    tile.metric(evidence.ADVICE_SHORT[key].capitalize(), shown.advice_text(key, verdicts, overrides), border=True,
+    tile.metric(evidence.ADVICE_SHORT[key].capitalize(), shown.advice_value(key, verdicts, overrides), border=True,
+                delta=shown.advice_note(key, verdicts, overrides), delta_color="off", delta_arrow="off",
                 help=evidence.ADVICE_LABELS[key])
 tiles[3].metric("Open dossier", ladder.STEP_LABELS[open_files.iloc[0]["step"]] if len(open_files) else "geen",
                 border=True, help="De stap op de ladder van de overeenkomst waar het open dossier nu staat.")
