@@ -21,8 +21,8 @@ def fmt_moment(value) -> str:
 
 
 def fmt_moments(values: pd.Series) -> pd.Series:
-    """A column of stored moments as dd/mm/jjjj uu:mm in Belgian time."""
-    return values.map(fmt_moment)
+    """A column of stored moments as dd/mm/jjjj uu:mm in Belgian time (empty stays empty: the table shows '–')."""
+    return values.map(lambda v: None if v is None or pd.isna(v) else fmt_moment(v))
 
 
 def fmt_pct(value: float | None) -> str:
