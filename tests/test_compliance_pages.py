@@ -166,7 +166,7 @@ def test_the_provider_sees_its_own_verdicts_and_evidence_only(site):
     assert "A2" not in shown and "Het Nest" not in shown
     assert "Negatief advies (uitbreidingsronde en jaarlijkse subsidie van de stad): ja" in shown
     # the thresholds, without sending the provider to a page it cannot open
-    assert "De oordelen volgen de instellingen van nu van het loket:" in shown and "Instellingen" not in shown
+    assert "De oordelen volgen deze instellingen van het loket:" in shown and "Instellingen" not in shown
 
 
 def pdf_text(data: bytes) -> str:

@@ -168,7 +168,7 @@ def show_thresholds(config: Settings, coordinator: bool = False, fixed: bool = F
     if fixed:
         st.write("De oordelen volgen de instellingen die golden toen de adviesronde werd vastgelegd:")
     else:
-        st.write("De oordelen volgen de instellingen van nu" + (" (te wijzigen op de pagina Instellingen):"
-                                                              if coordinator else " van het loket:"))
+        st.write("De oordelen volgen de instellingen van nu (te wijzigen op de pagina Instellingen):" if coordinator
+                 else "De oordelen volgen deze instellingen van het loket:")
     table(pd.DataFrame(evidence.thresholds(config), columns=["Instelling", "Waarde"]), key="thresholds")
     st.write(rules.READING)

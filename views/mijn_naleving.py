@@ -1,5 +1,6 @@
-"""Mijn naleving: the provider's own R11 verdicts in an advice round (or over a free period), with the evidence behind each (its own request ids)
-and what they mean for the advice (R9), so nothing comes as a surprise. Only its own provider(s)."""
+"""Mijn naleving: the provider's own R11 verdicts in an advice round (or over a free period), with the evidence
+behind each (its own request ids) and what they mean for the advice (R9), so nothing comes as a surprise. Only its
+own provider(s)."""
 
 import streamlit as st
 
@@ -11,15 +12,14 @@ user = ui.open_page(__file__)
 names = ui.reads.provider_names()
 provider_id = ui.own_provider(user, names)
 chosen = shown.scope("mijn_naleving")
-date_from, date_to, config = chosen.date_from, chosen.date_to, chosen.settings
+config = chosen.settings
 verdicts = chosen.verdicts.get(provider_id)
 if verdicts is None:
     st.write("Het loket heeft nog geen gegevens over uw opvang in deze ronde.")
     st.stop()
 overrides = chosen.overrides.get(provider_id, {})
 st.write(f"Zo kijkt het Lokaal Loket Kinderopvang {ui.literal(config.municipality)} naar de samenwerking met "
-         f"{ui.literal(names[provider_id])} van {ui.fmt_date(date_from)} tot en met {ui.fmt_date(date_to)}. Klopt iets niet? "
-         "Neem contact op met het loket.")
+         f"{ui.literal(names[provider_id])}. Klopt iets niet? Neem contact op met het loket.")
 
 short = [rules.LABELS[o] for o in rules.OBLIGATIONS if verdicts[o].is_shortcoming]
 if short:

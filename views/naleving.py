@@ -43,7 +43,9 @@ if not found:
     st.stop()
 frame = shown.grid(found, names, overrides)
 st.write("Klik een cel om te zien waarop het oordeel steunt.")
+wide = {c: st.column_config.TextColumn(c, width="medium") for c in ("Negatief advies", "0-score")}  # "nee (aange…"
 event = ui.table(shown.coloured(frame), key="naleving_grid", on_select="rerun", selection_mode="single-cell",
+                 column_config=wide,
                  height=min(36 * (len(frame) + 1) + 3, 800))  # every provider in view, up to 21 rows
 st.write(shown.LEGEND)
 ui.download_buttons(frame, f"naleving-{date_from:%Y%m%d}-{date_to:%Y%m%d}", key="dl_naleving", sheet="naleving")

@@ -1,6 +1,6 @@
 """The data of a compliance letter, read from the database: a provider's standing in an advice round (verdicts,
-overrides and settings; live while open, as fixed once fixed), its master data, and the follow-up so far (contacts and ladder steps,
-oldest first). llko.compliance.documents turns it into the PDFs and the Excel annex."""
+overrides and settings; live while open, as fixed once fixed), its master data, and the follow-up so far (contacts
+and ladder steps, oldest first). llko.compliance.documents turns it into the PDFs and the Excel annex."""
 
 from datetime import date
 
