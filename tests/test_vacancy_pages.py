@@ -56,6 +56,7 @@ def test_a_provider_reports_a_temporary_part_time_place(town):
     assert rows(town, "SELECT provider_id, weekdays, kind, places FROM vacancies") == [("P1", "ma,wo", "tijdelijk", 1)]
     listed = table(at, "Toestand")
     assert listed[["Dagen", "Plaatsen", "Soort", "Toestand"]].values.tolist() == [["ma, wo", 1, "tijdelijk", "komt nog"]]
+    assert list(listed.columns[:2]) == ["Vanaf", "Toestand"]  # what to act on stays in view on a narrow screen
 
 
 def test_a_bad_form_names_the_field_and_writes_nothing(town):

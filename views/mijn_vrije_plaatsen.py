@@ -44,13 +44,15 @@ def state(v: rules.Vacancy) -> str:
 
 
 def rows(vacancies: list[rules.Vacancy], with_state: bool) -> pd.DataFrame:
+    """The places, what the provider must act on (their state, or why they ended) right after their start, so it
+    stays in view on a narrow screen."""
     return pd.DataFrame([{
-        "Vanaf": v.vanaf, "Tot": v.tot, "Dagen": ", ".join(v.dagen), "Dagdeel": v.dagdeel, "Plaatsen": v.plaatsen,
-        "Leeftijd": rules.AGE_LABELS.get(v.leeftijd), "Soort": v.soort, "Gemeld op": v.gemeld_op,
-        "Laatst bevestigd": rules.last_confirmed(v),
+        "Vanaf": v.vanaf,
         **({"Toestand": state(v)} if with_state else
            {"Afgesloten op": v.afgesloten_op, "Reden": v.reden or ("voorbij" if v.tot else "")}),
-        "Opmerking": v.opmerking,
+        "Tot": v.tot, "Dagen": ", ".join(v.dagen), "Dagdeel": v.dagdeel, "Plaatsen": v.plaatsen,
+        "Leeftijd": rules.AGE_LABELS.get(v.leeftijd), "Soort": v.soort, "Gemeld op": v.gemeld_op,
+        "Laatst bevestigd": rules.last_confirmed(v), "Opmerking": v.opmerking,
     } for v in vacancies])
 
 
