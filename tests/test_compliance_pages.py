@@ -111,7 +111,9 @@ def test_an_override_with_its_motivation_is_shown_beside_the_derived_advice(site
     assert at.success[0].value == "Het advies ‘negatief advies’ van Het Zonnetje is aangepast naar nee."
     tile = next(m for m in at.metric if m.label == "Negatief advies")  # the value whole, the change beneath it
     assert (tile.value, tile.proto.delta) == ("nee", "aangepast; afgeleid: ja")
-    assert any(f"Aangepast door het loket naar **nee** (coord" in w.value and WHY in w.value for w in at.warning)
+    assert any("Aangepast door het loket naar **nee** (Cora Coördinator, " in w.value and WHY in w.value
+               for w in at.warning)  # who decided by name, as everywhere
+    assert table(at, "Beslist op")["Door"].tolist() == ["Cora Coördinator"]
     grid = opened("views/naleving.py", "coord", "naleving")
     assert table(grid, "Negatief advies").set_index("Opvang").at["Het Zonnetje", "Negatief advies"] == \
         "nee (aangepast; afgeleid: ja)"
@@ -131,7 +133,7 @@ def test_the_policy_maker_reads_who_decided_by_name_and_no_id_typed_into_a_motiv
     assert "coord" not in texts(policy).replace("Coördinator", "")
     coordinator = opened("views/naleving.py", "coord", "naleving")
     coordinator.selectbox(key="naleving_provider").set_value("P1").run()
-    assert any(m.value.endswith(why) and "(coord, " in m.value for m in coordinator.markdown)
+    assert any(m.value.endswith(why) and "(Cora Coördinator, " in m.value for m in coordinator.markdown)
 
 
 def test_a_contact_and_a_file_along_the_ladder_make_one_timeline(site):

@@ -31,9 +31,11 @@ def test_a_decision_at_half_past_eleven_utc_shows_the_next_day_in_belgium(site, 
         conn.execute(text("UPDATE advice_overrides SET decided_at = :at"), {"at": datetime(2026, 11, 2, 23, 30)})
     dossier = opened("views/dossier.py", "coord", "dossier")
     dossier.selectbox(key="dossier_provider").set_value("P1").run()
-    assert any("(coord, 03/11/2026 00:30)" in w.value for w in dossier.warning)
+    assert any("(Cora Coördinator, 03/11/2026 00:30)" in w.value for w in dossier.warning)
     assert table(dossier, "Beslist op")["Beslist op"].tolist() == ["03/11/2026 00:30"]
-    assert "03/11/2026 om 00:30" in pdf_text(downloads[f"advies-uitbreidingsronde-P1-{F:%Y%m%d}-{T:%Y%m%d}.pdf"])
+    letter = pdf_text(downloads[f"advies-uitbreidingsronde-P1-{F:%Y%m%d}-{T:%Y%m%d}.pdf"])
+    assert "Aangepast door Cora Coördinator op 03/11/2026 om 00:30" in letter
     naleving = opened("views/naleving.py", "coord", "naleving")
     naleving.selectbox(key="naleving_provider").set_value("P1").run()
-    assert any(m.value.startswith("Motivering van de aanpassing (coord, 03/11/2026 00:30)") for m in naleving.markdown)
+    assert any(m.value.startswith("Motivering van de aanpassing (Cora Coördinator, 03/11/2026 00:30)")
+               for m in naleving.markdown)

@@ -320,14 +320,13 @@ def advice_rounds() -> list[compliance_rounds.Round]:
 def _round_standing(db: str, current: compliance_rounds.Round, config: Settings, for_policy: bool
                     ) -> compliance_rounds.Standing:
     found = compliance_rounds.standing(engine_for(db), current)
-    if for_policy:
-        found = replace(found, overrides=compliance_queries.for_policy(engine_for(db), found.overrides))
-    return found
+    shown = compliance_queries.for_policy if for_policy else compliance_queries.named
+    return replace(found, overrides=shown(engine_for(db), found.overrides))
 
 
 def round_standing(current: compliance_rounds.Round, for_policy: bool = False) -> compliance_rounds.Standing:
-    """A round's verdicts, overrides and settings (live while open, as fixed once fixed). for_policy: the overrides
-    as a policy maker may read them (who decided by full name, ids in the motivation masked)."""
+    """A round's verdicts, overrides and settings (live while open, as fixed once fixed); who decided an override by
+    full name. for_policy: also every id in a motivation masked, as a policy maker may read it."""
     return _round_standing(url(), current, settings(), for_policy)
 
 

@@ -39,5 +39,6 @@ def letter(engine: Engine, provider_id: str, current: rounds.Round, today: date,
     return documents.Letter(
         municipality=settings.municipality, provider_id=provider_id, provider_name=name, provider_address=address,
         subsidy_level=level, date_from=date_from, date_to=date_to, written_on=today, author=author,
-        verdicts=found.verdicts[provider_id], settings=settings, overrides=found.overrides.get(provider_id, {}),
+        verdicts=found.verdicts[provider_id], settings=settings,
+        overrides=queries.named(engine, found.overrides).get(provider_id, {}),
         steps=follow_up(engine, provider_id))

@@ -120,24 +120,34 @@ def overrides_of_round(engine: Engine, round_id: int,
     return found
 
 
+def named(engine: Engine, overrides: dict[str, dict[str, evidence.Override]]
+          ) -> dict[str, dict[str, evidence.Override]]:
+    """These overrides with who decided as a full name (the account's, else 'het loket'), as every screen shows it."""
+    names = account_queries.full_names(engine) if overrides else {}
+    return {pid: {key: replace(o, by=redact.decided_by(o.by, names)) for key, o in by_key.items()}
+            for pid, by_key in overrides.items()}
+
+
 def for_policy(engine: Engine, overrides: dict[str, dict[str, evidence.Override]]
                ) -> dict[str, dict[str, evidence.Override]]:
     """These overrides as a policy maker may read them: who decided as a full name (never a user name), and every
     request or child id in the motivation masked (llko.compliance.redact)."""
-    found = [o for by_key in overrides.values() for o in by_key.values()]
-    ids = request_queries.known_ids(engine, set().union(*(redact.candidates(o.motivation) for o in found)))
-    names = account_queries.full_names(engine) if found else {}
-    return {pid: {key: replace(o, by=redact.decided_by(o.by, names), motivation=redact.mask_ids(o.motivation, ids))
-                  for key, o in by_key.items()} for pid, by_key in overrides.items()}
+    shown = named(engine, overrides)
+    ids = request_queries.known_ids(engine, set().union(*(redact.candidates(o.motivation)
+                                                          for by_key in shown.values() for o in by_key.values())))
+    return {pid: {key: replace(o, motivation=redact.mask_ids(o.motivation, ids)) for key, o in by_key.items()}
+            for pid, by_key in shown.items()}
 
 
 def override_history(engine: Engine, provider_id: str) -> pd.DataFrame:
     """Every decision on a provider's advice, newest first: round (its name), advice, period, derived, value (None:
-    withdrawn), motivation, decided_by, decided_at."""
+    withdrawn), motivation, decided_by (the account's full name, else its user name), decided_at."""
     query = (select(AdviceRound.name.label("round"), AdviceOverride.advice, AdviceOverride.period_from,
                     AdviceOverride.period_to, AdviceOverride.derived, AdviceOverride.value, AdviceOverride.motivation,
-                    AdviceOverride.decided_by, AdviceOverride.decided_at)
+                    func.coalesce(func.nullif(User.name, ""), AdviceOverride.decided_by).label("decided_by"),
+                    AdviceOverride.decided_at)
              .join(AdviceRound, AdviceRound.id == AdviceOverride.round_id, isouter=True)
+             .join(User, User.username == AdviceOverride.decided_by, isouter=True)
              .where(AdviceOverride.provider_id == provider_id)
              .order_by(AdviceOverride.decided_at.desc(), AdviceOverride.id.desc()))
     with engine.connect() as conn:
