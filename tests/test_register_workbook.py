@@ -158,9 +158,11 @@ def test_the_same_workbook_twice_changes_nothing(town):
     ("Vrije plaatsen", 1, 0, "P9", "Blad vrije_plaatsen, rij 2, kolom opvang_id: onbekende opvang P9; voeg ze toe in "
                                    "het blad opvang of importeer eerst een export waarin ze voorkomt."),
     ("Vrije plaatsen", 1, 4, "", "Blad vrije_plaatsen, rij 2, kolom dagen: leeg, maar verplicht."),
-    ("Opvang", 2, 3, "4", "Blad opvang, rij 3, kolom subsidietrap: '4' is ongeldig; verwacht: één van 0, 1, 2A, 2B, 3."),
-    ("Opvang", 2, 4, -1, "Blad opvang, rij 3, kolom vergunde_plaatsen: '-1' is ongeldig; verwacht: een geheel getal "
-                         "van minstens 0."),
+    # the opvang sheet is judged by the Opvang page's own rules, in the page's words
+    ("Opvang", 2, 3, "4", "Blad opvang, rij 3, kolom subsidietrap: Subsidietrap: kies 0, 1, 2A, 2B of 3, of laat het "
+                          "veld leeg (niet '4')."),
+    ("Opvang", 2, 4, -1, "Blad opvang, rij 3, kolom vergunde_plaatsen: Vergunde plaatsen: een geheel getal van "
+                         "minstens 0 (niet '-1')."),
     ("infopagina", 1, 3, "misschien", "Blad infopagina, rij 2, kolom openingsuren: 'misschien' is ongeldig; verwacht: "
                                       "ja of nee (ook j/n of 1/0)."),
     ("infopagina", 1, 2, "ouder", "Blad infopagina, rij 2, kolom bron: 'ouder' is ongeldig; verwacht: één van loket, "

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Optional
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from llko.models import utcnow
@@ -25,3 +26,4 @@ class Provider(SQLModel, table=True):
     contact_person: Optional[str] = Field(default=None, max_length=120)
     started_on: Optional[date] = None
     stopped_on: Optional[date] = None  # a stopped provider stays in history, not in today's lists
+    reminders: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})  # R13: mail reminders

@@ -12,15 +12,17 @@ from llko.vacancies.queries import register_row, vacancies
 _SQL = {
     "opvang": "SELECT id AS opvang_id, name AS naam, kind AS soort, subsidy_level AS subsidietrap, "
               "licensed_places AS vergunde_plaatsen, address AS adres, district AS deelgemeente, email, "
-              "phone AS telefoon, contact_person AS contactpersoon FROM providers ORDER BY id",
+              "phone AS telefoon, contact_person AS contactpersoon, started_on AS gestart, stopped_on AS gestopt, "
+              "reminders AS herinneringen FROM providers ORDER BY id",
     "infopagina": "SELECT provider_id AS opvang_id, checked_on AS datum_controle, source AS bron, openingsuren, "
                   "openingsdagen, contact, foto_logo, tarief, checked_by AS door FROM infopagina_checks "
                   "ORDER BY provider_id, checked_on, source",
     "overeenkomst": "SELECT provider_id AS opvang_id, signed_on AS ondertekend_op, signatory AS ondertekenaar, "
                     "function AS functie FROM agreements ORDER BY provider_id, signed_on",
 }
-_DATES = ("vanaf", "gemeld_op", "tot", "bevestigd_op", "afgesloten_op", "datum_controle", "ondertekend_op", "datum")
-_FLAGS = ("openingsuren", "openingsdagen", "contact", "foto_logo", "tarief")
+_DATES = ("vanaf", "gemeld_op", "tot", "bevestigd_op", "afgesloten_op", "datum_controle", "ondertekend_op", "datum",
+          "gestart", "gestopt")
+_FLAGS = ("openingsuren", "openingsdagen", "contact", "foto_logo", "tarief", "herinneringen")
 
 
 def columns(sheet: str) -> list[str]:

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from typing import Callable
 
 from llko.clock import parse_day
-from llko.vacancies.rules import AGE_GROUPS, CLOSE_REASONS, DAY_PARTS, KINDS, WEEKDAYS
+from llko.agreements.service import NAME_MAX, SUBJECT_MAX
+from llko.vacancies.rules import AGE_GROUPS, CLOSE_REASONS, DAY_PARTS, KINDS, REMARK_MAX, WEEKDAYS
 
 
 class CellError(ValueError):
@@ -30,7 +31,7 @@ def day(value) -> date:
     except ValueError:
         pass
     raw = text(value)
-    for pattern in ("%d/%m/%y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
+    for pattern in ("%d/%m/%y", "%Y-%m-%d %H:%M:%S"):  # as the export import: no dd-mm-jjjj
         try:
             parsed = datetime.strptime(raw, pattern).date()
         except ValueError:
@@ -39,6 +40,16 @@ def day(value) -> date:
             continue
         return parsed
     raise CellError("een datum als dd/mm/jjjj")
+
+
+def at_most(characters: int) -> Callable:
+    """Text of at most this many characters: the limit of the form that makes the same entry."""
+    def read(value) -> str:
+        raw = text(value)
+        if len(raw) > characters:
+            raise CellError(f"tekst van hoogstens {characters} tekens (nu {len(raw):,})".replace(",", "."))
+        return raw
+    return read
 
 
 def whole(minimum: int) -> Callable:
@@ -112,17 +123,22 @@ class Sheet:
         return tuple(c.name for c in self.columns if c.key)
 
 
+# The opvang sheet's cells are read as text here and judged by the Opvang page's own rules
+# (llko.providers.service.clean: lengths, e-mail, soort, trap, dates), so the workbook refuses what the form refuses.
 OPVANG = Sheet("opvang", (
-    Column("opvang_id", "id", required=True, key=True),
+    Column("opvang_id", "id", at_most(64), required=True, key=True),
     Column("naam", "name", required=True),
-    Column("soort", "kind", one_of(("groepsopvang", "gezinsopvang"))),
-    Column("subsidietrap", "subsidy_level", one_of(("0", "1", "2A", "2B", "3"), upper=True)),
-    Column("vergunde_plaatsen", "licensed_places", whole(0)),
+    Column("soort", "kind"),
+    Column("subsidietrap", "subsidy_level"),
+    Column("vergunde_plaatsen", "licensed_places"),
     Column("adres", "address"),
     Column("deelgemeente", "district"),
     Column("email", "email"),
     Column("telefoon", "phone"),
     Column("contactpersoon", "contact_person"),
+    Column("gestart", "started_on", day),
+    Column("gestopt", "stopped_on", day),
+    Column("herinneringen", "reminders", yes_no, default=True),
 ), provider_columns=())
 VRIJE_PLAATSEN = Sheet("vrije_plaatsen", (
     Column("opvang_id", "provider_id", required=True, key=True),
@@ -137,7 +153,7 @@ VRIJE_PLAATSEN = Sheet("vrije_plaatsen", (
     Column("bevestigd_op", "confirmed_on", day),  # blank: gemeld_op
     Column("afgesloten_op", "closed_on", day),
     Column("reden", "close_reason", one_of(CLOSE_REASONS)),
-    Column("opmerking", "remark", default=""),
+    Column("opmerking", "remark", at_most(REMARK_MAX), default=""),
 ))
 INFOPAGINA = Sheet("infopagina", (
     Column("opvang_id", "provider_id", required=True, key=True),
@@ -148,17 +164,17 @@ INFOPAGINA = Sheet("infopagina", (
     Column("contact", "contact", yes_no, required=True),
     Column("foto_logo", "foto_logo", yes_no, required=True),
     Column("tarief", "tarief", yes_no, required=True),
-    Column("door", "checked_by", default=""),
+    Column("door", "checked_by", at_most(120), default=""),
 ))
 OVEREENKOMST = Sheet("overeenkomst", (
     Column("opvang_id", "provider_id", required=True, key=True),
     Column("ondertekend_op", "signed_on", day, required=True, key=True),
-    Column("ondertekenaar", "signatory", default=""),
-    Column("functie", "function", default=""),
+    Column("ondertekenaar", "signatory", at_most(NAME_MAX), default=""),
+    Column("functie", "function", at_most(NAME_MAX), default=""),
 ))
 LOK = Sheet("lok", (
     Column("datum", "held_on", day, required=True, key=True),
-    Column("onderwerp", "subject", default=""),
+    Column("onderwerp", "subject", at_most(SUBJECT_MAX), default=""),
     Column("aanwezig", "attendance", id_list, default=()),
 ), provider_columns=("aanwezig",))
 

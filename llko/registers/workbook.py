@@ -20,6 +20,7 @@ from llko import audit
 from llko.agreements.models import Agreement, LokAttendance, LokMeeting
 from llko.db import retry_when_busy, transaction
 from llko.infopagina.models import InfopaginaCheck
+from llko.providers import service as provider_service
 from llko.providers.models import Provider
 from llko.requests import importer, messages, spreadsheets, upload
 from llko.requests.importer import FileFault, check_workbook_size
@@ -215,7 +216,7 @@ def _cell_problems(sheet: str, bad: dict[tuple[str, str], list[tuple[int, str]]]
         for row, value in cells:
             where = f"Blad {sheet}, rij {row}, kolom {name}"
             lines.append(f"{where}: leeg, maar verplicht." if not expected else
-                         f"{where}: '{value}' is ongeldig; verwacht: {expected}.")
+                         f"{where}: '{importer.short(value)}' is ongeldig; verwacht: {expected}.")
     return lines
 
 
@@ -243,6 +244,20 @@ def _check_rows(sheet: Sheet, rows: list[_Row], problems: list[str]) -> None:
                 problems.append(f"{where}, kolom reden: geef een reden (ingevuld of ingetrokken) bij afgesloten_op.")
 
 
+def _check_providers(rows: list[_Row], problems: list[str]) -> None:
+    """The opvang sheet judged by the Opvang page's own rules (llko.providers.service: lengths, e-mail, soort, trap,
+    places, the dates together); each row then holds the values exactly as the page would store them."""
+    columns = {c.attribute: c.name for c in SHEETS["opvang"].columns if c.attribute in provider_service.FIELD_LABELS}
+    for row in rows:
+        fields = {attribute: row.values[name] for attribute, name in columns.items() if name in row.values
+                  and not (attribute == "name" and _blank(row.values[name]))}  # a blank naam: flagged as required
+        values, found = provider_service.clean(fields)
+        found |= provider_service.problems_between(values.get("started_on"), values.get("stopped_on"))
+        for attribute, message in found.items():
+            problems.append(f"Blad opvang, rij {row.number}, kolom {columns[attribute]}: {message}")
+        row.values.update({columns[attribute]: value for attribute, value in values.items()})
+
+
 def _shown(value) -> str:
     return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
 
@@ -268,6 +283,8 @@ def check(raw: dict[str, list[list]], known_providers: set[str]) -> tuple[dict[s
             continue
         typed[sheet.name] = _parse_sheet(sheet, title, rows, result.problems, result.notices)
         _check_rows(sheet, typed[sheet.name], result.problems)
+        if sheet.name == "opvang":
+            _check_providers(typed[sheet.name], result.problems)
     if not result.problems and not any(typed.values()):
         result.problems.append("De werkmap bevat geen gegevens: geen enkel registerblad heeft een ingevulde rij "
                                f"(bladen: {', '.join(SHEETS)}).")

@@ -160,7 +160,7 @@ def _nl_list(items: list[str], limit: int = 10) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
-def _short(text: str, width: int = 60) -> str:
+def short(text: str, width: int = 60) -> str:
     """A cell value shortened for a message."""
     return text if len(text) <= width else text[: width - 3] + "..."
 
@@ -189,7 +189,7 @@ class ImportProblem:
         where = f"Rij {self.row}" + (f", kolom {self.column}" if self.column else "")
         if self.value is None or self.value == "":
             return f"{where}: leeg — verwacht {self.expected}."
-        value = _short(self.value)
+        value = short(self.value)
         return f"{where}: '{value}' is ongeldig — verwacht {self.expected}."
 
 
@@ -413,7 +413,7 @@ def _check_file(frame: pd.DataFrame, headers: list[str]) -> None:
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:  # before the empty check: a file whose columns are all unknown is not "header only"
         label = "Verplichte kolom ontbreekt" if len(missing) == 1 else "Verplichte kolommen ontbreken"
-        found = _nl_list([_short(h, 40) for h in headers if h], limit=20) if any(headers) else "geen"
+        found = _nl_list([short(h, 40) for h in headers if h], limit=20) if any(headers) else "geen"
         raise FileFault(
             f"{label}: {_nl_list(missing)}. Gevonden kolommen: {found}.", column=", ".join(missing)
         )
@@ -423,13 +423,13 @@ def _check_file(frame: pd.DataFrame, headers: list[str]) -> None:
     dup = ids[(ids != "") & ids.duplicated(keep=False)]
     if not dup.empty:
         raise FileFault(_duplicate_text(dup), column="aanvraag_id",
-                        value=_short(", ".join(dup.unique()), 200))
+                        value=short(", ".join(dup.unique()), 200))
 
 
 def _duplicate_text(dup: pd.Series) -> str:
     """Dutch explanation naming each duplicated aanvraag_id and its rows (at most 10 ids)."""
     groups = dup.groupby(dup, sort=False).groups
-    parts = [f"{_short(str(rid), 40)} (rijen {_nl_list([str(r) for r in rows], limit=5)})"
+    parts = [f"{short(str(rid), 40)} (rijen {_nl_list([str(r) for r in rows], limit=5)})"
              for rid, rows in list(groups.items())[:10]]
     more = f" en nog {len(groups) - 10} andere" if len(groups) > 10 else ""
     if len(groups) == 1:
