@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "vacancy_updated": "Vrije plaats gewijzigd",
     "vacancy_confirmed": "Vrije plaats bevestigd (nog steeds vrij)",
     "vacancy_closed": "Vrije plaats afgesloten",
+    "vacancy_reopened": "Vrije plaats heropend (afsluiten ongedaan gemaakt)",
     "vacancy_referral": "Gezin ingelicht over een vrije plaats",
     "infopagina_checked": "Infopagina gecontroleerd (loket)",
     "infopagina_declared": "Infopagina verklaard (opvang)",
@@ -142,6 +143,8 @@ def describe(action: str, detail: str) -> str:
         "register_refused": lambda: f"{', '.join(d('files') or [])}: {d('problems')} problemen",
         **{action: (lambda: f"opvang {d('opvang')}, vanaf {_date(d('vanaf'))}, {d('plaatsen')} plaats(en)")
            for action in ("vacancy_reported", "vacancy_updated", "vacancy_confirmed", "vacancy_closed")},
+        "vacancy_reopened": lambda: (f"opvang {d('opvang')}, vanaf {_date(d('vanaf'))}: was afgesloten op "
+                                     f"{d('was_afgesloten')}; reden: {d('reden')}"),
         **{action: (lambda: f"opvang {d('opvang')}, {_date(d('op'))}: "
                             + (f"ontbreekt {', '.join(d('ontbreekt'))}" if d("ontbreekt") else "volledig"))
            for action in ("infopagina_checked", "infopagina_declared")},

@@ -74,10 +74,42 @@ def test_a_provider_sees_and_changes_only_its_own_places(town):
     assert len(at.selectbox(key="own_vacancy").options) == 1  # its own place only, not P2's
     at.button(key="confirm_vacancy").click().run()
     assert at.success[0].value == "Bevestigd: de plaats vanaf 09/11/2026 is nog vrij op 02/11/2026."
-    at.button(key="close_filled").click().run()
+    at.button(key="close_filled").click().run()  # closing asks first: nothing closed yet
+    assert rows(town, f"SELECT closed_on FROM vacancies WHERE id = {mine}") == [(None,)]
+    assert at.warning[0].value.startswith("De plaats vanaf 09/11/2026 afsluiten als ingevuld?")
+    at.button(key="close_confirmed").click().run()
     assert rows(town, f"SELECT close_reason FROM vacancies WHERE id = {mine}") == [("ingevuld",)]
     assert rows(town, f"SELECT closed_on, version FROM vacancies WHERE id = {theirs}") == [(None, 1)]
     assert table(at, "Afgesloten op")["Reden"].tolist() == ["ingevuld"]
+
+
+def test_a_place_closed_by_mistake_is_reopened_with_a_reason_and_keeps_its_history(town):
+    mine = service.report(town, "zon", "P1", PLACE, T, allowed=("P1",))
+    service.close(town, "zon", mine, T, "ingevuld", allowed=("P1",))
+    at = page("views/mijn_vrije_plaatsen.py", "zon").run()
+    assert table(at, "Afgesloten op")["Reden"].tolist() == ["ingevuld"]
+    next(b for b in at.button if b.label == "Opnieuw vrij").click().run()  # no reason: refused, nothing changed
+    assert errors(at) == ["Reden: schrijf waarom de plaats opnieuw vrij is (bv. per vergissing afgesloten)."]
+    assert rows(town, f"SELECT close_reason FROM vacancies WHERE id = {mine}") == [("ingevuld",)]
+    next(t for t in at.text_input if t.label == "Reden").input("Per vergissing afgesloten.")
+    next(b for b in at.button if b.label == "Opnieuw vrij").click().run()
+    assert at.success[0].value == ("De plaats vanaf 09/11/2026 is opnieuw vrij; het afsluiten blijft in haar "
+                                   "geschiedenis.")
+    assert rows(town, f"SELECT closed_on, close_reason FROM vacancies WHERE id = {mine}") == [(None, None)]
+    assert table(at, "Toestand")["Plaatsen"].tolist() == [1]
+    assert [a for (a,) in rows(town, f"SELECT action FROM vacancy_history WHERE vacancy_id = {mine} ORDER BY id")] == [
+        "reported", "closed", "reopened"]
+    (detail,) = [d for (d,) in rows(town, "SELECT detail FROM audit_log WHERE action = 'vacancy_reopened'")]
+    assert '"reden": "Per vergissing afgesloten."' in detail and "zon" == rows(
+        town, "SELECT actor FROM audit_log WHERE action = 'vacancy_reopened'")[0][0]
+
+
+def test_another_provider_cannot_reopen_a_place(town):
+    mine = service.report(town, "zon", "P1", PLACE, T, allowed=("P1",))
+    service.close(town, "zon", mine, T, "ingevuld", allowed=("P1",))
+    with pytest.raises(ValueError):
+        service.reopen(town, "nest", mine, "Per vergissing afgesloten.", allowed=("P2",))
+    assert rows(town, f"SELECT close_reason FROM vacancies WHERE id = {mine}") == [("ingevuld",)]
 
 
 def test_the_coordinator_sees_the_place_its_matches_and_notes_a_referral(town):

@@ -74,19 +74,28 @@ else:
     seen = f"_vacancy_version_{chosen.id}"  # the version first shown: an edit after someone else's change is
     st.session_state.setdefault(seen, ui.reads.vacancy_version(chosen.id))  # refused, not written over it
     first, second, third = st.columns(3)
+    closing = st.session_state.get("_closing")  # (vacancy id, reason) waiting for a confirmation
     try:
         if first.button("Nog steeds vrij", key="confirm_vacancy"):
             service.confirm(ui.engine(), user.username, chosen.id, today, allowed=own)
             st.session_state.pop(seen, None)
             ui.flash(f"Bevestigd: de plaats vanaf {ui.fmt_date(chosen.vanaf)} is nog vrij op {ui.fmt_date(today)}.")
         if second.button("Ingevuld", key="close_filled", help="Een kind neemt de plaats in: afsluiten."):
-            service.close(ui.engine(), user.username, chosen.id, today, "ingevuld", allowed=own)
-            st.session_state.pop(seen, None)
-            ui.flash("De plaats is afgesloten als ingevuld.")
+            closing = st.session_state["_closing"] = (chosen.id, "ingevuld")
         if third.button("Ingetrokken", key="close_withdrawn", help="De plaats is toch niet vrij: afsluiten."):
-            service.close(ui.engine(), user.username, chosen.id, today, "ingetrokken", allowed=own)
-            st.session_state.pop(seen, None)
-            ui.flash("De plaats is afgesloten als ingetrokken.")
+            closing = st.session_state["_closing"] = (chosen.id, "ingetrokken")
+        if closing is not None and closing[0] == chosen.id:  # closing is never one click
+            st.warning(f"De plaats vanaf {ui.fmt_date(chosen.vanaf)} afsluiten als {closing[1]}? Ze verdwijnt dan uit "
+                       "de vrije plaatsen van het loket (per vergissing afgesloten: heropen ze hieronder).")
+            yes, no = st.columns(2)
+            if yes.button(f"Ja, afsluiten als {closing[1]}", key="close_confirmed", type="primary"):
+                st.session_state.pop("_closing", None)
+                service.close(ui.engine(), user.username, chosen.id, today, closing[1], allowed=own)
+                st.session_state.pop(seen, None)
+                ui.flash(f"De plaats is afgesloten als {closing[1]}.")
+            if no.button("Annuleren", key="close_cancelled"):
+                st.session_state.pop("_closing", None)
+                st.rerun()
     except ValueError as exc:
         ui.forms.show_refusal(exc)
     with st.expander("Deze plaats wijzigen"):
@@ -110,6 +119,21 @@ if past:
     st.header("Afgesloten en voorbije plaatsen")
     ui.table(rows(past, False), key="own_past",
              column_config=ui.date_columns("Vanaf", "Tot", "Gemeld op", "Laatst bevestigd", "Afgesloten op"))
+    closed = {v.id: v for v in past if v.afgesloten_op is not None}
+    if closed:
+        with st.expander("Per vergissing afgesloten? Opnieuw vrij maken"), st.form("reopen_vacancy"):
+            picked = ui.choose("Afgesloten plaats", {i: f"vanaf {ui.fmt_date(v.vanaf)}, afgesloten op "
+                                                         f"{ui.fmt_date(v.afgesloten_op)} ({v.reden})"
+                                                     for i, v in closed.items()}, key="reopen_choice")
+            why = st.text_input("Reden", max_chars=rules.REMARK_MAX, placeholder="bv. per vergissing afgesloten")
+            if st.form_submit_button("Opnieuw vrij"):
+                try:
+                    service.reopen(ui.engine(), user.username, picked, why, allowed=own)
+                except ValueError as exc:  # each message names its field
+                    ui.forms.show_refusal(exc)
+                else:
+                    ui.flash(f"De plaats vanaf {ui.fmt_date(closed[picked].vanaf)} is opnieuw vrij; het afsluiten "
+                             "blijft in haar geschiedenis.")
 ui.download_buttons(lambda: ui.reads.register_sheet("vrije_plaatsen", (provider_id,)),
                     f"mijn-vrije-plaatsen-{provider_id}-{today:%Y%m%d}", key="dl_own_vacancies", sheet="vrije_plaatsen",
                     providers=(provider_id,))

@@ -37,12 +37,12 @@ def _check_allowed(provider_id: str, allowed: tuple[str, ...] | None) -> None:
         raise ValueError(NOT_YOURS)
 
 
-def _log(session, record: VacancyRecord, actor: str, action: str) -> None:
+def _log(session, record: VacancyRecord, actor: str, action: str, **detail) -> None:
     session.flush()
     state = register_row(as_vacancy(record))
     session.add(VacancyChange(vacancy_id=record.id, actor=actor, action=action, state=json.dumps(state)))
     audit.record(session, actor, f"vacancy_{action}", id=record.id, opvang=record.provider_id, vanaf=state["vanaf"],
-                 plaatsen=record.places)
+                 plaatsen=record.places, **detail)
 
 
 def _assign(record: VacancyRecord, values: dict) -> None:
@@ -126,6 +126,26 @@ def close(engine: Engine, actor: str, vacancy_id: int, day: date, reason: str,
         record.closed_on, record.close_reason = day, reason
         record.version += 1
         _log(session, record, actor, "closed")
+
+
+@retry_when_busy
+def reopen(engine: Engine, actor: str, vacancy_id: int, reason: str, allowed: tuple[str, ...] | None = None) -> None:
+    """Undo a closing made by mistake (R14): the place is free again; the closed version stays in its history and
+    the audit says who reopened it and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise VacancyRefused({"reden": "Reden: schrijf waarom de plaats opnieuw vrij is (bv. per vergissing "
+                                       "afgesloten)."})
+    if len(reason) > rules.REMARK_MAX:
+        raise VacancyRefused({"reden": f"Reden: hoogstens {rules.REMARK_MAX} tekens."})
+    with transaction(engine) as session:
+        record = _own(session, vacancy_id, allowed)
+        if record.closed_on is None:
+            raise ValueError("Deze vrije plaats is niet afgesloten; er is niets te heropenen.")
+        closed = f"{record.closed_on:%d/%m/%Y} ({record.close_reason})"
+        record.closed_on, record.close_reason = None, None
+        record.version += 1
+        _log(session, record, actor, "reopened", was_afgesloten=closed, reden=reason)
 
 
 @retry_when_busy
