@@ -1,12 +1,16 @@
-"""Forms that more than one page shows: a free place (reported by the provider, or by the loket on its behalf)."""
+"""Forms that more than one page shows: a free place (reported by the provider, or by the loket on its behalf), and
+the correction or withdrawal of an entry (R14)."""
+
+from typing import Callable
 
 from datetime import date
 
 import streamlit as st
 
+from llko import corrections
 from llko.vacancies import rules
 from ui.choices import choose, choose_many, choose_one_of
-from ui.session import today
+from ui.session import flash, today
 from ui.text import literal
 
 
@@ -70,3 +74,32 @@ def form_round(key: str) -> int:
 
 def next_round(key: str) -> None:
     st.session_state[key] = form_round(key) + 1
+
+
+def correction_form(key: str, what: str, entries: dict, fields: Callable[[object], dict] | None,
+                    correct: Callable[[object, str, dict], str] | None, withdraw: Callable[[object, str], str]) -> None:
+    """R14 on a page, in an expander: choose one of `entries` ({id: label}, the entries that stand) and correct it
+    (the form holds what it says now: `fields(id)` draws the fields and returns their values) or withdraw it,
+    always with a reason. `correct` and `withdraw` write through llko and return the flash message."""
+    if not entries:
+        return
+    with st.expander(f"{what} corrigeren of intrekken"):
+        st.write("Het origineel blijft in de geschiedenis staan, gemarkeerd als gecorrigeerd of ingetrokken, met uw "
+                 "naam, het moment en de reden.")
+        chosen = choose(what, entries, key=f"{key}_entry")
+        round_ = form_round(f"_{key}_round")
+        with st.form(f"{key}_{chosen}_{round_}"):
+            values = fields(chosen) if fields else {}
+            reason = st.text_input("Reden van de correctie of de intrekking", max_chars=corrections.REASON_MAX,
+                                   placeholder=f"Waarom? (minstens {corrections.REASON_MIN} tekens)")
+            left, right = st.columns(2)
+            fixed = correct is not None and left.form_submit_button("Correctie bewaren", type="primary")
+            dropped = right.form_submit_button("Intrekken")
+        if fixed or dropped:
+            try:
+                message = correct(chosen, reason, values) if fixed else withdraw(chosen, reason)
+            except ValueError as exc:
+                show_refusal(exc)
+            else:
+                next_round(f"_{key}_round")
+                flash(message)

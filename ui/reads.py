@@ -336,13 +336,15 @@ def override_history(provider_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def _contacts(db: str, provider_ids: tuple[str, ...] | None, since: date | None) -> pd.DataFrame:
-    return compliance_queries.contacts(engine_for(db), provider_ids, since)
+def _contacts(db: str, provider_ids: tuple[str, ...] | None, since: date | None, history: bool) -> pd.DataFrame:
+    return compliance_queries.contacts(engine_for(db), provider_ids, since, history)
 
 
-def contacts(provider_ids: tuple[str, ...] | None = None, since: date | None = None) -> pd.DataFrame:
-    """The loket's contacts with providers (these only, since that day, when given), newest first."""
-    return _contacts(url(), provider_ids, since)
+def contacts(provider_ids: tuple[str, ...] | None = None, since: date | None = None,
+             history: bool = False) -> pd.DataFrame:
+    """The loket's contacts with providers that stand (these only, since that day, when given), newest first; with
+    history also the corrected and withdrawn ones, with their state and remark (R14)."""
+    return _contacts(url(), provider_ids, since, history)
 
 
 @st.cache_data(**CACHE)
@@ -356,13 +358,14 @@ def enforcement_files(provider_ids: tuple[str, ...] | None = None) -> pd.DataFra
 
 
 @st.cache_data(**CACHE)
-def _enforcement_steps(db: str, provider_id: str) -> pd.DataFrame:
-    return compliance_queries.steps(engine_for(db), provider_id)
+def _enforcement_steps(db: str, provider_id: str, history: bool) -> pd.DataFrame:
+    return compliance_queries.steps(engine_for(db), provider_id, history)
 
 
-def enforcement_steps(provider_id: str) -> pd.DataFrame:
-    """Every step of every file of one provider, oldest first, with its attachments' (id, name)."""
-    return _enforcement_steps(url(), provider_id)
+def enforcement_steps(provider_id: str, history: bool = False) -> pd.DataFrame:
+    """The standing steps of one provider's files, oldest first, with their attachments' (id, name); with history
+    also the corrected and withdrawn ones, with their state and remark (R14)."""
+    return _enforcement_steps(url(), provider_id, history)
 
 
 def step_attachment(attachment_id: int, provider_id: str) -> tuple[str, bytes] | None:

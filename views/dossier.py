@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from llko import corrections
 from llko.compliance import documents, evidence, ladder, letters, rounds, rules, service
 from ui import compliance as shown
 
@@ -110,25 +111,31 @@ if not history.empty:
 
 # --- contacts and the ladder: one timeline -------------------------------------------------------------------
 st.header("Opvolging")
-steps = ui.reads.enforcement_steps(provider_id)
+steps = ui.reads.enforcement_steps(provider_id, history=True)
+every_contact = ui.reads.contacts((provider_id,), history=True)
 timeline = pd.concat([
-    pd.DataFrame({"Datum": contacts["contact_on"], "Wat": "Contact (" + contacts["channel"] + ")",
-                  "Door": contacts["recorded_by"], "Notitie": contacts["note"],
+    pd.DataFrame({"Datum": every_contact["contact_on"], "Wat": "Contact (" + every_contact["channel"] + ")",
+                  "Notitie": every_contact["note"],
                   "Over": [", ".join([rules.SHORT_LABELS[o] for o in obl] + ids)
-                           for obl, ids in zip(contacts["obligations"], contacts["request_ids"])]}),
-    pd.DataFrame({"Datum": steps["taken_on"], "Wat": steps["step"].map(ladder.STEP_LABELS),
-                  "Door": steps["author"], "Notitie": steps["note"],
-                  "Over": [", ".join(n for _, n in a) for a in steps["attachments"]]}),
+                           for obl, ids in zip(every_contact["obligations"], every_contact["request_ids"])],
+                  "Door": every_contact["recorded_by"], "Toestand": every_contact["remark"]}),
+    pd.DataFrame({"Datum": steps["taken_on"], "Wat": steps["step"].map(ladder.STEP_LABELS), "Notitie": steps["note"],
+                  "Over": [", ".join(n for _, n in a) for a in steps["attachments"]],
+                  "Door": steps["author"], "Toestand": steps["remark"]}),
 ]).sort_values("Datum", ascending=False, kind="stable")
+timeline["Toestand"] = timeline["Toestand"].where(timeline["Toestand"] != "", "geldt")
 if timeline.empty:
     st.write(f"Nog geen contact of dossier met {name}.")
 else:
     st.write("Van nieuw naar oud: de contacten van het loket en de stappen van elk dossier (bij een stap: de "
-             "bijlagen).")
+             "bijlagen). Een gecorrigeerde of ingetrokken vermelding blijft staan; de toestand zegt door wie, wanneer "
+             "en waarom.")
     ui.table(timeline.rename(columns={"Over": "Over / bijlagen"}), key="dossier_timeline",
              column_config=ui.date_columns("Datum"))
+steps_standing = steps[steps["state"] == corrections.STANDS]
 attachments = [(a_id, a_name, label, on) for a_list, label, on in
-               zip(steps["attachments"], steps["step"].map(ladder.STEP_LABELS), steps["taken_on"])
+               zip(steps_standing["attachments"], steps_standing["step"].map(ladder.STEP_LABELS),
+                   steps_standing["taken_on"])
                for a_id, a_name in a_list]
 if attachments:
     chosen = ui.choose("Bijlage", {i: f"{a_name} — {label}, {ui.fmt_date(on)}"
@@ -136,6 +143,56 @@ if attachments:
     ui.download("Bijlage downloaden",
                 lambda i=chosen: (ui.reads.step_attachment(attachments[i][0], provider_id) or ("", b""))[1],
                 attachments[chosen][1], key="dl_attachment")
+
+contact_rows = {int(r.id): r for r in contacts.itertuples()}
+
+
+def contact_fields(contact_id: int) -> dict:
+    found = contact_rows[contact_id]
+    left, right = st.columns(2)
+    return {"on": ui.forms.day_input("Datum", found.contact_on, where=left),
+            "channel": ui.choose_one_of("Kanaal", {c: ladder.CHANNEL_LABELS[c] for c in ladder.CHANNELS},
+                                        index=ladder.CHANNELS.index(found.channel), horizontal=True, where=right),
+            "note": st.text_area("Notitie", found.note, max_chars=ladder.NOTE_MAX, height=100)}
+
+
+def correct_contact(contact_id: int, reason: str, values: dict) -> str:
+    found = contact_rows[contact_id]
+    service.correct_contact(ui.engine(), user.username, contact_id, reason, values["on"], values["channel"],
+                            values["note"], today, found.obligations, found.request_ids)
+    return f"Het contact van {ui.fmt_date(found.contact_on)} is gecorrigeerd; het origineel blijft in de geschiedenis."
+
+
+def withdraw_contact(contact_id: int, reason: str) -> str:
+    service.withdraw_contact(ui.engine(), user.username, contact_id, reason)
+    return (f"Het contact van {ui.fmt_date(contact_rows[contact_id].contact_on)} is ingetrokken; het blijft in de "
+            "geschiedenis staan.")
+
+
+step_rows = {int(r.id): r for r in steps_standing.itertuples()}
+
+
+def step_fields(step_id: int) -> dict:
+    found = step_rows[step_id]
+    values = {"on": ui.forms.day_input("Datum van de stap", found.taken_on),
+              "note": st.text_area("Notitie", found.note, max_chars=ladder.NOTE_MAX, height=100), "outcome": ""}
+    if found.step == ladder.CLOSED:
+        outcome = files.set_index("id")["outcome"].get(found.file_id, "")
+        values["outcome"] = st.text_input("Uitkomst", outcome, max_chars=ladder.NOTE_MAX)
+    return values
+
+
+def correct_step(step_id: int, reason: str, values: dict) -> str:
+    found = step_rows[step_id]
+    service.correct_step(ui.engine(), user.username, user.name, step_id, reason, values["on"], values["note"], today,
+                         values["outcome"])
+    return f"{ladder.STEP_LABELS[found.step]} is gecorrigeerd; het origineel blijft in de geschiedenis."
+
+
+def withdraw_step(step_id: int, reason: str) -> str:
+    service.withdraw_step(ui.engine(), user.username, step_id, reason)
+    return f"{ladder.STEP_LABELS[step_rows[step_id].step]} is ingetrokken; de stap blijft in de geschiedenis staan."
+
 
 obligation_labels = {o: rules.LABELS[o] for o in rules.OBLIGATIONS}
 left, right = st.columns(2)
@@ -203,6 +260,13 @@ if not closed.empty:
                                "Over": [", ".join(rules.SHORT_LABELS[o] for o in obl) for obl in closed["obligations"]],
                                "Uitkomst": closed["outcome"]}), key="closed_files",
                  column_config=ui.date_columns("Geopend op", "Afgesloten op"))
+
+ui.forms.correction_form("fix_contact", "Contact", {i: f"{ui.fmt_date(r.contact_on)} — {r.channel}: {r.note[:60]}"
+                                                    for i, r in contact_rows.items()},
+                         contact_fields, correct_contact, withdraw_contact)
+ui.forms.correction_form("fix_step", "Stap", {i: f"{ui.fmt_date(r.taken_on)} — {ladder.STEP_LABELS[r.step]}"
+                                              for i, r in reversed(step_rows.items())},
+                         step_fields, correct_step, withdraw_step)
 
 # --- documents ---------------------------------------------------------------------------------------------
 st.header("Documenten")

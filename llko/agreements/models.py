@@ -4,17 +4,18 @@ from datetime import date, datetime
 from typing import Optional
 
 from sqlalchemy import Column, LargeBinary
-from sqlmodel import Field, SQLModel, UniqueConstraint
+from sqlmodel import Field, SQLModel
 
+from llko.corrections import Correctable, unique_while_standing
 from llko.models import utcnow
 import llko.providers.models  # noqa: F401  (providers.id, the target of foreign keys here, registered first)
 
 
-class Agreement(SQLModel, table=True):
+class Agreement(Correctable, table=True):
     """A provider's signature under the cooperation agreement, with the signed scan (stored with the data)."""
 
     __tablename__ = "agreements"
-    __table_args__ = (UniqueConstraint("provider_id", "signed_on", name="uq_agreement_key"),)
+    __table_args__ = (unique_while_standing("uq_agreement_key", "provider_id", "signed_on"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     provider_id: str = Field(foreign_key="providers.id", index=True, max_length=64)
     signed_on: date  # ondertekend_op
@@ -25,12 +26,13 @@ class Agreement(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class LokMeeting(SQLModel, table=True):
+class LokMeeting(Correctable, table=True):
     """A meeting of the Lokaal Overleg Kinderopvang."""
 
     __tablename__ = "lok_meetings"
+    __table_args__ = (unique_while_standing("uq_lok_meeting_day", "held_on"),)
     id: Optional[int] = Field(default=None, primary_key=True)
-    held_on: date = Field(unique=True)  # datum
+    held_on: date  # datum
     subject: str = Field(default="", max_length=300)  # onderwerp
     minutes_name: Optional[str] = Field(default=None, max_length=255)
     minutes: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))

@@ -65,6 +65,19 @@ def step_problems(current: str | None, last_on: date | None, step: str, on: date
     return problems
 
 
+def correction_problems(step: str, previous_on: date | None, next_on: date | None, on: date | None, note: str,
+                        outcome: str, today: date) -> dict[str, str]:
+    """What is wrong with correcting a step (its kind stays) to date `on`: it must stay between the steps before
+    (`previous_on`) and after it (`next_on`) on the ladder, and keep a note (and, when it closed the file, an
+    outcome): {field: Dutch message}."""
+    problems = step_problems(None, previous_on, step, on, note, outcome, today)
+    problems.pop("step", None)  # the kind of step is not corrected
+    if "on" not in problems and next_on is not None and on > next_on:
+        problems["on"] = (f"Datum: {on:%d/%m/%Y} ligt na de volgende stap ({next_on:%d/%m/%Y}); de ladder gaat enkel "
+                          "vooruit in de tijd.")
+    return problems
+
+
 def contact_problems(on: date | None, channel: str, note: str, today: date) -> dict[str, str]:
     """What is wrong with a contact: {field: Dutch message}."""
     problems: dict[str, str] = {}

@@ -7,6 +7,7 @@ from typing import Optional
 from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
+from llko.corrections import Correctable
 from llko.models import utcnow
 import llko.providers.models  # noqa: F401  (providers.id, the target of foreign keys here, registered first)
 
@@ -31,7 +32,7 @@ class AdviceRound(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class AdviceOverride(SQLModel, table=True):
+class AdviceOverride(Correctable, table=True):
     """The coordinator's decision on one derived advice of one provider in one advice round (over the round's
     period). Never updated: a newer row for the same provider, advice and round replaces it; value None withdraws
     the override."""
@@ -50,7 +51,7 @@ class AdviceOverride(SQLModel, table=True):
     decided_at: datetime = Field(default_factory=utcnow)
 
 
-class Contact(SQLModel, table=True):
+class Contact(Correctable, table=True):
     """A contact of the loket with a provider about its obligations (the first rung of the follow-up)."""
 
     __tablename__ = "compliance_contacts"
@@ -65,7 +66,7 @@ class Contact(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class EnforcementFile(SQLModel, table=True):
+class EnforcementFile(Correctable, table=True):
     """A provider's enforcement file: opened when a shortcoming is noted, closed with its outcome."""
 
     __tablename__ = "enforcement_files"
@@ -77,7 +78,7 @@ class EnforcementFile(SQLModel, table=True):
     outcome: str = ""
 
 
-class EnforcementStep(SQLModel, table=True):
+class EnforcementStep(Correctable, table=True):
     """One step of a file along the ladder: what, when, by whom, and a note."""
 
     __tablename__ = "enforcement_steps"

@@ -5,15 +5,15 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, bindparam, func, select, text
+from sqlalchemy import Date, bindparam, case, func, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from llko import settings as settings_store
+from llko import corrections, settings as settings_store
 from llko.accounts.models import User
 from llko.agreements import queries as agreement_queries
 from llko.accounts import queries as account_queries
-from llko.compliance import evidence, redact, rules
+from llko.compliance import evidence, ladder, redact, rules
 from llko.compliance.models import AdviceOverride, AdviceRound, Contact, EnforcementFile, EnforcementStep, StepAttachment
 from llko.infopagina import queries as infopagina_queries
 from llko.requests import queries as request_queries, statuses
@@ -141,36 +141,42 @@ def for_policy(engine: Engine, overrides: dict[str, dict[str, evidence.Override]
 
 def override_history(engine: Engine, provider_id: str) -> pd.DataFrame:
     """Every decision on a provider's advice, newest first: round (its name), advice, period, derived, value (None:
-    withdrawn), motivation, decided_by (the account's full name, else its user name), decided_at."""
+    withdrawn), motivation, decided_by (the account's full name, else its user name), decided_at, and `state` and
+    `remark` (R14: an earlier decision is `gecorrigeerd` by the next one on the same advice in the same round)."""
     query = (select(AdviceRound.name.label("round"), AdviceOverride.advice, AdviceOverride.period_from,
                     AdviceOverride.period_to, AdviceOverride.derived, AdviceOverride.value, AdviceOverride.motivation,
                     func.coalesce(func.nullif(User.name, ""), AdviceOverride.decided_by).label("decided_by"),
-                    AdviceOverride.decided_at)
+                    AdviceOverride.decided_at, *corrections.columns(AdviceOverride))
              .join(AdviceRound, AdviceRound.id == AdviceOverride.round_id, isouter=True)
              .join(User, User.username == AdviceOverride.decided_by, isouter=True)
              .where(AdviceOverride.provider_id == provider_id)
              .order_by(AdviceOverride.decided_at.desc(), AdviceOverride.id.desc()))
     with engine.connect() as conn:
-        return parse_dates(pd.read_sql(query, conn), ["period_from", "period_to", "decided_at"])
+        return corrections.with_remark(parse_dates(pd.read_sql(query, conn), ["period_from", "period_to",
+                                                                              "decided_at"]))
 
 
-def contacts(engine: Engine, provider_ids: tuple[str, ...] | None = None, since: date | None = None) -> pd.DataFrame:
-    """The loket's contacts, newest first: id, provider_id, contact_on, channel, note, obligations (list),
-    request_ids (list), recorded_by (the account's name; its username when the account is gone)."""
+def contacts(engine: Engine, provider_ids: tuple[str, ...] | None = None, since: date | None = None,
+             history: bool = False) -> pd.DataFrame:
+    """The loket's contacts that stand, newest first: id, provider_id, contact_on, channel, note, obligations
+    (list), request_ids (list), recorded_by (the account's name; its username when the account is gone). With
+    history, the corrected and withdrawn ones too, and `state` and `remark` (R14)."""
     query = (select(Contact.id, Contact.provider_id, Contact.contact_on, Contact.channel, Contact.note,
                     Contact.obligations, Contact.request_ids,
-                    func.coalesce(User.name, Contact.recorded_by).label("recorded_by"))
+                    func.coalesce(User.name, Contact.recorded_by).label("recorded_by"), *corrections.columns(Contact))
              .outerjoin(User, User.username == Contact.recorded_by)
              .order_by(Contact.contact_on.desc(), Contact.id.desc()))
+    if not history:
+        query = query.where(corrections.standing(Contact))
     if provider_ids is not None:
         query = query.where(Contact.provider_id.in_(provider_ids))
     if since is not None:
         query = query.where(Contact.contact_on >= since)
     with engine.connect() as conn:
-        frame = parse_dates(pd.read_sql(query, conn), ["contact_on"])
+        frame = corrections.with_remark(parse_dates(pd.read_sql(query, conn), ["contact_on"]))
     for column in ("obligations", "request_ids"):
         frame[column] = frame[column].map(_listed)
-    return frame
+    return frame if history else frame.drop(columns=["state", "remark"])
 
 
 def _listed(value: str | None) -> list[str]:
@@ -178,16 +184,24 @@ def _listed(value: str | None) -> list[str]:
     return [x for x in (value or "").split(",") if x]
 
 
+def _ladder_rank():
+    """A step's place on the ladder, in SQL: a file's steps are ordered by it (the ladder is only climbed)."""
+    return case({step: i for i, step in enumerate(ladder.STEPS)}, value=EnforcementStep.step)
+
+
 def files(engine: Engine, provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """The enforcement files, open ones first, then newest: id, provider_id, obligations (list), opened_on,
-    closed_on, outcome, step (the latest step) and step_on (its date)."""
-    latest = (select(EnforcementStep.file_id, func.max(EnforcementStep.id).label("step_id"))
-              .group_by(EnforcementStep.file_id).subquery())
+    """The enforcement files that stand, open ones first, then newest: id, provider_id, obligations (list),
+    opened_on, closed_on, outcome, step (the latest standing step) and step_on (its date)."""
+    rank = _ladder_rank()
+    latest = (select(EnforcementStep.file_id, func.max(rank).label("rank"))
+              .where(corrections.standing(EnforcementStep)).group_by(EnforcementStep.file_id).subquery())
     query = (select(EnforcementFile.id, EnforcementFile.provider_id, EnforcementFile.obligations,
                     EnforcementFile.opened_on, EnforcementFile.closed_on, EnforcementFile.outcome,
                     EnforcementStep.step, EnforcementStep.taken_on.label("step_on"))
              .join(latest, latest.c.file_id == EnforcementFile.id)
-             .join(EnforcementStep, EnforcementStep.id == latest.c.step_id)
+             .join(EnforcementStep, (EnforcementStep.file_id == EnforcementFile.id) & (rank == latest.c.rank)
+                   & corrections.standing(EnforcementStep))
+             .where(corrections.standing(EnforcementFile))
              .order_by(EnforcementFile.closed_on.is_not(None), EnforcementFile.opened_on.desc(),
                        EnforcementFile.id.desc()))
     if provider_ids is not None:
@@ -198,14 +212,17 @@ def files(engine: Engine, provider_ids: tuple[str, ...] | None = None) -> pd.Dat
     return frame
 
 
-def steps(engine: Engine, provider_id: str) -> pd.DataFrame:
-    """Every step of every file of a provider, oldest first: id, file_id, step, taken_on, author, note, and
-    attachments (a list of (attachment id, name))."""
+def steps(engine: Engine, provider_id: str, history: bool = False) -> pd.DataFrame:
+    """The standing steps of the standing files of a provider, oldest first: id, file_id, step, taken_on, author,
+    note, and attachments (a list of (attachment id, name)). With history, the corrected and withdrawn ones too,
+    and `state` and `remark` (R14)."""
     query = (select(EnforcementStep.id, EnforcementStep.file_id, EnforcementStep.step, EnforcementStep.taken_on,
-                    EnforcementStep.author, EnforcementStep.note)
+                    EnforcementStep.author, EnforcementStep.note, *corrections.columns(EnforcementStep))
              .join(EnforcementFile, EnforcementFile.id == EnforcementStep.file_id)
              .where(EnforcementFile.provider_id == provider_id)
-             .order_by(EnforcementStep.taken_on, EnforcementStep.id))
+             .order_by(EnforcementStep.taken_on, _ladder_rank(), EnforcementStep.id))
+    if not history:
+        query = query.where(corrections.standing(EnforcementStep), corrections.standing(EnforcementFile))
     names = (select(StepAttachment.id, StepAttachment.step_id, StepAttachment.name)
              .join(EnforcementStep, EnforcementStep.id == StepAttachment.step_id)
              .join(EnforcementFile, EnforcementFile.id == EnforcementStep.file_id)
@@ -216,7 +233,8 @@ def steps(engine: Engine, provider_id: str) -> pd.DataFrame:
         for attachment_id, step_id, name in conn.execute(names):
             attached.setdefault(step_id, []).append((attachment_id, name))
     frame["attachments"] = frame["id"].map(lambda i: attached.get(i, []))
-    return frame
+    frame = corrections.with_remark(frame)
+    return frame if history else frame.drop(columns=["state", "remark"])
 
 
 def attachment(engine: Engine, attachment_id: int, provider_id: str | None = None) -> tuple[str, bytes] | None:

@@ -1,15 +1,16 @@
 """Writing the compliance records (R9): an override of a derived advice with its motivation, a contact of the loket
 with a provider, an enforcement file opened and moved along the ladder (with attachments). Each write is checked
 whole first (a Refused names every field that is wrong, nothing is written) and is one transaction with an audit
-entry. Nothing is ever updated in place or removed: a newer override replaces an older one, a file closes."""
+entry. Nothing is ever updated in place or removed: a newer override replaces (corrects) an older one, a file closes,
+and a contact or a step made by mistake is corrected or withdrawn with a reason (R14), the original kept and marked."""
 
 from datetime import date
 from typing import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import insert, literal, select
 from sqlalchemy.engine import Engine
 
-from llko import audit
+from llko import audit, corrections
 from llko.agreements import documents
 from llko.agreements.service import Refused
 from llko.compliance import evidence, ladder
@@ -22,7 +23,8 @@ from llko.requests.models import Request
 
 ATTACHMENTS_MAX = 5  # per step
 
-__all__ = ["Refused", "override_advice", "record_contact", "open_file", "add_step"]
+__all__ = ["Refused", "override_advice", "record_contact", "correct_contact", "withdraw_contact", "open_file",
+           "add_step", "correct_step", "withdraw_step"]
 
 
 def _provider(session, provider_id: str) -> Provider:
@@ -102,6 +104,11 @@ def override_advice(engine: Engine, actor: str, provider_id: str, key: str, roun
                                 decided_by=actor)
         session.add(record)
         session.flush()
+        replaced = session.execute(select(AdviceOverride).where(
+            AdviceOverride.round_id == round_id, AdviceOverride.provider_id == provider_id, AdviceOverride.advice == key,
+            AdviceOverride.id != record.id, corrections.standing(AdviceOverride))).scalars().all()
+        for earlier in replaced:
+            corrections.void(earlier, actor, motivation[:corrections.REASON_MAX], replaced_by=record.id)
         audit.record(session, actor, "advice_overridden" if value is not None else "advice_override_withdrawn",
                      opvang=provider_id, advies=evidence.ADVICE_SHORT[key], ronde=current_round.name,
                      periode=f"{date_from:%d/%m/%Y} – {date_to:%d/%m/%Y}", afgeleid=derived_value,
@@ -111,32 +118,88 @@ def override_advice(engine: Engine, actor: str, provider_id: str, key: str, roun
 
 # --- contacts ---------------------------------------------------------------------------------------------------
 
+def _standing(session, model, entry_id: int, what: str):
+    """The entry to correct or withdraw, locked; refused when it does not exist or no longer stands."""
+    found = session.execute(select(model).where(model.id == entry_id).with_for_update()).scalars().first()
+    if found is None:
+        raise Refused({"entry": f"{what} bestaat niet."})
+    if problems := corrections.stands_problems(found, what):
+        raise Refused(problems)
+    return found
+
+
+def _contact_values(session, provider_id: str, on: date | None, channel: str, note: str, today: date,
+                    obligations: Iterable[str], request_ids: Iterable[str], problems: dict) -> dict:
+    """A contact's values, checked (problems filled in), as the table stores them."""
+    note, channel = (note or "").strip(), (channel or "").strip().lower()
+    problems.update(ladder.contact_problems(on, channel, note, today))
+    keys = _obligations(obligations, problems, required=False)
+    ids = sorted({str(r).strip() for r in request_ids or () if str(r).strip()})
+    if ids:
+        own = set(session.execute(select(Request.id).where(Request.provider_id == provider_id,
+                                                           Request.id.in_(ids))).scalars())
+        strangers = [r for r in ids if r not in own]
+        if strangers:
+            problems["request_ids"] = f"Aanvragen: {', '.join(strangers)} is geen aanvraag bij deze opvang."
+    return dict(contact_on=on, channel=channel, note=note, obligations=",".join(keys), request_ids=",".join(ids))
+
+
 @retry_when_busy
 def record_contact(engine: Engine, actor: str, provider_id: str, on: date | None, channel: str, note: str,
                    today: date, obligations: Iterable[str] = (), request_ids: Iterable[str] = ()) -> int:
     """A contact of the loket with a provider (phone, mail or visit): when, a note, and what it was about (obligations
     and requests of that provider). Returns its id."""
-    note, channel = (note or "").strip(), (channel or "").strip().lower()
-    problems = ladder.contact_problems(on, channel, note, today)
-    keys = _obligations(obligations, problems, required=False)
-    ids = sorted({str(r).strip() for r in request_ids or () if str(r).strip()})
+    problems: dict[str, str] = {}
     with transaction(engine) as session:
         _provider(session, provider_id)
-        if ids:
-            own = set(session.execute(select(Request.id).where(Request.provider_id == provider_id,
-                                                               Request.id.in_(ids))).scalars())
-            strangers = [r for r in ids if r not in own]
-            if strangers:
-                problems["request_ids"] = f"Aanvragen: {', '.join(strangers)} is geen aanvraag bij deze opvang."
+        values = _contact_values(session, provider_id, on, channel, note, today, obligations, request_ids, problems)
         if problems:
             raise Refused(problems)
-        record = Contact(provider_id=provider_id, contact_on=on, channel=channel, note=note,
-                         obligations=",".join(keys), request_ids=",".join(ids), recorded_by=actor)
+        record = Contact(provider_id=provider_id, recorded_by=actor, **values)
         session.add(record)
         session.flush()
-        audit.record(session, actor, "contact_recorded", opvang=provider_id, op=on, kanaal=channel,
-                     verplichtingen=_labels(keys), aanvragen=ids)
+        audit.record(session, actor, "contact_recorded", opvang=provider_id, op=on, kanaal=values["channel"],
+                     verplichtingen=_labels(_listed(values["obligations"])), aanvragen=_listed(values["request_ids"]))
         return record.id
+
+
+def _listed(joined: str) -> list[str]:
+    return [x for x in joined.split(",") if x]
+
+
+@retry_when_busy
+def correct_contact(engine: Engine, actor: str, contact_id: int, reason: str, on: date | None, channel: str,
+                    note: str, today: date, obligations: Iterable[str] = (), request_ids: Iterable[str] = ()) -> int:
+    """R14: a contact recorded wrongly is replaced by its corrected version; the original stays, marked
+    `gecorrigeerd` with who, when and why. Returns the new contact's id."""
+    problems = corrections.reason_problems(reason)
+    with transaction(engine) as session:
+        original = _standing(session, Contact, contact_id, "Dit contact")
+        values = _contact_values(session, original.provider_id, on, channel, note, today, obligations, request_ids,
+                                 problems)
+        if problems:
+            raise Refused(problems)
+        record = Contact(provider_id=original.provider_id, recorded_by=actor, **values)
+        session.add(record)
+        session.flush()
+        corrections.void(original, actor, reason, replaced_by=record.id)
+        audit.record(session, actor, "contact_corrected", opvang=original.provider_id, contact=original.id,
+                     nieuw=record.id, was=f"{original.contact_on:%d/%m/%Y} ({original.channel})", op=on,
+                     kanaal=values["channel"], reden=reason.strip())
+        return record.id
+
+
+@retry_when_busy
+def withdraw_contact(engine: Engine, actor: str, contact_id: int, reason: str) -> None:
+    """R14: a contact recorded by mistake is withdrawn; it stays in the history, marked `ingetrokken`."""
+    problems = corrections.reason_problems(reason)
+    with transaction(engine) as session:
+        original = _standing(session, Contact, contact_id, "Dit contact")
+        if problems:
+            raise Refused(problems)
+        corrections.void(original, actor, reason)
+        audit.record(session, actor, "contact_withdrawn", opvang=original.provider_id, contact=original.id,
+                     op=original.contact_on, kanaal=original.channel, reden=reason.strip())
 
 
 # --- enforcement files ------------------------------------------------------------------------------------------
@@ -162,7 +225,8 @@ def open_file(engine: Engine, actor: str, author: str, provider_id: str, on: dat
     with transaction(engine) as session:
         provider = _provider(session, provider_id)
         already = session.execute(select(EnforcementFile.id).where(
-            EnforcementFile.provider_id == provider_id, EnforcementFile.closed_on.is_(None)).with_for_update()).first()
+            EnforcementFile.provider_id == provider_id, EnforcementFile.closed_on.is_(None),
+            corrections.standing(EnforcementFile)).with_for_update()).first()
         if already:
             problems["provider"] = (f"{provider.name} heeft al een open dossier; zet daar de volgende stap of sluit "
                                     "het eerst af.")
@@ -183,12 +247,13 @@ def add_step(engine: Engine, actor: str, author: str, file_id: int, step: str, o
     """Move a file one or more rungs up the ladder (or close it, with its outcome). Returns the step's id."""
     note, outcome = (note or "").strip(), (outcome or "").strip()
     with transaction(engine) as session:
-        file = session.execute(select(EnforcementFile).where(EnforcementFile.id == file_id).with_for_update()
+        file = session.execute(select(EnforcementFile).where(EnforcementFile.id == file_id,
+                                                             corrections.standing(EnforcementFile)).with_for_update()
                                ).scalars().first()
         if file is None:
             raise Refused({"file": "Dit dossier bestaat niet (meer)."})
-        last = session.execute(select(EnforcementStep).where(EnforcementStep.file_id == file_id)
-                               .order_by(EnforcementStep.taken_on.desc(), EnforcementStep.id.desc())).scalars().first()
+        found = _steps(session, file_id)
+        last = found[-1] if found else None
         problems = ladder.step_problems(last.step if last else None, last.taken_on if last else None, step, on,
                                         note, outcome, today)
         kept = _attachments(attachments, problems)
@@ -202,3 +267,82 @@ def add_step(engine: Engine, actor: str, author: str, file_id: int, step: str, o
                      stap=ladder.STEP_LABELS[step], op=on,
                      notitie=note, uitkomst=outcome or None, bijlagen=[n for n, _ in kept])
         return record.id
+
+
+def _steps(session, file_id: int) -> list[EnforcementStep]:
+    """The standing steps of a file, oldest first."""
+    found = session.execute(select(EnforcementStep).where(EnforcementStep.file_id == file_id,
+                                                          corrections.standing(EnforcementStep))).scalars()
+    return sorted(found, key=lambda s: (s.taken_on, ladder.STEPS.index(s.step), s.id))  # the ladder is only climbed
+
+
+def _step_and_file(session, step_id: int) -> tuple[EnforcementStep, EnforcementFile, list[EnforcementStep]]:
+    """A standing step, its file (locked) and the file's standing steps."""
+    step = _standing(session, EnforcementStep, step_id, "Deze stap")
+    file = session.execute(select(EnforcementFile).where(EnforcementFile.id == step.file_id).with_for_update()
+                           ).scalars().one()
+    return step, file, _steps(session, file.id)
+
+
+@retry_when_busy
+def correct_step(engine: Engine, actor: str, author: str, step_id: int, reason: str, on: date | None, note: str,
+                 today: date, outcome: str = "") -> int:
+    """R14: a step recorded wrongly (its date, note or outcome) is replaced by its corrected version, attachments
+    included; the step itself stays what it was and between its neighbours on the ladder. The original stays,
+    marked `gecorrigeerd`. Returns the new step's id."""
+    note, outcome = (note or "").strip(), (outcome or "").strip()
+    problems = corrections.reason_problems(reason)
+    with transaction(engine) as session:
+        original, file, found = _step_and_file(session, step_id)
+        at = next(i for i, s in enumerate(found) if s.id == original.id)
+        before = found[at - 1].taken_on if at > 0 else None
+        after = found[at + 1].taken_on if at + 1 < len(found) else None
+        problems.update(ladder.correction_problems(original.step, before, after, on, note, outcome, today))
+        if problems:
+            raise Refused(problems)
+        record = EnforcementStep(file_id=file.id, step=original.step, taken_on=on, author=author, note=note)
+        session.add(record)
+        session.flush()
+        session.execute(insert(StepAttachment).from_select(
+            ["step_id", "name", "data"],
+            select(literal(record.id), StepAttachment.name, StepAttachment.data).where(
+                StepAttachment.step_id == original.id).order_by(StepAttachment.id)))
+        corrections.void(original, actor, reason, replaced_by=record.id)
+        if original.step == ladder.FIRST:
+            file.opened_on = on
+        if original.step == ladder.CLOSED:
+            file.closed_on, file.outcome = on, outcome
+        session.add(file)
+        audit.record(session, actor, "enforcement_step_corrected", opvang=file.provider_id, dossier=file.id,
+                     stap=ladder.STEP_LABELS[original.step], was=original.taken_on, op=on, notitie=note,
+                     uitkomst=outcome or None, reden=reason.strip())
+        return record.id
+
+
+@retry_when_busy
+def withdraw_step(engine: Engine, actor: str, step_id: int, reason: str) -> None:
+    """R14: the latest step of a file, recorded by mistake, is withdrawn (it stays, marked `ingetrokken`): the file
+    is back on the step before — reopened when the withdrawn step closed it, withdrawn itself when it was its
+    first step."""
+    problems = corrections.reason_problems(reason)
+    with transaction(engine) as session:
+        original, file, found = _step_and_file(session, step_id)
+        if found[-1].id != original.id:
+            problems["entry"] = ("Enkel de laatste stap van een dossier kan ingetrokken worden; trek eerst de stappen "
+                                 "erna in, of corrigeer deze stap.")
+        if original.step == ladder.CLOSED and session.execute(select(EnforcementFile.id).where(
+                EnforcementFile.provider_id == file.provider_id, EnforcementFile.closed_on.is_(None),
+                EnforcementFile.id != file.id, corrections.standing(EnforcementFile))).first():
+            problems["entry"] = ("Deze opvang heeft intussen een ander open dossier; het afsluiten van dit dossier kan "
+                                 "niet ingetrokken worden zolang dat open is.")
+        if problems:
+            raise Refused(problems)
+        corrections.void(original, actor, reason)
+        if original.step == ladder.CLOSED:
+            file.closed_on, file.outcome = None, ""
+        if len(found) == 1:
+            corrections.void(file, actor, reason)
+        session.add(file)
+        audit.record(session, actor, "enforcement_step_withdrawn", opvang=file.provider_id, dossier=file.id,
+                     stap=ladder.STEP_LABELS[original.step], op=original.taken_on, reden=reason.strip(),
+                     dossier_ingetrokken=len(found) == 1 or None)

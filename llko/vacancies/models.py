@@ -5,6 +5,7 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
+from llko.corrections import Correctable
 from llko.models import utcnow
 import llko.providers.models  # noqa: F401  (providers.id, the target of foreign keys here, registered first)
 
@@ -43,7 +44,7 @@ class VacancyChange(SQLModel, table=True):
     state: str  # the vacancy after the change, as JSON with the register's column names
 
 
-class Referral(SQLModel, table=True):
+class Referral(Correctable, table=True):
     """The loket told a waiting family about a free place (R12's neutral referral)."""
 
     __tablename__ = "vacancy_referrals"

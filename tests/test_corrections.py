@@ -1,0 +1,186 @@
+"""R14 corrections, through the services that save them, on the hand-built town of test_compliance_cli: a contact,
+a step of an enforcement file and an override corrected or withdrawn keep their original, marked with who, when and
+why; the reads the rules and pages use see only what stands; a refusal writes nothing."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from llko.agreements.service import Refused
+from llko.compliance import ladder, queries, rounds, service
+
+from test_attachments import real_pdf
+from test_compliance_cli import town  # noqa: F401  (the hand-built town, on SQLite and PostgreSQL)
+
+TODAY = date(2026, 11, 15)
+WHY = "Verkeerde datum ingevuld."
+
+
+def days(values) -> list[date]:
+    return [pd.Timestamp(v).date() for v in values]
+
+
+def rows(engine, sql: str) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def audit_lines(engine, action: str) -> list[str]:
+    return [r[0] for r in rows(engine, f"SELECT actor || ' ' || detail FROM audit_log WHERE action = '{action}'")]
+
+
+# --- contacts -------------------------------------------------------------------------------------------------
+
+def test_a_corrected_contact_is_replaced_and_its_original_kept_with_who_when_and_why(town):
+    first = service.record_contact(town, "coord", "P1", date(2026, 11, 3), "telefoon", "Gebeld over A103.", TODAY,
+                                   ["answering"], ["A103"])
+    new = service.correct_contact(town, "coord", first, WHY, date(2026, 11, 4), "mail", "Gemaild over A103.", TODAY,
+                                  ["answering"], ["A103"])
+    standing = queries.contacts(town, ("P1",))
+    assert standing[["id", "channel", "note", "request_ids"]].values.tolist() == [
+        [new, "mail", "Gemaild over A103.", ["A103"]]]
+    assert days(standing["contact_on"]) == [date(2026, 11, 4)]
+    history = queries.contacts(town, ("P1",), history=True).set_index("id")
+    assert history.loc[first, "state"] == "gecorrigeerd" and history.loc[new, "state"] == "geldt"
+    assert history.loc[first, "remark"].startswith("gecorrigeerd door coord op ")
+    assert history.loc[first, "remark"].endswith(": Verkeerde datum ingevuld.")
+    assert history.loc[new, "remark"] == ""
+    assert rows(town, f"SELECT channel, note FROM compliance_contacts WHERE id = {first}") == [
+        ("telefoon", "Gebeld over A103.")]  # the original, unchanged
+    [line] = audit_lines(town, "contact_corrected")
+    assert line.startswith("coord ") and "Verkeerde datum ingevuld." in line and "03/11/2026 (telefoon)" in line
+
+
+def test_a_withdrawn_contact_leaves_the_reads_and_cannot_be_withdrawn_twice(town):
+    first = service.record_contact(town, "coord", "P2", date(2026, 11, 3), "bezoek", "Bezoek.", TODAY)
+    service.withdraw_contact(town, "coord", first, "Bij de verkeerde opvang genoteerd.")
+    assert queries.contacts(town, ("P2",)).empty
+    [(state, remark)] = queries.contacts(town, ("P2",), history=True)[["state", "remark"]].values.tolist()
+    assert state == "ingetrokken" and remark.endswith(": Bij de verkeerde opvang genoteerd.")
+    with pytest.raises(Refused) as refused:
+        service.withdraw_contact(town, "coord", first, "Nog eens ingetrokken.")
+    assert refused.value.problems == {"entry": "Dit contact is al ingetrokken; er is niets gewijzigd. Corrigeer zo "
+                                               "nodig de versie die nu geldt."}
+    assert len(audit_lines(town, "contact_withdrawn")) == 1
+
+
+def test_a_correction_without_a_reason_or_with_a_future_date_writes_nothing(town):
+    first = service.record_contact(town, "coord", "P1", date(2026, 11, 3), "telefoon", "Gebeld.", TODAY)
+    before = rows(town, "SELECT * FROM compliance_contacts ORDER BY id")
+    with pytest.raises(Refused) as refused:
+        service.correct_contact(town, "coord", first, "fout", date(2026, 11, 16), "mail", "Gemaild.", TODAY)
+    assert set(refused.value.problems) == {"reason", "on"}
+    assert "minstens 10 tekens" in refused.value.problems["reason"]
+    assert "16/11/2026 ligt in de toekomst" in refused.value.problems["on"]
+    with pytest.raises(Refused):
+        service.withdraw_contact(town, "coord", first, "   ")
+    assert rows(town, "SELECT * FROM compliance_contacts ORDER BY id") == before
+    assert audit_lines(town, "contact_corrected") == audit_lines(town, "contact_withdrawn") == []
+
+
+# --- the ladder -------------------------------------------------------------------------------------------------
+
+def test_a_corrected_step_stays_between_its_neighbours_both_days_included():
+    on = ladder.correction_problems
+    assert on("loket_talk", date(2026, 11, 1), date(2026, 11, 10), date(2026, 11, 1), "x", "", TODAY) == {}
+    assert on("loket_talk", date(2026, 11, 1), date(2026, 11, 10), date(2026, 11, 10), "x", "", TODAY) == {}
+    assert on("loket_talk", date(2026, 11, 1), date(2026, 11, 10), date(2026, 11, 11), "x", "", TODAY) == {
+        "on": "Datum: 11/11/2026 ligt na de volgende stap (10/11/2026); de ladder gaat enkel vooruit in de tijd."}
+    assert on("loket_talk", date(2026, 11, 1), None, date(2026, 10, 31), "x", "", TODAY) == {
+        "on": "Datum: 31/10/2026 ligt vóór de vorige stap (01/11/2026); de ladder gaat enkel vooruit in de tijd."}
+    assert list(on("closed", date(2026, 11, 1), None, date(2026, 11, 5), "x", "", TODAY)) == ["outcome"]
+
+
+def _file(engine) -> tuple[int, list[int]]:
+    """P2's file: noted 01/11 (with a PDF), loket talk 05/11, closed 10/11."""
+    file_id = service.open_file(engine, "coord", "Cora", "P2", date(2026, 11, 1), ["answering"], "Vastgesteld.",
+                                TODAY, [("brief.pdf", real_pdf())])
+    talk = service.add_step(engine, "coord", "Cora", file_id, "loket_talk", date(2026, 11, 5), "Gesprek.", TODAY)
+    closed = service.add_step(engine, "coord", "Cora", file_id, "closed", date(2026, 11, 10), "Klaar.", TODAY,
+                              "Tekort weggewerkt.")
+    noted = queries.steps(engine, "P2")["id"].tolist()[0]
+    return file_id, [noted, talk, closed]
+
+
+def test_a_step_is_corrected_through_the_service_only_between_its_neighbours(town):
+    file_id, (noted, talk, closed) = _file(town)
+    with pytest.raises(Refused) as refused:
+        service.correct_step(town, "coord", "Cora", talk, WHY, date(2026, 11, 11), "Gesprek.", TODAY)
+    assert refused.value.problems == {"on": "Datum: 11/11/2026 ligt na de volgende stap (10/11/2026); de ladder gaat "
+                                            "enkel vooruit in de tijd."}
+    new = service.correct_step(town, "coord", "Cora", talk, WHY, date(2026, 11, 10), "Gesprek op het loket.", TODAY)
+    steps = queries.steps(town, "P2")
+    assert steps[["id", "step"]].values.tolist() == [[noted, "noted"], [new, "loket_talk"], [closed, "closed"]]
+    assert days(steps["taken_on"]) == [date(2026, 11, 1), date(2026, 11, 10), date(2026, 11, 10)]
+    corrected_noted = service.correct_step(town, "coord", "Cora", noted, WHY, date(2026, 10, 30), "Vastgesteld.",
+                                           TODAY)
+    [attached] = queries.steps(town, "P2").set_index("id").loc[corrected_noted, "attachments"]
+    assert attached[1] == "brief.pdf"  # the attachment goes with the corrected step
+    [file] = queries.files(town, ("P2",)).to_dict("records")
+    assert days([file["opened_on"], file["closed_on"]]) == [date(2026, 10, 30), date(2026, 11, 10)]
+    assert len(audit_lines(town, "enforcement_step_corrected")) == 2
+
+
+def test_withdrawing_the_last_steps_reopens_the_file_and_then_withdraws_it(town):
+    file_id, (noted, talk, closed) = _file(town)
+    with pytest.raises(Refused) as refused:
+        service.withdraw_step(town, "coord", talk, "Niet de laatste stap.")
+    assert "Enkel de laatste stap" in refused.value.problems["entry"]
+    service.withdraw_step(town, "coord", closed, "Te vroeg afgesloten.")
+    [(closed_on, step, outcome)] = queries.files(town, ("P2",))[["closed_on", "step", "outcome"]].values.tolist()
+    assert pd.isna(closed_on) and (step, outcome) == ("loket_talk", "")
+    service.withdraw_step(town, "coord", talk, "Gesprek ging niet door.")
+    service.withdraw_step(town, "coord", noted, "Dossier bij de verkeerde opvang.")
+    assert queries.files(town, ("P2",)).empty and queries.steps(town, "P2").empty
+    history = queries.steps(town, "P2", history=True)
+    assert history["state"].tolist() == ["ingetrokken"] * 3
+    # the file no longer stands: a new one may be opened
+    assert service.open_file(town, "coord", "Cora", "P2", date(2026, 11, 12), ["answering"], "Opnieuw.", TODAY)
+    assert len(audit_lines(town, "enforcement_step_withdrawn")) == 3
+
+
+# --- overrides ---------------------------------------------------------------------------------------------
+
+def test_a_newer_decision_on_an_advice_marks_the_earlier_one_corrected(town):
+    round_id = rounds.create(town, "coord", "Uitbreidingsronde 2027", "uitbreidingsronde", date(2026, 6, 1),
+                             date(2026, 11, 1))
+    first = service.override_advice(town, "coord", "P1", "negative_advice", round_id, False,
+                                    "Achterstand door ziekte van de verantwoordelijke, nu opgelost.")
+    second = service.override_advice(town, "coord", "P1", "negative_advice", round_id, None,
+                                     "Na nieuw overleg toch het afgeleide advies aangehouden.")
+    assert rows(town, f"SELECT replaced_by, voided_by FROM advice_overrides WHERE id = {first}") == [(second, "coord")]
+    assert rows(town, f"SELECT voided_at FROM advice_overrides WHERE id = {second}") == [(None,)]
+    history = queries.override_history(town, "P1")
+    assert history["state"].tolist() == ["geldt", "gecorrigeerd"]
+
+
+# --- on the Dossier page ---------------------------------------------------------------------------------------
+
+def test_the_coordinator_corrects_and_withdraws_a_contact_on_the_dossier(town, db_url, app_env):
+    from apptest import page, table
+    from llko.accounts import auth
+
+    app_env(db_url)
+    auth.create_user(town, "test", "coord", "Cora Coördinator", "coordinator", "een-lang-wachtwoord")
+    service.record_contact(town, "coord", "P2", date(2026, 10, 20), "telefoon", "Gebeld over A202.", TODAY)
+    at = page("views/dossier.py", "coord").run()
+    at.selectbox(key="dossier_provider").set_value("P2").run()
+    assert next(s for s in at.selectbox if s.key == "fix_contact_entry").options == [
+        "20/10/2026 — telefoon: Gebeld over A202."]
+    next(t for t in at.text_input if t.label.startswith("Reden")).input("Het was een bezoek, geen telefoon.")
+    [r for r in at.radio if r.label == "Kanaal"][-1].set_value("bezoek")  # the correction form comes last
+    next(b for b in at.button if b.label == "Correctie bewaren").click().run()
+    assert at.success[0].value == ("Het contact van 20/10/2026 is gecorrigeerd; het origineel blijft in de "
+                                   "geschiedenis.")
+    timeline = table(at, "Toestand")
+    assert timeline["Wat"].tolist() == ["Contact (bezoek)", "Contact (telefoon)"]
+    assert timeline["Toestand"].iloc[0] == "geldt"
+    assert timeline["Toestand"].iloc[1].startswith("gecorrigeerd door Cora Coördinator op ")
+    assert timeline["Toestand"].iloc[1].endswith(": Het was een bezoek, geen telefoon.")
+    next(t for t in at.text_input if t.label.startswith("Reden")).input("kort")
+    next(b for b in at.button if b.label == "Intrekken").click().run()
+    assert [e.value for e in at.error] == ["Reden: schrijf waarom (minstens 10 tekens); ze blijft bij het origineel "
+                                           "staan."]
+    assert len(queries.contacts(town, ("P2",))) == 1
