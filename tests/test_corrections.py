@@ -184,3 +184,69 @@ def test_the_coordinator_corrects_and_withdraws_a_contact_on_the_dossier(town, d
     assert [e.value for e in at.error] == ["Reden: schrijf waarom (minstens 10 tekens); ze blijft bij het origineel "
                                            "staan."]
     assert len(queries.contacts(town, ("P2",))) == 1
+
+
+# --- infopagina checks and declarations --------------------------------------------------------------------------
+
+def check_id(engine, provider_id: str, source: str) -> int:
+    [(found,)] = rows(engine, f"SELECT id FROM infopagina_checks WHERE provider_id = '{provider_id}' "
+                              f"AND source = '{source}' AND voided_at IS NULL")
+    return found
+
+
+ALL_BUT_TARIEF = {"openingsuren": True, "openingsdagen": True, "contact": True, "foto_logo": True, "tarief": False}
+
+
+def test_the_infopagina_verdict_reads_the_corrected_check_and_none_once_it_is_withdrawn(town):
+    from llko.infopagina import queries as infopagina_queries, service as infopagina
+
+    F, T = date(2026, 6, 1), date(2026, 11, 1)
+    # P2's loket check of 01/10/2026 lacked openingsdagen, foto_logo and tarief (test_compliance_cli's EXPECTED)
+    original = check_id(town, "P2", "loket")
+    new = infopagina.correct(town, "coord", original, "Openingsdagen en foto over het hoofd gezien.",
+                             date(2026, 10, 2), ALL_BUT_TARIEF, TODAY, "Cora")
+    found = compliance_entry(town, "P2", F, T)["infopagina"]
+    assert (found["verdict"], found["evidence"]) == ("shortcoming", ["tarief"])
+    history = infopagina_queries.history(town, ("P2",))
+    declared = check_id(town, "P2", "opvang")  # 20/10/2026
+    assert history[["id", "source", "state"]].values.tolist() == [
+        [declared, "opvang", "geldt"], [new, "loket", "geldt"], [original, "loket", "gecorrigeerd"]]
+    infopagina.withdraw(town, "coord", new, "Controle bij de verkeerde opvang genoteerd.")
+    found = compliance_entry(town, "P2", F, T)["infopagina"]
+    assert (found["verdict"], found["evidence"]) == ("unknown", [])  # no loket check stands
+    assert [r[0] for r in rows(town, "SELECT action FROM audit_log WHERE action LIKE 'infopagina_%' ORDER BY id")
+            ] == ["infopagina_corrected", "infopagina_withdrawn"]
+
+
+def compliance_entry(engine, provider_id: str, date_from: date, date_to: date) -> dict:
+    return queries.compliance(engine, date_from, date_to)["providers"][provider_id]
+
+
+def test_a_provider_corrects_or_withdraws_only_its_own_declarations(town):
+    from llko.infopagina import queries as infopagina_queries, rules as infopagina_rules, service as infopagina
+
+    declared = check_id(town, "P2", "opvang")
+    before = rows(town, "SELECT * FROM infopagina_checks ORDER BY id")
+    for allowed, entry in ((("P1",), declared), (("P2",), check_id(town, "P2", "loket"))):
+        with pytest.raises(ValueError, match="^U kunt alleen de verklaringen van uw eigen opvang corrigeren of "
+                                             "intrekken.$"):
+            infopagina.withdraw(town, "nest", entry, "Per vergissing verstuurd.", allowed=allowed)
+    assert rows(town, "SELECT * FROM infopagina_checks ORDER BY id") == before
+    infopagina.withdraw(town, "nest", declared, "Per vergissing verstuurd.", allowed=("P2",))
+    state = infopagina_rules.state(infopagina_queries.checks(town, ("P2",)), TODAY)
+    assert state.to_confirm is None  # the declaration no longer waits for the loket
+    assert rows(town, f"SELECT voided_by, void_reason FROM infopagina_checks WHERE id = {declared}") == [
+        ("nest", "Per vergissing verstuurd.")]
+
+
+def test_a_second_check_on_the_same_day_keeps_the_first_as_corrected(town):
+    from llko.infopagina import queries as infopagina_queries, service as infopagina
+
+    infopagina.record(town, "coord", "P4", date(2026, 11, 10), "loket", ALL_BUT_TARIEF, "Cora", today=TODAY)
+    infopagina.record(town, "coord", "P4", date(2026, 11, 10), "loket", {**ALL_BUT_TARIEF, "tarief": True}, "Cora",
+                      today=TODAY)
+    history = infopagina_queries.history(town, ("P4",))
+    assert history[["checked_on", "tarief", "state"]].values.tolist() == [
+        [date(2026, 11, 10), True, "geldt"], [date(2026, 11, 10), False, "gecorrigeerd"],
+        [date(2026, 6, 15), True, "geldt"]]
+    assert history["remark"].iloc[1].endswith(": Opnieuw vastgelegd op dezelfde dag.")

@@ -83,3 +83,21 @@ def test_a_provider_cannot_declare_for_another_or_as_the_loket(town):
             service.record(town, "zon", provider_id, T, source, ALL, allowed=("P1",))
     with town.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM infopagina_checks")).scalar() == 4
+
+
+def test_a_provider_withdraws_its_own_declaration_and_the_history_says_who_and_why(town):
+    at = page("views/mijn_infopagina.py", "zon").run()
+    assert next(s for s in at.selectbox if s.key == "own_infopagina_history_fix_entry").options == [
+        "20/10/2026 — verklaring van de opvang"]  # the loket's checks are not the provider's to correct
+    next(t for t in at.text_input if t.label.startswith("Reden")).input("Tarief staat er nog niet op.")
+    next(b for b in at.button if b.label == "Intrekken").click().run()
+    assert at.success[0].value == "De verklaring van de opvang van 20/10/2026 is ingetrokken; ze blijft in de " \
+                                  "geschiedenis staan."
+    assert not any("wacht op bevestiging" in i.value for i in at.info)
+    history = table(at, "Toestand")
+    assert str(history["Datum"].iloc[0])[:10] == "2026-10-20"
+    assert history["Toestand"].iloc[0].startswith("ingetrokken door Zon op ")
+    assert history["Toestand"].iloc[0].endswith(": Tarief staat er nog niet op.")
+    assert history["Toestand"].tolist()[1:] == ["geldt", "geldt"]
+    coordinator = page("views/infopagina.py", "coord").run()
+    assert {m.label: m.value for m in coordinator.metric}["Te bevestigen"] == "0"

@@ -6,14 +6,15 @@
 - reads: every read of the database a page makes, typed and cached;
 - tables: tables, numbers, dates and downloads in the app's one style;
 - charts: Altair charts with Dutch months, the status palette and a reading guide;
-- forms: forms that more than one page shows (a free place);
+- forms: forms that more than one page shows (a free place, the correction of an entry);
+- infopagina: the infopagina history with its corrections, on the loket's page and the provider's;
 - choices: selectbox, multiselect and radio that return only what was offered (choose, choose_many, choose_one_of);
 - text: `literal`, the only way text from data or a person enters a page's markdown;
 - downloads: every download button, the session checked again when the file is served;
 - hardening: the one guard around Streamlit itself (a table selection it cannot read counts as none).
 """
 
-from ui import charts, forms, hardening, login, reads  # noqa: F401
+from ui import charts, forms, hardening, infopagina, login, reads  # noqa: F401
 from ui.choices import (  # noqa: F401
     choose, choose_many, choose_one_of, selected_cell, selected_row, unique_labels,
 )

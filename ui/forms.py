@@ -103,3 +103,4 @@ def correction_form(key: str, what: str, entries: dict, fields: Callable[[object
             else:
                 next_round(f"_{key}_round")
                 flash(message)
+

@@ -225,6 +225,16 @@ def infopagina_checks(provider_ids: tuple[str, ...] | None = None) -> list[infop
     return _infopagina_checks(url(), provider_ids)
 
 
+@st.cache_data(**CACHE)
+def _infopagina_history(db: str, provider_ids: tuple[str, ...]) -> pd.DataFrame:
+    return infopagina_queries.history(engine_for(db), provider_ids)
+
+
+def infopagina_history(provider_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Every check of these providers, corrected and withdrawn ones included, newest first, with state and remark."""
+    return _infopagina_history(url(), provider_ids)
+
+
 def register_template() -> bytes:
     """The empty register workbook (a download)."""
     return register_export.template()

@@ -58,7 +58,6 @@ order = list(overview["Opvang"])
 provider_id = ui.choose("Opvang", {p: names[p] for p in sorted(names, key=lambda p: order.index(names[p]))},
                         key="infopagina_provider")
 found = states[provider_id]
-mine = [c for c in checks if c.provider_id == provider_id]
 if found.to_confirm:
     declared = found.to_confirm
     st.warning(f"{ui.literal(names[provider_id])} verklaarde op {ui.fmt_date(declared.datum)}: "
@@ -87,8 +86,11 @@ with st.form("record_check", clear_on_submit=True):
         else:
             ui.flash(f"De controle van {ui.fmt_date(day)} is bewaard.")
 
-if mine:
+history = ui.reads.infopagina_history((provider_id,))
+if not history.empty:
     st.subheader("Geschiedenis")
-    ui.table(pd.DataFrame([{"Datum": c.datum, "Bron": rules.SOURCE_LABELS[c.bron], "Door": c.door,
-                            **{rules.ITEM_LABELS[i]: "ja" if c.present[i] else "nee" for i in rules.ITEMS}}
-                           for c in reversed(mine)]), key="infopagina_history", column_config=ui.date_columns("Datum"))
+    ui.infopagina.history(
+        history, "infopagina_history", rules.SOURCES,
+        lambda i, why, day, present: service.correct(ui.engine(), user.username, i, why, day, present, today,
+                                                     user.name),
+        lambda i, why: service.withdraw(ui.engine(), user.username, i, why))

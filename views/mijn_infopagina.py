@@ -45,9 +45,11 @@ with st.form("declare", clear_on_submit=True):
         else:
             ui.flash("Uw verklaring is bewaard; het loket bevestigt ze na een blik op uw infopagina.")
 
-if checks:
+history = ui.reads.infopagina_history((provider_id,))
+if not history.empty:
     st.header("Geschiedenis")
-    ui.table(pd.DataFrame([{"Datum": c.datum, "Bron": rules.SOURCE_LABELS[c.bron],
-                            **{rules.ITEM_LABELS[i]: "ja" if c.present[i] else "nee" for i in rules.ITEMS}}
-                           for c in reversed(checks)]), key="own_infopagina_history",
-             column_config=ui.date_columns("Datum"))
+    ui.infopagina.history(
+        history, "own_infopagina_history", (rules.OPVANG,),
+        lambda i, why, day, present: service.correct(ui.engine(), user.username, i, why, day, present, today,
+                                                     user.name, allowed=own),
+        lambda i, why: service.withdraw(ui.engine(), user.username, i, why, allowed=own), show_by=False)

@@ -1,5 +1,6 @@
 """Recording infopagina checks (R6): the loket's own look, the provider's declaration, and the loket's
-confirmation of a declaration (which records a loket check). One transaction with an audit entry each.
+confirmation of a declaration (which records a loket check); a check or declaration made by mistake is corrected or
+withdrawn with a reason (R14), the original kept and marked. One transaction with an audit entry each.
 
 allowed: the provider ids the actor may declare for (a provider account's links); None for the coordinator.
 """
@@ -9,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from llko import audit
+from llko import audit, corrections
 from llko.clock import typed_day_problem
 from llko.db import retry_when_busy, transaction
 from llko.infopagina.models import InfopaginaCheck
@@ -17,34 +18,109 @@ from llko.infopagina.rules import ITEMS, LOKET, OPVANG, SOURCES
 from llko.providers.models import Provider
 
 NOT_YOURS = "U kunt alleen de infopagina van uw eigen opvang verklaren."
+NOT_YOUR_ENTRY = "U kunt alleen de verklaringen van uw eigen opvang corrigeren of intrekken."
+SAME_DAY = "Opnieuw vastgelegd op dezelfde dag."
+
+
+def _problems(day: date | None, source: str, present: dict[str, bool], today: date | None) -> str | None:
+    """What is wrong with a check's values (a day a person entered is checked against today, when given)."""
+    if day is None:
+        return "Gecontroleerd op: kies de datum van de controle."
+    if today is not None and (wrong := typed_day_problem("Gecontroleerd op", day, today,
+                                                         not_yet="leg een controle vast nadat ze gebeurde")):
+        return wrong
+    if source not in SOURCES:
+        return f"Onbekende bron '{source}': kies {' of '.join(SOURCES)}."
+    if set(present) != set(ITEMS):
+        return "Zeg voor elk van de vijf onderdelen of het op de infopagina staat."
+    return None
+
+
+def _new(provider_id: str, day: date, source: str, present: dict[str, bool], by: str) -> InfopaginaCheck:
+    return InfopaginaCheck(provider_id=provider_id, checked_on=day, source=source, checked_by=by.strip()[:120],
+                           **{item: bool(present[item]) for item in ITEMS})
 
 
 @retry_when_busy
 def record(engine: Engine, actor: str, provider_id: str, day: date | None, source: str, present: dict[str, bool],
            by: str = "", allowed: tuple[str, ...] | None = None, today: date | None = None) -> None:
-    """A check of one provider's infopagina on `day`; a second one of the same source that day replaces it. With
-    today given (a day a person entered), a day in the future or more than ten years back is refused."""
-    if day is None:
-        raise ValueError("Gecontroleerd op: kies de datum van de controle.")
-    if today is not None and (wrong := typed_day_problem("Gecontroleerd op", day, today,
-                                                         not_yet="leg een controle vast nadat ze gebeurde")):
+    """A check of one provider's infopagina on `day`; a second one of the same source that day replaces it (the
+    first kept, marked corrected). With today given (a day a person entered), a day in the future or more than ten
+    years back is refused."""
+    if wrong := _problems(day, source, present, today):
         raise ValueError(wrong)
-    if source not in SOURCES:
-        raise ValueError(f"Onbekende bron '{source}': kies {' of '.join(SOURCES)}.")
     if allowed is not None and (provider_id not in allowed or source != OPVANG):
         raise ValueError(NOT_YOURS)
-    if set(present) != set(ITEMS):
-        raise ValueError("Zeg voor elk van de vijf onderdelen of het op de infopagina staat.")
     with transaction(engine) as session:
         if session.get(Provider, provider_id) is None:
             raise ValueError(f"Onbekende opvang '{provider_id}'.")
-        found = session.execute(select(InfopaginaCheck).filter_by(
-            provider_id=provider_id, checked_on=day, source=source).with_for_update()).scalars().first()
-        check = found or InfopaginaCheck(provider_id=provider_id, checked_on=day, source=source,
-                                         **{item: False for item in ITEMS})
-        for item in ITEMS:
-            setattr(check, item, bool(present[item]))
-        check.checked_by = by.strip()[:120]
+        earlier = session.execute(select(InfopaginaCheck).filter_by(
+            provider_id=provider_id, checked_on=day, source=source).where(corrections.standing(InfopaginaCheck))
+            .with_for_update()).scalars().first()
+        check = _new(provider_id, day, source, present, by)
+        if earlier is not None:
+            corrections.void(earlier, actor, SAME_DAY)
+            session.flush()  # the key is free before the new check takes it
         session.add(check)
+        session.flush()
+        if earlier is not None:
+            earlier.replaced_by = check.id
         audit.record(session, actor, "infopagina_checked" if source == LOKET else "infopagina_declared",
                      opvang=provider_id, op=day, ontbreekt=[i for i in ITEMS if not present[i]])
+
+
+def _entry(session, check_id: int, allowed: tuple[str, ...] | None) -> InfopaginaCheck:
+    """The standing check to correct or withdraw, locked; a provider only reaches its own declarations."""
+    found = session.execute(select(InfopaginaCheck).where(InfopaginaCheck.id == check_id).with_for_update()
+                            ).scalars().first()
+    if found is None or (allowed is not None and (found.provider_id not in allowed or found.source != OPVANG)):
+        raise ValueError(NOT_YOUR_ENTRY if allowed is not None else "Deze controle bestaat niet.")
+    what = "Deze controle" if found.source == LOKET else "Deze verklaring"
+    if problems := corrections.stands_problems(found, what):
+        raise ValueError(problems["entry"])
+    return found
+
+
+@retry_when_busy
+def correct(engine: Engine, actor: str, check_id: int, reason: str, day: date | None, present: dict[str, bool],
+            today: date, by: str = "", allowed: tuple[str, ...] | None = None) -> int:
+    """R14: a check or declaration recorded wrongly (its day or its five answers) is replaced by its corrected
+    version; the original stays, marked `gecorrigeerd`. A provider (allowed: its links) corrects only its own
+    declarations. Returns the new check's id."""
+    problems = list(corrections.reason_problems(reason).values())
+    with transaction(engine) as session:
+        original = _entry(session, check_id, allowed)
+        if wrong := _problems(day, original.source, present, today):
+            problems.insert(0, wrong)
+        if problems:
+            raise ValueError(" ".join(problems))
+        corrections.void(original, actor, reason)
+        session.flush()  # the key is free before the corrected check takes it
+        clash = session.execute(select(InfopaginaCheck.id).filter_by(
+            provider_id=original.provider_id, checked_on=day, source=original.source).where(
+            corrections.standing(InfopaginaCheck))).first()
+        if clash:
+            raise ValueError(f"Gecontroleerd op: op {day:%d/%m/%Y} staat al een andere "
+                             f"{'controle' if original.source == LOKET else 'verklaring'}; corrigeer die.")
+        check = _new(original.provider_id, day, original.source, present, by or original.checked_by)
+        session.add(check)
+        session.flush()
+        original.replaced_by = check.id
+        audit.record(session, actor, "infopagina_corrected", opvang=original.provider_id,
+                     bron=original.source, was=original.checked_on, op=day,
+                     ontbreekt=[i for i in ITEMS if not present[i]], reden=reason.strip())
+        return check.id
+
+
+@retry_when_busy
+def withdraw(engine: Engine, actor: str, check_id: int, reason: str, allowed: tuple[str, ...] | None = None) -> None:
+    """R14: a check or declaration recorded by mistake is withdrawn; it stays in the history, marked
+    `ingetrokken`, and the rules no longer read it."""
+    problems = corrections.reason_problems(reason)
+    with transaction(engine) as session:
+        original = _entry(session, check_id, allowed)
+        if problems:
+            raise ValueError(problems["reason"])
+        corrections.void(original, actor, reason)
+        audit.record(session, actor, "infopagina_withdrawn", opvang=original.provider_id, bron=original.source,
+                     op=original.checked_on, reden=reason.strip())
