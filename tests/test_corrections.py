@@ -250,3 +250,43 @@ def test_a_second_check_on_the_same_day_keeps_the_first_as_corrected(town):
         [date(2026, 11, 10), True, "geldt"], [date(2026, 11, 10), False, "gecorrigeerd"],
         [date(2026, 6, 15), True, "geldt"]]
     assert history["remark"].iloc[1].endswith(": Opnieuw vastgelegd op dezelfde dag.")
+
+
+# --- referrals ---------------------------------------------------------------------------------------------------
+
+def test_a_referral_is_corrected_then_withdrawn_and_both_stay_in_the_history(town):
+    from llko.vacancies import service as vacancies
+    from llko.vacancies.service import VacancyRefused
+
+    [(vacancy,)] = rows(town, "SELECT id FROM vacancies WHERE provider_id = 'P1'")
+    vacancies.refer(town, "coord", vacancy, "K112", date(2026, 11, 2), "Gebeld.", today=TODAY)
+    [first] = vacancies.referrals(town, [vacancy])["id"].tolist()
+    with pytest.raises(VacancyRefused) as refused:
+        vacancies.correct_referral(town, "coord", first, WHY, date(2026, 11, 16), "Gemaild.", TODAY)
+    assert refused.value.problems == {"told_on": "Ingelicht op: 16/11/2026 ligt in de toekomst."}
+    new = vacancies.correct_referral(town, "coord", first, WHY, date(2026, 11, 3), "Gemaild.", TODAY)
+    vacancies.withdraw_referral(town, "coord", new, "Het gezin was al eerder ingelicht.")
+    found = vacancies.referrals(town, [vacancy])
+    assert found[["id", "told_on", "note", "state"]].values.tolist() == [
+        [first, date(2026, 11, 2), "Gebeld.", "gecorrigeerd"], [new, date(2026, 11, 3), "Gemaild.", "ingetrokken"]]
+    assert found["remark"].iloc[1].endswith(": Het gezin was al eerder ingelicht.")
+    assert [r[0] for r in rows(town, "SELECT action FROM audit_log WHERE action LIKE 'vacancy_referral%' ORDER BY id")
+            ] == ["vacancy_referral", "vacancy_referral_corrected", "vacancy_referral_withdrawn"]
+
+
+# --- the register workbook ------------------------------------------------------------------------------------
+
+def test_the_workbook_leaves_out_what_was_withdrawn_and_its_key_can_be_entered_again(town):
+    from llko.infopagina import service as infopagina
+    from llko.registers.export import sheet
+    from llko.registers.workbook import import_register
+
+    withdrawn = check_id(town, "P4", "loket")  # 15/06/2026, all five present
+    infopagina.withdraw(town, "coord", withdrawn, "Controle bij de verkeerde opvang genoteerd.")
+    assert "P4" not in sheet(town, "infopagina")["opvang_id"].tolist()
+    again = ("opvang_id;datum_controle;bron;openingsuren;openingsdagen;contact;foto_logo;tarief\n"
+             "P4;15/06/2026;loket;ja;ja;ja;nee;ja\n")
+    result = import_register(town, [("infopagina.csv", again.encode())], "coord")
+    assert result.ok, result.problems
+    assert rows(town, "SELECT foto_logo, voided_at IS NULL FROM infopagina_checks WHERE provider_id = 'P4' "
+                      "ORDER BY id") == [(True, False), (False, True)]  # the withdrawn one untouched, a new one

@@ -191,7 +191,7 @@ def matches(vacancy: vacancy_rules.Vacancy, day: date) -> list[matching.Candidat
 
 
 def referrals(vacancy_ids: tuple[int, ...]) -> pd.DataFrame:
-    """The families the loket told about these places; not cached."""
+    """The families the loket told about these places, corrected and withdrawn notes included; not cached."""
     return vacancy_service.referrals(engine_for(url()), list(vacancy_ids))
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from llko import corrections
 from llko.vacancies import matching, rules, service
 
 user = ui.open_page(__file__)
@@ -165,6 +166,27 @@ if found:
 told = ui.reads.referrals((chosen.id,))
 if not told.empty:
     st.write("Gezinnen die over deze plaats ingelicht werden:")
-    ui.table(told.rename(columns={"child_id": "Kind", "told_on": "Ingelicht op", "told_by": "Door",
-                                  "note": "Notitie"})[["Kind", "Ingelicht op", "Door", "Notitie"]],
+    ui.table(pd.DataFrame({"Kind": told["child_id"], "Ingelicht op": told["told_on"], "Door": told["told_by"],
+                           "Notitie": told["note"], "Toestand": told["remark"].where(told["remark"] != "", "geldt")}),
              key="referral_table", column_config=ui.date_columns("Ingelicht op"))
+    standing = {int(r.id): r for r in told[told["state"] == corrections.STANDS].itertuples()}
+
+    def referral_fields(referral_id: int) -> dict:
+        found = standing[referral_id]
+        return {"told_on": ui.forms.day_input("Ingelicht op", found.told_on),
+                "note": st.text_input("Notitie (hoe, wat werd afgesproken)", found.note, max_chars=500)}
+
+    def correct_referral(referral_id: int, reason: str, values: dict) -> str:
+        service.correct_referral(ui.engine(), user.username, referral_id, reason, values["told_on"], values["note"],
+                                 today)
+        return (f"De melding over het gezin van {standing[referral_id].child_id} is gecorrigeerd; het origineel "
+                "blijft in de geschiedenis.")
+
+    def withdraw_referral(referral_id: int, reason: str) -> str:
+        service.withdraw_referral(ui.engine(), user.username, referral_id, reason)
+        return (f"De melding over het gezin van {standing[referral_id].child_id} is ingetrokken; ze blijft in de "
+                "geschiedenis staan.")
+
+    ui.forms.correction_form("fix_referral", "Melding", {i: f"{r.child_id}, ingelicht op {ui.fmt_date(r.told_on)}"
+                                                          for i, r in standing.items()},
+                             referral_fields, correct_referral, withdraw_referral)

@@ -5,6 +5,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from llko import corrections
 from llko.registers.sheets import SHEETS
 from llko.reporting.export import to_xlsx_book
 from llko.vacancies.queries import register_row, vacancies
@@ -16,9 +17,10 @@ _SQL = {
               "reminders AS herinneringen FROM providers ORDER BY id",
     "infopagina": "SELECT provider_id AS opvang_id, checked_on AS datum_controle, source AS bron, openingsuren, "
                   "openingsdagen, contact, foto_logo, tarief, checked_by AS door FROM infopagina_checks "
-                  "ORDER BY provider_id, checked_on, source",
+                  f"WHERE {corrections.STANDING_SQL} ORDER BY provider_id, checked_on, source",
     "overeenkomst": "SELECT provider_id AS opvang_id, signed_on AS ondertekend_op, signatory AS ondertekenaar, "
-                    "function AS functie FROM agreements ORDER BY provider_id, signed_on",
+                    "function AS functie FROM agreements "
+                    f"WHERE {corrections.STANDING_SQL} ORDER BY provider_id, signed_on",
 }
 _DATES = ("vanaf", "gemeld_op", "tot", "bevestigd_op", "afgesloten_op", "datum_controle", "ondertekend_op", "datum",
           "gestart", "gestopt")
@@ -50,7 +52,7 @@ def sheet(engine: Engine, name: str, provider_ids: tuple[str, ...] | None = None
     if name == "lok":
         with engine.connect() as conn:
             meetings = pd.read_sql(text("SELECT id, held_on AS datum, subject AS onderwerp FROM lok_meetings "
-                                        "ORDER BY held_on"), conn)
+                                        f"WHERE {corrections.STANDING_SQL} ORDER BY held_on"), conn)
             present = pd.read_sql(text("SELECT meeting_id, provider_id FROM lok_attendance"), conn)
         who = present.sort_values("provider_id").groupby("meeting_id")["provider_id"].agg(",".join)
         meetings["aanwezig"] = meetings["id"].map(who).fillna("")

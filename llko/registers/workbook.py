@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 
-from llko import audit
+from llko import audit, corrections
 from llko.agreements.models import Agreement, LokAttendance, LokMeeting
 from llko.db import retry_when_busy, transaction
 from llko.infopagina.models import InfopaginaCheck
@@ -336,7 +336,8 @@ def _write(session, typed: dict[str, list[_Row]], actor: str, result: RegisterRe
                                ("infopagina", InfopaginaCheck, ("provider_id", "checked_on", "source"))):
         for row in typed.get(sheet, []):
             changes = _attributes(SHEETS[sheet], row.values)
-            record = session.execute(select(model).filter_by(**{k: changes[k] for k in keys})).scalars().first()
+            record = session.execute(select(model).filter_by(**{k: changes[k] for k in keys})
+                                     .where(corrections.standing(model))).scalars().first()
             if record is None:
                 session.add(model(**changes))
                 count(sheet, "new")
@@ -367,7 +368,8 @@ def _write(session, typed: dict[str, list[_Row]], actor: str, result: RegisterRe
     for row in typed.get("lok", []):
         changes = _attributes(SHEETS["lok"], row.values)
         attendance = changes.pop("attendance", None)
-        record = session.execute(select(LokMeeting).filter_by(held_on=changes["held_on"])).scalars().first()
+        record = session.execute(select(LokMeeting).filter_by(held_on=changes["held_on"])
+                                 .where(corrections.standing(LokMeeting))).scalars().first()
         outcome = "unchanged"
         if record is None:
             record = LokMeeting(**changes)

@@ -1,5 +1,6 @@
-"""Writing free places: report, edit, confirm ("nog steeds vrij"), close, and the loket's referrals. Each change is
-one transaction with an audit entry and a line of history; a provider touches only its own places.
+"""Writing free places: report, edit, confirm ("nog steeds vrij"), close, and the loket's referrals (corrected or
+withdrawn with a reason, R14). Each change is one transaction with an audit entry and a line of history; a provider
+touches only its own places.
 
 allowed: the provider ids the actor may change (a provider account's own links); None for the coordinator.
 """
@@ -12,7 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from llko import audit
+from llko import audit, corrections
 from llko.clock import typed_day_problem
 from llko.db import retry_when_busy, set_setting, transaction
 from llko.models import Setting
@@ -179,15 +180,65 @@ def history(engine: Engine, vacancy_id: int) -> pd.DataFrame:
 
 
 def referrals(engine: Engine, vacancy_ids: list[int]) -> pd.DataFrame:
-    """The referrals noted for these vacancies."""
-    if not vacancy_ids:
-        return pd.DataFrame(columns=["vacancy_id", "child_id", "told_on", "told_by", "note"])
+    """Every referral noted for these vacancies, corrected and withdrawn ones included (R14), oldest first: id,
+    vacancy_id, child_id, told_on, told_by, note, state and remark."""
+    columns = ["id", "vacancy_id", "child_id", "told_on", "told_by", "note", "voided_at", "voided_by", "void_reason",
+               "replaced_by"]
+    query = (select(Referral.id, Referral.vacancy_id, Referral.child_id, Referral.told_on, Referral.told_by,
+                    Referral.note, *corrections.columns(Referral))
+             .where(Referral.vacancy_id.in_([int(i) for i in vacancy_ids])).order_by(Referral.told_on, Referral.id))
     with engine.connect() as conn:
-        frame = pd.read_sql(text("SELECT vacancy_id, child_id, told_on, told_by, note FROM vacancy_referrals "
-                                 f"WHERE vacancy_id IN ({', '.join(str(int(i)) for i in vacancy_ids)}) "
-                                 "ORDER BY told_on, id"), conn)
+        frame = pd.DataFrame(conn.execute(query).all() if vacancy_ids else [], columns=columns)
     frame["told_on"] = pd.to_datetime(frame["told_on"]).dt.date
-    return frame
+    return corrections.with_remark(frame)
+
+
+def _referral(session, referral_id: int) -> Referral:
+    found = session.execute(select(Referral).where(Referral.id == referral_id).with_for_update()).scalars().first()
+    if found is None:
+        raise VacancyRefused({"entry": "Deze vermelding bestaat niet."})
+    if problems := corrections.stands_problems(found, "Deze vermelding"):
+        raise VacancyRefused(problems)
+    return found
+
+
+@retry_when_busy
+def correct_referral(engine: Engine, actor: str, referral_id: int, reason: str, told_on: date | None, note: str,
+                     today: date) -> int:
+    """R14: a referral noted wrongly (its day or note; a wrong child is withdrawn and noted anew) is replaced by its
+    corrected version; the original stays, marked `gecorrigeerd`. Returns the new referral's id."""
+    problems = corrections.reason_problems(reason)
+    if told_on is None:
+        problems["told_on"] = "Ingelicht op: kies de datum waarop het gezin werd ingelicht."
+    elif wrong := typed_day_problem("Ingelicht op", told_on, today):
+        problems["told_on"] = wrong
+    if len(note or "") > 500:
+        problems["note"] = "Notitie: hoogstens 500 tekens."
+    with transaction(engine) as session:
+        original = _referral(session, referral_id)
+        if problems:
+            raise VacancyRefused(problems)
+        record = Referral(vacancy_id=original.vacancy_id, child_id=original.child_id, told_on=told_on, told_by=actor,
+                          note=(note or "").strip())
+        session.add(record)
+        session.flush()
+        corrections.void(original, actor, reason, replaced_by=record.id)
+        audit.record(session, actor, "vacancy_referral_corrected", id=original.vacancy_id, kind=original.child_id,
+                     was=original.told_on, op=told_on, reden=reason.strip())
+        return record.id
+
+
+@retry_when_busy
+def withdraw_referral(engine: Engine, actor: str, referral_id: int, reason: str) -> None:
+    """R14: a referral noted by mistake is withdrawn; it stays, marked `ingetrokken`."""
+    problems = corrections.reason_problems(reason)
+    with transaction(engine) as session:
+        original = _referral(session, referral_id)
+        if problems:
+            raise VacancyRefused(problems)
+        corrections.void(original, actor, reason)
+        audit.record(session, actor, "vacancy_referral_withdrawn", id=original.vacancy_id, kind=original.child_id,
+                     op=original.told_on, reden=reason.strip())
 
 
 @retry_when_busy
