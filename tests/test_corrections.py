@@ -290,3 +290,49 @@ def test_the_workbook_leaves_out_what_was_withdrawn_and_its_key_can_be_entered_a
     assert result.ok, result.problems
     assert rows(town, "SELECT foto_logo, voided_at IS NULL FROM infopagina_checks WHERE provider_id = 'P4' "
                       "ORDER BY id") == [(True, False), (False, True)]  # the withdrawn one untouched, a new one
+
+
+# --- the migration that brought R14 -------------------------------------------------------------------------------
+
+def test_an_older_database_keeps_its_lok_attendance_and_marks_its_replaced_overrides(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy.exc import IntegrityError
+
+    from llko.bootstrap import migrate
+    from llko.db import MIGRATIONS, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0011")
+    with engine.begin() as conn:
+        for sql in (
+                "INSERT INTO providers (id, name, reminders) VALUES ('P1', 'Het Zonnetje', 1)",
+                "INSERT INTO lok_meetings (id, held_on, subject) VALUES (7, '2026-03-12', 'Evaluatie')",
+                "INSERT INTO lok_attendance (meeting_id, provider_id) VALUES (7, 'P1')",
+                "INSERT INTO procedure_evaluations (year, meeting_id, findings, advice, recorded_by, recorded_at) "
+                "VALUES (2026, 7, 'goed', 'behouden', 'coord', '2026-03-13 10:00:00')",
+                "INSERT INTO advice_rounds (id, name, kind, period_from, period_to, state, created_by, created_at) "
+                "VALUES (1, 'Subsidie 2027', 'subsidie', '2026-01-01', '2026-12-31', 'open', 'coord', "
+                "'2026-11-01 09:00:00')",
+                "INSERT INTO advice_overrides (id, round_id, provider_id, advice, period_from, period_to, derived, "
+                "value, motivation, decided_by, decided_at) VALUES "
+                "(1, 1, 'P1', 'negative_advice', '2026-01-01', '2026-12-31', 1, 0, 'eerste motivering', 'coord', "
+                "'2026-11-02 09:00:00'), "
+                "(2, 1, 'P1', 'negative_advice', '2026-01-01', '2026-12-31', 1, NULL, 'tweede motivering', 'anna', "
+                "'2026-11-03 09:00:00')"):
+            conn.execute(text(sql))
+    migrate(engine)
+    assert rows(engine, "SELECT meeting_id, provider_id FROM lok_attendance") == [(7, "P1")]
+    assert rows(engine, "SELECT meeting_id FROM procedure_evaluations") == [(7,)]
+    assert rows(engine, "SELECT id, replaced_by, voided_by, void_reason FROM advice_overrides ORDER BY id") == [
+        (1, 2, "anna", "tweede motivering"), (2, None, None, None)]
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # the key holds among standing meetings
+        conn.execute(text("INSERT INTO lok_meetings (held_on, subject) VALUES ('2026-03-12', 'dubbel')"))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE lok_meetings SET voided_at = '2026-12-01 10:00:00' WHERE id = 7"))
+        conn.execute(text("INSERT INTO lok_meetings (held_on, subject) VALUES ('2026-03-12', 'gecorrigeerd')"))
+    engine.dispose()
