@@ -310,7 +310,7 @@ def test_an_older_database_keeps_its_lok_attendance_and_marks_its_replaced_overr
         command.upgrade(cfg, "0011")
     with engine.begin() as conn:
         for sql in (
-                "INSERT INTO providers (id, name, reminders) VALUES ('P1', 'Het Zonnetje', 1)",
+                "INSERT INTO providers (id, name, reminders, created_at) VALUES ('P1', 'Het Zonnetje', 1, '2026-01-01')",
                 "INSERT INTO lok_meetings (id, held_on, subject) VALUES (7, '2026-03-12', 'Evaluatie')",
                 "INSERT INTO lok_attendance (meeting_id, provider_id) VALUES (7, 'P1')",
                 "INSERT INTO procedure_evaluations (year, meeting_id, findings, advice, recorded_by, recorded_at) "
