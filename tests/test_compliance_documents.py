@@ -168,12 +168,13 @@ def test_the_signal_tells_the_follow_up_so_far(signal_text):
 
 def test_the_signal_gives_both_advices_with_the_override(signal_text):
     # negative advice: derived ja (answering, infopagina, LOK and plus are shortcomings), overridden to nee
-    assert f"Advies: nee (aangepast door de coördinator). Motivering: {MOTIVATION}" in signal_text
-    assert "Aangepast door Jan Peeters op 04/11/2026 om 15:30. Het afgeleide advies was ja." in signal_text
+    assert f"Negatief advies: nee (aangepast door de coördinator). Motivering: {MOTIVATION}" in signal_text
+    assert ("Aangepast door Jan Peeters op 04/11/2026 om 15:30. Afgeleid uit de oordelen: negatief advies: "
+            "ja.") in signal_text
     assert ("tekort bij: aanvragen tijdig beantwoorden; infopagina volledig; lokaal beleid (LOK bijwonen); "
             "plussubsidie: kinderen uit kwetsbare gezinnen") in signal_text
     # 0-score: derived ja (statuses, agreement), not overridden
-    assert "Advies: ja (afgeleid uit de oordelen). De organisator komt afspraken na die verder gaan" in signal_text
+    assert "0-score: ja (afgeleid uit de oordelen). De organisator komt afspraken na die verder gaan" in signal_text
     assert "tekort bij: statussen correct gebruiken; samenwerkingsovereenkomst ondertekend" in signal_text
 
 
@@ -237,7 +238,8 @@ def test_the_advice_in_an_expansion_round_weighs_negative_advice_and_0_score():
                      "Crèche ‘De Zoë’ (dossiernummer P123) · periode 01/06/2026 tot en met 01/11/2026",
                      "Het lokaal bestuur geeft geen negatief advies in kader van de uitbreidingsronde.",
                      f"Motivering: {MOTIVATION}",
-                     "Aangepast door Jan Peeters op 04/11/2026 om 15:30. Het afgeleide advies was ja.",
+                     "Aangepast door Jan Peeters op 04/11/2026 om 15:30. Afgeleid uit de oordelen: negatief "
+                     "advies: ja.",
                      "De organisator krijgt een 0-score op het criterium ‘samenwerking met het Lokaal Loket "
                      "Kinderopvang’.",
                      "Aanvragen tijdig beantwoorden minimale verplichting tekort",
@@ -253,7 +255,7 @@ def test_the_advice_on_the_subsidy_is_only_about_the_minimum_obligations():
     for expected in ("Advies van het lokaal bestuur over de jaarlijkse subsidie van de stad",
                      "in kader van de subsidies die jaarlijks worden gegeven door de stad",
                      "Het lokaal bestuur geeft een negatief advies over de jaarlijkse subsidie van de stad.",
-                     "Advies: ja (afgeleid uit de oordelen).", "Lezing van het loket: minimale verplichtingen",
+                     "Negatief advies: ja (afgeleid uit de oordelen).", "Lezing van het loket: minimale verplichtingen",
                      "Samenwerkingsovereenkomst ondertekend verdere afspraak tekort"):
         assert expected in text
     assert "0-score" not in text
@@ -276,7 +278,7 @@ def test_an_advice_in_order_is_no_negative_advice_and_no_0_score():
     text = words(advice_pdf(make_letter(verdicts=in_order), "uitbreidingsronde"))
     assert "Het lokaal bestuur geeft geen negatief advies in kader van de uitbreidingsronde." in text
     assert "De organisator krijgt geen 0-score op het criterium" in text
-    assert ("Advies: nee (afgeleid uit de oordelen). De minimale verplichtingen inzake samenwerking met het Lokaal "
+    assert ("Negatief advies: nee (afgeleid uit de oordelen). De minimale verplichtingen inzake samenwerking met het Lokaal "
             "Loket Kinderopvang zijn nagekomen.") in text
     assert "Geen bewijsstukken" in text
 
@@ -466,3 +468,31 @@ def test_the_templates_are_found_beside_the_module():
     assert re.search(r"llko/compliance/templates$", documents.TEMPLATES.as_posix())
     assert {"letter.html", "signal.html", "advice.html", "letter.css"} <= {
         p.name for p in documents.TEMPLATES.iterdir()}
+
+
+def test_the_address_names_the_deelgemeente_once():
+    from llko.compliance.letters import postal_address
+
+    assert postal_address("Kerkstraat 1, 9400 Okegem", "Okegem") == "Kerkstraat 1, 9400 Okegem"
+    assert postal_address("Kerkstraat 1, 9400 okegem", "Okegem") == "Kerkstraat 1, 9400 okegem"
+    assert postal_address("Kerkstraat 1", "Okegem") == "Kerkstraat 1, Okegem"
+    assert postal_address("", "Okegem") == "Okegem"
+    assert postal_address(None, None) is None
+
+
+def test_a_long_list_of_evidence_is_summed_up_in_the_letter_and_given_whole_in_an_annex():
+    late = [{"id": f"A{n:03d}", "received": date(2026, 7, 1), "deadline": date(2026, 7, 15),
+             "answered_on": date(2026, 7, 20), "days_late": 5} for n in range(100, 120)]
+    verdicts = {**by_hand(), "answering": Verdict("answering", SHORTCOMING, [r["id"] for r in late], 0.5, {
+        "counted": 40, "in_time": 20, "late": 20, "late_requests": late})}
+    pdf = signal_pdf(make_letter(verdicts=verdicts))
+    pages = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    text = " ".join(pages)
+    # 20 late requests, 2 infopagina items, 1 LOK date, 3 statuses, 1 vacancy: 27 pieces, more than 12
+    assert ("Aanvragen tijdig beantwoorden 20 A100, A101, A102, A103, A104 en 15 meer") in text
+    assert "De volledige lijst met toelichting staat in de bijlage achteraan." in text
+    annex = [p for p in pages if "Bijlage: bewijs" in p]
+    assert annex and "Bijlage: bewijs" not in " ".join(pages[:pages.index(annex[0])])  # on pages of its own
+    assert all(f"A{n:03d}" in " ".join(pages[pages.index(annex[0]):]) for n in range(100, 120))
+    short = words(signal_pdf(make_letter()))  # 9 pieces: the table stays in the body
+    assert "Bijlage: bewijs" not in short and "Eerste bewijsstukken" not in short

@@ -224,7 +224,8 @@ def _advice(letter: Letter, key: str, purpose: str | None = None) -> dict:
     advice letter) the sentence that states it."""
     final = evidence.final(key, letter.verdicts, letter.overrides)
     override = letter.overrides.get(key)
-    return {"label": ADVICE_LABELS[key], "derived": _yes_no(evidence.derived(letter.verdicts)[key]),
+    return {"label": ADVICE_LABELS[key], "short": evidence.ADVICE_SHORT[key][0].upper() + evidence.ADVICE_SHORT[key][1:],
+            "derived": _yes_no(evidence.derived(letter.verdicts)[key]),
             "reason": evidence.reason(key, letter.verdicts), "final": _yes_no(final),
             "statement": STATEMENTS[purpose, key][0 if final else 1] if purpose else None,
             "override": None if override is None else {"motivation": override.motivation, "by": override.by,
@@ -253,12 +254,27 @@ def _context(letter: Letter) -> dict:
                      for name in OBLIGATIONS for v in [letter.verdicts[name]]],
         "reading": READING,
         "evidence": evidence.rows(letter.verdicts),
+        "evidence_in_annex": len(evidence.rows(letter.verdicts)) > EVIDENCE_INLINE_MAX,
+        "evidence_summary": _evidence_summary(evidence.rows(letter.verdicts)),
         "thresholds": evidence.thresholds(letter.settings),
         "steps": [{"on": evidence.day(s.on), "what": s.what, "note": s.note, "by": s.by} for s in letter.steps],
         "chart": None if svg is None else "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
         "chart_alt": CHART_DESCRIPTION,
         "chart_sentence": chart_sentence(letter),
     }
+
+
+EVIDENCE_INLINE_MAX = 12  # more pieces of evidence go to an annex at the end, the body says how many of each
+
+
+def _evidence_summary(rows: Sequence[evidence.EvidenceRow]) -> list[dict]:
+    """Per obligation with evidence: its label, how many pieces and the first few, for the body of a long letter."""
+    by_label: dict[str, list[str]] = {}
+    for row in rows:
+        by_label.setdefault(row.label, []).append(row.item)
+    return [{"label": label, "count": len(items),
+             "first": ", ".join(items[:5]) + (f" en {len(items) - 5} meer" if len(items) > 5 else "")}
+            for label, items in by_label.items()]
 
 
 def signal_html(letter: Letter) -> str:

@@ -25,6 +25,14 @@ def follow_up(engine: Engine, provider_id: str) -> list[documents.Step]:
     return [step for _, _, step in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
+def postal_address(address: str | None, district: str | None) -> str | None:
+    """The address as a letter writes it: the deelgemeente added only when the address does not name it already."""
+    street, place = (address or "").strip(), (district or "").strip()
+    if place and place.lower() not in street.lower():
+        street = f"{street}, {place}" if street else place
+    return street or None
+
+
 def letter(engine: Engine, provider_id: str, current: rounds.Round, today: date, author: str) -> documents.Letter:
     """Everything a letter about this provider in an advice round says (its verdicts, overrides and settings: live
     while the round is open, as fixed once it is), written today by `author`."""
@@ -34,7 +42,7 @@ def letter(engine: Engine, provider_id: str, current: rounds.Round, today: date,
     settings, date_from, date_to = found.settings, current.date_from, current.date_to
     with Session(engine) as session:
         provider = session.get(Provider, provider_id)
-        address = ", ".join(p for p in (provider.address, provider.district) if p) or None
+        address = postal_address(provider.address, provider.district)
         name, level = provider.name, provider.subsidy_level
     return documents.Letter(
         municipality=settings.municipality, provider_id=provider_id, provider_name=name, provider_address=address,
