@@ -65,14 +65,22 @@ ACTION_LABELS = {
     "vacancy_closed": "Vrije plaats afgesloten",
     "vacancy_reopened": "Vrije plaats heropend (afsluiten ongedaan gemaakt)",
     "vacancy_referral": "Gezin ingelicht over een vrije plaats",
+    "vacancy_referral_corrected": "Melding van een ingelicht gezin gecorrigeerd",
+    "vacancy_referral_withdrawn": "Melding van een ingelicht gezin ingetrokken",
     "infopagina_checked": "Infopagina gecontroleerd (loket)",
     "infopagina_declared": "Infopagina verklaard (opvang)",
+    "infopagina_corrected": "Controle of verklaring van de infopagina gecorrigeerd",
+    "infopagina_withdrawn": "Controle of verklaring van de infopagina ingetrokken",
     "provider_updated": "Opvanggegevens gewijzigd",
     "agreement_signed": "Ondertekende overeenkomst vastgelegd",
     "agreement_scan_added": "Scan van de overeenkomst toegevoegd",
+    "agreement_corrected": "Ondertekende overeenkomst gecorrigeerd",
+    "agreement_withdrawn": "Ondertekende overeenkomst ingetrokken",
     "lok_meeting_added": "LOK-vergadering vastgelegd",
     "lok_attendance_changed": "Aanwezigheden op het LOK gewijzigd",
     "lok_minutes_added": "Verslag van het LOK toegevoegd",
+    "lok_meeting_corrected": "LOK-vergadering gecorrigeerd",
+    "lok_meeting_withdrawn": "LOK-vergadering ingetrokken",
     "procedure_evaluated": "Jaarlijkse evaluatie van de procedure vastgelegd",
     "procedure_evaluation_replaced": "Jaarlijkse evaluatie van de procedure vervangen",
     "advice_overridden": "Advies aangepast (met motivering)",
@@ -81,8 +89,12 @@ ACTION_LABELS = {
     "advice_round_fixed": "Adviesronde vastgelegd",
     "advice_round_reopened": "Adviesronde heropend (met motivering)",
     "contact_recorded": "Contact met een opvang vastgelegd",
+    "contact_corrected": "Contact met een opvang gecorrigeerd",
+    "contact_withdrawn": "Contact met een opvang ingetrokken",
     "enforcement_file_opened": "Dossier geopend (tekortkoming vastgesteld)",
     "enforcement_step": "Stap in een dossier gezet",
+    "enforcement_step_corrected": "Stap in een dossier gecorrigeerd",
+    "enforcement_step_withdrawn": "Stap in een dossier ingetrokken",
 }
 
 _YES_NO = {True: "ja", False: "nee"}
@@ -149,6 +161,13 @@ def describe(action: str, detail: str) -> str:
                             + (f"ontbreekt {', '.join(d('ontbreekt'))}" if d("ontbreekt") else "volledig"))
            for action in ("infopagina_checked", "infopagina_declared")},
         "vacancy_referral": lambda: f"opvang {d('opvang')}, kind {d('kind')}, ingelicht op {_date(d('op'))}",
+        "vacancy_referral_corrected": lambda: (f"kind {d('kind')}, ingelicht op {_date(d('was'))}: nu "
+                                               f"{_date(d('op'))}; reden: {d('reden')}"),
+        "vacancy_referral_withdrawn": lambda: f"kind {d('kind')}, ingelicht op {_date(d('op'))}; reden: {d('reden')}",
+        "infopagina_corrected": lambda: (f"opvang {d('opvang')}, {d('bron')} van {_date(d('was'))}: nu {_date(d('op'))}, "
+                                         + (f"ontbreekt {', '.join(d('ontbreekt'))}" if d("ontbreekt") else "volledig")
+                                         + f"; reden: {d('reden')}"),
+        "infopagina_withdrawn": lambda: f"opvang {d('opvang')}, {d('bron')} van {_date(d('op'))}; reden: {d('reden')}",
         "demo_built": lambda: (f"{d('providers')} opvanginitiatieven, {d('requests')} aanvragen, {d('children')} "
                                f"kinderen, {d('status_changes')} statuswijzigingen"),
         "provider_updated": lambda: f"opvang {d('opvang')}: " + "; ".join(
@@ -165,6 +184,20 @@ def describe(action: str, detail: str) -> str:
                                            f"eraf {', '.join(d('eraf') or []) or 'niemand'}"),
         "lok_minutes_added": lambda: (f"{_date(d('datum'))}: verslag {d('verslag')}"
                                       + (f" (vervangt {d('vervangt')})" if d("vervangt") else "")),
+        "agreement_corrected": lambda: (f"opvang {d('opvang')}, handtekening van {_date(d('was'))}: nu ondertekend op "
+                                        f"{_date(d('op'))} door {d('ondertekenaar')} ({d('functie')}); reden: "
+                                        f"{d('reden')}"),
+        "agreement_withdrawn": lambda: (f"opvang {d('opvang')}, handtekening van {_date(d('op'))}"
+                                        + (f" door {d('ondertekenaar')}" if d("ondertekenaar") else "")
+                                        + f"; reden: {d('reden')}"),
+        "lok_meeting_corrected": lambda: (f"vergadering van {_date(d('was'))}: nu {_date(d('datum'))}, {d('onderwerp')}"
+                                          + _years(d("evaluaties"), "gaat mee naar de gecorrigeerde vergadering",
+                                                   "gaan mee naar de gecorrigeerde vergadering")
+                                          + f"; reden: {d('reden')}"),
+        "lok_meeting_withdrawn": lambda: (f"vergadering van {_date(d('datum'))}, {d('onderwerp')}"
+                                          + _years(d("evaluaties"), "is niet langer aan een vergadering gekoppeld",
+                                                   "zijn niet langer aan een vergadering gekoppeld")
+                                          + f"; reden: {d('reden')}"),
         **{action: (lambda: f"jaar {d('jaar')}" + (f", advies van het LOK van {_date(d('lok'))}" if d("lok") else ""))
            for action in ("procedure_evaluated", "procedure_evaluation_replaced")},
         "advice_round_created": lambda: f"{d('ronde')} ({d('soort')}), periode {d('periode')}",
@@ -178,6 +211,16 @@ def describe(action: str, detail: str) -> str:
         "contact_recorded": lambda: (f"opvang {d('opvang')}, {_date(d('op'))} per {d('kanaal')}"
                                      + (f"; over {', '.join(d('verplichtingen'))}" if d("verplichtingen") else "")
                                      + (f"; aanvragen {', '.join(d('aanvragen'))}" if d("aanvragen") else "")),
+        "contact_corrected": lambda: (f"opvang {d('opvang')}, contact van {d('was')}: nu {_date(d('op'))} per "
+                                      f"{d('kanaal')}; reden: {d('reden')}"),
+        "contact_withdrawn": lambda: (f"opvang {d('opvang')}, contact van {_date(d('op'))} per {d('kanaal')}; reden: "
+                                      f"{d('reden')}"),
+        "enforcement_step_corrected": lambda: (f"opvang {d('opvang')}, dossier {d('dossier')}: {d('stap')} van "
+                                               f"{_date(d('was'))}, nu {_date(d('op'))}; reden: {d('reden')}"),
+        "enforcement_step_withdrawn": lambda: (f"opvang {d('opvang')}, dossier {d('dossier')}: {d('stap')} van "
+                                               f"{_date(d('op'))}" + ("; het dossier is mee ingetrokken"
+                                                                      if d("dossier_ingetrokken") else "")
+                                               + f"; reden: {d('reden')}"),
         "enforcement_file_opened": lambda: (f"opvang {d('opvang')}, dossier {d('dossier')} op {_date(d('op'))} over "
                                             f"{', '.join(d('verplichtingen') or [])}"),
         "enforcement_step": lambda: (f"opvang {d('opvang')}, dossier {d('dossier')}: {d('stap')} op {_date(d('op'))}"
@@ -187,6 +230,17 @@ def describe(action: str, detail: str) -> str:
     if action in texts:
         return texts[action]()
     return ", ".join(f"{k}: {v}" for k, v in data.items())
+
+
+def _years(years, one: str, more: str) -> str:
+    """'; de evaluatie van 2025 <one>' (or '; de evaluaties van 2024 en 2025 <more>') for the evaluations a LOK
+    correction touched; '' when none."""
+    named = [str(y) for y in years or []]
+    if not named:
+        return ""
+    if len(named) == 1:
+        return f"; de evaluatie van {named[0]} {one}"
+    return f"; de evaluaties van {', '.join(named[:-1])} en {named[-1]} {more}"
 
 
 PAGE_SIZE = 250  # entries per page on the Audit page

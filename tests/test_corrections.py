@@ -336,3 +336,20 @@ def test_an_older_database_keeps_its_lok_attendance_and_marks_its_replaced_overr
         conn.execute(text("UPDATE lok_meetings SET voided_at = '2026-12-01 10:00:00' WHERE id = 7"))
         conn.execute(text("INSERT INTO lok_meetings (held_on, subject) VALUES ('2026-03-12', 'gecorrigeerd')"))
     engine.dispose()
+
+
+def test_the_audit_page_says_in_words_what_was_corrected_and_why(town):
+    from llko import audit
+
+    first = service.record_contact(town, "coord", "P1", date(2026, 11, 3), "telefoon", "Gebeld.", TODAY)
+    service.correct_contact(town, "coord", first, WHY, date(2026, 11, 4), "mail", "Gemaild.", TODAY)
+    file_id, (noted, talk, closed) = _file(town)
+    service.withdraw_step(town, "coord", closed, "Te vroeg afgesloten.")
+    described = {action: audit.describe(action, detail) for action, detail in rows(
+        town, "SELECT action, detail FROM audit_log WHERE action LIKE '%corrected' OR action LIKE '%withdrawn'")}
+    assert described == {
+        "contact_corrected": "opvang P1, contact van 03/11/2026 (telefoon): nu 04/11/2026 per mail; reden: "
+                             "Verkeerde datum ingevuld.",
+        "enforcement_step_withdrawn": f"opvang P2, dossier {file_id}: Afgesloten van 10/11/2026; reden: Te vroeg "
+                                      "afgesloten."}
+    assert audit.ACTION_LABELS["contact_corrected"] == "Contact met een opvang gecorrigeerd"

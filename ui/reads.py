@@ -265,13 +265,14 @@ def latest_signatures() -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def _signatures(db: str, provider_ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return agreement_queries.signatures(engine_for(db), provider_ids)
+def _signatures(db: str, provider_ids: tuple[str, ...] | None, history: bool) -> pd.DataFrame:
+    return agreement_queries.signatures(engine_for(db), provider_ids, history)
 
 
-def signatures(provider_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Every recorded signature (of these providers only, when given), without the scans."""
-    return _signatures(url(), provider_ids)
+def signatures(provider_ids: tuple[str, ...] | None = None, history: bool = False) -> pd.DataFrame:
+    """The signatures that stand (of these providers only, when given), without the scans; with history also the
+    corrected and withdrawn ones, with their state and remark (R14)."""
+    return _signatures(url(), provider_ids, history)
 
 
 def agreement_scan(agreement_id: int) -> tuple[str, bytes] | None:
@@ -280,13 +281,14 @@ def agreement_scan(agreement_id: int) -> tuple[str, bytes] | None:
 
 
 @st.cache_data(**CACHE)
-def _lok_meetings(db: str) -> list[agreement_queries.Meeting]:
-    return agreement_queries.meetings(engine_for(db))
+def _lok_meetings(db: str, history: bool) -> list[agreement_queries.Meeting]:
+    return agreement_queries.meetings(engine_for(db), history)
 
 
-def lok_meetings() -> list[agreement_queries.Meeting]:
-    """Every LOK meeting, the newest first, with the providers that attended."""
-    return _lok_meetings(url())
+def lok_meetings(history: bool = False) -> list[agreement_queries.Meeting]:
+    """The LOK meetings that stand, the newest first, with the providers that attended; with history also the
+    corrected and withdrawn ones, each with its state and remark (R14)."""
+    return _lok_meetings(url(), history)
 
 
 def lok_minutes(meeting_id: int) -> tuple[str, bytes] | None:

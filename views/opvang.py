@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from llko import corrections
 from llko.compliance import ladder
 from llko.infopagina import rules as infopagina_rules
 from llko.providers import service
@@ -176,16 +177,28 @@ else:
         agreement_id = int(last["id"])
         ui.download("Scan downloaden", lambda: (ui.reads.agreement_scan(agreement_id) or ("", b""))[1],
                     last["scan_name"], "application/pdf", key="provider_scan")
+signed_history = ui.reads.signatures((provider_id,), history=True)
+if len(signed_history) > len(signed):  # R14: something was corrected or withdrawn; the register keeps it
+    st.write("Alle vastgelegde handtekeningen; een gecorrigeerde of ingetrokken handtekening telt niet mee:")
+    ui.table(pd.DataFrame({
+        "Ondertekend op": signed_history["signed_on"], "Ondertekenaar": signed_history["signatory"],
+        "Functie": signed_history["function"],
+        "Toestand": [remark or corrections.STANDS for remark in signed_history["remark"]],
+    }), key="provider_signatures", column_config=ui.date_columns("Ondertekend op"))
 
 st.subheader("Lokaal Overleg Kinderopvang")
 meetings = ui.reads.lok_meetings()
+meeting_history = ui.reads.lok_meetings(history=True)
 if not meetings:
-    st.write("Nog geen LOK-vergadering vastgelegd.")
+    st.write("Geen LOK-vergadering die telt: de vastgelegde zijn ingetrokken." if meeting_history else
+             "Nog geen LOK-vergadering vastgelegd.")
 else:
     attended = sum(provider_id in m.attending for m in meetings)
     st.write(f"Aanwezig op {attended} van de {len(meetings)} vastgelegde vergaderingen.")
+if meeting_history:
     ui.table(pd.DataFrame([{"Datum": m.held_on, "Onderwerp": m.subject,
-                            "Aanwezig": "ja" if provider_id in m.attending else "nee"} for m in meetings]),
+                            "Aanwezig": "ja" if provider_id in m.attending else "nee",
+                            "Toestand": m.remark or corrections.STANDS} for m in meeting_history]),
              key="provider_lok", column_config=ui.date_columns("Datum"))
 
 st.subheader("Infopagina")

@@ -1,6 +1,7 @@
 """Overeenkomst en LOK (R10): which providers signed the cooperation agreement and which did not (first: unsigned is
 a shortcoming in itself), a signature recorded with its scan; the meetings of the Lokaal Overleg Kinderopvang with
-who attended and who did not, their minutes; the yearly evaluation of the procedure with the LOK's advice."""
+who attended and who did not, their minutes; the yearly evaluation of the procedure with the LOK's advice. A
+signature or a meeting recorded by mistake is corrected or withdrawn with a reason (R14); the history keeps it."""
 
 from datetime import date, timedelta
 
@@ -8,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from llko import corrections
 from llko.agreements import documents, service
 
 user = ui.open_page(__file__)
@@ -21,6 +23,7 @@ latest = ui.reads.latest_signatures()
 latest = latest[latest["provider_id"].isin(active)]
 unsigned, signed = latest[latest["signed_on"].isna()], latest[latest["signed_on"].notna()]
 meetings = ui.reads.lok_meetings()
+meeting_history = ui.reads.lok_meetings(history=True)
 year_ago = today - timedelta(days=364)
 recent = [m for m in meetings if year_ago <= m.held_on <= today]
 evaluations = ui.reads.procedure_evaluations()
@@ -28,6 +31,11 @@ evaluations = ui.reads.procedure_evaluations()
 
 def name_of(provider_id: str) -> str:
     return names.get(provider_id, provider_id)
+
+
+def states(remarks) -> list[str]:
+    """The Toestand column of a history table: how an entry was corrected or withdrawn, else 'geldt'."""
+    return [remark or corrections.STANDS for remark in remarks]
 
 
 show_problems, next_round = ui.forms.show_refusal, ui.forms.next_round
@@ -63,6 +71,19 @@ if not signed.empty:
     }), key="signed_table", column_config=ui.date_columns("Ondertekend op"))
 ui.download_buttons(lambda: ui.reads.register_sheet("overeenkomst"), f"overeenkomst-{today:%Y%m%d}",
                     key="dl_overeenkomst", sheet="overeenkomst")
+signature_history = ui.reads.signatures(history=True)
+if not signature_history.empty:
+    with st.expander(f"Alle vastgelegde handtekeningen ({len(signature_history)})"):
+        st.write("Per opvang, van oud naar nieuw. Een gecorrigeerde of ingetrokken handtekening blijft staan; de "
+                 "toestand zegt door wie, wanneer en waarom.")
+        ui.table(pd.DataFrame({
+            "Opvang": signature_history["provider_id"].map(name_of), "Dossiernummer": signature_history["provider_id"],
+            "Ondertekend op": signature_history["signed_on"], "Ondertekenaar": signature_history["signatory"],
+            "Functie": signature_history["function"],
+            "Scan": [n if has else "geen" for n, has in zip(signature_history["scan_name"],
+                                                            signature_history["has_scan"])],
+            "Toestand": states(signature_history["remark"]),
+        }), key="signature_history", column_config=ui.date_columns("Ondertekend op"))
 
 every_signature = ui.reads.signatures()
 with_scan = every_signature[every_signature["has_scan"]].iloc[::-1]
@@ -122,6 +143,40 @@ if not every_signature.empty:
                         ui.flash(f"De scan bij de handtekening van {name_of(recorded[agreement_id].provider_id)} is "
                                  "bewaard.")
 
+signature_rows = {int(r.id): r for r in every_signature.sort_values("signed_on", ascending=False,
+                                                                     kind="stable").itertuples()}  # newest first
+
+
+def signature_fields(agreement_id: int) -> dict:
+    found = signature_rows[agreement_id]
+    st.caption("De scan gaat mee naar de gecorrigeerde handtekening.")
+    left, right = st.columns(2)
+    return {"signed_on": ui.forms.day_input("Ondertekend op", found.signed_on, where=left),
+            "signatory": right.text_input("Ondertekenaar", found.signatory, max_chars=service.NAME_MAX),
+            "function": left.text_input("Functie", found.function, max_chars=service.NAME_MAX)}
+
+
+def signature_text(agreement_id: int) -> str:
+    found = signature_rows[agreement_id]
+    return f"De handtekening van {name_of(found.provider_id)} van {ui.fmt_date(found.signed_on)}"
+
+
+def correct_signature(agreement_id: int, reason: str, values: dict) -> str:
+    service.correct_signature(ui.engine(), user.username, agreement_id, reason, values["signed_on"],
+                              values["signatory"], values["function"], today)
+    return f"{signature_text(agreement_id)} is gecorrigeerd; het origineel blijft in de geschiedenis."
+
+
+def withdraw_signature(agreement_id: int, reason: str) -> str:
+    service.withdraw_signature(ui.engine(), user.username, agreement_id, reason)
+    return f"{signature_text(agreement_id)} is ingetrokken; ze blijft in de geschiedenis staan."
+
+
+ui.forms.correction_form("fix_signature", "Handtekening", {
+    i: f"{name_of(r.provider_id)} — {ui.fmt_date(r.signed_on)}" + (f" ({r.signatory})" if r.signatory else "")
+    for i, r in sorted(signature_rows.items(), key=lambda item: name_of(item[1].provider_id))},
+    signature_fields, correct_signature, withdraw_signature)
+
 # --- the Lokaal Overleg Kinderopvang ------------------------------------------------------------------------
 st.header("Lokaal Overleg Kinderopvang")
 
@@ -135,13 +190,16 @@ def expected(on: date) -> list[str]:
 if not recent:
     st.warning("Geen LOK-vergadering in de voorbije 12 maanden: het loket brengt alle opvang minstens jaarlijks "
                "samen.")
-if meetings:
+if meeting_history:
+    if len(meeting_history) > len(meetings):
+        st.write("Een gecorrigeerde of ingetrokken vergadering blijft staan en telt niet mee; de toestand zegt door "
+                 "wie, wanneer en waarom.")
     ui.table(pd.DataFrame([{
         "Datum": m.held_on, "Onderwerp": m.subject, "Aantal aanwezig": len(m.attending),
         "Aanwezig": ", ".join(sorted(name_of(p) for p in m.attending)),
         "Afwezig": ", ".join(sorted(name_of(p) for p in expected(m.held_on) if p not in m.attending)),
-        "Verslag": m.minutes_name or "geen",
-    } for m in meetings]), key="lok_table", column_config=ui.date_columns("Datum"))
+        "Verslag": m.minutes_name or "geen", "Toestand": m.remark or corrections.STANDS,
+    } for m in meeting_history]), key="lok_table", column_config=ui.date_columns("Datum"))
     if recent:
         missed = [p for p in active if not any(p in m.attending for m in recent)]
         st.write("Op geen enkele vergadering van de voorbije 12 maanden (het lokale beleid kennen is een "
@@ -215,6 +273,38 @@ with st.form(f"new_meeting_{round_}"):
             next_round("_meeting_round")
             ui.flash(f"De LOK-vergadering van {ui.fmt_date(held_on)} is vastgelegd ({len(attending)} "
                      f"{'opvanginitiatief' if len(attending) == 1 else 'opvanginitiatieven'} aanwezig).")
+
+standing_meetings = {m.id: m for m in meetings}
+
+
+def meeting_fields(meeting_id: int) -> dict:
+    found = standing_meetings[meeting_id]
+    st.caption("Wie aanwezig was, het verslag en een evaluatie die naar deze vergadering verwijst, gaan mee naar de "
+               "gecorrigeerde vergadering.")
+    return {"held_on": ui.forms.day_input("Datum", found.held_on),
+            "subject": st.text_input("Onderwerp", found.subject, max_chars=service.SUBJECT_MAX)}
+
+
+def correct_meeting(meeting_id: int, reason: str, values: dict) -> str:
+    service.correct_meeting(ui.engine(), user.username, meeting_id, reason, values["held_on"], values["subject"],
+                            today)
+    return (f"De LOK-vergadering van {ui.fmt_date(standing_meetings[meeting_id].held_on)} is gecorrigeerd; het "
+            "origineel blijft in de geschiedenis.")
+
+
+def withdraw_meeting(meeting_id: int, reason: str) -> str:
+    unlinked = sorted(int(y) for y, m in zip(evaluations["year"], evaluations["meeting_id"])
+                      if pd.notna(m) and int(m) == meeting_id)
+    service.withdraw_meeting(ui.engine(), user.username, meeting_id, reason)
+    return (f"De LOK-vergadering van {ui.fmt_date(standing_meetings[meeting_id].held_on)} is ingetrokken; ze blijft "
+            "in de geschiedenis staan."
+            + (f" De evaluatie van {', '.join(map(str, unlinked))} verwijst niet langer naar een vergadering."
+               if unlinked else ""))
+
+
+ui.forms.correction_form("fix_meeting", "LOK-vergadering", {
+    i: f"{ui.fmt_date(m.held_on)} — {m.subject}" for i, m in standing_meetings.items()},
+    meeting_fields, correct_meeting, withdraw_meeting)
 
 # --- the yearly evaluation of the procedure -----------------------------------------------------------------
 st.header("Jaarlijkse evaluatie van de procedure")

@@ -1,16 +1,18 @@
 """Writing R10's registers: a provider's signature under the cooperation agreement (with its scan), a meeting of
 the Lokaal Overleg Kinderopvang (with who attended and its minutes), and the yearly evaluation of the procedure
 with the LOK's advice. Each write is one transaction with an audit entry; nothing is replaced or removed unless
-the call says so (replace=True), and then the audit keeps what was there before."""
+the call says so (replace=True), and then the audit keeps what was there before. A signature or a meeting recorded
+by mistake is corrected or withdrawn with a reason (R14): the original stays, marked, and only what stands counts."""
 
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, literal, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
-from llko import audit
+from llko import audit, corrections
 from llko.clock import typed_day_problem
 from llko.agreements import documents
 from llko.agreements.models import Agreement, LokAttendance, LokMeeting, ProcedureEvaluation
@@ -56,12 +58,8 @@ def _file(check, data: bytes | None, field: str, problems: dict) -> str | None:
 # --- the cooperation agreement ------------------------------------------------------------------------------
 
 
-@retry_when_busy
-def record_signature(engine: Engine, actor: str, provider_id: str, signed_on: date, signatory: str, function: str,
-                     today: date, scan: bytes | None = None, scan_name: str | None = None) -> int:
-    """A provider signed the cooperation agreement on `signed_on` (optionally with the signed scan, a PDF).
-    An earlier signature stays; the latest one counts. Returns its id."""
-    signatory, function = _text(signatory), _text(function)
+def _signature_problems(signed_on: date | None, signatory: str, function: str, today: date) -> dict[str, str]:
+    """What is wrong with a signature's date, signatory and function (already stripped): {field: message}."""
     problems: dict[str, str] = {}
     if signed_on is None:
         problems["signed_on"] = "Ondertekend op: kies de datum van de handtekening."
@@ -75,6 +73,28 @@ def record_signature(engine: Engine, actor: str, provider_id: str, signed_on: da
         problems["function"] = "Functie: vul de functie van de ondertekenaar in."
     elif len(function) > NAME_MAX:
         problems["function"] = f"Functie: hoogstens {NAME_MAX} tekens."
+    return problems
+
+
+def _signed_already(session, provider: Provider, signed_on: date, but: int | None = None) -> dict[str, str]:
+    """A standing signature of the provider on that day (other than `but`): {"signed_on": message} or {}."""
+    query = select(Agreement.id).where(Agreement.provider_id == provider.id, Agreement.signed_on == signed_on,
+                                       corrections.standing(Agreement))
+    if but is not None:
+        query = query.where(Agreement.id != but)
+    if session.execute(query).first() is None:
+        return {}
+    return {"signed_on": f"Ondertekend op: voor {provider.name} is al een handtekening van {signed_on:%d/%m/%Y} "
+                         "vastgelegd; er is niets gewijzigd. Voeg er zo nodig de scan aan toe."}
+
+
+@retry_when_busy
+def record_signature(engine: Engine, actor: str, provider_id: str, signed_on: date, signatory: str, function: str,
+                     today: date, scan: bytes | None = None, scan_name: str | None = None) -> int:
+    """A provider signed the cooperation agreement on `signed_on` (optionally with the signed scan, a PDF).
+    An earlier signature stays; the latest one counts. Returns its id."""
+    signatory, function = _text(signatory), _text(function)
+    problems = _signature_problems(signed_on, signatory, function, today)
     kind = _file(documents.check_scan, scan, "scan", problems)
     if "scan" in problems:
         problems["scan"] = "Scan: " + problems["scan"]
@@ -83,10 +103,8 @@ def record_signature(engine: Engine, actor: str, provider_id: str, signed_on: da
     try:
         with transaction(engine) as session:
             provider = _provider(session, provider_id)
-            if session.execute(select(Agreement.id).filter_by(provider_id=provider_id, signed_on=signed_on)).first():
-                raise Refused({"signed_on": f"Ondertekend op: voor {provider.name} is al een handtekening van "
-                                            f"{signed_on:%d/%m/%Y} vastgelegd; er is niets gewijzigd. Voeg er zo "
-                                            "nodig de scan aan toe."})
+            if already := _signed_already(session, provider, signed_on):
+                raise Refused(already)
             record = Agreement(provider_id=provider_id, signed_on=signed_on, signatory=signatory, function=function,
                                scan=scan if kind else None,
                                scan_name=documents.file_name(scan_name, kind) if kind else None)
@@ -103,13 +121,15 @@ def record_signature(engine: Engine, actor: str, provider_id: str, signed_on: da
 @retry_when_busy
 def attach_scan(engine: Engine, actor: str, agreement_id: int, scan: bytes, scan_name: str | None,
                 replace: bool = False) -> None:
-    """Add the signed scan (a PDF) to a recorded signature; an existing scan is replaced only when asked."""
+    """Add the signed scan (a PDF) to a recorded signature that stands; an existing scan is replaced only when
+    asked."""
     kind = documents.check_scan(scan)
     with transaction(engine) as session:
         record = session.execute(select(Agreement).where(Agreement.id == agreement_id).with_for_update()
                                  ).scalars().first()
         if record is None:
             raise ValueError("Deze handtekening bestaat niet (meer).")
+        _refuse_voided(record, "Deze handtekening")
         previous = record.scan_name if record.scan is not None else None
         if previous and not replace:
             raise ValueError(f"Deze handtekening heeft al een scan ({previous}); er is niets gewijzigd. Kies "
@@ -118,6 +138,92 @@ def attach_scan(engine: Engine, actor: str, agreement_id: int, scan: bytes, scan
         session.add(record)
         audit.record(session, actor, "agreement_scan_added", opvang=record.provider_id, op=record.signed_on,
                      scan=record.scan_name, vervangt=previous)
+
+
+# --- corrections (R14) --------------------------------------------------------------------------------------
+
+
+def _refuse_voided(record, what: str) -> None:
+    """A corrected or withdrawn entry takes no more writes: Refused (nothing written) unless it stands."""
+    if record.voided_at is None:
+        return
+    if record.replaced_by is not None:
+        raise Refused({"entry": f"{what} is gecorrigeerd; er is niets gewijzigd. Werk verder met de gecorrigeerde "
+                                "versie."})
+    raise Refused({"entry": f"{what} is ingetrokken; er is niets gewijzigd."})
+
+
+def _standing(session, model, entry_id: int, what: str, heavy):
+    """The entry to correct or withdraw, locked, without its file (`heavy`, copied in SQL when needed); refused when
+    it does not exist or no longer stands."""
+    found = session.execute(select(model).options(defer(heavy)).where(model.id == entry_id).with_for_update()
+                            ).scalars().first()
+    if found is None:
+        raise Refused({"entry": f"{what} bestaat niet."})
+    if problems := corrections.stands_problems(found, what):
+        raise Refused(problems)
+    return found
+
+
+def _copy_file(session, model, heavy, source_id: int, target_id: int) -> None:
+    """Copy a file column (a scan, minutes) from one row to another inside the database."""
+    session.execute(update(model).where(model.id == target_id)
+                    .values({heavy.key: select(heavy).where(model.id == source_id).scalar_subquery()})
+                    .execution_options(synchronize_session=False))
+
+
+def _void_first(session, original, actor: str, reason: str) -> None:
+    """Mark the original voided and write it at once, so its key is free for the corrected version."""
+    corrections.void(original, actor, reason)
+    session.add(original)
+    session.flush()
+
+
+@retry_when_busy
+def correct_signature(engine: Engine, actor: str, agreement_id: int, reason: str, signed_on: date | None,
+                      signatory: str, function: str, today: date) -> int:
+    """R14: a signature recorded wrongly (its date, signatory or function) is replaced by its corrected version,
+    the scan included; the original stays, marked `gecorrigeerd` with who, when and why. Returns the new id."""
+    signatory, function = _text(signatory), _text(function)
+    problems = corrections.reason_problems(reason) | _signature_problems(signed_on, signatory, function, today)
+    try:
+        with transaction(engine) as session:
+            original = _standing(session, Agreement, agreement_id, "Deze handtekening", Agreement.scan)
+            provider = _provider(session, original.provider_id)
+            if "signed_on" not in problems:
+                problems |= _signed_already(session, provider, signed_on, but=original.id)
+            if problems:
+                raise Refused(problems)
+            was = original.signed_on
+            _void_first(session, original, actor, reason)
+            record = Agreement(provider_id=original.provider_id, signed_on=signed_on, signatory=signatory,
+                               function=function, scan_name=original.scan_name)
+            session.add(record)
+            session.flush()
+            _copy_file(session, Agreement, Agreement.scan, original.id, record.id)
+            original.replaced_by = record.id
+            session.add(original)
+            audit.record(session, actor, "agreement_corrected", opvang=original.provider_id, was=was, op=signed_on,
+                         ondertekenaar=signatory, functie=function, reden=reason.strip())
+            return record.id
+    except IntegrityError:  # the same signature recorded at the same moment by someone else
+        raise Refused({"signed_on": f"Ondertekend op: voor deze opvang is intussen al een handtekening van "
+                                    f"{signed_on:%d/%m/%Y} vastgelegd; er is niets gewijzigd."}) from None
+
+
+@retry_when_busy
+def withdraw_signature(engine: Engine, actor: str, agreement_id: int, reason: str) -> None:
+    """R14: a signature recorded by mistake is withdrawn; it stays in the history, marked `ingetrokken`, and no
+    longer counts (an earlier signature that stands counts again)."""
+    problems = corrections.reason_problems(reason)
+    with transaction(engine) as session:
+        original = _standing(session, Agreement, agreement_id, "Deze handtekening", Agreement.scan)
+        if problems:
+            raise Refused(problems)
+        corrections.void(original, actor, reason)
+        session.add(original)
+        audit.record(session, actor, "agreement_withdrawn", opvang=original.provider_id, op=original.signed_on,
+                     ondertekenaar=original.signatory, reden=reason.strip())
 
 
 # --- the Lokaal Overleg Kinderopvang ------------------------------------------------------------------------
@@ -132,12 +238,8 @@ def _attending(session, attending: Iterable[str], problems: dict) -> list[str]:
     return ids
 
 
-@retry_when_busy
-def add_meeting(engine: Engine, actor: str, held_on: date, subject: str, attending: Iterable[str], today: date,
-                minutes: bytes | None = None, minutes_name: str | None = None) -> int:
-    """A LOK meeting that took place: its date (one meeting a day), subject, the providers that attended, and
-    optionally its minutes (PDF, DOCX or ODT). Returns its id."""
-    subject = _text(subject)
+def _meeting_problems(held_on: date | None, subject: str, today: date) -> dict[str, str]:
+    """What is wrong with a meeting's date and subject (already stripped): {field: message}."""
     problems: dict[str, str] = {}
     if held_on is None:
         problems["held_on"] = "Datum: kies de datum van de vergadering."
@@ -147,16 +249,35 @@ def add_meeting(engine: Engine, actor: str, held_on: date, subject: str, attendi
         problems["subject"] = "Onderwerp: vul het onderwerp van de vergadering in."
     elif len(subject) > SUBJECT_MAX:
         problems["subject"] = f"Onderwerp: hoogstens {SUBJECT_MAX} tekens."
+    return problems
+
+
+def _held_already(session, held_on: date, but: int | None = None) -> dict[str, str]:
+    """A standing meeting on that day (other than `but`): {"held_on": message} or {}."""
+    query = select(LokMeeting.id).where(LokMeeting.held_on == held_on, corrections.standing(LokMeeting))
+    if but is not None:
+        query = query.where(LokMeeting.id != but)
+    if session.execute(query).first() is None:
+        return {}
+    return {"held_on": f"Datum: op {held_on:%d/%m/%Y} is al een LOK-vergadering vastgelegd; pas die aan in plaats "
+                       "van een nieuwe te maken."}
+
+
+@retry_when_busy
+def add_meeting(engine: Engine, actor: str, held_on: date, subject: str, attending: Iterable[str], today: date,
+                minutes: bytes | None = None, minutes_name: str | None = None) -> int:
+    """A LOK meeting that took place: its date (one meeting a day), subject, the providers that attended, and
+    optionally its minutes (PDF, DOCX or ODT). Returns its id."""
+    subject = _text(subject)
+    problems = _meeting_problems(held_on, subject, today)
     kind = _file(documents.check_minutes, minutes, "minutes", problems)
     if "minutes" in problems:
         problems["minutes"] = "Verslag: " + problems["minutes"]
     try:
         with transaction(engine) as session:
             ids = _attending(session, attending, problems)
-            if held_on is not None and "held_on" not in problems and session.execute(
-                    select(LokMeeting.id).where(LokMeeting.held_on == held_on)).first():
-                problems["held_on"] = (f"Datum: op {held_on:%d/%m/%Y} is al een LOK-vergadering vastgelegd; pas die "
-                                       "aan in plaats van een nieuwe te maken.")
+            if "held_on" not in problems:
+                problems |= _held_already(session, held_on)
             if problems:
                 raise Refused(dict(sorted(problems.items(), key=lambda p: _ORDER.index(p[0]))))
             record = LokMeeting(held_on=held_on, subject=subject, minutes=minutes if kind else None,
@@ -171,13 +292,15 @@ def add_meeting(engine: Engine, actor: str, held_on: date, subject: str, attendi
         raise Refused({"held_on": f"Datum: op {held_on:%d/%m/%Y} is al een LOK-vergadering vastgelegd."}) from None
 
 
-_ORDER = ("held_on", "subject", "attending", "minutes")
+_ORDER = ("reason", "entry", "held_on", "subject", "attending", "minutes")
 
 
 def _meeting(session, meeting_id: int) -> LokMeeting:
+    """A meeting that stands, locked; a Dutch refusal when it does not exist or was corrected or withdrawn."""
     record = session.execute(select(LokMeeting).where(LokMeeting.id == meeting_id).with_for_update()).scalars().first()
     if record is None:
         raise ValueError("Deze LOK-vergadering bestaat niet (meer).")
+    _refuse_voided(record, "Deze LOK-vergadering")
     return record
 
 
@@ -207,7 +330,8 @@ def set_attendance(engine: Engine, actor: str, meeting_id: int, attending: Itera
 @retry_when_busy
 def attach_minutes(engine: Engine, actor: str, meeting_id: int, minutes: bytes, minutes_name: str | None,
                    replace: bool = False) -> None:
-    """Add the minutes (PDF, DOCX or ODT) to a LOK meeting; existing minutes are replaced only when asked."""
+    """Add the minutes (PDF, DOCX or ODT) to a LOK meeting that stands; existing minutes are replaced only when
+    asked."""
     kind = documents.check_minutes(minutes)
     with transaction(engine) as session:
         record = _meeting(session, meeting_id)
@@ -219,6 +343,71 @@ def attach_minutes(engine: Engine, actor: str, meeting_id: int, minutes: bytes, 
         session.add(record)
         audit.record(session, actor, "lok_minutes_added", datum=record.held_on, verslag=record.minutes_name,
                      vervangt=previous)
+
+
+def _advised_at(session, meeting_id: int) -> list[int]:
+    """The years whose evaluation names this meeting as the one that gave the LOK's advice."""
+    return list(session.execute(select(ProcedureEvaluation.year).where(ProcedureEvaluation.meeting_id == meeting_id)
+                                .order_by(ProcedureEvaluation.year)).scalars())
+
+
+def _relink_evaluations(session, old_id: int, new_id: int | None) -> None:
+    """The evaluations that named one meeting as the LOK's advice name another (None: no meeting)."""
+    session.execute(update(ProcedureEvaluation).where(ProcedureEvaluation.meeting_id == old_id)
+                    .values(meeting_id=new_id).execution_options(synchronize_session=False))
+
+
+@retry_when_busy
+def correct_meeting(engine: Engine, actor: str, meeting_id: int, reason: str, held_on: date | None, subject: str,
+                    today: date) -> int:
+    """R14: a LOK meeting recorded wrongly (its date or subject) is replaced by its corrected version, which keeps
+    who attended, the minutes and the evaluations that name it; the original stays, marked `gecorrigeerd` with who,
+    when and why. Returns the new id."""
+    subject = _text(subject)
+    problems = corrections.reason_problems(reason) | _meeting_problems(held_on, subject, today)
+    try:
+        with transaction(engine) as session:
+            original = _standing(session, LokMeeting, meeting_id, "Deze LOK-vergadering", LokMeeting.minutes)
+            if "held_on" not in problems:
+                problems |= _held_already(session, held_on, but=original.id)
+            if problems:
+                raise Refused(dict(sorted(problems.items(), key=lambda p: _ORDER.index(p[0]))))
+            was, years = original.held_on, _advised_at(session, original.id)
+            _void_first(session, original, actor, reason)
+            record = LokMeeting(held_on=held_on, subject=subject, minutes_name=original.minutes_name)
+            session.add(record)
+            session.flush()
+            _copy_file(session, LokMeeting, LokMeeting.minutes, original.id, record.id)
+            session.execute(insert(LokAttendance).from_select(
+                ["meeting_id", "provider_id"],
+                select(literal(record.id), LokAttendance.provider_id).where(LokAttendance.meeting_id == original.id)))
+            _relink_evaluations(session, original.id, record.id)
+            original.replaced_by = record.id
+            session.add(original)
+            audit.record(session, actor, "lok_meeting_corrected", was=was, datum=held_on, onderwerp=subject,
+                         evaluaties=years, reden=reason.strip())
+            return record.id
+    except IntegrityError:  # the same day recorded at the same moment by someone else
+        raise Refused({"held_on": f"Datum: op {held_on:%d/%m/%Y} is intussen al een LOK-vergadering vastgelegd; er "
+                                  "is niets gewijzigd."}) from None
+
+
+@retry_when_busy
+def withdraw_meeting(engine: Engine, actor: str, meeting_id: int, reason: str) -> None:
+    """R14: a LOK meeting recorded by mistake is withdrawn; it stays in the history (with its attendance), marked
+    `ingetrokken`, and no longer counts. An evaluation that named it as the LOK's advice loses the link; the audit
+    entry names its year."""
+    problems = corrections.reason_problems(reason)
+    with transaction(engine) as session:
+        original = _standing(session, LokMeeting, meeting_id, "Deze LOK-vergadering", LokMeeting.minutes)
+        if problems:
+            raise Refused(problems)
+        years = _advised_at(session, original.id)
+        corrections.void(original, actor, reason)
+        session.add(original)
+        _relink_evaluations(session, original.id, None)
+        audit.record(session, actor, "lok_meeting_withdrawn", datum=original.held_on, onderwerp=original.subject,
+                     evaluaties=years, reden=reason.strip())
 
 
 # --- the yearly evaluation of the procedure ----------------------------------------------------------------
@@ -248,9 +437,12 @@ def record_evaluation(engine: Engine, actor: str, year: int, findings: str, advi
         with transaction(engine) as session:
             meeting = None
             if meeting_id is not None:
-                meeting = session.get(LokMeeting, meeting_id)
+                meeting = session.get(LokMeeting, meeting_id, options=[defer(LokMeeting.minutes)])
                 if meeting is None:
                     raise Refused({"meeting_id": "LOK-vergadering: deze vergadering bestaat niet (meer)."})
+                if meeting.voided_at is not None:
+                    raise Refused({"meeting_id": "LOK-vergadering: deze vergadering is gecorrigeerd of ingetrokken; "
+                                                 "kies een vergadering die geldt."})
             record = session.execute(select(ProcedureEvaluation).where(ProcedureEvaluation.year == year)
                                      .with_for_update()).scalars().first()
             if record is not None and not replace:
