@@ -465,7 +465,10 @@ def test_mijn_aanvragen_first_provider(town):
         ("A06", "26/09/2026", "26/10/2026", "02/11/2026", "Afsluiten"),
         ("A05", "02/10/2026", "02/11/2026", "09/11/2026", "Herinnering sturen"),
     ]
-    assert shown_request_ids(at) == {"A03", "A04", "A05", "A06"}
+    # every request of P1, newest received first, on screen (not only as a download), and none of another provider
+    everything = table(at, "Kind")
+    assert everything["Aanvraag"].tolist() == ["A21", "A03", "A04", "A07", "A06", "A05", "A02", "A01", "A16"]
+    assert shown_request_ids(at) == {"A01", "A02", "A03", "A04", "A05", "A06", "A07", "A16", "A21"}
     assert any(m.value.endswith("bij 1 ervan loopt de termijn binnen 3 dagen af.") for m in at.markdown)
 
 
@@ -486,7 +489,7 @@ def test_mijn_aanvragen_second_provider(town):
     assert "Geen opvolgacties." in [i.value for i in at.info]
     with pytest.raises(KeyError):
         table(at, "Te doen")
-    assert shown_request_ids(at) == {"A08", "A09", "A18"}
+    assert shown_request_ids(at) == {"A08", "A09", "A10", "A11", "A12", "A13", "A18", "A22"}  # P2's, all of them
 
 
 # --- one meaning per label ----------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def verdict_table(verdicts: dict, config: Settings) -> pd.DataFrame:
 
 
 def show_verdicts(verdicts: dict, config: Settings, key: str) -> None:
-    table(coloured(verdict_table(verdicts, config), ["Oordeel"]), key=key)
+    table(coloured(verdict_table(verdicts, config), ["Oordeel"]), key=key, wrap=("Wat werd gevonden",))
     st.write(LEGEND)
 
 
@@ -159,7 +159,7 @@ def show_evidence(verdicts: dict, key: str, obligations=rules.OBLIGATIONS) -> No
     if frame.empty:
         st.write("Geen bewijsstukken: niets te laat, niets ontbrekend, niets gemist.")
     else:
-        table(frame, key=key)
+        table(frame, key=key, wrap=("Toelichting",))
 
 
 def show_thresholds(config: Settings, coordinator: bool = False, fixed: bool = False) -> None:

@@ -122,13 +122,23 @@ def request_view(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 PIN_FROM_COLUMNS = 6  # tables with more columns than this may be wider than the page
 
 
-def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, **kwargs):
+WRAP_ROW_HEIGHT = 56  # three lines of a wrapped cell
+WRAP_WIDTH = 360  # px: a column of long text at this width wraps instead of running off the page
+
+
+def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, wrap: tuple[str, ...] = (), **kwargs):
     """A read-only table as every page shows one: no index, full width, '–' for an empty cell, and in a table
-    with many columns (wider than the page) the first column pinned, so it scrolls with its row names in view."""
+    with many columns (wider than the page) the first column pinned, so it scrolls with its row names in view.
+    The `wrap` columns hold long text: they get a fixed width and taller rows, so their text wraps over up to
+    three lines instead of running off the right edge."""
     config = dict(column_config or {})
     if len(frame.columns) > PIN_FROM_COLUMNS:
         first = frame.columns[0]
         config[first] = {**(config.get(first) or {}), "pinned": True}
+    for name in wrap:
+        config[name] = {"width": WRAP_WIDTH, **(config.get(name) or {})}  # a width given by the page wins
+    if wrap and len(getattr(frame, "data", frame)):  # a Styler holds its frame in .data
+        kwargs.setdefault("row_height", WRAP_ROW_HEIGHT)
     return st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder="–", column_config=config,
                         **kwargs)
 
@@ -138,6 +148,8 @@ def show_requests(frame: pd.DataFrame, columns: list[str], key: str, **kwargs):
     view = request_view(frame, columns)
     dates = [REQUEST_COLUMNS[c] for c in columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     config = {c: st.column_config.DateColumn(c, format="DD/MM/YYYY") for c in dates}
+    if "Status" in view.columns:
+        config["Status"] = {"width": 150}  # 'opvangplan niet mogelijk' stays readable
     return table(view, key=key, column_config=config, **kwargs)
 
 

@@ -47,7 +47,7 @@ else:
     st.write(f"{nl(total)} {'regel' if total == 1 else 'regels'} sinds {ui.fmt_date(since)} bij deze keuze, de nieuwste "
              f"eerst" + (f"; hier regels {nl(first + 1)} tot {nl(first + len(view))} (pagina {page} van {pages})."
                          if pages > 1 else "."))
-ui.table(view, key="audit_table")
+ui.table(view, key="audit_table", wrap=("Details",))
 if total > audit.DOWNLOAD_LIMIT:
     st.write(f"De download bevat de nieuwste {nl(audit.DOWNLOAD_LIMIT)} van die {nl(total)} regels; kies een latere "
              "begindatum of filter op wie of actie voor de rest.")

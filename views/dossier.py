@@ -115,13 +115,13 @@ steps = ui.reads.enforcement_steps(provider_id, history=True)
 every_contact = ui.reads.contacts((provider_id,), history=True)
 timeline = pd.concat([
     pd.DataFrame({"Datum": every_contact["contact_on"], "Wat": "Contact (" + every_contact["channel"] + ")",
-                  "Notitie": every_contact["note"],
+                  "Toestand": every_contact["remark"], "Notitie": every_contact["note"],
                   "Over": [", ".join([rules.SHORT_LABELS[o] for o in obl] + ids)
                            for obl, ids in zip(every_contact["obligations"], every_contact["request_ids"])],
-                  "Door": every_contact["recorded_by"], "Toestand": every_contact["remark"]}),
-    pd.DataFrame({"Datum": steps["taken_on"], "Wat": steps["step"].map(ladder.STEP_LABELS), "Notitie": steps["note"],
-                  "Over": [", ".join(n for _, n in a) for a in steps["attachments"]],
-                  "Door": steps["author"], "Toestand": steps["remark"]}),
+                  "Door": every_contact["recorded_by"]}),
+    pd.DataFrame({"Datum": steps["taken_on"], "Wat": steps["step"].map(ladder.STEP_LABELS),
+                  "Toestand": steps["remark"], "Notitie": steps["note"],
+                  "Over": [", ".join(n for _, n in a) for a in steps["attachments"]], "Door": steps["author"]}),
 ]).sort_values("Datum", ascending=False, kind="stable")
 timeline["Toestand"] = timeline["Toestand"].where(timeline["Toestand"] != "", "geldt")
 if timeline.empty:
@@ -131,7 +131,7 @@ else:
              "bijlagen). Een gecorrigeerde of ingetrokken vermelding blijft staan; de toestand zegt door wie, wanneer "
              "en waarom.")
     ui.table(timeline.rename(columns={"Over": "Over / bijlagen"}), key="dossier_timeline",
-             column_config=ui.date_columns("Datum"))
+             column_config={**ui.date_columns("Datum"), "Toestand": {"width": 200}}, wrap=("Toestand", "Notitie"))
 steps_standing = steps[steps["state"] == corrections.STANDS]
 attachments = [(a_id, a_name, label, on) for a_list, label, on in
                zip(steps_standing["attachments"], steps_standing["step"].map(ladder.STEP_LABELS),

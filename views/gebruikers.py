@@ -17,12 +17,11 @@ now = pd.Timestamp.now(tz="UTC")
 
 
 view = pd.DataFrame({
-    "Gebruikersnaam": users["username"], "Naam": users["name"], "E-mail": users["email"],
-    "Rol": users["role"].map(auth.ROLES),
-    "Opvang": users["provider_ids"].map(lambda ids: ", ".join(names.get(i, i) for i in ids.split(",") if i)),
+    "Gebruikersnaam": users["username"], "Naam": users["name"], "Rol": users["role"].map(auth.ROLES),
     "Toestand": [auth.state(r.active, r.locked_until, r.must_change_password, now)
                  for r in users.itertuples()],
-    "Laatst aangemeld": ui.fmt_moments(users["last_login"]),
+    "Opvang": users["provider_ids"].map(lambda ids: ", ".join(names.get(i, i) for i in ids.split(",") if i)),
+    "Laatst aangemeld": ui.fmt_moments(users["last_login"]), "E-mail": users["email"],
 })
 st.write(f"{len(view)} accounts.")
 ui.table(view, key="users_table")

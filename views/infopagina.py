@@ -47,7 +47,8 @@ overview = pd.DataFrame([{
     "Te bevestigen": states[p].to_confirm.datum if states[p].to_confirm else None,
 } for p in names]).sort_values(["Toestand", "Opvang"], key=lambda col: col.map(
     {"onvolledig": 0, "nooit gecontroleerd": 1, "controle te oud": 2, "volledig": 3}) if col.name == "Toestand" else col)
-ui.table(overview, key="infopagina_table", column_config=ui.date_columns("Laatste controle", "Te bevestigen"))
+ui.table(overview, key="infopagina_table", column_config=ui.date_columns("Laatste controle", "Te bevestigen"),
+         wrap=("Ontbreekt (sinds)",))
 st.write(f"De vijf onderdelen: {', '.join(rules.ITEM_LABELS[i] for i in rules.ITEMS)}. Alleen controles van het "
          "loket tellen; een verklaring van de opvang staat op ‘te bevestigen’ tot het loket ze bevestigt.")
 ui.download_buttons(lambda: ui.reads.register_sheet("infopagina"), f"infopagina-{today:%Y%m%d}", key="dl_infopagina",

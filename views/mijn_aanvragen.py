@@ -76,6 +76,9 @@ everything = ui.reads.classified_requests(today, ui.reads.Selection(provider_ids
 everything = everything.sort_values(["received", "id"], ascending=False)
 count = len(everything)
 st.write(f"{count} {'aanvraag' if count == 1 else 'aanvragen'} van {name} in het "
-         "dashboard, met hun laatst gekende status. Download ze om ze naast Opvang.Vlaanderen te leggen.")
+         "dashboard, de nieuwste eerst, met hun laatst gekende status. Download ze om ze naast Opvang.Vlaanderen te "
+         "leggen.")
+if count:
+    ui.show_requests(everything, OWN_COLUMNS, key="own_all")
 ui.download_buttons(ui.request_view(everything, OWN_COLUMNS), f"mijn-aanvragen-{provider_id}-{today:%Y%m%d}",
                     key="dl_own", sheet="Mijn aanvragen", providers=scope)
