@@ -452,3 +452,16 @@ def test_guessing_the_current_password_on_mijn_account_counts_toward_the_lock(en
         actions = [r[0] for r in conn.execute(text("SELECT action FROM audit_log WHERE actor = 'jo' ORDER BY id"))]
         failed = conn.execute(text("SELECT failed_logins FROM users WHERE username = 'jo'")).scalar()
     assert actions == ["password_change_refused"] * 5 + ["account_locked", "password_changed"] and failed == 0
+
+
+@pytest.mark.parametrize("username, message", [
+    ("", "Vul een gebruikersnaam in (letters, cijfers, punt, streepje of liggend streepje)."),
+    ("   ", "Vul een gebruikersnaam in (letters, cijfers, punt, streepje of liggend streepje)."),
+    ("an peeters", "De gebruikersnaam mag alleen letters, cijfers, punt, streepje en liggend streepje bevatten."),
+])
+def test_an_empty_user_name_asks_to_be_filled_in(engine, username, message):
+    from llko.accounts import auth
+
+    with pytest.raises(ValueError) as refused:
+        auth.create_user(engine, "test", username, "An Peeters", "policy", "een-lang-wachtwoord")
+    assert str(refused.value) == message

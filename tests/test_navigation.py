@@ -47,7 +47,7 @@ def shows_its_data(at, title: str) -> bool:
         "Audit": {"Wanneer", "Wie", "Actie"} <= columns,
         "Instellingen": {"Instelling", "Waarde", "Standaard"} <= columns,
         "Mijn account": any(t.label == "Huidig wachtwoord" for t in at.text_input),
-        "Vrije plaatsen": {"Vrije plaatsen", "Nieuw sinds uw vorige bezoek"} <= labels and "Laatst bevestigd" in columns,
+        "Vrije plaatsen": {"Vrije plaatsen", "Nieuwe meldingen sinds uw vorige bezoek"} <= labels and "Laatst bevestigd" in columns,
         "Mijn vrije plaatsen": any(b.label == "Vrije plaats melden" for b in at.button),
         "Infopagina": {"Volledig", "Te bevestigen"} <= labels and "Ontbreekt (sinds)" in columns,
         "Mijn infopagina": any(b.label == "Verklaring versturen" for b in at.button),

@@ -118,8 +118,8 @@ def test_the_coordinator_sees_the_place_its_matches_and_notes_a_referral(town):
     assert at.metric[0].value == "0"  # nothing free on 02/11: the place starts on 09/11
     at.date_input(key="vacancy_day").set_value(date(2026, 11, 9)).run()
     assert {m.label: m.value for m in at.metric} == {
-        "Vrije plaatsen": "1", "Opvanginitiatieven met een vrije plaats": "1", "Nieuw sinds uw vorige bezoek": "1",
-        "Niet bevestigd (> 28 dagen)": "0"}
+        "Vrije plaatsen": "1", "Opvanginitiatieven met een vrije plaats": "1", "Nieuwe meldingen sinds uw vorige bezoek": "1",
+        "Meldingen niet bevestigd (> 28 dagen)": "0"}
     # Fits (start <= 09/11 + 30 = 09/12, days <= 3): K1 asked here (group 1); K4 unmet (group 2, vulnerable);
     # K2 wants 5 days (> 3 weekdays): out; K3 was approved elsewhere: out.
     matches = table(at, "Waarom")
@@ -133,7 +133,7 @@ def test_the_coordinator_sees_the_place_its_matches_and_notes_a_referral(town):
     assert at.success[0].value == "Genoteerd: het gezin van K4 werd op 02/11/2026 ingelicht."
     assert table(at, "Ingelicht op")[["Kind", "Door", "Notitie"]].values.tolist() == [["K4", "coord", "gebeld, interesse"]]
     again = page("views/vrije_plaatsen.py", "coord").run()  # a later visit: nothing new since
-    assert {m.label: m.value for m in again.metric}["Nieuw sinds uw vorige bezoek"] == "0"
+    assert {m.label: m.value for m in again.metric}["Nieuwe meldingen sinds uw vorige bezoek"] == "0"
 
 
 def test_the_coordinator_reports_a_place_on_a_providers_behalf(town):
@@ -182,3 +182,18 @@ def test_the_overview_says_what_the_registers_need_today(town):
     assert (figures["Vrije plaatsen vandaag"], figures["Infopagina: te bevestigen"],
             figures["Overeenkomst niet ondertekend"]) == ("2", "1", "2")
     assert "Infopagina te bevestigen: Het Nest." in [m.value for m in at.markdown]
+
+
+def test_the_download_holds_exactly_the_places_on_screen(town, downloads):
+    from apptest import read_csv
+
+    service.report(town, "zon", "P1", PLACE, T, allowed=("P1",))  # free from 09/11
+    service.report(town, "zon", "P1", {**PLACE, "vanaf": T, "tot": date(2026, 11, 5)}, T, allowed=("P1",))
+    at = page("views/vrije_plaatsen.py", "coord").run()
+    at.date_input(key="vacancy_day").set_value(date(2026, 11, 9)).run()
+    assert [str(v)[:10] for v in table(at, "Opvolging")["Vanaf"]] == ["2026-11-09"]
+    [name] = [n for n in downloads.names() if n.startswith("vrije-plaatsen-20261109") and n.endswith(".csv")]
+    found = read_csv(downloads[name])
+    # the place that ended on 05/11 is not on screen, so not in the file either
+    assert found[["Opvang", "Vanaf", "Tot", "Plaatsen"]].values.tolist() == [
+        ["Het Zonnetje", "09/11/2026", "31/12/2026", "1"]]

@@ -15,6 +15,7 @@ STATUS_COLOURS = {
     statuses.NOT_POSSIBLE: "#D9692B", statuses.APPROVED: "#2E8B57",
     statuses.CANCELLED_BY_PROVIDER: "#8E6C8A", statuses.CANCELLED_BY_PARENT: "#C9C2B8",
 }
+CALM = ("#4C78A8", "#72A8A2", "#B59B62", "#9C84A8")  # muted categories (e.g. the kinds of a free place), no alarm red
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 # Vega's own month names are English whatever the browser: the axis writes Dutch ones itself.
 MONTH_AXIS = alt.Axis(labelExpr="[" + ", ".join(f"'{m}'" for m in MONTHS) + "][month(datum.value)] + ' ' + "

@@ -59,11 +59,14 @@ st.header("Aanvragen per maand")
 monthly = ui.reads.monthly()
 monthly["status"] = monthly["status"].map(ui.STATUS_LABELS)
 monthly["Maand"] = monthly["month"].map(ui.charts.month_label)
+# The legend's order from top to bottom is the stack's: the first status on top of each bar.
+monthly["rank"] = monthly["status"].map({label: i for i, label in enumerate(ui.STATUS_LABELS.values())})
+in_order = list(dict.fromkeys(monthly.sort_values("month")["Maand"]))
 months = alt.Chart(monthly).mark_bar().encode(
-    x=alt.X("month:T", timeUnit="yearmonth", title="Maand van ontvangst", axis=ui.charts.MONTH_AXIS),
+    x=alt.X("Maand:O", sort=in_order, title="Maand van ontvangst", axis=alt.Axis(labelAngle=0)),
     y=alt.Y("count:Q", title="Aanvragen", stack="zero"),
     color=alt.Color("status:N", title="Huidige status", scale=ui.charts.status_scale(ui.STATUS_LABELS)),
-    order=alt.Order("status:N"),
+    order=alt.Order("rank:Q", sort="descending"),
     tooltip=[alt.Tooltip("Maand:N"), alt.Tooltip("status:N", title="Status"),
              alt.Tooltip("count:Q", title="Aanvragen")],
 )

@@ -169,7 +169,8 @@ if signed.empty:
                "Leg een handtekening vast op de pagina Overeenkomst en LOK.")
 else:
     last = signed.iloc[-1]
-    st.write(f"Ondertekend op {ui.fmt_date(last['signed_on'])} door {ui.literal(last['signatory'] or 'onbekend')}"
+    signer = (f" door {ui.literal(last['signatory'])}" if last["signatory"] else " (ondertekenaar niet ingevuld)")
+    st.write(f"Ondertekend op {ui.fmt_date(last['signed_on'])}{signer}"
              f"{', ' + ui.literal(last['function']) if last['function'] else ''}; "
              + (f"scan: {ui.literal(last['scan_name'])}." if last["has_scan"] else "geen scan bewaard.")
              + (f" {len(signed)} handtekeningen in het register; de laatste telt." if len(signed) > 1 else ""))

@@ -31,12 +31,14 @@ stale = {v.id for v in active if rules.is_stale(v, day, config.vacancy_stale_day
 
 tiles = st.columns(4)
 tiles[0].metric("Vrije plaatsen", sum(v.plaatsen for v in active), border=True,
-                help="Plaatsen van alle meldingen die op deze dag vrij zijn (R7).")
+                help=f"Het aantal plaatsen, samen uit {len(active)} meldingen die op deze dag vrij zijn (R7); een "
+                     "melding kan meer dan één plaats hebben.")
 tiles[1].metric("Opvanginitiatieven met een vrije plaats", len({v.provider_id for v in active}), border=True)
-tiles[2].metric("Nieuw sinds uw vorige bezoek", len(new), border=True,
-                help="Meldingen die in het register kwamen na uw vorige bezoek aan deze pagina.")
-tiles[3].metric(f"Niet bevestigd (> {config.vacancy_stale_days} dagen)", len(stale), border=True,
-                help="De opvang bevestigde al meer dan zoveel dagen niet dat de plaats nog vrij is: vraag het na.")
+tiles[2].metric("Nieuwe meldingen sinds uw vorige bezoek", len(new), border=True,
+                help="Meldingen (niet plaatsen) die in het register kwamen na uw vorige bezoek aan deze pagina.")
+tiles[3].metric(f"Meldingen niet bevestigd (> {config.vacancy_stale_days} dagen)", len(stale), border=True,
+                help="Meldingen (niet plaatsen) waarvan de opvang al meer dan zoveel dagen niet bevestigde dat de "
+                     "plaats nog vrij is: vraag het na.")
 st.write("Uw vorige bezoek: " + (ui.fmt_moment(previous) if previous else
                                  "geen — alle meldingen tellen als nieuw."))
 
@@ -68,9 +70,8 @@ else:
              column_config=ui.date_columns("Vanaf", "Tot", "Gemeld op", "Laatst bevestigd"))
     st.write(f"{len(active)} {'melding' if len(active) == 1 else 'meldingen'}, samen {listed['Plaatsen'].sum()} "
              "plaatsen. ‘Opvolging’ zegt welke nieuw zijn en welke al lang niet bevestigd werden.")
-    ui.download_buttons(lambda: ui.reads.register_sheet("vrije_plaatsen").pipe(
-        lambda f: f[f["opvang_id"].isin({v.provider_id for v in active})]), f"vrije-plaatsen-{day:%Y%m%d}",
-        key="dl_vacancies", sheet="vrije_plaatsen")
+    ui.download_buttons(listed, f"vrije-plaatsen-{day:%Y%m%d}", key="dl_vacancies",
+                        sheet="vrije plaatsen")  # exactly the rows on screen
 
     st.header("Per opvang en per leeftijd")
     left, right = st.columns(2)
@@ -86,25 +87,30 @@ shown = [v for v in every if v.vanaf <= end and (v.tot or v.afgesloten_op or end
 if not shown:
     st.write("Geen meldingen in de vier maanden voor of na deze dag.")
 else:
-    bars = pd.DataFrame([{
+    shown.sort(key=lambda v: (names.get(v.provider_id, v.provider_id).lower(), v.vanaf, v.id))
+    bars = pd.DataFrame([{  # one lane per place: places of one provider never hide each other
+        "Plaats": f"{names.get(v.provider_id, v.provider_id)} · {ui.fmt_date(v.vanaf)} ({v.id})",
         "Opvang": names.get(v.provider_id, v.provider_id), "van": max(v.vanaf, start),
         "tot": min(filter(None, (v.tot, v.afgesloten_op, end))), "Soort": v.soort, "Plaatsen": v.plaatsen,
         "Periode": f"{ui.fmt_date(v.vanaf)} – {ui.fmt_date(v.tot or v.afgesloten_op) or 'open'}",
     } for v in shown])
-    timeline = alt.Chart(bars).mark_bar(height=12).encode(
+    timeline = alt.Chart(bars).mark_bar(height=10, cornerRadius=2).encode(
         x=alt.X("van:T", title="Periode", axis=ui.charts.MONTH_AXIS, scale=alt.Scale(domain=[start.isoformat(),
                                                                                           end.isoformat()])),
         x2="tot:T",
-        y=alt.Y("Opvang:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=320)),
-        color=alt.Color("Soort:N", title="Soort plaats"),
+        y=alt.Y("Plaats:N", title=None, sort=list(bars["Plaats"]), axis=alt.Axis(labelLimit=360)),
+        color=alt.Color("Soort:N", title="Soort plaats", scale=alt.Scale(domain=list(rules.KINDS),
+                                                                         range=list(ui.charts.CALM))),
         tooltip=["Opvang", "Periode", "Soort", "Plaatsen"],
-    ) + alt.Chart(pd.DataFrame({"dag": [day.isoformat()]})).mark_rule(color="#31333F").encode(x="dag:T")
+    ).properties(height=22 * len(bars)) + alt.Chart(pd.DataFrame({"dag": [day.isoformat()]})).mark_rule(
+        color="#31333F").encode(x="dag:T")
     ui.charts.show(
         timeline,
-        guide="Elke balk is een melding, van ‘vanaf’ tot ‘tot’ (of tot ze afgesloten werd); de lijn is de gekozen "
-              "dag. Een open balk loopt tot de rand van de grafiek. De tabel hierboven geeft de meldingen van die dag.",
+        guide="Elke lijn is één melding (opvang en startdatum), van ‘vanaf’ tot ‘tot’ (of tot ze afgesloten werd); "
+              "de verticale lijn is de gekozen dag. Een open balk loopt tot de rand van de grafiek. De tabel hierboven "
+              "geeft de meldingen van die dag.",
         description=f"Tijdlijn van {len(shown)} meldingen van vrije plaatsen tussen {ui.fmt_date(start)} en "
-                    f"{ui.fmt_date(end)}, per opvang, gekleurd per soort plaats.")
+                    f"{ui.fmt_date(end)}, één lijn per melding, gekleurd per soort plaats.")
 
 st.header("Melden namens een opvang")
 st.write("Een opvang die een vrije plaats telefonisch of per mail doorgeeft: leg ze hier vast, met vandaag als "

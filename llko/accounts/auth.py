@@ -102,7 +102,9 @@ def create_user(engine: Engine, actor: str, username: str, name: str, role: str,
                 provider_ids: tuple[str, ...] = (), email: str = "", must_change_password: bool = False) -> None:
     """Create an account; raises ValueError with a Dutch message when the input is not acceptable."""
     username = normalize_username(username)
-    if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+    if not username:
+        raise ValueError("Vul een gebruikersnaam in (letters, cijfers, punt, streepje of liggend streepje).")
+    if not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise ValueError("De gebruikersnaam mag alleen letters, cijfers, punt, streepje en liggend streepje bevatten.")
     if not role:
         raise ValueError("Kies een rol.")
