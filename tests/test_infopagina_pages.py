@@ -101,3 +101,15 @@ def test_a_provider_withdraws_its_own_declaration_and_the_history_says_who_and_w
     assert history["Toestand"].tolist()[1:] == ["geldt", "geldt"]
     coordinator = page("views/infopagina.py", "coord").run()
     assert {m.label: m.value for m in coordinator.metric}["Te bevestigen"] == "0"
+
+
+@pytest.mark.parametrize("max_age, expected", [("32", "volledig"), ("31", "controle te oud")])
+def test_the_page_ages_a_check_by_the_setting_in_force_at_its_boundary_day(town, max_age, expected):
+    from llko import settings
+
+    # Het Nest's only loket check is of 01/10/2026: on 02/11/2026 it is 32 days old (not the default 365).
+    settings.save(town, "coord", "infopagina_max_age_days", max_age)
+    at = page("views/infopagina.py", "coord").run()
+    shown = table(at, "Ontbreekt (sinds)").set_index("Opvang")
+    assert shown.loc["Het Nest", "Toestand"] == expected
+    assert {m.label: m.value for m in at.metric}["Volledig"] == ("1" if expected == "volledig" else "0")

@@ -236,3 +236,12 @@ def test_states_per_provider_from_the_checks_of_all():
     assert found["P1"].missing_since == {"tarief": date(2026, 3, 1)} and found["P1"].complete is False
     assert found["P2"].complete is True
     assert found["P3"].latest is None and found["P3"].complete is None
+
+
+def test_a_check_is_too_old_the_day_after_it_is_max_age_days_old():
+    found = rules.state([check(date(2026, 1, 1))], date(2026, 2, 1))  # 31 days before 01/02
+    assert rules.standing(found, date(2026, 2, 1), 31) == "volledig"
+    assert rules.standing(found, date(2026, 2, 1), 30) == "controle te oud"
+    incomplete = rules.state([check(date(2026, 1, 1), lacking=("tarief",))], date(2026, 1, 2))
+    assert rules.standing(incomplete, date(2026, 1, 2), 365) == "onvolledig"
+    assert rules.standing(rules.state([], date(2026, 1, 2)), date(2026, 1, 2), 365) == "nooit gecontroleerd"

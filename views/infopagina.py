@@ -14,25 +14,18 @@ names = ui.reads.provider_names()
 ui.show_flash()
 checks = ui.reads.infopagina_checks()
 states = rules.states(checks, today, names)
-too_old = {p for p, s in states.items()
-           if s.latest is not None and (today - s.latest.datum).days > config.infopagina_max_age_days}
 
 
 def verdict(provider_id: str) -> str:
-    found = states[provider_id]
-    if found.latest is None:
-        return "nooit gecontroleerd"
-    if provider_id in too_old:
-        return "controle te oud"
-    return "volledig" if found.complete else "onvolledig"
+    return rules.standing(states[provider_id], today, config.infopagina_max_age_days)
 
 
 tiles = st.columns(4)
 counts = pd.Series([verdict(p) for p in names]).value_counts()
-tiles[0].metric("Volledig", int(counts.get("volledig", 0)), border=True)
-tiles[1].metric("Onvolledig", int(counts.get("onvolledig", 0)), border=True,
+tiles[0].metric("Volledig", int(counts.get(rules.COMPLETE, 0)), border=True)
+tiles[1].metric("Onvolledig", int(counts.get(rules.INCOMPLETE, 0)), border=True,
                 help="Bij de laatste controle van het loket ontbrak minstens één van de vijf onderdelen.")
-tiles[2].metric("Niet (recent) gecontroleerd", int(counts.get("nooit gecontroleerd", 0) + counts.get("controle te oud", 0)),
+tiles[2].metric("Niet (recent) gecontroleerd", int(counts.get(rules.NEVER, 0) + counts.get(rules.TOO_OLD, 0)),
                 border=True, help=f"Nooit gecontroleerd, of de laatste controle is ouder dan "
                                   f"{config.infopagina_max_age_days} dagen.")
 tiles[3].metric("Te bevestigen", sum(1 for s in states.values() if s.to_confirm), border=True,
@@ -46,7 +39,7 @@ overview = pd.DataFrame([{
                                    for i, d in states[p].missing_since.items()),
     "Te bevestigen": states[p].to_confirm.datum if states[p].to_confirm else None,
 } for p in names]).sort_values(["Toestand", "Opvang"], key=lambda col: col.map(
-    {"onvolledig": 0, "nooit gecontroleerd": 1, "controle te oud": 2, "volledig": 3}) if col.name == "Toestand" else col)
+    {s: i for i, s in enumerate(rules.STANDINGS)}) if col.name == "Toestand" else col)
 ui.table(overview, key="infopagina_table", column_config=ui.date_columns("Laatste controle", "Te bevestigen"),
          wrap=("Ontbreekt (sinds)",))
 st.write(f"De vijf onderdelen: {', '.join(rules.ITEM_LABELS[i] for i in rules.ITEMS)}. Alleen controles van het "

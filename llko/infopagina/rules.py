@@ -115,6 +115,20 @@ def reminder(provider_name: str, missing_items: list[str], municipality: str) ->
             f"Lokaal Loket Kinderopvang {municipality}")
 
 
+NEVER, TOO_OLD, INCOMPLETE, COMPLETE = "nooit gecontroleerd", "controle te oud", "onvolledig", "volledig"
+STANDINGS = (INCOMPLETE, NEVER, TOO_OLD, COMPLETE)  # the order the loket works through them
+
+
+def standing(found: ProviderInfopagina, day: date, max_age_days: int) -> str:
+    """One provider's infopagina summed up on `day` as R11 reads it: never checked by the loket, its latest check
+    more than `max_age_days` old (unknown), else complete or incomplete."""
+    if found.latest is None:
+        return NEVER
+    if (day - found.latest.datum).days > max_age_days:
+        return TOO_OLD
+    return COMPLETE if found.complete else INCOMPLETE
+
+
 def state(checks, day: date) -> ProviderInfopagina:
     """R6 for one provider on `day`. checks: that provider's checks (of any date; later ones are ignored)."""
     checks = list(checks)
