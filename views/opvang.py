@@ -11,14 +11,14 @@ import ui
 from llko import corrections
 from llko.compliance import ladder
 from llko.infopagina import rules as infopagina_rules
-from llko.providers import service
+from llko.providers import rules as provider_rules, service
 from llko.vacancies import rules as vacancy_rules
 
 user = ui.open_page(__file__)
 today = ui.today()
 ui.show_flash()
 details = ui.reads.provider_details()
-is_stopped = details["stopped_on"].map(lambda d: d is not None and d <= today).astype(bool)
+is_stopped = details["stopped_on"].map(lambda d: provider_rules.has_stopped(d, today)).astype(bool)
 current, stopped = details[~is_stopped], details[is_stopped]
 names = dict(zip(details["id"], details["name"]))
 
@@ -38,7 +38,7 @@ def native(value):
 def stop_text(stopped_on: date | None) -> str:
     if stopped_on is None:
         return "nee"
-    return "ja" if stopped_on <= today else f"nee (stopt op {ui.fmt_date(stopped_on)})"
+    return "ja" if provider_rules.has_stopped(stopped_on, today) else f"nee (stopt op {ui.fmt_date(stopped_on)})"
 
 
 def listing(frame: pd.DataFrame) -> pd.DataFrame:

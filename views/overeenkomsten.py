@@ -3,7 +3,7 @@ a shortcoming in itself), a signature recorded with its scan; the meetings of th
 who attended and who did not, their minutes; the yearly evaluation of the procedure with the LOK's advice. A
 signature or a meeting recorded by mistake is corrected or withdrawn with a reason (R14); the history keeps it."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -11,20 +11,23 @@ import streamlit as st
 import ui
 from llko import corrections
 from llko.agreements import documents, service
+from llko.compliance import rules as compliance_rules
+from llko.providers import rules as provider_rules
 
 user = ui.open_page(__file__)
 today = ui.today()
 ui.show_flash()
 details = ui.reads.provider_details()
 names = dict(zip(details["id"], details["name"]))
-active = [p for p, stopped_on in zip(details["id"], details["stopped_on"]) if stopped_on is None or stopped_on > today]
+active = [p for p, stopped_on in zip(details["id"], details["stopped_on"])
+          if not provider_rules.has_stopped(stopped_on, today)]
 contact = details.set_index("id")
 latest = ui.reads.latest_signatures()
 latest = latest[latest["provider_id"].isin(active)]
 unsigned, signed = latest[latest["signed_on"].isna()], latest[latest["signed_on"].notna()]
 meetings = ui.reads.lok_meetings()
 meeting_history = ui.reads.lok_meetings(history=True)
-year_ago = today - timedelta(days=364)
+year_ago, _ = compliance_rules.period(None, None, today)  # R11's default year, both ends included
 recent = [m for m in meetings if year_ago <= m.held_on <= today]
 evaluations = ui.reads.procedure_evaluations()
 
@@ -184,7 +187,7 @@ st.header("Lokaal Overleg Kinderopvang")
 def expected(on: date) -> list[str]:
     """The providers working on that day (started, not yet stopped): whom a meeting that day was for."""
     return [p for p, started, stopped in zip(details["id"], details["started_on"], details["stopped_on"])
-            if (started is None or started <= on) and (stopped is None or stopped > on)]
+            if provider_rules.works_on(started, stopped, on)]
 
 
 if not recent:

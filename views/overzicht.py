@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from llko.compliance import ladder, rules as compliance_rules
 from llko.infopagina import rules as infopagina_rules
+from llko.providers import rules as provider_rules
 from llko.vacancies import rules as vacancy_rules
 
 ui.open_page(__file__)
@@ -64,8 +65,10 @@ names = ui.reads.provider_names()
 checks = ui.reads.infopagina_checks()
 states = infopagina_rules.states(checks, today, names)
 to_confirm = sorted(names[p] for p, s in states.items() if s.to_confirm)
-incomplete = sorted(names[p] for p, s in states.items() if s.complete is False)
-unsigned = ui.reads.latest_signatures().pipe(lambda f: f[f["signed_on"].isna() & f["stopped_on"].isna()])
+incomplete = sorted(names[p] for p, s in states.items()  # as the Infopagina page says it (a too old check: unknown)
+                    if infopagina_rules.standing(s, today, config.infopagina_max_age_days) == infopagina_rules.INCOMPLETE)
+unsigned = ui.reads.latest_signatures().pipe(lambda f: f[f["signed_on"].isna() & ~f["stopped_on"].map(
+    lambda d: provider_rules.has_stopped(d, today)).astype(bool)])
 left, middle, right = st.columns(3)
 with left:
     st.metric("Vrije plaatsen vandaag", sum(v.plaatsen for v in places), border=True,
