@@ -198,3 +198,25 @@ def test_compliance_over_a_free_period_has_no_overrides(town):  # noqa: F811
     advice = rounds.create(town, "coord", "Uitbreidingsronde 2027", "uitbreidingsronde", F, T)
     service.override_advice(town, "coord", "P1", "negative_advice", advice, False, WHY)
     assert not any(k.endswith("_override") for k in compliance(town, F, T)["providers"]["P1"])
+
+
+def test_a_letter_for_a_round_that_ended_before_today_reads_that_period_and_its_overrides(town):  # noqa: F811
+    from llko.compliance import letters
+
+    round_id = rounds.create(town, "coord", "Uitbreidingsronde 2027", "uitbreidingsronde", date(2026, 6, 1),
+                             date(2026, 11, 1))
+    service.override_advice(town, "coord", "P1", "negative_advice", round_id, False,
+                            "Achterstand door ziekte van de verantwoordelijke, nu opgelost.")
+    service.record_contact(town, "coord", "P1", date(2026, 11, 10), "telefoon", "Gebeld over A103.",
+                                  date(2026, 11, 15))
+    gone = service.record_contact(town, "coord", "P1", date(2026, 11, 12), "mail", "Verkeerde opvang.",
+                                  date(2026, 11, 15))
+    service.withdraw_contact(town, "coord", gone, "Bij de verkeerde opvang genoteerd.")
+    letter = letters.letter(town, "P1", rounds.by_id(town, round_id), date(2026, 12, 4), "Cora")
+    assert (letter.date_from, letter.date_to, letter.written_on) == (date(2026, 6, 1), date(2026, 11, 1),
+                                                                       date(2026, 12, 4))
+    # over 01/06..01/11 (not up to today): A103 and A107 late, 7 of 9 (test_compliance_cli's EXPECTED)
+    assert letter.verdicts["answering"].evidence == ["A103", "A107"]
+    assert letter.verdicts["answering"].share == 7 / 9
+    assert letter.overrides["negative_advice"].value is False
+    assert [(s.on, s.what) for s in letter.steps] == [(date(2026, 11, 10), "Contact (telefoon)")]  # what stands

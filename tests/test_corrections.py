@@ -353,3 +353,14 @@ def test_the_audit_page_says_in_words_what_was_corrected_and_why(town):
         "enforcement_step_withdrawn": f"opvang P2, dossier {file_id}: Afgesloten van 10/11/2026; reden: Te vroeg "
                                       "afgesloten."}
     assert audit.ACTION_LABELS["contact_corrected"] == "Contact met een opvang gecorrigeerd"
+
+
+def test_the_service_refuses_a_step_dated_before_the_files_last_step_and_writes_nothing(town):
+    file_id = service.open_file(town, "coord", "Cora", "P2", date(2026, 11, 5), ["answering"], "Vastgesteld.", TODAY)
+    before = rows(town, "SELECT COUNT(*) FROM enforcement_steps")
+    with pytest.raises(Refused) as refused:
+        service.add_step(town, "coord", "Cora", file_id, "loket_talk", date(2026, 11, 4), "Gesprek.", TODAY)
+    assert refused.value.problems == {"on": "Datum: 04/11/2026 ligt vóór de vorige stap (05/11/2026); de ladder gaat "
+                                            "enkel vooruit in de tijd."}
+    assert rows(town, "SELECT COUNT(*) FROM enforcement_steps") == before
+    assert service.add_step(town, "coord", "Cora", file_id, "loket_talk", date(2026, 11, 5), "Gesprek.", TODAY)

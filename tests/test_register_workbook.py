@@ -320,3 +320,30 @@ def test_a_register_in_ods_reads_like_the_xlsx_and_an_xls_is_refused(engine):
                              "vrije_plaatsen": {"new": 1, "updated": 0, "unchanged": 0}}
     refused = run(engine, [("oud.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)], "test")
     assert refused.problems[0].startswith("'oud.xls': Dit is een Excel 97-2003-bestand (.xls)")
+
+
+@pytest.mark.parametrize("sheet, header, first, second, table", [
+    # rows that differ in one key column only are two entries, whichever key column it is
+    ("vrije_plaatsen", ["opvang_id", "vanaf", "gemeld_op", "dagen", "plaatsen"],
+     ["P1", "01/11/2026", "20/10/2026", "ma", 1], ["P1", "01/11/2026", "21/10/2026", "ma", 1], "vacancies"),
+    ("vrije_plaatsen", ["opvang_id", "vanaf", "gemeld_op", "dagen", "plaatsen"],
+     ["P1", "01/11/2026", "20/10/2026", "ma", 1], ["P1", "02/11/2026", "20/10/2026", "ma", 1], "vacancies"),
+    ("vrije_plaatsen", ["opvang_id", "vanaf", "gemeld_op", "dagen", "plaatsen"],
+     ["P1", "01/11/2026", "20/10/2026", "ma", 1], ["P2", "01/11/2026", "20/10/2026", "ma", 1], "vacancies"),
+    ("infopagina", ["opvang_id", "datum_controle", "bron", "openingsuren", "openingsdagen", "contact", "foto_logo",
+                    "tarief"],
+     ["P1", "01/09/2026", "loket", "ja", "ja", "ja", "ja", "ja"],
+     ["P1", "01/09/2026", "opvang", "ja", "ja", "ja", "ja", "ja"], "infopagina_checks"),
+    ("infopagina", ["opvang_id", "datum_controle", "bron", "openingsuren", "openingsdagen", "contact", "foto_logo",
+                    "tarief"],
+     ["P1", "01/09/2026", "loket", "ja", "ja", "ja", "ja", "ja"],
+     ["P1", "02/09/2026", "loket", "ja", "ja", "ja", "ja", "ja"], "infopagina_checks"),
+    ("overeenkomst", ["opvang_id", "ondertekend_op"], ["P1", "05/01/2026"], ["P2", "05/01/2026"], "agreements"),
+    ("overeenkomst", ["opvang_id", "ondertekend_op"], ["P1", "05/01/2026"], ["P1", "06/01/2026"], "agreements"),
+])
+def test_two_rows_that_differ_in_one_key_column_stay_two_rows(town, sheet, header, first, second, table):
+    result = import_register(town, [("register.xlsx", xlsx({"opvang": OPVANG[:3], sheet: [header, first, second]}))],
+                             "coord")
+    assert result.ok, result.problems
+    assert result.counts[sheet] == {"new": 2, "updated": 0, "unchanged": 0}
+    assert rows(town, f"SELECT COUNT(*) FROM {table}") == [(2,)]
