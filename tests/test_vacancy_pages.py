@@ -197,3 +197,15 @@ def test_the_download_holds_exactly_the_places_on_screen(town, downloads):
     # the place that ended on 05/11 is not on screen, so not in the file either
     assert found[["Opvang", "Vanaf", "Tot", "Plaatsen"]].values.tolist() == [
         ["Het Zonnetje", "09/11/2026", "31/12/2026", "1"]]
+
+
+def test_a_providers_own_download_holds_only_its_own_places(town, downloads):
+    from apptest import read_csv
+
+    service.report(town, "zon", "P1", PLACE, T, allowed=("P1",))
+    service.report(town, "nest", "P2", {**PLACE, "opmerking": "plaats van het Nest"}, T, allowed=("P2",))
+    page("views/mijn_vrije_plaatsen.py", "zon").run()
+    [name] = [n for n in downloads.names() if n.endswith(".csv")]
+    assert name == "mijn-vrije-plaatsen-P1-20261102.csv"
+    found = read_csv(downloads[name])
+    assert found[["opvang_id", "vanaf", "plaatsen"]].values.tolist() == [["P1", "09/11/2026", "1"]]
