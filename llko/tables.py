@@ -6,9 +6,11 @@ from llko.compliance.models import AdviceOverride, Contact, EnforcementFile, Enf
 from llko.infopagina.models import InfopaginaCheck
 from llko.models import AuditEntry, Setting
 from llko.providers.models import Provider
+from llko.reporting.models import Population
 from llko.requests.models import ImportRun, ProviderSummary, Request, StatusChange, SummaryFigure
 from llko.vacancies.models import Referral, VacancyChange, VacancyRecord
 
 ALL = (AuditEntry, Setting, Provider, ImportRun, Request, StatusChange, ProviderSummary, SummaryFigure, User,
        UserProvider, LoginSession, VacancyRecord, VacancyChange, Referral, InfopaginaCheck, Agreement, LokMeeting,
-       LokAttendance, ProcedureEvaluation, AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment)
+       LokAttendance, ProcedureEvaluation, AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment,
+       Population)

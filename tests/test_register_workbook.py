@@ -56,8 +56,9 @@ def xlsx(sheets: dict[str, list[list]]) -> bytes:
     return buffer.getvalue()
 
 
+BEVOLKING = [["Deelgemeente", "Jaar", "Kinderen onder 3"], ["Okegem", 2026, 160], [" Ninove ", "2025", "900"]]
 FULL = {"Opvang": OPVANG, "Vrije plaatsen": VRIJE_PLAATSEN, "infopagina": INFOPAGINA, "OVEREENKOMST": OVEREENKOMST,
-        "lok": LOK}
+        "lok": LOK, "Bevolking": BEVOLKING}
 
 
 @pytest.fixture
@@ -91,7 +92,8 @@ def test_a_full_workbook_fills_every_register(town):
                              "vrije_plaatsen": {"new": 3, "updated": 0, "unchanged": 0},
                              "infopagina": {"new": 2, "updated": 0, "unchanged": 0},
                              "overeenkomst": {"new": 1, "updated": 0, "unchanged": 0},
-                             "lok": {"new": 2, "updated": 0, "unchanged": 0}}
+                             "lok": {"new": 2, "updated": 0, "unchanged": 0},
+                             "bevolking": {"new": 2, "updated": 0, "unchanged": 0}}
     assert result.notices == ["Blad opvang: onbekende kolom(men) overgeslagen: notities."]
     assert rows(town, "SELECT id, name, kind, subsidy_level, licensed_places, address, district, email, phone, "
                       "contact_person FROM providers ORDER BY id") == [
@@ -191,9 +193,9 @@ def test_a_missing_required_column_and_an_empty_workbook_are_refused(town):
     assert result.problems == ["Blad overeenkomst: de verplichte kolom(men) ondertekend_op ontbreken."]
     result = import_register(town, [("r.xlsx", xlsx({"lok": [["datum"]], "Blad1": [["x"], ["y"]]}))], "coord")
     assert result.problems == ["De werkmap bevat geen gegevens: geen enkel registerblad heeft een ingevulde rij "
-                               "(bladen: opvang, vrije_plaatsen, infopagina, overeenkomst, lok)."]
+                               "(bladen: opvang, vrije_plaatsen, infopagina, overeenkomst, lok, bevolking)."]
     assert result.notices == ["Blad 'Blad1' is geen registerblad en werd overgeslagen (verwacht: opvang, "
-                              "vrije_plaatsen, infopagina, overeenkomst, lok)."]
+                              "vrije_plaatsen, infopagina, overeenkomst, lok, bevolking)."]
 
 
 def test_a_csv_per_sheet_in_either_date_style(town):
@@ -233,7 +235,7 @@ def test_what_the_registers_export_imports_back_unchanged(town):
     assert all(n["new"] == 0 and n["updated"] == 0 for n in again.counts.values()), again.counts
     assert counts(town) == before
     sheets = openpyxl.load_workbook(io.BytesIO(data)).sheetnames
-    assert sheets == ["opvang", "vrije_plaatsen", "infopagina", "overeenkomst", "lok"]
+    assert sheets == ["opvang", "vrije_plaatsen", "infopagina", "overeenkomst", "lok", "bevolking"]
 
 
 def test_the_template_has_every_sheet_and_column_and_no_data(town):
@@ -270,7 +272,8 @@ def test_the_import_page_reads_a_workbook_and_refuses_a_bad_one_whole(town, db_u
     assert at.success[0].value == (
         "Registers ingelezen: opvang: 2 nieuw, 1 gewijzigd, 0 ongewijzigd; vrije plaatsen: 3 nieuw, 0 gewijzigd, "
         "0 ongewijzigd; infopagina: 2 nieuw, 0 gewijzigd, 0 ongewijzigd; overeenkomst: 1 nieuw, 0 gewijzigd, "
-        "0 ongewijzigd; lok: 2 nieuw, 0 gewijzigd, 0 ongewijzigd. Blad opvang: onbekende kolom(men) overgeslagen: "
+        "0 ongewijzigd; lok: 2 nieuw, 0 gewijzigd, 0 ongewijzigd; bevolking: 2 nieuw, 0 gewijzigd, 0 ongewijzigd. "
+        "Blad opvang: onbekende kolom(men) overgeslagen: "
         "notities.")
     assert counts(town)["vacancies"] == 3
 
@@ -347,3 +350,16 @@ def test_two_rows_that_differ_in_one_key_column_stay_two_rows(town, sheet, heade
     assert result.ok, result.problems
     assert result.counts[sheet] == {"new": 2, "updated": 0, "unchanged": 0}
     assert rows(town, f"SELECT COUNT(*) FROM {table}") == [(2,)]
+
+
+def test_the_population_sheet_holds_children_under_3_per_deelgemeente_and_year(town):
+    assert import_register(town, [("register.xlsx", xlsx(FULL))], "coord").ok
+    assert rows(town, "SELECT district, year, children_under_3 FROM population ORDER BY district, year") == [
+        ("Ninove", 2025, 900), ("Okegem", 2026, 160)]
+    twice = [["deelgemeente", "jaar", "kinderen_onder_3"], ["Okegem", 2026, 160], ["Okegem", 2026, 170]]
+    result = import_register(town, [("r.xlsx", xlsx({"bevolking": twice}))], "coord")
+    assert result.problems == ["Blad bevolking, rij 3: dezelfde sleutel (Okegem, 2026) als rij 2."]
+    bad = [["deelgemeente", "jaar", "kinderen_onder_3"], ["Okegem", 2026, -1]]
+    result = import_register(town, [("r.xlsx", xlsx({"bevolking": bad}))], "coord")
+    assert result.problems == ["Blad bevolking, rij 2, kolom kinderen_onder_3: '-1' is ongeldig; verwacht: een "
+                               "geheel getal van minstens 0."]

@@ -18,6 +18,8 @@ _SQL = {
     "infopagina": "SELECT provider_id AS opvang_id, checked_on AS datum_controle, source AS bron, openingsuren, "
                   "openingsdagen, contact, foto_logo, tarief, checked_by AS door FROM infopagina_checks "
                   f"WHERE {corrections.STANDING_SQL} ORDER BY provider_id, checked_on, source",
+    "bevolking": "SELECT district AS deelgemeente, year AS jaar, children_under_3 AS kinderen_onder_3 "
+                 "FROM population ORDER BY district, year",
     "overeenkomst": "SELECT provider_id AS opvang_id, signed_on AS ondertekend_op, signatory AS ondertekenaar, "
                     "function AS functie FROM agreements "
                     f"WHERE {corrections.STANDING_SQL} ORDER BY provider_id, signed_on",
@@ -59,7 +61,7 @@ def sheet(engine: Engine, name: str, provider_ids: tuple[str, ...] | None = None
         return _typed(meetings[columns(name)])
     with engine.connect() as conn:
         frame = pd.read_sql(text(_SQL[name]), conn)
-    if provider_ids is not None:
+    if provider_ids is not None and "opvang_id" in frame:
         frame = frame[frame["opvang_id"].isin(provider_ids)]
     return _typed(frame.reset_index(drop=True))
 

@@ -178,7 +178,13 @@ LOK = Sheet("lok", (
     Column("aanwezig", "attendance", id_list, default=()),
 ), provider_columns=("aanwezig",))
 
-SHEETS = {s.name: s for s in (OPVANG, VRIJE_PLAATSEN, INFOPAGINA, OVEREENKOMST, LOK)}
+BEVOLKING = Sheet("bevolking", (
+    Column("deelgemeente", "district", at_most(100), required=True, key=True),
+    Column("jaar", "year", whole(1900), required=True, key=True),
+    Column("kinderen_onder_3", "children_under_3", whole(0), required=True),
+), provider_columns=())
+
+SHEETS = {s.name: s for s in (OPVANG, VRIJE_PLAATSEN, INFOPAGINA, OVEREENKOMST, LOK, BEVOLKING)}
 
 
 def sheet_key(name: str) -> str:

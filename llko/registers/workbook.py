@@ -22,6 +22,7 @@ from llko.db import retry_when_busy, transaction
 from llko.infopagina.models import InfopaginaCheck
 from llko.providers import service as provider_service
 from llko.providers.models import Provider
+from llko.reporting.models import Population
 from llko.requests import importer, messages, spreadsheets, upload
 from llko.requests.importer import FileFault, check_workbook_size
 from llko.registers.sheets import SHEETS, CellError, Sheet, sheet_key
@@ -386,6 +387,14 @@ def _write(session, typed: dict[str, list[_Row]], actor: str, result: RegisterRe
                 session.add_all(LokAttendance(meeting_id=record.id, provider_id=p) for p in attendance)
                 outcome = "updated" if outcome == "unchanged" else outcome
         count("lok", outcome)
+    for row in typed.get("bevolking", []):
+        changes = _attributes(SHEETS["bevolking"], row.values)
+        record = session.get(Population, (changes["district"], changes["year"]))
+        if record is None:
+            session.add(Population(**changes, recorded_by=actor))
+            count("bevolking", "new")
+        else:
+            count("bevolking", "updated" if _apply(record, changes) else "unchanged")
 
 
 def import_register(engine: Engine, files: list[tuple[str, bytes]], actor: str) -> RegisterResult:
