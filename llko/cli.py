@@ -1,5 +1,5 @@
-"""Command line: python -m llko import | import-register | report | vacancies | compliance | demo | create-user |
-settings | backup | restore."""
+"""Command line: python -m llko import | import-register | report | vacancies | compliance | figures | demo |
+create-user | settings | backup | restore."""
 
 import argparse
 import getpass
@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     com.add_argument("--round", dest="round_name", default=None,
                      help="een adviesronde (bij naam): haar periode, oordelen en aanpassingen; vastgelegd zoals vastgelegd")
     com.add_argument("--json", action="store_true", help="JSON volgens het nalevingscontract in DESIGN.md")
+    fig = sub.add_parser("figures", help="beleidscijfers over een periode: aanvragen, kinderen, deelgemeenten")
+    fig.add_argument("--from", dest="date_from", type=_date, default=None,
+                     help="begin van de periode (standaard: 1 januari van vorig jaar)")
+    fig.add_argument("--to", dest="date_to", type=_date, default=None,
+                     help="einde van de periode (standaard: 31 december van vorig jaar)")
+    fig.add_argument("--json", action="store_true", help="JSON volgens het cijfercontract in DESIGN.md")
     rep = sub.add_parser("report", help="cijfers per opvang op een dag")
     rep.add_argument("--as-of", type=_date, required=True)
     rep.add_argument("--json", action="store_true", help="JSON volgens het rapportcontract")
@@ -71,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(database_url())
     bootstrap.prepare(engine, fill_demo=False, today=clock.today())
     command = {"import": _import, "import-register": _import_register, "vacancies": _vacancies, "report": _report, "demo": _demo, "create-user": _create_user,
-               "compliance": _compliance,
+               "compliance": _compliance, "figures": _figures,
                "settings": _settings, "backup": _backup, "restore": _restore}[args.command]
     try:
         return command(engine, args)
@@ -163,6 +169,15 @@ def _compliance(engine, args) -> int:
     else:
         names = dict(provider_queries.providers(engine)[["id", "name"]].itertuples(index=False))
         print(format_table(found, names))
+    return 0
+
+
+def _figures(engine, args) -> int:
+    from llko.reporting.figures import figures, format_text, last_full_year
+
+    default_from, default_to = last_full_year(clock.today())
+    found = figures(engine, args.date_from or default_from, args.date_to or default_to)
+    print(json.dumps(found, ensure_ascii=False) if args.json else format_text(found))
     return 0
 
 
