@@ -29,6 +29,7 @@ class Settings:
     unreported_max: int = 2
     vacancy_window_days: int = 30
     vacancy_stale_days: int = 28
+    coverage_norm: float = 33.0
 
 
 DEFAULTS = Settings()
@@ -48,6 +49,8 @@ DESCRIPTIONS = {
     "unreported_max": "Toegelaten aantal goedkeuringen zonder gemelde vrije plaats (R11)",
     "vacancy_window_days": "Venster rond de startdatum bij vrije plaatsen, in dagen (R11, R12)",
     "vacancy_stale_days": "Een vrije plaats die zo lang niet bevestigd werd, wordt gemarkeerd (dagen)",
+    "coverage_norm": "Norm voor plaatsen per 100 kinderen onder 3, als lijn op Beleid (de Vlaamse doelstelling 50 "
+                     "staat ernaast)",
 }
 
 
@@ -65,14 +68,17 @@ LABELS = {
     "unreported_max": "Toegelaten goedkeuringen zonder gemelde plaats",
     "vacancy_window_days": "Venster rond de startdatum (dagen)",
     "vacancy_stale_days": "Vrije plaats niet bevestigd na (dagen)",
+    "coverage_norm": "Norm plaatsen per 100 kinderen onder 3",
 }
 _LONGEST = 12  # characters a number may have: more is a typo (and Python refuses to read 4,300 digits)
 
 
 def kind(key: str) -> str:
-    """'text', 'days' (a whole number >= 1), 'count' (a whole number >= 0) or 'share' (0 to 1)."""
+    """'text', 'days' (a whole number >= 1), 'count' (a whole number >= 0), 'share' (0 to 1) or 'number' (> 0)."""
     if key == "municipality":
         return "text"
+    if key == "coverage_norm":
+        return "number"
     if key.endswith("_days"):
         return "days"
     if key.endswith("_share"):
@@ -83,6 +89,7 @@ def kind(key: str) -> str:
 _WHOLE = re.compile(r"^[0-9]+$")
 MAX_DAYS = 3650  # ten years: any longer period is a typo (and would push dates out of range)
 MAX_COUNT = 100_000
+_NUMBER = re.compile(r"^[0-9]+([.,][0-9]+)?$")
 _SHARE = re.compile(r"^(0|1)?([.,][0-9]+)?$")
 _PERCENT = re.compile(r"^([0-9]+([.,][0-9]+)?)\s*%$")
 
@@ -108,6 +115,10 @@ def parse(key: str, raw: str):
         if not _WHOLE.match(value) or not lowest <= int(value) <= highest:
             raise ValueError(f"{label}: '{value}' is geen geheel getal van {lowest} tot {highest:,}.".replace(",", "."))
         return int(value)
+    if what == "number":
+        if not _NUMBER.match(value) or not 0 < float(value.replace(",", ".")) <= MAX_COUNT:
+            raise ValueError(f"{label}: '{value}' is geen getal groter dan 0 (bv. 33 of 33,5).")
+        return float(value.replace(",", "."))
     percent = _PERCENT.match(value)
     if percent:
         share = float(percent.group(1).replace(",", ".")) / 100
@@ -124,6 +135,8 @@ def show(key: str, value) -> str:
     """A setting's value as a Dutch reader writes it (0,9 -> 90%)."""
     if kind(key) == "share":
         return f"{value * 100:g}%".replace(".", ",")
+    if kind(key) == "number":
+        return f"{value:g}".replace(".", ",")
     return str(value)
 
 

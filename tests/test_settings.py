@@ -148,3 +148,21 @@ def test_a_deadline_written_past_the_service_never_gives_stale_figures(engine):
     settings.save(engine, "sql", "deadline_days", "7")  # no rebuild here
     p1 = build_report(engine, T)["providers"]["P1"]
     assert (p1["answered"], p1["answered_in_time"]) == (1, 0)  # A2 answered on day 9: late with 7 days
+
+
+@pytest.mark.parametrize("raw, value", [("33", 33.0), ("33,5", 33.5), ("50.0", 50.0)])
+def test_the_coverage_norm_is_any_number_above_zero(raw, value):
+    from llko import settings
+
+    assert settings.parse("coverage_norm", raw) == value
+    assert settings.show("coverage_norm", value) == {33.0: "33", 33.5: "33,5", 50.0: "50"}[value]
+
+
+@pytest.mark.parametrize("raw", ["0", "-3", "33%", "drie", ""])
+def test_a_coverage_norm_of_zero_or_no_number_is_refused_in_dutch(raw):
+    from llko import settings
+
+    with pytest.raises(ValueError) as refused:
+        settings.parse("coverage_norm", raw)
+    assert str(refused.value) == (f"Norm plaatsen per 100 kinderen onder 3: '{raw}' is geen getal groter dan 0 "
+                                  "(bv. 33 of 33,5).")
