@@ -19,7 +19,7 @@ PASSWORD = "een-lang-wachtwoord"
 WRONG = "niet-het-wachtwoord"
 T0 = datetime(2026, 11, 2, 8, 30, 0, 123456, tzinfo=timezone.utc)  # microseconds: the lock end must keep them
 LOCK = timedelta(minutes=15)
-ROLE_PAGE_TITLES = {"Overzicht", "Aanvragen", "Cijfers", "Import", "Gebruikers", "Audit", "Mijn account",
+ROLE_PAGE_TITLES = {"Overzicht", "Aanvragen", "Beleid", "Cijfers", "Import", "Gebruikers", "Audit", "Mijn account",
                     "Mijn aanvragen"}
 
 
@@ -325,7 +325,7 @@ def _disable_by_sql(engine, username):
 
 
 @pytest.mark.parametrize("username, title, disable", [
-    ("beleid", "Cijfers", _disable_by_coordinator),
+    ("beleid", "Beleid", _disable_by_coordinator),
     ("opvang01", "Mijn aanvragen", _disable_by_sql),
 ])
 def test_an_account_disabled_during_a_session_is_signed_out(own_demo, username, title, disable):
@@ -398,7 +398,7 @@ def test_a_refused_password_change_is_not_audited_as_a_change(engine):
 
 def test_login_and_logout_through_the_app_are_audited_with_the_username(own_demo):
     at = login(app().run(), "beleid", DEMO_PASSWORD)
-    assert not at.exception and at.title[0].value == "Cijfers"
+    assert not at.exception and at.title[0].value == "Beleid"
     next(b for b in at.sidebar.button if b.label == "Afmelden").click().run()
     assert not at.exception
     assert not at.metric and not {t.value for t in at.title} & ROLE_PAGE_TITLES

@@ -150,7 +150,7 @@ def wait_heading(page, text):
 
 
 @pytest.mark.parametrize("username, first_page", [("coordinator", "Overzicht"), ("opvang01", "Mijn aanvragen"),
-                                                  ("beleid", "Cijfers")])
+                                                  ("beleid", "Beleid")])
 def test_each_role_logs_in_to_its_first_page(server, page, username, first_page):
     sign_in(page, server, username)
     signed_in_on(page, first_page)
@@ -171,9 +171,10 @@ URLS = {"overzicht": "Overzicht", "aanvragen": "Aanvragen", "mijn_aanvragen": "M
         "overeenkomsten": "Overeenkomst en LOK", "naleving": "Naleving", "dossier": "Dossier",
         "mijn_naleving": "Mijn naleving"}
 MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Opvang", "Overeenkomst en LOK",
-                         "Cijfers", "Naleving", "Dossier", "Import", "Gebruikers", "Audit", "Instellingen", "Mijn account"],
+                         "Beleid", "Cijfers", "Naleving", "Dossier", "Import", "Gebruikers", "Audit", "Instellingen",
+                         "Mijn account"],
          "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn naleving",
-                                                                                     "Mijn account"], "beleid": ["Cijfers", "Naleving", "Mijn account"]}
+                                                                                     "Mijn account"], "beleid": ["Beleid", "Cijfers", "Naleving", "Mijn account"]}
 
 
 @pytest.mark.parametrize("username", list(MENUS))
@@ -238,19 +239,19 @@ def replay(browser, base, cookie):
 
 def test_the_cookie_is_strict_and_a_copy_signs_in_until_logout_ends_it(server, page, browser):
     sign_in(page, server, "beleid")
-    signed_in_on(page, "Cijfers")
+    signed_in_on(page, "Beleid")
     cookie = session_cookie(page)
     assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert not cookie["secure"]  # served over plain http here; over https the page adds Secure
     copy = replay(browser, server, cookie)
-    wait_heading(copy, "Cijfers")  # while the session lives, the copy signs in (that is what a reload does)
+    wait_heading(copy, "Beleid")  # while the session lives, the copy signs in (that is what a reload does)
     copy.context.close()
     page.get_by_role("button", name="Afmelden").click()
     login_form_shown(page, "after-logout")
     copy = replay(browser, server, cookie)
     copy.get_by_text("Uw sessie is beëindigd").wait_for()
     login_form_shown(copy, "replay-after-logout")
-    assert heading(copy, "Cijfers").count() == 0
+    assert heading(copy, "Beleid").count() == 0
     copy.context.close()
 
 

@@ -16,15 +16,16 @@ from llko.db import make_engine
 # Who may open what, written out by hand (not read from ui.PAGES: this is what the registry must say).
 EXPECTED_MENUS = {
     "coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Opvang", "Overeenkomst en LOK",
-                    "Cijfers", "Naleving", "Dossier", "Import", "Gebruikers", "Audit", "Instellingen", "Mijn account"],
+                    "Beleid", "Cijfers", "Naleving", "Dossier", "Import", "Gebruikers", "Audit", "Instellingen",
+                    "Mijn account"],
     "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn naleving", "Mijn account"],
-    "beleid": ["Cijfers", "Naleving", "Mijn account"],
+    "beleid": ["Beleid", "Cijfers", "Naleving", "Mijn account"],
     "eenmalig": ["Mijn account"],  # a one-time password: only the page to change it
     None: [],  # signed out
 }
 PAGE_FILES = {
     "Overzicht": "views/overzicht.py", "Aanvragen": "views/aanvragen.py", "Mijn aanvragen": "views/mijn_aanvragen.py",
-    "Cijfers": "views/cijfers.py", "Import": "views/importeren.py", "Gebruikers": "views/gebruikers.py",
+    "Beleid": "views/beleid.py", "Cijfers": "views/cijfers.py", "Import": "views/importeren.py", "Gebruikers": "views/gebruikers.py",
     "Audit": "views/audit.py", "Instellingen": "views/instellingen.py", "Mijn account": "views/mijn_account.py",
     "Vrije plaatsen": "views/vrije_plaatsen.py", "Mijn vrije plaatsen": "views/mijn_vrije_plaatsen.py",
     "Infopagina": "views/infopagina.py", "Mijn infopagina": "views/mijn_infopagina.py",
@@ -41,6 +42,7 @@ def shows_its_data(at, title: str) -> bool:
         "Overzicht": {"Open aanvragen", "Te laat (nog geen antwoord)"} <= labels and "Dagen te laat" in columns,
         "Aanvragen": {"Opvang", "Te laat", "Tijdig beantwoord (90 dagen)"} <= columns,
         "Mijn aanvragen": {"Open", "Te laat"} <= labels,
+        "Beleid": {"Aanvragen", "Kinderen met onvervulde nood"} <= labels and "Plaatsen per 100 kinderen" in columns,
         "Cijfers": {"Aanvragen", "Kinderen met onvervulde nood"} <= labels and "Tekort (niet mogelijk)" in columns,
         "Import": bool(at.get("file_uploader")),
         "Gebruikers": {"Gebruikersnaam", "Rol"} <= columns,

@@ -222,8 +222,9 @@ def test_text_from_data_shows_literally_on_every_page_of_every_role(town):
                             seen.add((role, spec.title))
                             assert "![x](http://evil.example/x.png)" in html, (spec.path, html)
     assert seen == {  # where the nasty name, municipality, motivation or signatory reached the page's text
-        ("coordinator", "Aanvragen"), ("coordinator", "Cijfers"), ("coordinator", "Dossier"),
-        ("coordinator", "Naleving"), ("coordinator", "Opvang"), ("policy", "Cijfers"), ("policy", "Naleving"),
+        ("coordinator", "Aanvragen"), ("coordinator", "Beleid"), ("coordinator", "Cijfers"), ("coordinator", "Dossier"),
+        ("coordinator", "Naleving"), ("coordinator", "Opvang"), ("policy", "Beleid"), ("policy", "Cijfers"),
+        ("policy", "Naleving"),
         ("provider", "Mijn aanvragen"), ("provider", "Mijn naleving"), ("provider", "Mijn vrije plaatsen")}
 
 

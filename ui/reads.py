@@ -17,6 +17,7 @@ from llko.requests import importer, overview, queries, upload
 from llko.requests.queries import EVERYTHING, Selection
 from llko.infopagina import queries as infopagina_queries, rules as infopagina_rules
 from llko.registers import export as register_export
+from llko.reporting import figures as figures_module
 from llko.settings import Settings
 from llko.vacancies import matching, queries as vacancy_queries, rules as vacancy_rules, service as vacancy_service
 from ui.database import engine_for, url
@@ -340,6 +341,16 @@ def round_standing(current: compliance_rounds.Round, for_policy: bool = False) -
     """A round's verdicts, overrides and settings (live while open, as fixed once fixed); who decided an override by
     full name. for_policy: also every id in a motivation masked, as a policy maker may read it."""
     return _round_standing(url(), current, settings(), for_policy)
+
+
+@st.cache_data(**CACHE)
+def _figures(db: str, date_from: date, date_to: date, config: Settings) -> dict:
+    return figures_module.figures(engine_for(db), date_from, date_to, config)
+
+
+def figures(date_from: date, date_to: date) -> dict:
+    """The figures contract over [F, T] with the settings in force (the policy view)."""
+    return _figures(url(), date_from, date_to, settings())
 
 
 def override_history(provider_id: str) -> pd.DataFrame:

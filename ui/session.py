@@ -45,6 +45,7 @@ PAGES = (
     PageSpec("views/mijn_infopagina.py", "Mijn infopagina", "ℹ️", ("provider",)),
     PageSpec("views/opvang.py", "Opvang", "🏠", ("coordinator",)),
     PageSpec("views/overeenkomsten.py", "Overeenkomst en LOK", "🤝", ("coordinator",)),
+    PageSpec("views/beleid.py", "Beleid", "🏛️", ("coordinator", "policy")),
     PageSpec("views/cijfers.py", "Cijfers", "📊", ("coordinator", "policy")),
     PageSpec("views/naleving.py", "Naleving", "⚖️", ("coordinator", "policy")),
     PageSpec("views/dossier.py", "Dossier", "🗂️", ("coordinator",)),

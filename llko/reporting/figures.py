@@ -72,6 +72,33 @@ def last_full_year(today: date) -> tuple[date, date]:
     return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
 
 
+PERIODS = {"last_year": "Vorig jaar", "this_year": "Dit jaar tot vandaag", "last_12": "Laatste 12 maanden",
+           "custom": "Zelf kiezen"}
+
+
+def period_of(choice: str, today: date, date_from: date | None = None, date_to: date | None = None
+              ) -> tuple[date, date]:
+    """The period a policy maker picked: the last full year, this year up to today, the last 12 months (today and
+    the 364 days before it) or a period of its own (F > T or a missing day: a Dutch ValueError)."""
+    if choice == "last_year":
+        return last_full_year(today)
+    if choice == "this_year":
+        return date(today.year, 1, 1), today
+    if choice == "last_12":
+        return date.fromordinal(today.toordinal() - 364), today
+    if choice != "custom":
+        raise ValueError(f"unknown period {choice!r}")
+    if date_from is None or date_to is None:
+        raise ValueError("Periode: kies een begin- en een einddatum.")
+    check_period(date_from, date_to)
+    return date_from, date_to
+
+
+def in_time_share(counts: dict) -> float | None:
+    """Of the answered requests, the share answered in time (None when none was answered)."""
+    return counts["answered_in_time"] / counts["answered"] if counts["answered"] else None
+
+
 def coverage(places: int, children: int | None) -> float | None:
     """Places per 100 children younger than 3; None when the children are unknown or none."""
     return None if not children else places * 100 / children

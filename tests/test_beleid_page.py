@@ -1,0 +1,87 @@
+"""The Beleid page on the hand-worked town of test_figures (period 01/11/2025 .. 31/01/2026, every figure worked out
+there by hand), for the policy maker and the coordinator: the period every figure follows, the tiles, the coverage
+per deelgemeente against the norm, the downloads — and never a request or child id for the policy role."""
+
+import re
+from datetime import date
+
+import pytest
+
+from apptest import metrics, page, read_csv, table
+from llko import settings
+from llko.accounts import auth
+
+from test_figures import PROVIDERS, REQUESTS, store
+
+PASSWORD = "een-lang-wachtwoord"
+
+
+@pytest.fixture
+def site(engine, db_url, app_env):
+    app_env(db_url)  # 'today' 02/11/2026: 'vorig jaar' is 2025
+    store(engine, REQUESTS, PROVIDERS, [("Okegem", 2025, 150), ("Okegem", 2026, 160), ("Voorde", 2027, 90)],
+          [("P1", "2025-11-01", 2), ("P2", "2026-01-31", 1), ("P1", "2026-02-01", 3)])
+    auth.create_user(engine, "test", "beleid", "Bert Beleid", "policy", PASSWORD)
+    auth.create_user(engine, "test", "coord", "Cora Coördinator", "coordinator", PASSWORD)
+    return engine
+
+
+def opened(username: str, date_from: date = date(2025, 11, 1), date_to: date = date(2026, 1, 31)):
+    at = page("views/beleid.py", username).run()
+    at.radio(key="beleid_period").set_value("custom").run()
+    at.date_input(key="beleid_period_from").set_value(date_from).run()
+    at.date_input(key="beleid_period_to").set_value(date_to).run()
+    return at
+
+
+def everything_shown(at) -> str:
+    parts = [m.value for m in at.markdown] + [f"{m.label} {m.value}" for m in at.metric]
+    parts += [frame.value.to_csv() for frame in at.dataframe]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("username", ["beleid", "coord"])
+def test_the_page_shows_the_figures_of_the_chosen_period(site, username):
+    at = opened(username)
+    # 8 requests; 3 of the 5 answers in time (60%); K2 with an unmet need; answer days 0, 1, 9, 15, 20: median 9
+    assert {k: v for k, v in metrics(at).items() if k in ("Aanvragen", "Tijdig beantwoord",
+                                                          "Kinderen met onvervulde nood",
+                                                          "Dagen tot antwoord (mediaan)")} == {
+        "Aanvragen": "8", "Tijdig beantwoord": "60%", "Kinderen met onvervulde nood": "1",
+        "Dagen tot antwoord (mediaan)": "9"}
+    districts = table(at, "Plaatsen per 100 kinderen").set_index("Deelgemeente")
+    assert districts.loc["Okegem", "Plaatsen per 100 kinderen"] == 11.25  # 18 * 100 / 160
+    assert districts.loc["Okegem", "Vergunde plaatsen"] == 18
+    assert districts["Aanvragen"].to_dict() == {"Okegem": 6, "Voorde": 0, "onbekend": 2}
+    assert any(m.value == "Onder de norm van 33 plaatsen per 100 kinderen: Okegem." for m in at.markdown)
+    months = table(at, "Elders goedgekeurd")
+    assert months[["Maand", "Totaal"]].values.tolist() == [["nov 2025", 3], ["dec 2025", 2], ["jan 2026", 3]]
+
+
+def test_the_norm_line_follows_the_setting(site):
+    settings.save(site, "coord", "coverage_norm", "10")
+    at = opened("beleid")
+    assert any(m.value == "Onder de norm van 10 plaatsen per 100 kinderen: geen enkele deelgemeente."
+               for m in at.markdown)
+
+
+def test_the_default_period_is_last_year_and_a_period_ending_before_it_starts_is_refused(site):
+    at = page("views/beleid.py", "beleid").run()
+    assert any("van 01/01/2025 tot en met 31/12/2025" in m.value for m in at.markdown)
+    # in 2025: R1..R6 (R6 on 31/10/2025 too)
+    assert metrics(at)["Aanvragen"] == "6"
+    at = opened("beleid", date(2026, 2, 1), date(2026, 1, 31))
+    assert [e.value for e in at.error] == ["Ongeldige periode: de begindatum (01/02/2026) ligt na de einddatum "
+                                           "(31/01/2026). Kies een begindatum op of vóór de einddatum."]
+    assert not at.metric
+
+
+def test_the_policy_maker_sees_no_request_or_child_id(site, downloads):
+    at = opened("beleid")
+    ids = re.compile(r"\b(" + "|".join(sorted({r[0] for r in REQUESTS} | {r[1] for r in REQUESTS})) + r")\b")
+    assert not ids.search(everything_shown(at))
+    files = [n for n in downloads.names() if n.endswith("-20251101-20260131.csv")]
+    assert sorted(files) == ["aanvragen-per-maand-20251101-20260131.csv", "deelgemeenten-20251101-20260131.csv",
+                             "kinderen-20251101-20260131.csv"]
+    for name in files:
+        assert not ids.search(read_csv(downloads[name]).to_csv()), name
