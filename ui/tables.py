@@ -122,7 +122,7 @@ def request_view(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 PIN_FROM_COLUMNS = 6  # tables with more columns than this may be wider than the page
 
 
-WRAP_ROW_HEIGHT = 56  # three lines of a wrapped cell
+WRAP_ROW_HEIGHT = 72  # three lines of a wrapped cell; Streamlit wraps text only in rows taller than 4rem (64 px)
 WRAP_WIDTH = 360  # px: a column of long text at this width wraps instead of running off the page
 
 
