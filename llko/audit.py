@@ -76,6 +76,7 @@ ACTION_LABELS = {
     "agreement_scan_added": "Scan van de overeenkomst toegevoegd",
     "agreement_corrected": "Ondertekende overeenkomst gecorrigeerd",
     "agreement_withdrawn": "Ondertekende overeenkomst ingetrokken",
+    "population_recorded": "Bevolkingscijfer vastgelegd (kinderen onder 3)",
     "lok_meeting_added": "LOK-vergadering vastgelegd",
     "lok_attendance_changed": "Aanwezigheden op het LOK gewijzigd",
     "lok_minutes_added": "Verslag van het LOK toegevoegd",
@@ -211,6 +212,8 @@ def describe(action: str, detail: str) -> str:
         "contact_recorded": lambda: (f"opvang {d('opvang')}, {_date(d('op'))} per {d('kanaal')}"
                                      + (f"; over {', '.join(d('verplichtingen'))}" if d("verplichtingen") else "")
                                      + (f"; aanvragen {', '.join(d('aanvragen'))}" if d("aanvragen") else "")),
+        "population_recorded": lambda: (f"{d('deelgemeente')} {d('jaar')}: {d('kinderen')} kinderen onder 3"
+                                        + (f" (was {d('was')})" if d("was") is not None else "")),
         "contact_corrected": lambda: (f"opvang {d('opvang')}, contact van {d('was')}: nu {_date(d('op'))} per "
                                       f"{d('kanaal')}; reden: {d('reden')}"),
         "contact_withdrawn": lambda: (f"opvang {d('opvang')}, contact van {_date(d('op'))} per {d('kanaal')}; reden: "

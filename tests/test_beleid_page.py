@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
 from apptest import metrics, page, read_csv, table
 from llko import settings
@@ -85,3 +86,26 @@ def test_the_policy_maker_sees_no_request_or_child_id(site, downloads):
                              "kinderen-20251101-20260131.csv"]
     for name in files:
         assert not ids.search(read_csv(downloads[name]).to_csv()), name
+
+
+def test_the_coordinator_fills_in_a_population_figure_and_the_coverage_follows(site):
+    at = opened("coord")
+    assert not any(t.label == "Deelgemeente" for t in opened("beleid").text_input)  # the policy maker reads only
+    next(t for t in at.text_input if t.label == "Deelgemeente").input("Voorde")
+    next(n for n in at.number_input if n.label == "Jaar").set_value(2026)
+    next(n for n in at.number_input if n.label == "Kinderen onder 3").set_value(40)
+    next(b for b in at.button if b.label == "Cijfer bewaren").click().run()
+    assert at.success[0].value == "Bewaard: Voorde, 2026: 40 kinderen onder 3."
+    at = opened("coord")
+    districts = table(at, "Plaatsen per 100 kinderen").set_index("Deelgemeente")
+    assert districts.loc["Voorde", "Kinderen onder 3"] == 40 and districts.loc["Voorde", "Plaatsen per 100 kinderen"] == 0
+    next(n for n in at.number_input if n.label == "Jaar").set_value(1890)
+    next(n for n in at.number_input if n.label == "Kinderen onder 3").set_value(-5)
+    next(b for b in at.button if b.label == "Cijfer bewaren").click().run()
+    assert [e.value for e in at.error] == ["Deelgemeente: vul de naam van de deelgemeente in.",
+                                           "Jaar: een jaar van 1990 tot en met 2027.",
+                                           "Kinderen onder 3: een geheel getal van 0 tot 100.000."]
+    with site.connect() as conn:
+        lines = conn.execute(text("SELECT actor, detail FROM audit_log WHERE action = 'population_recorded'")).all()
+    assert [tuple(line) for line in lines] == [
+        ("coord", '{"deelgemeente": "Voorde", "jaar": 2026, "kinderen": 40, "was": null}')]

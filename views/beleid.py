@@ -10,7 +10,7 @@ import streamlit as st
 
 import ui
 from llko.compliance import evidence, rules as compliance_rules
-from llko.reporting import figures as policy
+from llko.reporting import figures as policy, population
 from ui import compliance as shown
 
 FLEMISH_TARGET = 50  # places per 100 children under 3: the Flemish target, drawn beside the loket's own norm
@@ -183,6 +183,25 @@ else:
              f"opvanginitiatieven die op {ui.fmt_date(date_to)} werken; kinderen onder 3 uit het register ‘bevolking’ "
              f"(het laatste jaar tot en met {date_to.year}).")
     ui.download_buttons(districts, f"deelgemeenten-{stem}", key="dl_beleid_districts", sheet="Deelgemeenten")
+if user.role == "coordinator":
+    with st.expander("Bevolkingscijfer invullen (register ‘bevolking’)"):
+        st.write("Het aantal kinderen jonger dan 3 dat op 1 januari van het jaar in de deelgemeente woont (bv. uit "
+                 "de ‘Cijfers op maat’ van Opgroeien of de bevolkingsdienst). Een tweede cijfer voor hetzelfde jaar "
+                 "vervangt het eerste; de auditlog bewaart beide.")
+        round_ = ui.forms.form_round("_population_round")
+        with st.form(f"population_{round_}"):
+            left, middle, right = st.columns(3)
+            district = left.text_input("Deelgemeente", max_chars=population.DISTRICT_MAX)
+            year = middle.number_input("Jaar", value=today.year, step=1)
+            kids_under_3 = right.number_input("Kinderen onder 3", value=0, step=1)
+            if st.form_submit_button("Cijfer bewaren", type="primary"):
+                try:
+                    population.record(ui.engine(), user.username, district, int(year), int(kids_under_3), today)
+                except ValueError as exc:
+                    ui.forms.show_refusal(exc)
+                else:
+                    ui.forms.next_round("_population_round")
+                    ui.flash(f"Bewaard: {district.strip()}, {int(year)}: {int(kids_under_3)} kinderen onder 3.")
 
 # --- free places -----------------------------------------------------------------------------------------------
 st.header("Vrije plaatsen gemeld")
