@@ -201,3 +201,16 @@ def test_refuses_a_database_that_is_not_empty(engine):
     assert scalar(engine, "SELECT COUNT(*) FROM providers") == 1
     for table in ("requests", "status_history", "settings", "audit_log"):
         assert scalar(engine, f"SELECT COUNT(*) FROM {table}") == 0
+
+
+def test_the_demo_town_knows_its_children_under_3_in_every_deelgemeente(demo_url):
+    from llko.db import make_engine
+    from llko.reporting.figures import figures
+
+    engine = make_engine(demo_url)
+    found = figures(engine, date(2026, 1, 1), date(2026, 11, 2))["deelgemeenten"]
+    engine.dispose()
+    assert set(found) == {"Ninove", "Appelterre-Eichem", "Aspelare", "Denderwindeke", "Lieferinge", "Meerbeke",
+                          "Nederhasselt", "Neigem", "Okegem", "Outer", "Pollare", "Voorde"}
+    assert all(d["children_under_3"] and d["places_per_100"] is not None for d in found.values())
+    assert found["Ninove"]["children_under_3"] == 430  # the fictitious number of the demo, for 2026

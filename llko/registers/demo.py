@@ -40,6 +40,11 @@ INFOPAGINA_GAPS = {"Kinderdagverblijf De Rupsjes (Okegem)": ("foto_logo", "tarie
 INFOPAGINA_OUTDATED = ("Onthaalouder Sarah Van den Bossche (Okegem)",)  # last loket check over a year ago
 INFOPAGINA_NEVER = ("Onthaalouder Griet D'Hondt (Ninove)",)  # never looked at
 
+# Children younger than 3 per deelgemeente: fictitious, of a plausible size (the demo town is not Ninove).
+CHILDREN_UNDER_3 = {"Ninove": 430, "Appelterre-Eichem": 95, "Aspelare": 45, "Denderwindeke": 125, "Lieferinge": 40,
+                    "Meerbeke": 150, "Nederhasselt": 55, "Neigem": 40, "Okegem": 110, "Outer": 85, "Pollare": 50,
+                    "Voorde": 35}
+
 Approvals = dict[str, list[tuple[date, date]]]  # provider id -> (approval date, desired start or approval date)
 
 
@@ -179,8 +184,12 @@ def registers(providers: list[tuple[str, str, str]], today: date, seed: int = 11
             "aanwezig": ",".join(everyone[::2] + everyone[1:6:2])},
            {"datum": second_lok, "onderwerp": "Vrije plaatsen melden; infopagina's",
             "aanwezig": ",".join(everyone[1::2] + everyone[:4:2])}]
+    population = [{"deelgemeente": district, "jaar": year, "kinderen_onder_3": round(children * (1 + 0.03 * back))}
+                  for district, children in CHILDREN_UNDER_3.items() for back, year in enumerate(
+                      range(today.year, today.year - 3, -1))]
     return {"opvang": _opvang(providers, rng), "vrije_plaatsen": _vacancies(providers, today, rng, approvals or {}),
-            "infopagina": _infopagina(providers, today, rng), "overeenkomst": agreements, "lok": lok}
+            "infopagina": _infopagina(providers, today, rng), "overeenkomst": agreements, "lok": lok,
+            "bevolking": population}
 
 
 def approved_requests(engine: Engine) -> Approvals:
