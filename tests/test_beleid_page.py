@@ -109,3 +109,14 @@ def test_the_coordinator_fills_in_a_population_figure_and_the_coverage_follows(s
         lines = conn.execute(text("SELECT actor, detail FROM audit_log WHERE action = 'population_recorded'")).all()
     assert [tuple(line) for line in lines] == [
         ("coord", '{"deelgemeente": "Voorde", "jaar": 2026, "kinderen": 40, "was": null}')]
+
+
+def test_the_figures_for_opgroeien_per_provider_and_in_total(site, downloads):
+    at = opened("beleid")
+    found = table(at, "Tekort (opvangplan niet mogelijk)").set_index("Opvang")
+    # test_figures' EXPECTED providers: P1 3 received, 1 niet mogelijk, 1 approved; P2 3, P3 2; in total 8
+    assert found["Ontvangen"].to_dict() == {"P1": 3, "P2": 3, "P3": 2, "Totaal": 8}
+    assert found["Tekort (opvangplan niet mogelijk)"].to_dict() == {"P1": 1, "P2": 0, "P3": 1, "Totaal": 2}
+    assert found.loc["Totaal", "Elders goedgekeurd"] == 2
+    csv = read_csv(downloads["cijfers-opgroeien-20251101-20260131.csv"])
+    assert csv["Opvang"].tolist() == ["P1", "P2", "P3", "Totaal"]

@@ -219,6 +219,22 @@ st.write(f"Samen {found['vacancies']['reported']} meldingen met {found['vacancie
 with st.expander("De meldingen per maand als tabel"):
     ui.table(reported[["Maand", "Meldingen", "Plaatsen"]], key="beleid_vacancies")
 
+# --- the figures for Opgroeien --------------------------------------------------------------------------------
+st.header("Cijfers voor Opgroeien")
+COUNT_LABELS = {"received": "Ontvangen", "answered": "Beantwoord", "answered_in_time": "Tijdig beantwoord",
+                "open": "Nog open", "closed_elsewhere_approved": "Elders goedgekeurd",
+                "not_possible": "Tekort (opvangplan niet mogelijk)", "approved": "Goedgekeurd",
+                "cancelled_by_provider": "Geannuleerd door opvang", "cancelled_by_parent": "Geannuleerd door ouder"}
+names = ui.reads.provider_names()
+per_provider = pd.DataFrame([{"Opvang": names.get(pid, pid), **{COUNT_LABELS[k]: v for k, v in counts.items()}}
+                             for pid, counts in found["providers"].items()]).sort_values("Opvang")
+per_provider = pd.concat([per_provider, pd.DataFrame([{"Opvang": "Totaal",
+                                                       **{COUNT_LABELS[k]: v for k, v in requests.items()}}])])
+ui.table(per_provider, key="beleid_opgroeien")
+st.write("Per opvang de aanvragen van de periode naar hun huidige status. ‘Opvangplan niet mogelijk’ is een antwoord "
+         "aan de ouders, maar telt voor Opgroeien als een tekort aan opvang (R5); geannuleerde aanvragen niet.")
+ui.download_buttons(per_provider, f"cijfers-opgroeien-{stem}", key="dl_beleid_opgroeien", sheet="Cijfers Opgroeien")
+
 # --- compliance at a glance ----------------------------------------------------------------------------------------
 st.header("Naleving in een oogopslag")
 chosen = shown.scope("beleid", for_policy=user.role != "coordinator")
