@@ -54,8 +54,9 @@ tiles[1].metric("Tijdig beantwoord", ui.fmt_pct(share), border=True,
 tiles[2].metric("Kinderen met onvervulde nood", children["unmet"], border=True,
                 help="Al hun aanvragen zijn afgesloten, minstens één met ‘opvangplan niet mogelijk’, geen enkele "
                      "goedgekeurd (R5).")
-tiles[3].metric("Dagen tot antwoord (mediaan)", "–" if days["median"] is None else f"{days['median']:g}".replace(".", ","),
-                border=True, help="De helft van de antwoorden kwam sneller, de helft trager.")
+median = "–" if days["median"] is None else f"{days['median']:g}".replace(".", ",")
+tiles[3].metric("Dagen tot antwoord (mediaan)", median, border=True,
+                help="De helft van de antwoorden kwam sneller, de helft trager.")
 
 
 def month_frame(rows: dict) -> pd.DataFrame:
@@ -68,76 +69,84 @@ def month_frame(rows: dict) -> pd.DataFrame:
 months = month_frame(found["months"])
 month_order = list(months["Maand"])
 
-# --- requests per month by outcome ----------------------------------------------------------------------------
-st.header("Aanvragen per maand")
-long = months.melt(id_vars=["Maand"], value_vars=list(OUTCOMES), var_name="key", value_name="Aanvragen")
-long["Uitkomst"] = long["key"].map(lambda k: OUTCOMES[k][0])
-long["rank"] = long["key"].map(list(OUTCOMES).index)
-labels = [label for label, _ in OUTCOMES.values()]
-chart = alt.Chart(long).mark_bar().encode(
-    x=alt.X("Maand:O", sort=month_order, title="Maand van ontvangst", axis=alt.Axis(labelAngle=0)),
-    y=alt.Y("Aanvragen:Q", title="Aanvragen", stack="zero"),
-    color=alt.Color("Uitkomst:N", title="Waar ze nu staan",
-                    scale=alt.Scale(domain=labels, range=[colour for _, colour in OUTCOMES.values()])),
-    order=alt.Order("rank:Q", sort="descending"),
-    tooltip=["Maand:N", "Uitkomst:N", "Aanvragen:Q"],
-)
-busiest = months.set_index("Maand")["received"]
-ui.charts.show(
-    chart,
-    guide="Elke balk is een maand van ontvangst, gestapeld naar waar de aanvragen nu staan: groen goedgekeurd, "
-          "oranje opvangplan niet mogelijk (een tekort), blauw nog open. De tabel eronder geeft dezelfde aantallen.",
-    description=f"Gestapeld staafdiagram van de aanvragen per maand van {period}"
-                + (f"; de drukste maand is {busiest.idxmax()} met {busiest.max()} aanvragen." if busiest.sum() else "."))
-per_month = months[["Maand", *OUTCOMES, "received"]].rename(
-    columns={**{k: label for k, (label, _) in OUTCOMES.items()}, "received": "Totaal"})
-with st.expander("De aanvragen per maand als tabel"):
-    ui.table(per_month, key="beleid_months")
-ui.download_buttons(per_month, f"aanvragen-per-maand-{stem}", key="dl_beleid_months", sheet="Aanvragen per maand")
+if not requests["received"]:
+    st.info(f"Geen aanvragen ontvangen van {period}: kies een andere periode. De vrije plaatsen, het aanbod per "
+            "deelgemeente en de naleving hieronder volgen de periode wel.")
+else:
+    # --- requests per month by outcome ----------------------------------------------------------------------------
+    st.header("Aanvragen per maand")
+    long = months.melt(id_vars=["Maand"], value_vars=list(OUTCOMES), var_name="key", value_name="Aanvragen")
+    long["Uitkomst"] = long["key"].map(lambda k: OUTCOMES[k][0])
+    long["rank"] = long["key"].map(list(OUTCOMES).index)
+    labels = [label for label, _ in OUTCOMES.values()]
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("Maand:O", sort=month_order, title="Maand van ontvangst", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("Aanvragen:Q", title="Aanvragen", stack="zero"),
+        color=alt.Color("Uitkomst:N", title="Waar ze nu staan",
+                        scale=alt.Scale(domain=labels, range=[colour for _, colour in OUTCOMES.values()])),
+        order=alt.Order("rank:Q", sort="descending"),
+        tooltip=["Maand:N", "Uitkomst:N", "Aanvragen:Q"],
+    )
+    busiest = months.set_index("Maand")["received"]
+    ui.charts.show(
+        chart,
+        guide="Elke balk is een maand van ontvangst, gestapeld naar waar de aanvragen nu staan: groen goedgekeurd, "
+              "oranje opvangplan niet mogelijk (een tekort), blauw nog open. De tabel eronder geeft dezelfde "
+              "aantallen.",
+        description=f"Gestapeld staafdiagram van de aanvragen per maand van {period}"
+                    + (f"; de drukste maand is {busiest.idxmax()} met {busiest.max()} aanvragen."
+                       if busiest.sum() else "."))
+    per_month = months[["Maand", *OUTCOMES, "received"]].rename(
+        columns={**{k: label for k, (label, _) in OUTCOMES.items()}, "received": "Totaal"})
+    with st.expander("De aanvragen per maand als tabel"):
+        ui.table(per_month, key="beleid_months")
+    ui.download_buttons(per_month, f"aanvragen-per-maand-{stem}", key="dl_beleid_months", sheet="Aanvragen per maand")
 
-# --- answers in time per month ---------------------------------------------------------------------------------
-st.header("Tijdig antwoord")
-months["Tijdig (%)"] = [None if not a else round(100 * t / a, 1) for t, a in
-                        zip(months["answered_in_time"], months["answered"])]
-norm = round(100 * config.answering_min_share, 1)
-line = alt.Chart(months.dropna(subset=["Tijdig (%)"])).mark_line(point=True, color="#00757F").encode(
-    x=alt.X("Maand:O", sort=month_order, title="Maand van ontvangst", axis=alt.Axis(labelAngle=0)),
-    y=alt.Y("Tijdig (%):Q", title="% tijdig beantwoord", scale=alt.Scale(domain=[0, 100])),
-    tooltip=["Maand:N", "Tijdig (%):Q", alt.Tooltip("answered:Q", title="Beantwoord")],
-)
-rule = alt.Chart(pd.DataFrame({"norm": [norm]})).mark_rule(color="#8E6C8A", strokeDash=[6, 4]).encode(y="norm:Q")
-ui.charts.show(
-    line + rule,
-    guide=f"Per maand van ontvangst: van de beantwoorde aanvragen het deel dat binnen {config.deadline_days} dagen "
-          f"een antwoord kreeg; de stippellijn is de drempel van {norm:g}% (instelling). Een maand zonder antwoorden "
-          "heeft geen punt.",
-    description=f"Lijndiagram van het aandeel tijdig beantwoorde aanvragen per maand van {period}, met de drempel van "
-                f"{norm:g}%.")
-st.write(f"Over de hele periode: {requests['answered_in_time']} van de {requests['answered']} antwoorden kwamen op tijd"
-         + ("" if days["median"] is None else
-            f"; de helft binnen {days['median']:g} dagen, 90% binnen {days['p90']} dagen".replace(".", ","))
-         + ".")
+    # --- answers in time per month ---------------------------------------------------------------------------------
+    st.header("Tijdig antwoord")
+    months["Tijdig (%)"] = [None if not a else round(100 * t / a, 1) for t, a in
+                            zip(months["answered_in_time"], months["answered"])]
+    norm = round(100 * config.answering_min_share, 1)
+    line = alt.Chart(months.dropna(subset=["Tijdig (%)"])).mark_line(point=True, color="#00757F").encode(
+        x=alt.X("Maand:O", sort=month_order, title="Maand van ontvangst", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("Tijdig (%):Q", title="% tijdig beantwoord", scale=alt.Scale(domain=[0, 100])),
+        tooltip=["Maand:N", "Tijdig (%):Q", alt.Tooltip("answered:Q", title="Beantwoord")],
+    )
+    rule = alt.Chart(pd.DataFrame({"norm": [norm]})).mark_rule(color="#8E6C8A", strokeDash=[6, 4]).encode(y="norm:Q")
+    ui.charts.show(
+        line + rule,
+        guide=f"Per maand van ontvangst: van de beantwoorde aanvragen het deel dat binnen {config.deadline_days} dagen "
+              f"een antwoord kreeg; de stippellijn is de drempel van {norm:g}% (instelling). Een maand zonder "
+              "antwoorden heeft geen punt.",
+        description=f"Lijndiagram van het aandeel tijdig beantwoorde aanvragen per maand van {period}, met de "
+                    f"drempel van {norm:g}%.")
+    st.write(f"Over de hele periode: {requests['answered_in_time']} van de {requests['answered']} antwoorden "
+             "kwamen op tijd"
+             + ("" if days["median"] is None else
+                f"; de helft binnen {days['median']:g} dagen, 90% binnen {days['p90']} dagen".replace(".", ","))
+             + ".")
 
-# --- children and the need for childcare ------------------------------------------------------------------------
-st.header("Kinderen en onvervulde nood")
-kids = pd.DataFrame({"Kinderen": ["Vroegen opvang", "Goedgekeurd", "Wachten nog", "Onvervulde nood",
-                                  "Onvervulde nood, kwetsbaar gezin"],
-                     "Aantal": [children[k] for k in policy.CHILDREN_KEYS]})
-bars = alt.Chart(kids).mark_bar(color="#3E6A94").encode(
-    x=alt.X("Aantal:Q", title="Kinderen"), y=alt.Y("Kinderen:N", sort=list(kids["Kinderen"]), title=None,
-                                                   axis=alt.Axis(labelLimit=300)),
-    tooltip=["Kinderen:N", "Aantal:Q"])
-ui.charts.show(
-    bars,
-    guide="Elk kind telt één keer, met al zijn aanvragen (ook buiten de periode): goedgekeurd ergens, nog wachtend "
-          "op een antwoord, of met onvervulde nood — alles afgesloten zonder plaats.",
-    description=f"Staafdiagram: {children['requesting']} kinderen vroegen opvang van {period}; {children['approved']} "
-                f"kregen een plaats, {children['waiting']} wachten nog, {children['unmet']} hebben een onvervulde nood "
-                f"(waarvan {children['unmet_vulnerable']} uit een kwetsbaar gezin).")
-st.write(f"{children['requesting']} kinderen vroegen opvang; {children['approved']} kregen een plaats, "
-         f"{children['waiting']} wachten nog en {children['unmet']} vonden geen plaats (onvervulde nood), van wie "
-         f"{children['unmet_vulnerable']} uit een kwetsbaar gezin.")
-ui.download_buttons(kids, f"kinderen-{stem}", key="dl_beleid_children", sheet="Kinderen")
+    # --- children and the need for childcare ------------------------------------------------------------------------
+    st.header("Kinderen en onvervulde nood")
+    kids = pd.DataFrame({"Kinderen": ["Vroegen opvang", "Goedgekeurd", "Wachten nog", "Onvervulde nood",
+                                      "Onvervulde nood, kwetsbaar gezin"],
+                         "Aantal": [children[k] for k in policy.CHILDREN_KEYS]})
+    bars = alt.Chart(kids).mark_bar(color="#3E6A94").encode(
+        x=alt.X("Aantal:Q", title="Kinderen"), y=alt.Y("Kinderen:N", sort=list(kids["Kinderen"]), title=None,
+                                                       axis=alt.Axis(labelLimit=300)),
+        tooltip=["Kinderen:N", "Aantal:Q"])
+    ui.charts.show(
+        bars,
+        guide="Elk kind telt één keer, met al zijn aanvragen (ook buiten de periode): goedgekeurd ergens, nog wachtend "
+              "op een antwoord, of met onvervulde nood — alles afgesloten zonder plaats.",
+        description=f"Staafdiagram: {children['requesting']} kinderen vroegen opvang van {period}; "
+                    f"{children['approved']} kregen een plaats, {children['waiting']} wachten nog, "
+                    f"{children['unmet']} hebben een onvervulde nood "
+                    f"(waarvan {children['unmet_vulnerable']} uit een kwetsbaar gezin).")
+    st.write(f"{children['requesting']} kinderen vroegen opvang; {children['approved']} kregen een plaats, "
+             f"{children['waiting']} wachten nog en {children['unmet']} vonden geen plaats (onvervulde nood), van wie "
+             f"{children['unmet_vulnerable']} uit een kwetsbaar gezin.")
+    ui.download_buttons(kids, f"kinderen-{stem}", key="dl_beleid_children", sheet="Kinderen")
 
 # --- coverage per deelgemeente ---------------------------------------------------------------------------------
 st.header("Aanbod per deelgemeente")
