@@ -142,7 +142,8 @@ def verdict_table(verdicts: dict, config: Settings) -> pd.DataFrame:
 
 
 def show_verdicts(verdicts: dict, config: Settings, key: str) -> None:
-    table(coloured(verdict_table(verdicts, config), ["Oordeel"]), key=key, wrap=("Wat werd gevonden",))
+    table(coloured(verdict_table(verdicts, config), ["Oordeel"]), key=key, wrap=("Verplichting", "Wat werd gevonden"),
+          column_config={"Verplichting": {"width": 200}})
     st.write(LEGEND)
 
 

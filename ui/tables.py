@@ -123,7 +123,8 @@ PIN_FROM_COLUMNS = 6  # tables with more columns than this may be wider than the
 
 
 WRAP_ROW_HEIGHT = 72  # three lines of a wrapped cell; Streamlit wraps text only in rows taller than 4rem (64 px)
-WRAP_WIDTH = 360  # px: a column of long text at this width wraps instead of running off the page
+WRAP_WIDTH = 300  # px: a column of long text at this width wraps instead of running off the page
+WRAP_ROWS_SHOWN = 12  # a wrapped table up to this many rows is shown whole, without a scroll bar of its own
 
 
 def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, wrap: tuple[str, ...] = (), **kwargs):
@@ -137,8 +138,11 @@ def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, wrap
         config[first] = {**(config.get(first) or {}), "pinned": True}
     for name in wrap:
         config[name] = {"width": WRAP_WIDTH, **(config.get(name) or {})}  # a width given by the page wins
-    if wrap and len(getattr(frame, "data", frame)):  # a Styler holds its frame in .data
+    rows = len(getattr(frame, "data", frame))  # a Styler holds its frame in .data
+    if wrap and rows:
         kwargs.setdefault("row_height", WRAP_ROW_HEIGHT)
+        if rows <= WRAP_ROWS_SHOWN:
+            kwargs.setdefault("height", kwargs["row_height"] * rows + 40)  # the header and the borders
     return st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder="–", column_config=config,
                         **kwargs)
 

@@ -88,8 +88,10 @@ if not shown:
     st.write("Geen meldingen in de vier maanden voor of na deze dag.")
 else:
     shown.sort(key=lambda v: (names.get(v.provider_id, v.provider_id).lower(), v.vanaf, v.id))
+    lanes = ui.unique_labels({v.id: f"{names.get(v.provider_id, v.provider_id)} · vanaf {ui.fmt_date(v.vanaf)}"
+                              for v in shown})
     bars = pd.DataFrame([{  # one lane per place: places of one provider never hide each other
-        "Plaats": f"{names.get(v.provider_id, v.provider_id)} · {ui.fmt_date(v.vanaf)} ({v.id})",
+        "Plaats": lanes[v.id],
         "Opvang": names.get(v.provider_id, v.provider_id), "van": max(v.vanaf, start),
         "tot": min(filter(None, (v.tot, v.afgesloten_op, end))), "Soort": v.soort, "Plaatsen": v.plaatsen,
         "Periode": f"{ui.fmt_date(v.vanaf)} – {ui.fmt_date(v.tot or v.afgesloten_op) or 'open'}",
@@ -98,11 +100,11 @@ else:
         x=alt.X("van:T", title="Periode", axis=ui.charts.MONTH_AXIS, scale=alt.Scale(domain=[start.isoformat(),
                                                                                           end.isoformat()])),
         x2="tot:T",
-        y=alt.Y("Plaats:N", title=None, sort=list(bars["Plaats"]), axis=alt.Axis(labelLimit=360)),
+        y=alt.Y("Plaats:N", title=None, sort=list(bars["Plaats"]), axis=alt.Axis(labelLimit=360, labelOverlap=False)),
         color=alt.Color("Soort:N", title="Soort plaats", scale=alt.Scale(domain=list(rules.KINDS),
                                                                          range=list(ui.charts.CALM))),
         tooltip=["Opvang", "Periode", "Soort", "Plaatsen"],
-    ).properties(height=22 * len(bars)) + alt.Chart(pd.DataFrame({"dag": [day.isoformat()]})).mark_rule(
+    ).properties(height=26 * len(bars)) + alt.Chart(pd.DataFrame({"dag": [day.isoformat()]})).mark_rule(
         color="#31333F").encode(x="dag:T")
     ui.charts.show(
         timeline,
