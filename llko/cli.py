@@ -1,5 +1,5 @@
-"""Command line: python -m llko import | import-register | report | vacancies | compliance | figures | demo |
-create-user | settings | backup | restore."""
+"""Command line: python -m llko import | import-register | report | vacancies | compliance | figures | annual-report |
+demo | create-user | settings | backup | restore."""
 
 import argparse
 import getpass
@@ -20,6 +20,12 @@ def _date(value: str) -> date:
     except ValueError:
         pass
     raise argparse.ArgumentTypeError(f"ongeldige datum '{value}' (verwacht jjjj-mm-dd of dd/mm/jjjj)")
+
+
+def _year(value: str) -> int:
+    if value.strip().isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    raise argparse.ArgumentTypeError(f"ongeldig jaar '{value}' (verwacht een jaar als 2026)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     fig.add_argument("--to", dest="date_to", type=_date, default=None,
                      help="einde van de periode (standaard: 31 december van vorig jaar)")
     fig.add_argument("--json", action="store_true", help="JSON volgens het cijfercontract in DESIGN.md")
+    ann = sub.add_parser("annual-report", help="het jaarverslag van het LOK over een jaar (PDF en/of Excel)")
+    ann.add_argument("--year", type=_year, required=True, help="het jaar (1 januari tot en met 31 december)")
+    ann.add_argument("--pdf", type=Path, default=None, help="schrijf het jaarverslag als PDF naar dit bestand")
+    ann.add_argument("--xlsx", type=Path, default=None, help="schrijf de cijfers als Excel-werkmap naar dit bestand")
     rep = sub.add_parser("report", help="cijfers per opvang op een dag")
     rep.add_argument("--as-of", type=_date, required=True)
     rep.add_argument("--json", action="store_true", help="JSON volgens het rapportcontract")
@@ -77,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(database_url())
     bootstrap.prepare(engine, fill_demo=False, today=clock.today())
     command = {"import": _import, "import-register": _import_register, "vacancies": _vacancies, "report": _report, "demo": _demo, "create-user": _create_user,
-               "compliance": _compliance, "figures": _figures,
+               "compliance": _compliance, "figures": _figures, "annual-report": _annual_report,
                "settings": _settings, "backup": _backup, "restore": _restore}[args.command]
     try:
         return command(engine, args)
@@ -178,6 +188,29 @@ def _figures(engine, args) -> int:
     default_from, default_to = last_full_year(clock.today())
     found = figures(engine, args.date_from or default_from, args.date_to or default_to)
     print(json.dumps(found, ensure_ascii=False) if args.json else format_text(found))
+    return 0
+
+
+def _annual_report(engine, args) -> int:
+    from llko.reporting.annual import annual_report, report_pdf, report_xlsx
+
+    if args.pdf is None and args.xlsx is None:
+        print("Geef --pdf BESTAND, --xlsx BESTAND of beide: waar moet het jaarverslag naartoe?", file=sys.stderr)
+        return 2
+    today = clock.today()
+    if args.year >= today.year:
+        print(f"Let op: {args.year} is nog niet voorbij; het verslag telt met 31/12/{args.year} als ‘vandaag’.",
+              file=sys.stderr)
+    report = annual_report(engine, args.year, written_on=today)
+    for path, write in ((args.pdf, report_pdf), (args.xlsx, report_xlsx)):
+        if path is None:
+            continue
+        try:
+            path.write_bytes(write(report))
+        except OSError as exc:
+            print(f"Kan {path} niet schrijven: {exc.strerror}", file=sys.stderr)
+            return 2
+        print(f"Jaarverslag {args.year} geschreven naar {path}.")
     return 0
 
 
