@@ -129,3 +129,16 @@ def test_a_period_without_requests_says_so_instead_of_empty_charts(site):
     assert [i.value for i in at.info][0].startswith("Geen aanvragen ontvangen van 01/01/2024 tot en met 31/12/2024")
     assert not any(h.value == "Aanvragen per maand" for h in at.header)
     assert any(h.value == "Aanbod per deelgemeente" for h in at.header)
+
+
+def test_the_yearly_report_is_one_click_away_with_the_figures_of_its_year(site, downloads):
+    import io
+
+    import openpyxl
+
+    at = page("views/beleid.py", "beleid").run()
+    at.selectbox(key="beleid_report_year").set_value(2025).run()
+    book = openpyxl.load_workbook(io.BytesIO(downloads["jaarverslag-llko-2025.xlsx"]))
+    rows = list(book["Aanvragen per maand"].iter_rows(values_only=True))
+    assert rows[-1][:2] == ("Totaal", 6)  # received in 2025: R1..R6 of test_figures' town (R6 on 31/10/2025)
+    assert downloads["jaarverslag-llko-2025.pdf"].startswith(b"%PDF-")
