@@ -31,7 +31,8 @@ PAGES = [("views/overzicht.py", "coordinator"), ("views/aanvragen.py", "coordina
          ("views/gebruikers.py", "coordinator"), ("views/audit.py", "coordinator"),
          ("views/mijn_aanvragen.py", "bench_provider"), ("views/cijfers.py", "bench_policy"),
          ("views/naleving.py", "coordinator"), ("views/dossier.py", "coordinator"),
-         ("views/mijn_naleving.py", "bench_provider"), ("views/naleving.py", "bench_policy")]
+         ("views/mijn_naleving.py", "bench_provider"), ("views/naleving.py", "bench_policy"),
+         ("views/beleid.py", "bench_policy")]
 
 
 def synthetic_export(providers: int, requests: int, years: int, seed: int = 1) -> pd.DataFrame:
@@ -158,6 +159,13 @@ def measure_compliance(url: str) -> float:
     return _timed(lambda: subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True), repeat=3)
 
 
+def measure_figures(url: str) -> float:
+    """Wall time of `python -m llko figures --json` over the last full year (a fresh process)."""
+    env = {**os.environ, "LLKO_DATABASE_URL": url, "LLKO_TODAY": TODAY.isoformat()}
+    cmd = [sys.executable, "-m", "llko", "figures", "--json"]
+    return _timed(lambda: subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True), repeat=3)
+
+
 def measure_pages(url: str, repeat: int = 5) -> dict[str, float]:
     """Median server-side render time (AppTest, caches cleared before each run) of every page."""
     import streamlit as st
@@ -214,6 +222,8 @@ def _measure_all(postgres: str | None, flanders: bool, workdir: Path) -> str:
         rows.append((f"town {label}", "CLI report (s, incl. process start)", f"{measure_report(m['url']):.2f}", ""))
         rows.append((f"town {label}", "CLI compliance, one year (s, incl. process start)",
                      f"{measure_compliance(m['url']):.2f}", ""))
+        rows.append((f"town {label}", "CLI figures, one year (s, incl. process start)",
+                     f"{measure_figures(m['url']):.2f}", ""))
         for name, seconds in measure_pages(m["url"]).items():
             rows.append((f"town {label}", f"page {name} (ms)", f"{seconds * 1000:.0f}", "< 300"))
         m["engine"].dispose()
@@ -228,6 +238,8 @@ def _measure_all(postgres: str | None, flanders: bool, workdir: Path) -> str:
         rows.append(("Flanders PostgreSQL", "CLI report (s, incl. process start)", f"{measure_report(url):.2f}", ""))
         rows.append(("Flanders PostgreSQL", "CLI compliance, one year (s, incl. process start)",
                      f"{measure_compliance(url):.2f}", ""))
+        rows.append(("Flanders PostgreSQL", "CLI figures, one year (s, incl. process start)",
+                     f"{measure_figures(url):.2f}", ""))
         for name, seconds in measure_pages(url, repeat=5).items():
             rows.append(("Flanders PostgreSQL", f"page {name} (ms)", f"{seconds * 1000:.0f}", "< 1000"))
         engine.dispose()
