@@ -411,20 +411,27 @@ def test_cijfers_charts(town):
     at = run("views/cijfers.py", "beleid")
     bars = chart_data(at, "in_time_pct")
     assert {row.name: cell(row.in_time_pct) for row in bars.itertuples()} == {P1: 57, P2: 75, P3: 50}
-    months = chart_data(at, "month")
-    shown = {(pd.Timestamp(row.month).strftime("%m/%Y"), row.status): cell(row.count) for row in months.itertuples()}
+    months = chart_data(at, "Maand")  # a month label under each bar, in calendar order
+    shown = {(row.Maand, row.status): cell(row.count) for row in months.itertuples()}
     assert shown == {
-        ("07/2026", "Goedgekeurd"): 2,
-        ("08/2026", "Goedgekeurd"): 2,
-        ("08/2026", "Opvangplan niet mogelijk"): 1,
-        ("08/2026", "Geannuleerd door ouder"): 1,
-        ("09/2026", "Goedgekeurd"): 2,
-        ("09/2026", "Opvangplan niet mogelijk"): 2,
-        ("09/2026", "In behandeling"): 3,
-        ("10/2026", "Nieuw"): 5,
-        ("10/2026", "Vraag ontvangen"): 3,
-        ("10/2026", "Geannuleerd door opvang"): 1,
+        ("jul 2026", "Goedgekeurd"): 2,
+        ("aug 2026", "Goedgekeurd"): 2,
+        ("aug 2026", "Opvangplan niet mogelijk"): 1,
+        ("aug 2026", "Geannuleerd door ouder"): 1,
+        ("sep 2026", "Goedgekeurd"): 2,
+        ("sep 2026", "Opvangplan niet mogelijk"): 2,
+        ("sep 2026", "In behandeling"): 3,
+        ("okt 2026", "Nieuw"): 5,
+        ("okt 2026", "Vraag ontvangen"): 3,
+        ("okt 2026", "Geannuleerd door opvang"): 1,
     }
+    import json
+
+    spec = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
+                if json.loads(c.proto.spec).get("encoding", {}).get("x", {}).get("field") == "Maand")
+    assert spec["encoding"]["x"]["sort"] == ["jul 2026", "aug 2026", "sep 2026", "okt 2026"]
+    # the legend's first status ('Nieuw') on top of each bar: stacked by the legend's rank, descending
+    assert spec["encoding"]["order"] == {"field": "rank", "sort": "descending", "type": "quantitative"}
 
 
 # --- Mijn aanvragen (provider) ---------------------------------------------------------------------------
