@@ -251,7 +251,8 @@ COUNT_LABELS = {"received": "Ontvangen", "answered": "Beantwoord", "answered_in_
                 "cancelled_by_provider": "Geannuleerd door opvang", "cancelled_by_parent": "Geannuleerd door ouder"}
 names = ui.reads.provider_names()
 per_provider = pd.DataFrame([{"Opvang": names.get(pid, pid), **{COUNT_LABELS[k]: v for k, v in counts.items()}}
-                             for pid, counts in found["providers"].items()]).sort_values("Opvang")
+                             for pid, counts in found["providers"].items()],
+                            columns=["Opvang", *COUNT_LABELS.values()]).sort_values("Opvang")
 per_provider = pd.concat([per_provider, pd.DataFrame([{"Opvang": "Totaal",
                                                        **{COUNT_LABELS[k]: v for k, v in requests.items()}}])])
 ui.table(per_provider, key="beleid_opgroeien")
