@@ -7,12 +7,14 @@ Most providers behave: they answer within the 14 days, say "opvangplan niet moge
 and close the files of silent parents after the reminder (R4), so a request rarely lingers "in behandeling". A
 few tell the stories a coordinator needs to show (R11 over the year before `today`), each known by its name:
 MODEL_PROVIDER is in order on every count; LATE_ANSWERER answers chronically late (answering) but otherwise
-behaves; LETS_LIE_PROVIDER lets requests lie unanswered (answering) and has not signed the agreement;
-CANCELLER cancels a request it cannot serve instead of answering "opvangplan niet mogelijk" (statuses: direct
+behaves; LETS_LIE_PROVIDER lets requests lie unanswered (answering), leaves files "in behandeling" for months
+(statuses) and has not signed the agreement; CANCELLER cancels a request it cannot serve instead of answering "opvangplan niet mogelijk" (statuses: direct
 cancellations, which hide a shortage from Opgroeien's figures); BELOW_PLUS_SHARE, at subsidietrap 3 in the
 registers demo, turns vulnerable families away more often and stays under 30% of them (plus_share);
 ALWAYS_FULL_PROVIDER has hardly ever a place (the unmet need). The registers demo (llko.registers.demo) adds the
 provider that never reports a free place, the infopagina gaps, the unsigned agreements and the LOK.
+
+The history starts on 1 January two years before today's year, so trends and last year's report show something real.
 """
 
 import random
@@ -29,8 +31,8 @@ from llko.providers.models import Provider
 from llko.requests.models import Request, StatusChange
 from llko.requests.sql_rules import refresh_summary
 
-HISTORY_DAYS = 180  # requests are received within this many days before today (< 6 calendar months)
-CHILDREN = 600
+HISTORY_YEARS = 2  # requests go back to 1 January this many years before today's: two full calendar years, at least
+CHILDREN_PER_DAY = 2.4  # families that start looking, per day (about 440 in half a year)
 REQUESTS_PER_CHILD = ((1, 0.20), (2, 0.30), (3, 0.30), (4, 0.20))  # providers a child asks at once
 DAYS_PER_WEEK = ((5, 0.30), (4, 0.30), (3, 0.20), (2.5, 0.08), (2, 0.12))
 VULNERABLE_SHARE = 0.25
@@ -57,7 +59,7 @@ class Profile:
     no_place_vulnerable: float | None = None  # no_place for a family flagged vulnerable (None: the same)
 
 
-MODEL = Profile(weight=1.6, delay=(1, 8, 2), ack=0.3, silent=0.0, no_place=0.35, closes_silent=1.0, cancels=0.0)
+MODEL = Profile(weight=1.75, delay=(1, 8, 2), ack=0.3, silent=0.0, no_place=0.35, closes_silent=1.0, cancels=0.0)
 FAST = Profile(weight=1.4, delay=(1, 13, 3), ack=0.25, silent=0.01, no_place=0.35, closes_silent=0.98)
 LATE = Profile(weight=1.2, delay=(4, 32, 14), ack=0.6, silent=0.07, no_place=0.4, closes_silent=0.95)
 LETS_LIE = Profile(weight=1.1, delay=(3, 40, 14), ack=0.35, silent=0.45, no_place=0.4, closes_silent=0.15)
@@ -193,11 +195,17 @@ def _vulnerable(rng: random.Random) -> bool | None:
     return None if r < VULNERABLE_UNKNOWN_SHARE else r < VULNERABLE_UNKNOWN_SHARE + VULNERABLE_SHARE
 
 
+def first_day(today: date) -> date:
+    """The first day of the demo town's history."""
+    return date(today.year - HISTORY_YEARS, 1, 1)
+
+
 def _children(rng: random.Random, profiles: dict[str, Profile], today: date) -> list[Child]:
     taken: set[str] = set()
     children = []
-    for _ in range(CHILDREN):
-        start = today - timedelta(days=rng.randint(0, HISTORY_DAYS))
+    days = (today - first_day(today)).days
+    for _ in range(round(days * CHILDREN_PER_DAY)):
+        start = today - timedelta(days=rng.randint(0, days))
         if start.weekday() >= 5 and rng.random() < 0.5:  # fewer registrations in the weekend
             start = min(_workday(start), today)
         children.append(Child(
@@ -221,10 +229,12 @@ def _after_in_progress(rng: random.Random, profile: Profile, path: Path) -> None
         if r < chance:
             break
         r -= chance
-    else:  # silent parents: reminder after a month, closed a week later, if the provider bothers
+    else:  # silent parents: reminder after a month, closed a week later if the provider bothers, else much later
         if rng.random() < profile.closes_silent:
             late = rng.randint(0, 14)  # at most two weeks after the day it should: not lingering yet (R11)
-            _step(path, statuses.CANCELLED_BY_PROVIDER, rules.close_day(since) + timedelta(days=late))
+        else:
+            late = rng.randint(90, 400)  # lingers for months (R11 statuses), until a clean-up of old files
+        _step(path, statuses.CANCELLED_BY_PROVIDER, rules.close_day(since) + timedelta(days=late))
         return
     if outcome == statuses.APPROVED:
         _step(path, statuses.APPROVED, since + timedelta(days=round(rng.triangular(3, 45, 12))))
@@ -350,10 +360,11 @@ def build_demo_town(engine: Engine, today: date, seed: int = 7) -> dict:
     with transaction(engine) as session:
         if session.execute(select(func.count()).select_from(Provider)).scalar_one():
             raise ValueError("De database bevat al opvanginitiatieven; de demo vraagt een lege database.")
-        session.execute(insert(Provider), town.providers)
-        session.execute(insert(Request), town.requests)
-        session.execute(insert(StatusChange), town.history)
-        refresh_summary(session.connection())
+        conn = session.connection()  # Core inserts: the ORM's bulk path is several times slower for these rows
+        conn.execute(insert(Provider.__table__), town.providers)
+        conn.execute(insert(Request.__table__), town.requests)
+        conn.execute(insert(StatusChange.__table__), town.history)
+        refresh_summary(conn)
         set_setting(session, "demo", "1")
         audit.record(session, "systeem", "demo_built", **counts)
     return counts

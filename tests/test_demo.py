@@ -59,15 +59,26 @@ def town(engine):
 def test_counts_are_in_range_and_match_the_database(engine, town):
     counts, requests, _ = town
     assert 13 <= counts["providers"] <= 17
-    assert 1300 <= counts["requests"] <= 1700
-    assert 500 <= counts["children"] <= 700
+    # 1 January 2024 to 1 November 2026: 1,035 days at about 2.4 families a day, who ask 1 to 4 providers each
+    assert 2300 <= counts["children"] <= 2700
+    assert 5300 <= counts["requests"] <= 7000
     assert counts["providers"] == scalar(engine, "SELECT COUNT(*) FROM providers")
     assert counts["requests"] == len(requests)
     assert counts["children"] == requests["child_id"].nunique()
     assert counts["status_changes"] == scalar(engine, "SELECT COUNT(*) FROM status_history")
     kinds = pd.read_sql(text("SELECT kind, COUNT(*) AS n FROM providers GROUP BY kind"), engine)
     assert set(kinds["kind"]) == {"groepsopvang", "gezinsopvang"}
-    assert requests["received"].min() >= pd.Timestamp(TODAY) - pd.DateOffset(months=6)
+
+def test_the_history_covers_the_two_calendar_years_before_this_one_month_by_month(town):
+    """Trends and last year's report show something real: requests in every month since January 2024, the
+    years alike in size (a demo town does not grow fivefold), and nothing before."""
+    _, requests, _ = town
+    months = requests["received"].dt.strftime("%Y-%m").value_counts()
+    expected = pd.period_range("2024-01", "2026-11", freq="M").strftime("%Y-%m")
+    assert set(months.index) == set(expected)
+    assert (months.loc[[m for m in expected if m != "2026-11"]] >= 120).all()  # 2.4 a day, 1-4 requests each
+    per_year = requests["received"].dt.year.value_counts()
+    assert 0.8 <= per_year[2024] / per_year[2025] <= 1.25
 
 
 def test_ids_look_like_opvang_vlaanderen(engine, town):
@@ -189,7 +200,9 @@ def test_another_seed_gives_another_town():
     assert first.requests != second.requests
     assert generate_town(TODAY, seed=7).requests == first.requests
     shifted = generate_town(TODAY + timedelta(days=30), seed=7)
-    assert min(r["received"] for r in shifted.requests) >= TODAY + timedelta(days=30) - timedelta(days=183)
+    assert min(r["received"] for r in first.requests) == date(2024, 1, 1)
+    assert max(r["received"] for r in shifted.requests) == TODAY + timedelta(days=30)
+    assert min(r["received"] for r in generate_town(date(2027, 1, 5)).requests) == date(2025, 1, 1)
 
 
 def test_refuses_a_database_that_is_not_empty(engine):

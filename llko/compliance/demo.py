@@ -5,7 +5,7 @@ the Dossier, Naleving and Overzicht pages tell a story on first start and every 
 Which provider plays which part is passed in by name (the demo modules above this feature own the cast)."""
 
 from datetime import date, timedelta
-from typing import Mapping
+from typing import Callable, Mapping
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -21,23 +21,29 @@ def _ids(engine: Engine, names: Mapping[str, str]) -> dict[str, str]:
     return {part: by_name[name] for part, name in names.items() if name in by_name}
 
 
-def _late_ids(engine: Engine, provider_id: str, today: date, obligation: str, n: int) -> list[str]:
+def _evidence(engine: Engine, today: date) -> Callable[[str, str, int], list[str]]:
+    """(provider id, obligation, n) -> the first n ids of that evidence over the year before today (R11)."""
     date_from, date_to = rules.period(None, None, today)
-    found = queries.verdicts(engine, date_from, date_to).get(provider_id, {})
-    return list(found[obligation].evidence[:n]) if found else []
+    verdicts = queries.verdicts(engine, date_from, date_to)
+
+    def first(provider_id: str, obligation: str, n: int) -> list[str]:
+        found = verdicts.get(provider_id, {})
+        return list(found[obligation].evidence[:n]) if found else []
+    return first
 
 
 def build(engine: Engine, today: date, cast: Mapping[str, str]) -> None:
     """cast: part -> provider name, for the parts lets_lie, late_answerer, canceller, never_reports, below_plus
     and unsigned (a part whose provider is missing is left out)."""
     ids = _ids(engine, cast)
+    evidence = _evidence(engine, today)
     day = lambda n: today - timedelta(days=n)  # noqa: E731
 
     if "lets_lie" in ids:  # the worst case: the loket talked, then signalled Opgroeien Regie
         p = ids["lets_lie"]
         service.record_contact(engine, ACTOR, p, day(75), "telefoon", "Gebeld over aanvragen die weken blijven "
                                "liggen; de verantwoordelijke belooft elke week de lijst na te kijken.", today,
-                               ["answering"], _late_ids(engine, p, today, "answering", 3))
+                               ["answering"], evidence(p, "answering", 3))
         file_id = service.open_file(engine, ACTOR, AUTHOR, p, day(60), ["answering", "agreement"],
                                     "Na het telefoongesprek geen verbetering: nog steeds aanvragen zonder antwoord na "
                                     "twee weken, en de samenwerkingsovereenkomst is niet ondertekend.", today)
@@ -50,7 +56,7 @@ def build(engine: Engine, today: date, cast: Mapping[str, str]) -> None:
         p = ids["late_answerer"]
         service.record_contact(engine, ACTOR, p, day(40), "mail", "Mail met de lijst van aanvragen die te laat "
                                "beantwoord werden, met de vraag hoe dat komt.", today, ["answering"],
-                               _late_ids(engine, p, today, "answering", 5))
+                               evidence(p, "answering", 5))
         file_id = service.open_file(engine, ACTOR, AUTHOR, p, day(30), ["answering"], "Chronisch te laat: minder "
                                     "dan 90% van de aanvragen binnen 14 dagen beantwoord.", today)
         service.add_step(engine, ACTOR, AUTHOR, file_id, "loket_talk", day(14), "Gesprek: personeelstekort in het "
@@ -60,7 +66,7 @@ def build(engine: Engine, today: date, cast: Mapping[str, str]) -> None:
         service.record_contact(engine, ACTOR, p, day(6), "bezoek", "Bezoek: uitgelegd dat ‘geannuleerd door opvang’ "
                                "enkel dient voor ouders die niet meer reageren; een aanvraag die niet kan, krijgt "
                                "‘opvangplan niet mogelijk’ zodat het tekort in de cijfers staat.", today, ["statuses"],
-                               _late_ids(engine, p, today, "statuses", 4))
+                               evidence(p, "statuses", 4))
     if "never_reports" in ids:  # a file closed earlier, a new contact now
         p = ids["never_reports"]
         file_id = service.open_file(engine, ACTOR, AUTHOR, p, day(300), ["vacancies"], "Goedkeuringen zonder dat er "

@@ -1,8 +1,8 @@
 """The demo town's registers, brought in through the register workbook as a loket would on its first day: master
-data for every provider (one at subsidietrap 3), a year of free places (some reported late, some not confirmed
-for weeks, one provider that never reports one), infopagina checks (gaps that were mended, one provider with
-gaps still open, one checked too long ago, one never looked at, a declaration to confirm), unsigned agreements
-and two LOK meetings.
+data for every provider (one at subsidietrap 3), free places over the whole history (some reported late, some not
+confirmed for weeks, one provider that never reports one), infopagina checks (a first round the year before, gaps
+that were mended, one provider with gaps still open, one checked too long ago, one never looked at, a declaration
+to confirm), agreements signed over the years (two never), and two LOK meetings a year.
 
 The providers that play a part here are named (the names of the demo town, llko.demo.PROVIDERS); given other
 providers, those parts are simply not played. A provider that reports its free places has reported a place
@@ -15,7 +15,7 @@ import re
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 
 from llko.compliance.rules import is_covered
@@ -24,6 +24,7 @@ from llko.registers.workbook import import_register
 from llko.reporting.export import to_xlsx_book
 from llko.requests import statuses
 from llko.requests.models import Request
+from llko.clock import parse_day
 from llko.settings import DEFAULTS
 from llko.vacancies.rules import Vacancy
 
@@ -73,15 +74,16 @@ def _opvang(providers: list[tuple[str, str, str]], rng: random.Random) -> list[d
     return rows
 
 
-def _vacancies(providers: list[tuple[str, str, str]], today: date, rng: random.Random,
+def _vacancies(providers: list[tuple[str, str, str]], first: date, today: date, rng: random.Random,
                approvals: Approvals) -> list[dict]:
     rows = []
     for provider_id, name, _ in providers:
         if name in NEVER_REPORTS:
             continue
         own = []
-        for _ in range(rng.randint(1, 5)):
-            start = today - timedelta(days=rng.randint(-40, 330))
+        span = (today - first).days - 30
+        for _ in range(rng.randint(1, 5) * (1 + span // 365)):
+            start = today - timedelta(days=rng.randint(-40, span))
             late = rng.random() < 0.3  # the loket learned of it after it had started
             shift = rng.randint(3, 25) if late else -rng.randint(0, 30)
             reported = min(start + timedelta(days=shift), today)
@@ -139,7 +141,7 @@ def _filled_places(provider_id: str, reported: list[dict], approvals: list[tuple
     return rows
 
 
-def _infopagina(providers: list[tuple[str, str, str]], today: date, rng: random.Random) -> list[dict]:
+def _infopagina(providers: list[tuple[str, str, str]], start: date, today: date, rng: random.Random) -> list[dict]:
     """A first loket check 7 to 14 months ago, its gaps mended at a later check (within the year) where the
     first had any, or sometimes anyway; the named providers keep their gaps, were checked too long ago, or never."""
     rows = []
@@ -157,6 +159,9 @@ def _infopagina(providers: list[tuple[str, str, str]], today: date, rng: random.
             first = today - timedelta(days=rng.randint(380, 420))
         elif name in INFOPAGINA_GAPS:
             present = {item: item not in INFOPAGINA_GAPS[name] for item in ITEMS}
+        earliest = start + timedelta(days=rng.randint(200, 500))
+        if earliest < first - timedelta(days=60):  # the loket's first round of checks, the year before
+            check(provider_id, earliest, {item: rng.random() > 0.2 for item in ITEMS})
         check(provider_id, first, present)
         if name in INFOPAGINA_GAPS:
             later = today - timedelta(days=rng.randint(20, 90))
@@ -171,24 +176,31 @@ def _infopagina(providers: list[tuple[str, str, str]], today: date, rng: random.
 
 
 def registers(providers: list[tuple[str, str, str]], today: date, seed: int = 11,
-              approvals: Approvals | None = None) -> dict[str, list[dict]]:
+              approvals: Approvals | None = None, start: date | None = None) -> dict[str, list[dict]]:
     """The demo registers as workbook rows. providers: (id, name, kind), in a fixed order; approvals: per provider
-    id, its approved requests as (approval date, desired start or else the approval date)."""
+    id, its approved requests as (approval date, desired start or else the approval date); start: the first day of
+    the town's history (default: a year before today)."""
     rng = random.Random(seed)
-    agreements = [{"opvang_id": p, "ondertekend_op": today - timedelta(days=rng.randint(240, 330)),
-                   "ondertekenaar": "", "functie": "verantwoordelijke"} for p, name, _ in providers
-                  if name not in UNSIGNED]
+    start = start or today - timedelta(days=365)
+    agreements = [{"opvang_id": p, "ondertekend_op": today - timedelta(days=rng.randint(240, 330)) if i % 4 == 3
+                   else start + timedelta(days=rng.randint(20, 200)), "ondertekenaar": "", "functie": "verantwoordelijke"}
+                  for i, (p, name, _) in enumerate(providers) if name not in UNSIGNED]
     first_lok, second_lok = today - timedelta(days=250), today - timedelta(days=45)
     everyone = [p for p, _, _ in providers]
-    lok = [{"datum": first_lok, "onderwerp": "Evaluatie van de procedure opvangvragen; advies van het LOK",
-            "aanwezig": ",".join(everyone[::2] + everyone[1:6:2])},
-           {"datum": second_lok, "onderwerp": "Vrije plaatsen melden; infopagina's",
-            "aanwezig": ",".join(everyone[1::2] + everyone[:4:2])}]
+    earlier = [(date(year, month, day), subject) for year in range(start.year, today.year)
+               for month, day, subject in ((3, 14, "Evaluatie van de procedure opvangvragen; advies van het LOK"),
+                                           (10, 10, "Vrije plaatsen en de cijfers van het voorbije jaar"))]
+    lok = [{"datum": day, "onderwerp": subject, "aanwezig": ",".join(sorted(set(everyone) - set(
+               rng.sample(everyone, min(len(everyone), 4)))))} for day, subject in earlier if day < first_lok]
+    lok += [{"datum": first_lok, "onderwerp": "Evaluatie van de procedure opvangvragen; advies van het LOK",
+             "aanwezig": ",".join(everyone[::2] + everyone[1:6:2])},
+            {"datum": second_lok, "onderwerp": "Vrije plaatsen melden; infopagina's",
+             "aanwezig": ",".join(everyone[1::2] + everyone[:4:2])}]
     population = [{"deelgemeente": district, "jaar": year, "kinderen_onder_3": round(children * (1 + 0.03 * back))}
                   for district, children in CHILDREN_UNDER_3.items() for back, year in enumerate(
                       range(today.year, today.year - 3, -1))]
-    return {"opvang": _opvang(providers, rng), "vrije_plaatsen": _vacancies(providers, today, rng, approvals or {}),
-            "infopagina": _infopagina(providers, today, rng), "overeenkomst": agreements, "lok": lok,
+    return {"opvang": _opvang(providers, rng), "vrije_plaatsen": _vacancies(providers, start, today, rng, approvals or {}),
+            "infopagina": _infopagina(providers, start, today, rng), "overeenkomst": agreements, "lok": lok,
             "bevolking": population}
 
 
@@ -207,7 +219,8 @@ def build(engine: Engine, today: date) -> None:
     """Bring the demo registers in through the register workbook (its importer checks them like any other)."""
     with engine.connect() as conn:
         providers = [tuple(r) for r in conn.execute(text("SELECT id, name, kind FROM providers ORDER BY name"))]
-    found = registers(providers, today, approvals=approved_requests(engine))
+        start = conn.execute(select(func.min(Request.received))).scalar()
+    found = registers(providers, today, approvals=approved_requests(engine), start=parse_day(start) if start else None)
     sheets = {name: pd.DataFrame(rows, columns=columns(name)) for name, rows in found.items()}
     result = import_register(engine, [("demo-registers.xlsx", to_xlsx_book(sheets))], "systeem")
     if not result.ok:
