@@ -8,21 +8,17 @@ altair); below it the letters repeat it in words.
 """
 
 import base64
-import functools
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Mapping, Sequence
-from xml.sax.saxutils import escape
 
-import jinja2
-import vl_convert
 import xlsxwriter
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
+from llko import printing
 from llko.clock import moment_text
+from llko.printing import CHART_FONT
 from llko.compliance import evidence
 from llko.compliance.evidence import ADVICE_KEYS, ADVICE_LABELS, NEGATIVE_ADVICE, ZERO_SCORE
 from llko.compliance.rules import (CATEGORY_LABELS, LABELS, OBLIGATIONS, READING, SHORTCOMING, UNKNOWN,
@@ -57,7 +53,6 @@ STATEMENTS = {
 CHART_TITLE = "Gemeten aandelen tegenover hun drempel"
 CHART_DESCRIPTION = ("Staafdiagram: per verplichting met een aandeel een staaf met het gemeten aandeel (0 tot 100%) "
                      "en een zwart streepje op de drempel.")
-CHART_FONT = "Liberation Sans"
 NO_CHART = "Geen aandelen te tonen: er was in de periode niets om een aandeel over te berekenen."
 
 
@@ -203,21 +198,10 @@ def chart_svg(letter: Letter) -> str | None:
     spec = chart_spec(letter)
     if spec is None:
         return None
-    svg = vl_convert.vegalite_to_svg(spec, format_locale="nl-NL")
-    head_end = svg.index(">") + 1
-    accessible = (f'<title id="chart-title">{escape(CHART_TITLE)}</title>'
-                  f'<desc id="chart-desc">{escape(CHART_DESCRIPTION + " " + chart_sentence(letter))}</desc>')
-    opening = svg[:head_end].replace("<svg ", '<svg role="img" aria-labelledby="chart-title chart-desc" ', 1)
-    return opening + accessible + svg[head_end:]
+    return printing.chart_svg(spec, CHART_TITLE, CHART_DESCRIPTION + " " + chart_sentence(letter))
 
 
 # --- the letters -------------------------------------------------------------------------------------------------
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-
 
 def _advice(letter: Letter, key: str, purpose: str | None = None) -> dict:
     """One advice as the letters show it: derived value and reason, the override when there is one, and (in an
@@ -282,7 +266,7 @@ def signal_html(letter: Letter) -> str:
     context = _context(letter)
     context["title"] = "Signaal aan Opgroeien Regie"
     context["advice"] = [_advice(letter, key) for key in ADVICE_KEYS]
-    return _environment().get_template("signal.html").render(context)
+    return printing.environment(TEMPLATES).get_template("signal.html").render(context)
 
 
 def advice_html(letter: Letter, purpose: str) -> str:
@@ -297,26 +281,18 @@ def advice_html(letter: Letter, purpose: str) -> str:
     if purpose == SUBSIDY:
         # Only the minimum obligations weigh for the subsidy: the reading's part about them, not the 0-score.
         context["reading"] = READING.partition(" Verdere afspraken")[0]
-    return _environment().get_template("advice.html").render(context)
-
-
-def _pdf(html: str) -> bytes:
-    """HTML to a PDF/UA-1 file (WeasyPrint 70 supports the variant: tags, language, title, XMP metadata).
-
-    The letters fetch nothing: only data: URLs (the embedded chart) are allowed."""
-    document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"]))
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return printing.environment(TEMPLATES).get_template("advice.html").render(context)
 
 
 def signal_pdf(letter: Letter) -> bytes:
     """The signal to Opgroeien Regie about a provider's shortcomings in cooperating with the loket (§4)."""
-    return _pdf(signal_html(letter))
+    return printing.pdf(signal_html(letter))
 
 
 def advice_pdf(letter: Letter, purpose: str) -> bytes:
     """The advice of the local government: purpose "uitbreidingsronde" (negative advice and 0-score) or "subsidie"
     (the yearly city subsidy: negative advice only). Another purpose: ValueError."""
-    return _pdf(advice_html(letter, purpose))
+    return printing.pdf(advice_html(letter, purpose))
 
 
 # --- the Excel annex ---------------------------------------------------------------------------------------------

@@ -9,27 +9,23 @@ maker: providers by name, never a request or child id (the free notes of the enf
 """
 
 import base64
-import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Mapping
-from xml.sax.saxutils import escape
 
-import jinja2
 import pandas as pd
-import vl_convert
 from sqlalchemy.engine import Engine
 
-from llko import settings as settings_store
+from llko import printing, settings as settings_store
 from llko.agreements import queries as agreement_queries
 from llko.agreements.queries import Meeting
 from llko.compliance import queries as compliance_queries
-from llko.compliance.documents import CHART_FONT, _pdf
 from llko.compliance.rules import (CATEGORY, CATEGORY_LABELS, LABELS, NOT_APPLICABLE, OBLIGATIONS, READING,
                                    SHORT_LABELS, VERDICT_LABELS, VERDICTS, WITH_SHARE)
 from llko.compliance.text import percent
 from llko.infopagina import queries as infopagina_queries, rules as infopagina_rules
+from llko.printing import CHART_FONT
 from llko.providers import queries as provider_queries
 from llko.providers.rules import works_on
 from llko.reporting.export import to_xlsx_book
@@ -283,12 +279,7 @@ def chart_sentence(report: AnnualReport) -> str:
 
 def chart_svg(report: AnnualReport) -> str:
     """The chart as SVG with a <title> and <desc> (accessibility)."""
-    svg = vl_convert.vegalite_to_svg(chart_spec(report), format_locale="nl-NL")
-    head_end = svg.index(">") + 1
-    accessible = (f'<title id="chart-title">{escape(CHART_TITLE)}</title>'
-                  f'<desc id="chart-desc">{escape(CHART_DESCRIPTION + " " + chart_sentence(report))}</desc>')
-    opening = svg[:head_end].replace("<svg ", '<svg role="img" aria-labelledby="chart-title chart-desc" ', 1)
-    return opening + accessible + svg[head_end:]
+    return printing.chart_svg(chart_spec(report), CHART_TITLE, CHART_DESCRIPTION + " " + chart_sentence(report))
 
 
 # --- the tables, shared by the PDF and the workbook ----------------------------------------------------------------
@@ -378,12 +369,6 @@ def report_xlsx(report: AnnualReport) -> bytes:
 
 
 # --- the PDF -------------------------------------------------------------------------------------------------------
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-
 
 def _cell(value) -> dict:
     """A table cell as the template draws it: Dutch text, and whether it is a number (aligned right)."""
@@ -541,9 +526,9 @@ def report_html(report: AnnualReport) -> str:
         "infopagina": _infopagina_section(report), "agreement": _agreement_section(report),
         "compliance": _compliance_section(report), "enforcement": _enforcement_section(report),
     }
-    return _environment().get_template("annual.html").render(context)
+    return printing.environment(TEMPLATES).get_template("annual.html").render(context)
 
 
 def report_pdf(report: AnnualReport) -> bytes:
     """The yearly report as a PDF/UA-1 file (A4, the municipality in the header, page numbers)."""
-    return _pdf(report_html(report))
+    return printing.pdf(report_html(report))
