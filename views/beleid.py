@@ -26,21 +26,6 @@ today = ui.today()
 config = ui.reads.settings()
 ui.show_flash()
 
-# --- the LOK's yearly report ---------------------------------------------------------------------------------
-with st.container(border=True):
-    st.subheader("Jaarverslag voor het LOK")
-    years = list(range(today.year - 1, today.year - 6, -1)) + [today.year]
-    year = ui.choose("Jaar", {y: str(y) + (" (nog niet afgelopen)" if y == today.year else "") for y in years},
-                     key="beleid_report_year")
-    st.write(f"De cijfers van {year} (1 januari tot en met 31 december) met de naleving van het jaar: als PDF om voor "
-             "te leggen, als Excel om verder mee te rekenen. Dezelfde cijfers als `python -m llko figures`.")
-    left, right = st.columns(2)
-    ui.download("Jaarverslag (PDF)", lambda y=year: annual.report_pdf(annual.annual_report(ui.engine(), y, today)),
-                f"jaarverslag-llko-{year}.pdf", "application/pdf", key="dl_annual_pdf", where=left)
-    ui.download("Jaarverslag (Excel)", lambda y=year: annual.report_xlsx(annual.annual_report(ui.engine(), y, today)),
-                f"jaarverslag-llko-{year}.xlsx",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_annual_xlsx", where=right)
-
 # --- the period every figure follows --------------------------------------------------------------------------
 choice = ui.choose_one_of("Periode", policy.PERIODS, horizontal=True, key="beleid_period")
 custom_from = custom_to = None
@@ -278,3 +263,18 @@ glance[2].metric("0-score", zero, border=True, help="Na aanpassingen door het lo
 ui.table(short, key="beleid_compliance")
 st.write("Per verplichting: bij hoeveel opvanginitiatieven het loket een tekortkoming vond. Meer per opvang op de "
          "pagina Naleving.")
+
+# --- the LOK's yearly report ---------------------------------------------------------------------------------
+st.header("Jaarverslag voor het LOK")
+with st.container(border=True):
+    years = list(range(today.year - 1, today.year - 6, -1)) + [today.year]
+    year = ui.choose("Jaar", {y: str(y) + (" (nog niet afgelopen)" if y == today.year else "") for y in years},
+                     key="beleid_report_year")
+    st.write(f"De cijfers van {year} (1 januari tot en met 31 december) met de naleving van het jaar: als PDF om voor "
+             "te leggen, als Excel om verder mee te rekenen. Dezelfde cijfers als `python -m llko figures`.")
+    left, right = st.columns(2)
+    ui.download("Jaarverslag (PDF)", lambda y=year: annual.report_pdf(annual.annual_report(ui.engine(), y, today)),
+                f"jaarverslag-llko-{year}.pdf", "application/pdf", key="dl_annual_pdf", where=left)
+    ui.download("Jaarverslag (Excel)", lambda y=year: annual.report_xlsx(annual.annual_report(ui.engine(), y, today)),
+                f"jaarverslag-llko-{year}.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_annual_xlsx", where=right)
