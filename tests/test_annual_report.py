@@ -393,3 +393,10 @@ def test_the_cli_says_when_it_cannot_write(run, tmp_path):
     code, out, err = run("annual-report", "--year", "2026", "--xlsx", str(tmp_path / "nergens" / "x.xlsx"))
     assert (code, out) == (2, "")
     assert err.startswith(f"Kan {tmp_path / 'nergens' / 'x.xlsx'} niet schrijven")
+
+
+@pytest.mark.parametrize("value, digits, shown", [
+    (11.25, 1, "11,3"),  # half up, as the spreadsheet beside it rounds (not to the even 11,2)
+    (28.571428571, 1, "28,6"), (0.0, 1, "0,0"), (0.05, 1, "0,1"), (2.5, None, "2,5"), (None, 1, "onbekend")])
+def test_decimals_have_a_dutch_comma_and_round_half_up(value, digits, shown):
+    assert annual.decimal_text(value, digits) == shown

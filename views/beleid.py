@@ -158,6 +158,8 @@ else:
                                           "approved": "Goedgekeurd", "places": "Vergunde plaatsen",
                                           "children_under_3": "Kinderen onder 3",
                                           "places_per_100": "Plaatsen per 100 kinderen"})
+    districts = districts[["Deelgemeente", "Plaatsen per 100 kinderen", "Vergunde plaatsen", "Kinderen onder 3",
+                           "Aanvragen", "Tekort (niet mogelijk)", "Goedgekeurd"]]  # the decisive figure first
     districts["Plaatsen per 100 kinderen"] = districts["Plaatsen per 100 kinderen"].astype(float)  # None: NaN
     known = districts.dropna(subset=["Plaatsen per 100 kinderen"]).sort_values("Plaatsen per 100 kinderen")
     if known.empty:
@@ -186,8 +188,10 @@ else:
         below = known[known["Plaatsen per 100 kinderen"] < config.coverage_norm]["Deelgemeente"].tolist()
         st.write(f"Onder de norm van {config.coverage_norm:g} plaatsen per 100 kinderen: ".replace(".", ",")
                  + (", ".join(below) if below else "geen enkele deelgemeente") + ".")
-    ui.table(districts, key="beleid_districts",
-             column_config={"Plaatsen per 100 kinderen": st.column_config.NumberColumn(format="%.1f")})
+    shown_districts = districts.assign(**{"Plaatsen per 100 kinderen": [  # a Dutch decimal comma on screen
+        annual.decimal_text(None if pd.isna(v) else v, 1) for v in districts["Plaatsen per 100 kinderen"]]})
+    ui.table(shown_districts, key="beleid_districts",
+             column_config={"Plaatsen per 100 kinderen": st.column_config.TextColumn(alignment="right")})
     st.write(f"Aanvragen, tekort en goedkeuringen over de periode, per deelgemeente van de opvang; plaatsen van de "
              f"opvanginitiatieven die op {ui.fmt_date(date_to)} werken; kinderen onder 3 uit het register ‘bevolking’ "
              f"(het laatste jaar tot en met {date_to.year}).")
@@ -230,10 +234,10 @@ with st.expander("De meldingen per maand als tabel"):
 
 # --- the figures for Opgroeien --------------------------------------------------------------------------------
 st.header("Cijfers voor Opgroeien")
-COUNT_LABELS = {"received": "Ontvangen", "answered": "Beantwoord", "answered_in_time": "Tijdig beantwoord",
-                "open": "Nog open", "closed_elsewhere_approved": "Elders goedgekeurd",
-                "not_possible": "Tekort (opvangplan niet mogelijk)", "approved": "Goedgekeurd",
-                "cancelled_by_provider": "Geannuleerd door opvang", "cancelled_by_parent": "Geannuleerd door ouder"}
+COUNT_LABELS = {"received": "Ontvangen", "not_possible": "Tekort (niet mogelijk)", "approved": "Goedgekeurd",
+                "answered": "Beantwoord", "answered_in_time": "Tijdig beantwoord", "open": "Nog open",
+                "closed_elsewhere_approved": "Elders goedgekeurd", "cancelled_by_provider": "Geannuleerd door opvang",
+                "cancelled_by_parent": "Geannuleerd door ouder"}  # the shortage Opgroeien asks for first
 names = ui.reads.provider_names()
 per_provider = pd.DataFrame([{"Opvang": names.get(pid, pid), **{COUNT_LABELS[k]: v for k, v in counts.items()}}
                              for pid, counts in found["providers"].items()],
@@ -271,7 +275,8 @@ with st.container(border=True):
     year = ui.choose("Jaar", {y: str(y) + (" (nog niet afgelopen)" if y == today.year else "") for y in years},
                      key="beleid_report_year")
     st.write(f"De cijfers van {year} (1 januari tot en met 31 december) met de naleving van het jaar: als PDF om voor "
-             "te leggen, als Excel om verder mee te rekenen. Dezelfde cijfers als `python -m llko figures`.")
+             "te leggen, als Excel om verder mee te rekenen. Het zijn dezelfde cijfers als die van deze pagina voor de "
+             "periode 1 januari – 31 december van dat jaar.")
     left, right = st.columns(2)
     ui.download("Jaarverslag (PDF)", lambda y=year: annual.report_pdf(annual.annual_report(ui.engine(), y, today)),
                 f"jaarverslag-llko-{year}.pdf", "application/pdf", key="dl_annual_pdf", where=left)

@@ -10,6 +10,7 @@ maker: providers by name, never a request or child id (the free notes of the enf
 
 import base64
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from datetime import date
 from pathlib import Path
 from typing import Mapping
@@ -172,11 +173,13 @@ def month_text(month: str, with_year: bool = True) -> str:
 
 
 def decimal_text(value: float | None, digits: int | None = None) -> str:
-    """A number with a Dutch comma: rounded to `digits` decimals, or as short as it goes; 'onbekend' when None."""
+    """A number with a Dutch comma: rounded half up to `digits` decimals (11,25 -> 11,3, as a spreadsheet does), or
+    as short as it goes; 'onbekend' when None."""
     if value is None:
         return UNKNOWN_TEXT
-    text = f"{value:.{digits}f}" if digits is not None else f"{value:g}"
-    return text.replace(".", ",")
+    if digits is None:
+        return f"{value:g}".replace(".", ",")
+    return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)).replace(".", ",")
 
 
 def _lower_first(label: str) -> str:
