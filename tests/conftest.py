@@ -1,6 +1,8 @@
 """Fixtures: a fresh, migrated database per test, on SQLite and (when LLKO_TEST_POSTGRES_URL is set) PostgreSQL."""
 
+import atexit
 import os
+import shutil
 import sys
 import uuid
 from contextlib import contextmanager
@@ -8,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -23,30 +25,71 @@ DEMO_TODAY = date(2026, 11, 2)
 os.environ.pop("LLKO_DATABASE_URL", None)
 
 
-@contextmanager
-def fresh_database(backend: str, directory: Path):
-    """Yield the URL of a new, migrated database; a PostgreSQL schema of its own, dropped afterwards."""
-    if backend == "sqlite":
-        url = f"sqlite:///{directory / f'{uuid.uuid4().hex[:8]}.sqlite3'}"
-        engine = make_engine(url)
+_templates: dict[str, str] = {}  # backend -> a database migrated once per test run, copied for every test
+
+
+def _sqlite_template(directory: Path) -> str:
+    """A migrated SQLite file, checkpointed so the file alone holds everything."""
+    if "sqlite" not in _templates:
+        path = Path(directory).parent / f"template-{uuid.uuid4().hex[:8]}.sqlite3"
+        engine = make_engine(f"sqlite:///{path}")
+        migrate(engine)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        _templates["sqlite"] = str(path)
+    return _templates["sqlite"]
+
+
+def _postgres_admin():
+    from sqlalchemy import create_engine
+
+    return create_engine(make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+
+
+def _postgres_template() -> str:
+    """A migrated PostgreSQL database (no connection left open, so CREATE DATABASE … TEMPLATE can copy it)."""
+    if "postgres" not in _templates:
+        name = f"llko_template_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        admin = _postgres_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+        engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
         migrate(engine)
         engine.dispose()
-        yield url
+        _templates["postgres"] = name
+        atexit.register(_drop_postgres_database, name)
+    return _templates["postgres"]
+
+
+def _drop_postgres_database(name: str) -> None:
+    admin = _postgres_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@contextmanager
+def fresh_database(backend: str, directory: Path):
+    """Yield the URL of a new, migrated database: a copy of one migrated at the start of the run (migrating each
+    test's database anew took most of a minute per hundred tests); on PostgreSQL a database of its own, dropped
+    afterwards."""
+    if backend == "sqlite":
+        path = Path(directory) / f"{uuid.uuid4().hex[:8]}.sqlite3"
+        shutil.copyfile(_sqlite_template(directory), path)
+        yield f"sqlite:///{path}"
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    migrate(engine)
-    engine.dispose()
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    template = _postgres_template()
+    admin = _postgres_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
     try:
-        yield url
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
 
 
