@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
+from llko import dutch
 from llko.clock import LOCAL_TZ
 from llko.models import AuditEntry
 
@@ -98,7 +99,6 @@ ACTION_LABELS = {
     "enforcement_step_withdrawn": "Stap in een dossier ingetrokken",
 }
 
-_YES_NO = {True: "ja", False: "nee"}
 _ROLE_NAMES = {"coordinator": "coördinator", "provider": "opvanginitiatief", "policy": "beleid"}
 
 
@@ -109,11 +109,11 @@ def _date(value) -> str:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return text
-    if len(text) <= 10:
-        return moment.strftime("%d/%m/%Y")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+    return dutch.day(moment) if len(text) <= 10 else dutch.moment(moment)
+
+
+def _yes_no(value, otherwise: str = "onbekend") -> str:
+    return otherwise if value is None else dutch.yes_no(value)
 
 
 def describe(action: str, detail: str) -> str:
@@ -206,7 +206,7 @@ def describe(action: str, detail: str) -> str:
         "advice_round_reopened": lambda: f"{d('ronde')}; motivering: {d('motivering')}",
         **{action: (lambda: f"opvang {d('opvang')}, {d('advies')} "
                             + (f"in {d('ronde')} " if d("ronde") else "") + f"over {d('periode')}: afgeleid "
-                            f"{_YES_NO.get(d('afgeleid'))}, beslist {_YES_NO.get(d('waarde'), 'terug naar afgeleid')}; "
+                            f"{_yes_no(d('afgeleid'))}, beslist {_yes_no(d('waarde'), 'terug naar afgeleid')}; "
                             f"motivering: {d('motivering')}")
            for action in ("advice_overridden", "advice_override_withdrawn")},
         "contact_recorded": lambda: (f"opvang {d('opvang')}, {_date(d('op'))} per {d('kanaal')}"

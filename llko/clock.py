@@ -1,8 +1,9 @@
 """The loket's time zone and 'today': the one place both are defined."""
 
-import os
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
+
+from llko import config
 
 LOCAL_TZ = ZoneInfo("Europe/Brussels")
 
@@ -10,8 +11,7 @@ LOCAL_TZ = ZoneInfo("Europe/Brussels")
 def today() -> date:
     """Today in Belgium; LLKO_TODAY (jjjj-mm-dd) pins it for demos and tests. Rules never call this: they get
     the day as a parameter."""
-    pinned = os.environ.get("LLKO_TODAY")
-    return date.fromisoformat(pinned) if pinned else datetime.now(LOCAL_TZ).date()
+    return config.pinned_today() or datetime.now(LOCAL_TZ).date()
 
 
 DAY_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")  # dd/mm/jjjj as Belgians write it, jjjj-mm-dd as machines do
@@ -63,9 +63,3 @@ def typed_day_problem(field: str | None, day: date, today: date, *, ahead_years:
 def local_moment(at: datetime) -> datetime:
     """A stored moment (UTC; naive when the database dropped its zone) in Belgian time."""
     return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(LOCAL_TZ)
-
-
-def moment_text(at: datetime, between: str = " ") -> str:
-    """A moment as Belgians read it: dd/mm/jjjj uu:mm in Belgian time ('between' goes between day and hour)."""
-    local = local_moment(at)
-    return f"{local:%d/%m/%Y}{between}{local:%H:%M}"

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Index, column, func, select, table, text
 from sqlmodel import Field, SQLModel
 
-from llko.clock import moment_text
+from llko import dutch
 from llko.models import utcnow
 
 REASON_MIN = 10  # a reason is a few words, not a letter
@@ -78,7 +78,7 @@ def remark(voided_at, replaced_by, by: str | None, reason: str | None) -> str:
     if said == STANDS:
         return ""
     moment = voided_at if isinstance(voided_at, datetime) else datetime.fromisoformat(str(voided_at))
-    return f"{said} door {by or 'onbekend'} op {moment_text(moment)}: {reason or ''}".rstrip(": ")
+    return f"{said} door {by or 'onbekend'} op {dutch.moment(moment)}: {reason or ''}".rstrip(": ")
 
 
 _USERS = table("users", column("username"), column("name"))  # the accounts feature's table, read by name only

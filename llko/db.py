@@ -1,7 +1,6 @@
 """Engine, migrations and transactions. The URL comes from LLKO_DATABASE_URL; default: db/llko.sqlite3."""
 
 import functools
-import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,12 +10,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from llko import config
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{ROOT / 'db' / 'llko.sqlite3'}"
 
 
 def database_url() -> str:
-    return os.environ.get("LLKO_DATABASE_URL") or DEFAULT_URL
+    return config.database_url() or DEFAULT_URL
 
 
 def is_default_database(url: str) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from llko import audit
+from llko import audit, dutch
 from llko.db import retry_when_busy, set_setting, transaction
 
 
@@ -108,12 +108,12 @@ def parse(key: str, raw: str):
             raise ValueError(f"{label}: vul een naam in van hoogstens 100 tekens.")
         return value
     if len(value) > _LONGEST:
-        raise ValueError(f"{label}: '{value[:_LONGEST]}…' is te lang voor een getal ({len(value):,} tekens)."
-                         .replace(",", "."))
+        raise ValueError(f"{label}: '{value[:_LONGEST]}…' is te lang voor een getal ({dutch.whole(len(value))} "
+                         "tekens).")
     if what in ("days", "count"):
         lowest, highest = (1, MAX_DAYS) if what == "days" else (0, MAX_COUNT)
         if not _WHOLE.match(value) or not lowest <= int(value) <= highest:
-            raise ValueError(f"{label}: '{value}' is geen geheel getal van {lowest} tot {highest:,}.".replace(",", "."))
+            raise ValueError(f"{label}: '{value}' is geen geheel getal van {lowest} tot {dutch.whole(highest)}.")
         return int(value)
     if what == "number":
         if not _NUMBER.match(value) or not 0 < float(value.replace(",", ".")) <= MAX_COUNT:

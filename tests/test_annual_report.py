@@ -24,14 +24,14 @@ import pypdf
 import pytest
 from sqlalchemy import text
 
+from llko import dutch
 from llko.cli import main
 from llko.compliance import service as compliance_service
 from llko.compliance.queries import compliance
 from llko.compliance.rules import CATEGORY, CATEGORY_LABELS, LABELS, OBLIGATIONS, VERDICT_LABELS, WITH_SHARE
-from llko.compliance.text import percent
 from llko.registers.workbook import import_register
 from llko.reporting import annual
-from llko.reporting.annual import (OUTCOMES, SECTIONS, SHEETS, annual_report, month_text, report_pdf, report_xlsx)
+from llko.reporting.annual import (OUTCOMES, SECTIONS, SHEETS, annual_report, report_pdf, report_xlsx)
 from llko.reporting.figures import REQUEST_KEYS, figures
 from llko.requests.importer import import_file
 from test_compliance_cli import HEADER, town, xlsx  # noqa: F401 - town is a fixture
@@ -161,12 +161,12 @@ def test_the_pdf_repeats_the_request_figures(made):
     said, f = made["text"], made["figures"]
     keys = ("received", *OUTCOMES)
     for month, counts in f["months"].items():
-        assert line(month_text(month), *(counts[k] for k in keys)) in said
+        assert line(dutch.month(month), *(counts[k] for k in keys)) in said
     assert line("Totaal", *(f["requests"][k] for k in keys)) in said
     assert line("jan 2026", *[0] * len(keys)) in said  # a month without requests, zeros included
     r, a = f["requests"], f["answer_days"]
     assert line("Beantwoord", r["answered"]) in said and line("Tijdig beantwoord", r["answered_in_time"]) in said
-    assert line("Aandeel tijdig beantwoord", percent(r["answered_in_time"] / r["answered"])) in said
+    assert line("Aandeel tijdig beantwoord", dutch.percent(r["answered_in_time"] / r["answered"])) in said
     assert line("Mediaan dagen tot antwoord", f"{a['median']:g}".replace(".", ",")) in said
     assert line("90% beantwoord binnen (dagen)", a["p90"]) in said
     for key, label in annual.CHILDREN_LABELS.items():
@@ -226,7 +226,7 @@ def test_the_pdf_gives_the_free_places_the_registers_and_the_compliance(made):
         for o in OBLIGATIONS:
             cell = VERDICT_LABELS[entry[o]["verdict"]] if entry[o]["verdict"] != "not_applicable" else "n.v.t."
             if entry[o].get("share") is not None:
-                cell += f" ({percent(entry[o]['share'])})"
+                cell += f" ({dutch.percent(entry[o]['share'])})"
             cells.append(cell)
         assert line(NAMES[pid], *cells, "ja" if entry["negative_advice"] else "nee",
                     "ja" if entry["zero_score"] else "nee") in said
@@ -287,7 +287,7 @@ def test_the_workbook_has_a_named_sheet_per_section_with_real_numbers(made):
     assert book.sheetnames == list(SHEETS)
     requests = rows(book, "Aanvragen per maand")
     assert requests[0][0] == "Maand" and requests[0][1:] == tuple(annual.REQUEST_LABELS[k] for k in REQUEST_KEYS)
-    assert requests[1:] == [(month_text(m), *(c[k] for k in REQUEST_KEYS)) for m, c in f["months"].items()] + [
+    assert requests[1:] == [(dutch.month(m), *(c[k] for k in REQUEST_KEYS)) for m, c in f["months"].items()] + [
         ("Totaal", *(f["requests"][k] for k in REQUEST_KEYS))]
     assert rows(book, "Kinderen")[1:] == [(label, f["children"][k]) for k, label in annual.CHILDREN_LABELS.items()]
     r, a = f["requests"], f["answer_days"]
@@ -302,7 +302,7 @@ def test_the_workbook_has_a_named_sheet_per_section_with_real_numbers(made):
     by_name = {row[0]: row[4:] for row in rows(book, "Deelgemeenten")[1:]}
     assert by_name["Okegem"] == (24, 160, 15.0) and by_name["Voorde"] == (10, 80, 12.5)  # unrounded numbers
     assert by_name["Denderwindeke"] == (0, None, None) and by_name["onbekend"] == (5, None, None)
-    assert rows(book, "Vrije plaatsen")[1:] == [(month_text(m), v["reported"], v["places"])
+    assert rows(book, "Vrije plaatsen")[1:] == [(dutch.month(m), v["reported"], v["places"])
                                                for m, v in f["vacancies"]["months"].items()] + [("Totaal", 3, 5)]
     assert rows(book, "Infopagina") == [("Toestand op 31/12/2026", "Opvanginitiatieven"), ("volledig", 1),
                                         ("onvolledig", 1), ("controle te oud", 1), ("nooit gecontroleerd", 1)]
@@ -394,9 +394,3 @@ def test_the_cli_says_when_it_cannot_write(run, tmp_path):
     assert (code, out) == (2, "")
     assert err.startswith(f"Kan {tmp_path / 'nergens' / 'x.xlsx'} niet schrijven")
 
-
-@pytest.mark.parametrize("value, digits, shown", [
-    (11.25, 1, "11,3"),  # half up, as the spreadsheet beside it rounds (not to the even 11,2)
-    (28.571428571, 1, "28,6"), (0.0, 1, "0,0"), (0.05, 1, "0,1"), (2.5, None, "2,5"), (None, 1, "onbekend")])
-def test_decimals_have_a_dutch_comma_and_round_half_up(value, digits, shown):
-    assert annual.decimal_text(value, digits) == shown

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT
-from llko import services
+from llko import dutch, services
 from llko.cli import main
 from llko.compliance.queries import compliance, verdicts
 from llko.registers.workbook import import_register
@@ -304,7 +304,7 @@ def test_an_empty_database_gives_no_providers(engine):
 
 
 def test_shares_are_shown_cut_off_never_rounded_up_onto_a_threshold():
-    from llko.compliance.text import percent
+    percent = dutch.percent
 
     assert [percent(s) for s in (0.9, 0.8999, 7 / 9, 0.29, 1.0, 0.0, 2 / 3)] == [
         "90%", "89,9%", "77,7%", "29%", "100%", "0%", "66,6%"]

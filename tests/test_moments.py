@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from apptest import page, table
-from llko import clock
+from llko import dutch
 from llko.compliance import service
 
 from test_compliance_cli import town  # noqa: F401  (the hand-built town)
@@ -21,8 +21,8 @@ from test_compliance_pages import F, T, WHY, advice_round, opened, pdf_text, sit
     (datetime(2026, 6, 30, 22, 15, tzinfo=timezone.utc), "01/07/2026 00:15"),
 ])
 def test_a_moment_reads_in_belgian_time(at, shown):
-    assert clock.moment_text(at) == shown
-    assert clock.moment_text(at, " om ") == shown.replace(" ", " om ")
+    assert dutch.moment(at) == shown
+    assert dutch.moment(at, " om ") == shown.replace(" ", " om ")
 
 
 def test_a_decision_at_half_past_eleven_utc_shows_the_next_day_in_belgium(site, downloads):  # noqa: F811

@@ -5,6 +5,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from llko import dutch
 from llko.requests import statuses
 
 CHART_MAX_BARS = 30  # bars in a per-provider chart; more are unreadable (the table shows them all)
@@ -16,16 +17,14 @@ STATUS_COLOURS = {
     statuses.CANCELLED_BY_PROVIDER: "#8E6C8A", statuses.CANCELLED_BY_PARENT: "#C9C2B8",
 }
 CALM = ("#4C78A8", "#72A8A2", "#B59B62", "#9C84A8")  # muted categories (e.g. the kinds of a free place), no alarm red
-MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 # Vega's own month names are English whatever the browser: the axis writes Dutch ones itself.
-MONTH_AXIS = alt.Axis(labelExpr="[" + ", ".join(f"'{m}'" for m in MONTHS) + "][month(datum.value)] + ' ' + "
+MONTH_AXIS = alt.Axis(labelExpr="[" + ", ".join(f"'{m}'" for m in dutch.MONTHS) + "][month(datum.value)] + ' ' + "
                       "year(datum.value)", labelAngle=0, tickCount="month")
 
 
 def month_label(day) -> str:
     """'jan 2026' for any day of January 2026."""
-    stamp = pd.Timestamp(day)
-    return f"{MONTHS[stamp.month - 1]} {stamp.year}"
+    return dutch.month(f"{pd.Timestamp(day):%Y-%m}")
 
 
 def status_scale(labels: dict[str, str]) -> alt.Scale:

@@ -5,19 +5,18 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 import streamlit as st
 
-from llko import clock
+from llko import dutch
 from llko.reporting import export
 from llko.requests import overview, rules, statuses
 from ui.downloads import download
 
 
-def fmt_date(value) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+fmt_date = dutch.day  # dd/mm/jjjj, '' for none
 
 
 def fmt_moment(value) -> str:
     """A stored moment as dd/mm/jjjj uu:mm in Belgian time ('' for none)."""
-    return "" if value is None or pd.isna(value) else clock.moment_text(pd.Timestamp(value).to_pydatetime())
+    return "" if value is None or pd.isna(value) else dutch.moment(pd.Timestamp(value).to_pydatetime())
 
 
 def fmt_moments(values: pd.Series) -> pd.Series:
@@ -25,8 +24,7 @@ def fmt_moments(values: pd.Series) -> pd.Series:
     return values.map(lambda v: None if v is None or pd.isna(v) else fmt_moment(v))
 
 
-def fmt_pct(value: float | None) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value * 100:.0f}%".replace(".", ",")
+fmt_pct = dutch.percent  # 0.8999 -> '89,9%': never rounded up to a threshold; '–' when there is nothing to count
 
 
 def whole_percent(shares: pd.Series) -> pd.Series:
@@ -60,15 +58,13 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], stem: str
 def list_caption(shown: pd.DataFrame, total: int | None = None) -> None:
     """Under a request list: how many rows it has, and when it shows only its first overview.LIST_LIMIT rows, so
     (total: how many there are)."""
-    def nl(n: int) -> str:
-        return f"{n:,}".replace(",", ".")
-
     if total is not None and total > len(shown):
-        st.write(f"De eerste {nl(len(shown))} van {nl(total)} getoond; de cijfers hierboven tellen ze allemaal.")
+        st.write(f"De eerste {dutch.whole(len(shown))} van {dutch.whole(total)} getoond; de cijfers hierboven tellen "
+                 "ze allemaal.")
     elif total is None and len(shown) >= overview.LIST_LIMIT:
-        st.write(f"De eerste {nl(len(shown))} getoond; er kunnen er meer zijn.")
+        st.write(f"De eerste {dutch.whole(len(shown))} getoond; er kunnen er meer zijn.")
     else:
-        st.write(f"{nl(len(shown))} {'aanvraag' if len(shown) == 1 else 'aanvragen'} in deze lijst.")
+        st.write(f"{dutch.whole(len(shown))} {'aanvraag' if len(shown) == 1 else 'aanvragen'} in deze lijst.")
 
 
 STATUS_LABELS = {status: status[0].upper() + status[1:] for status in statuses.ALL}  # 'in behandeling' -> 'In …'

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from llko import audit
+from llko import audit, dutch
 
 ui.open_page(__file__)
 since = st.date_input("Vanaf", ui.today() - timedelta(days=30), format="DD/MM/YYYY", key="audit_since")
@@ -35,21 +35,17 @@ def readable(log: pd.DataFrame) -> pd.DataFrame:
     return log.rename(columns={"at": "Wanneer", "actor": "Wie", "action": "Actie", "detail": "Details"})
 
 
-def nl(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 first = (page - 1) * audit.PAGE_SIZE
 view = readable(ui.reads.audit_entries(chosen, audit.PAGE_SIZE, first))
 if total == 0:
     st.write(f"Geen regels sinds {ui.fmt_date(since)} bij deze keuze.")
 else:
-    st.write(f"{nl(total)} {'regel' if total == 1 else 'regels'} sinds {ui.fmt_date(since)} bij deze keuze, de nieuwste "
-             f"eerst" + (f"; hier regels {nl(first + 1)} tot {nl(first + len(view))} (pagina {page} van {pages})."
-                         if pages > 1 else "."))
+    shown = f"; hier regels {dutch.whole(first + 1)} tot {dutch.whole(first + len(view))} (pagina {page} van {pages})."
+    st.write(f"{dutch.whole(total)} {'regel' if total == 1 else 'regels'} sinds {ui.fmt_date(since)} bij deze keuze, "
+             f"de nieuwste eerst" + (shown if pages > 1 else "."))
 ui.table(view, key="audit_table", wrap=("Details",))
 if total > audit.DOWNLOAD_LIMIT:
-    st.write(f"De download bevat de nieuwste {nl(audit.DOWNLOAD_LIMIT)} van die {nl(total)} regels; kies een latere "
-             "begindatum of filter op wie of actie voor de rest.")
+    st.write(f"De download bevat de nieuwste {dutch.whole(audit.DOWNLOAD_LIMIT)} van die {dutch.whole(total)} regels; "
+             "kies een latere begindatum of filter op wie of actie voor de rest.")
 ui.download_buttons(lambda: readable(ui.reads.audit_entries(chosen, audit.DOWNLOAD_LIMIT)),
                     f"audit-{ui.today():%Y%m%d}", key="dl_audit", sheet="Audit")

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from llko import dutch
 from llko.compliance import evidence, rules as compliance_rules
 from llko.reporting import annual, figures as policy, population
 from ui import compliance as shown
@@ -189,7 +190,7 @@ else:
         st.write(f"Onder de norm van {config.coverage_norm:g} plaatsen per 100 kinderen: ".replace(".", ",")
                  + (", ".join(below) if below else "geen enkele deelgemeente") + ".")
     shown_districts = districts.assign(**{"Plaatsen per 100 kinderen": [  # a Dutch decimal comma on screen
-        annual.decimal_text(None if pd.isna(v) else v, 1) for v in districts["Plaatsen per 100 kinderen"]]})
+        dutch.decimal(v, 1) for v in districts["Plaatsen per 100 kinderen"]]})
     ui.table(shown_districts, key="beleid_districts",
              column_config={"Plaatsen per 100 kinderen": st.column_config.TextColumn(alignment="right")})
     st.write(f"Aanvragen, tekort en goedkeuringen over de periode, per deelgemeente van de opvang; plaatsen van de "

@@ -9,6 +9,8 @@ import zipfile
 import zlib
 from pathlib import PurePath
 
+from llko import dutch
+
 MAX_BYTES = 10 * 1024 * 1024  # 10 MB
 MAX_UNPACKED_MB = 50  # a DOCX or ODT unpacked, all its parts together (a long report with photos: a few MB)
 MAX_RATIO = 100  # unpacked / packed size of one part of a DOCX or ODT (above 1 MB unpacked)
@@ -67,8 +69,8 @@ def _opens_as_pdf(data: bytes) -> bool:
 def _zip_kind(data: bytes) -> str | None:
     """docx or odt for a sound zip with the parts of that kind; None for another zip."""
     if data.count(_CENTRAL_HEADER) > MAX_PARTS:  # before the directory is read into memory
-        raise _Unsound(f"Dit bestand bevat meer dan {MAX_PARTS:,} delen; een document heeft er veel minder."
-                       .replace(",", "."))
+        raise _Unsound(f"Dit bestand bevat meer dan {dutch.whole(MAX_PARTS)} delen; een document heeft er veel "
+                       "minder.")
     kind = None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

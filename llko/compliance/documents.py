@@ -16,14 +16,12 @@ from typing import Mapping, Sequence
 
 import xlsxwriter
 
-from llko import printing
-from llko.clock import moment_text
+from llko import dutch, printing
 from llko.printing import CHART_FONT
 from llko.compliance import evidence
 from llko.compliance.evidence import ADVICE_KEYS, ADVICE_LABELS, NEGATIVE_ADVICE, ZERO_SCORE
 from llko.compliance.rules import (CATEGORY_LABELS, LABELS, OBLIGATIONS, READING, SHORTCOMING, UNKNOWN,
                                    VERDICT_LABELS, Verdict, _below, check_period)
-from llko.compliance.text import percent
 from llko.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"  # a plain directory beside this file, not a package
@@ -99,19 +97,9 @@ class Letter:
             raise ValueError(f"unknown advice keys in overrides: {unknown}")
 
 
-# --- small Dutch formatting ------------------------------------------------------------------------------------
-
-def _yes_no(value: bool) -> str:
-    return "ja" if value else "nee"
-
-
-def _moment(at: datetime) -> str:
-    return moment_text(at, " om ")
-
-
 def period_text(letter: Letter) -> str:
     """'01/06/2026 tot en met 01/11/2026'."""
-    return f"{evidence.day(letter.date_from)} tot en met {evidence.day(letter.date_to)}"
+    return f"{dutch.day(letter.date_from)} tot en met {dutch.day(letter.date_to)}"
 
 
 # --- the chart ---------------------------------------------------------------------------------------------------
@@ -151,7 +139,7 @@ def chart_sentence(letter: Letter) -> str:
     parts = []
     for s in found:
         side = "lager dan" if s.below else "op of boven"
-        text = f"{s.label}: {percent(s.share)}, {side} de drempel van {percent(s.threshold)}."
+        text = f"{s.label}: {dutch.percent(s.share)}, {side} de drempel van {dutch.percent(s.threshold)}."
         if s.unknown:
             text += " Te weinig kinderen voor een oordeel."
         parts.append(text)
@@ -164,8 +152,8 @@ def chart_spec(letter: Letter) -> dict | None:
     if not found:
         return None
     values = [{"verplichting": s.label, "aandeel": s.share, "drempel": s.threshold,
-               "tekst": f"{percent(s.share)} (drempel {percent(s.threshold)})",
-               "beschrijving": f"{s.label}: {percent(s.share)}, drempel {percent(s.threshold)}"} for s in found]
+               "tekst": f"{dutch.percent(s.share)} (drempel {dutch.percent(s.threshold)})",
+               "beschrijving": f"{s.label}: {dutch.percent(s.share)}, drempel {dutch.percent(s.threshold)}"} for s in found]
     y = {"field": "verplichting", "type": "nominal", "title": None, "sort": None,
          "axis": {"labelLimit": 260, "labelFontSize": 11, "description": "Verplichtingen"}}
     x_scale = {"domain": [0, 1]}
@@ -209,11 +197,11 @@ def _advice(letter: Letter, key: str, purpose: str | None = None) -> dict:
     final = evidence.final(key, letter.verdicts, letter.overrides)
     override = letter.overrides.get(key)
     return {"label": ADVICE_LABELS[key], "short": evidence.ADVICE_SHORT[key][0].upper() + evidence.ADVICE_SHORT[key][1:],
-            "derived": _yes_no(evidence.derived(letter.verdicts)[key]),
-            "reason": evidence.reason(key, letter.verdicts), "final": _yes_no(final),
+            "derived": dutch.yes_no(evidence.derived(letter.verdicts)[key]),
+            "reason": evidence.reason(key, letter.verdicts), "final": dutch.yes_no(final),
             "statement": STATEMENTS[purpose, key][0 if final else 1] if purpose else None,
             "override": None if override is None else {"motivation": override.motivation, "by": override.by,
-                                                      "at": _moment(override.at)}}
+                                                      "at": dutch.moment(override.at, " om ")}}
 
 
 def _context(letter: Letter) -> dict:
@@ -229,7 +217,7 @@ def _context(letter: Letter) -> dict:
         "provider_id": letter.provider_id,
         "provider": provider,
         "period": period_text(letter),
-        "written_on": evidence.day(letter.written_on),
+        "written_on": dutch.day(letter.written_on),
         "written_iso": letter.written_on.isoformat(),
         "author": letter.author,
         "verdicts": [{"label": LABELS[name], "category": CATEGORY_LABELS[v.category],
@@ -241,7 +229,7 @@ def _context(letter: Letter) -> dict:
         "evidence_in_annex": len(evidence.rows(letter.verdicts)) > EVIDENCE_INLINE_MAX,
         "evidence_summary": _evidence_summary(evidence.rows(letter.verdicts)),
         "thresholds": evidence.thresholds(letter.settings),
-        "steps": [{"on": evidence.day(s.on), "what": s.what, "note": s.note, "by": s.by} for s in letter.steps],
+        "steps": [{"on": dutch.day(s.on), "what": s.what, "note": s.note, "by": s.by} for s in letter.steps],
         "chart": None if svg is None else "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
         "chart_alt": CHART_DESCRIPTION,
         "chart_sentence": chart_sentence(letter),

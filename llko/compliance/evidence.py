@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Mapping
 
+from llko import dutch
 from llko.compliance.rules import (CATEGORY, CATEGORY_LABELS, FURTHER, LABELS, MINIMUM, NOT_APPLICABLE, OBLIGATIONS,
                                    SHORTCOMING, UNKNOWN, VERDICT_LABELS, Verdict, advice)
-from llko.compliance.text import percent
 from llko.infopagina.rules import ITEM_LABELS
 from llko.settings import Settings
 
@@ -21,10 +21,6 @@ ADVICE_SHORT = {NEGATIVE_ADVICE: "negatief advies", ZERO_SCORE: "0-score"}
 ADVICE_CATEGORY = {NEGATIVE_ADVICE: MINIMUM, ZERO_SCORE: FURTHER}
 
 
-def day(value: date | None) -> str:
-    return "" if value is None else f"{value:%d/%m/%Y}"
-
-
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -33,9 +29,9 @@ def thresholds(settings: Settings) -> list[tuple[str, str]]:
     """The settings R11 applied, as (what, value) in Dutch, in the order of the obligations."""
     return [
         ("Termijn om te antwoorden", f"{settings.deadline_days} dagen"),
-        ("Minimum tijdig beantwoord", percent(settings.answering_min_share)),
+        ("Minimum tijdig beantwoord", dutch.percent(settings.answering_min_share)),
         ("Hoogste leeftijd van een controle van de infopagina", f"{settings.infopagina_max_age_days} dagen"),
-        ("Plussubsidie: minimum kinderen uit kwetsbare gezinnen", percent(settings.plus_min_share)),
+        ("Plussubsidie: minimum kinderen uit kwetsbare gezinnen", dutch.percent(settings.plus_min_share)),
         ("Plussubsidie: minimum aantal kinderen voor een oordeel", str(settings.plus_min_children)),
         ("Statussen: toegestane fouten", str(settings.statuses_max)),
         ("Statussen: te lang ‘in behandeling’ na", f"{settings.lingering_days} dagen"),
@@ -51,11 +47,11 @@ def summary(verdict: Verdict, settings: Settings) -> str:
         if not d.get("counted"):
             return "Geen aanvragen met een antwoordtermijn in de periode."
         return (f"{d['in_time']} van {_count(d['counted'], 'aanvraag', 'aanvragen')} tijdig beantwoord "
-                f"({percent(verdict.share)}); minimum {percent(settings.answering_min_share)}.")
+                f"({dutch.percent(verdict.share)}); minimum {dutch.percent(settings.answering_min_share)}.")
     if name == "infopagina":
         if d.get("checked_on") is None:
             return "Het loket controleerde de infopagina nog niet (op of vóór het einde van de periode)."
-        checked = f"Laatste controle door het loket op {day(d['checked_on'])}"
+        checked = f"Laatste controle door het loket op {dutch.day(d['checked_on'])}"
         if verdict.verdict == UNKNOWN:
             return (f"{checked}: {d['age_days']} dagen oud, ouder dan {settings.infopagina_max_age_days} dagen; "
                     "te oud voor een oordeel.")
@@ -72,7 +68,7 @@ def summary(verdict: Verdict, settings: Settings) -> str:
         if verdict.share is None:
             return "Geen goedgekeurde kinderen met een gekend ‘kwetsbaar gezin’ in de periode; geen oordeel."
         found = (f"{d['vulnerable']} van {_count(d['children'], 'kind', 'kinderen')} uit een kwetsbaar gezin "
-                 f"({percent(verdict.share)}); minimum {percent(settings.plus_min_share)}")
+                 f"({dutch.percent(verdict.share)}); minimum {dutch.percent(settings.plus_min_share)}")
         if verdict.verdict == UNKNOWN:
             return f"{found}, maar minder dan {settings.plus_min_children} kinderen: geen oordeel."
         return found + "."
@@ -89,7 +85,7 @@ def summary(verdict: Verdict, settings: Settings) -> str:
     if name == "agreement":
         if verdict.verdict == SHORTCOMING:
             return "Niet ondertekend op of vóór het einde van de periode."
-        return f"Ondertekend op {day(d.get('signed_on'))}."
+        return f"Ondertekend op {dutch.day(d.get('signed_on'))}."
     raise ValueError(f"unknown obligation {name!r}")
 
 
@@ -115,32 +111,32 @@ def rows(verdicts: Mapping[str, Verdict]) -> list[EvidenceRow]:
         if name == "answering":
             for r in d.get("late_requests", []):
                 if r["answered_on"]:
-                    late = f"beantwoord op {day(r['answered_on'])}: {_count(r['days_late'], 'dag', 'dagen')} te laat"
+                    late = f"beantwoord op {dutch.day(r['answered_on'])}: {_count(r['days_late'], 'dag', 'dagen')} te laat"
                 elif r["days_late"] == 0:  # R11: late even when its deadline is T itself
                     late = "niet beantwoord op de laatste dag van de termijn"
                 else:
                     late = f"nog niet beantwoord: {_count(r['days_late'], 'dag', 'dagen')} te laat"
-                found.append(EvidenceRow(name, r["id"], f"ontvangen {day(r['received'])}, termijn "
-                                                        f"{day(r['deadline'])}, {late}"))
+                found.append(EvidenceRow(name, r["id"], f"ontvangen {dutch.day(r['received'])}, termijn "
+                                                        f"{dutch.day(r['deadline'])}, {late}"))
         elif name == "infopagina":
             for item in verdict.evidence:
                 since = d.get("missing_since", {}).get(item)
-                found.append(EvidenceRow(name, ITEM_LABELS[item], f"ontbreekt sinds de controle van {day(since)}"
+                found.append(EvidenceRow(name, ITEM_LABELS[item], f"ontbreekt sinds de controle van {dutch.day(since)}"
                                          if since else "ontbreekt"))
         elif name == "local_policy":
             for held in verdict.evidence:
-                found.append(EvidenceRow(name, day(date.fromisoformat(held)), "LOK-vergadering niet bijgewoond"))
+                found.append(EvidenceRow(name, dutch.day(date.fromisoformat(held)), "LOK-vergadering niet bijgewoond"))
         elif name == "statuses":
             direct = set(d.get("direct_cancellations", []))
             for request_id in verdict.evidence:
-                on = day(d.get("status_dates", {}).get(request_id))
+                on = dutch.day(d.get("status_dates", {}).get(request_id))
                 found.append(EvidenceRow(name, request_id, (
                     f"‘geannuleerd door opvang’ op {on} zonder eerder antwoord" if request_id in direct else
                     f"‘in behandeling’ sinds {on}, langer dan toegestaan")))
         elif name == "vacancies":
             for r in d.get("uncovered_requests", []):
-                found.append(EvidenceRow(name, r["id"], f"goedgekeurd op {day(r['approved_on'])}, start "
-                                         f"{day(r['start'])}: geen vrije plaats gemeld die deze start dekt"))
+                found.append(EvidenceRow(name, r["id"], f"goedgekeurd op {dutch.day(r['approved_on'])}, start "
+                                         f"{dutch.day(r['start'])}: geen vrije plaats gemeld die deze start dekt"))
     return found
 
 

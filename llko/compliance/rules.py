@@ -35,6 +35,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
+from llko import dutch
 from llko.infopagina import rules as infopagina_rules
 from llko.requests import rules as request_rules
 from llko.requests import statuses as request_statuses
@@ -210,8 +211,10 @@ def _vulnerable(value) -> bool | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, str):
-        text = value.strip().lower()
-        return {"ja": True, "j": True, "1": True, "nee": False, "n": False, "0": False}.get(text)
+        try:
+            return dutch.parse_yes_no(value)
+        except ValueError:  # not ja/nee: unknown, as a blank
+            return None
     return bool(value)
 
 

@@ -1,8 +1,8 @@
 """The compliance contract as a readable Dutch table (the CLI without --json)."""
 
-import math
 from datetime import date
 
+from llko import dutch
 from llko.compliance.rules import (IN_ORDER, NOT_APPLICABLE, OBLIGATIONS, READING, SHORT_LABELS, SHORTCOMING,
                                    UNKNOWN)
 
@@ -11,17 +11,10 @@ LEGEND = ("ok = in orde, TEKORT = tekortkoming, ? = onbekend (te weinig gegevens
           "- = niet van toepassing")
 
 
-def percent(share: float) -> str:
-    """0.825 -> '82,5%'; 0.9 -> '90%'; 0.8999 -> '89,9%' (one decimal at most, cut off rather than rounded, so a
-    share below a threshold never shows as the threshold itself)."""
-    text = f"{math.floor(share * 1000 + 1e-9) / 10:.1f}".replace(".", ",")
-    return (text[:-2] if text.endswith(",0") else text) + "%"
-
-
 def cell(found: dict) -> str:
     text = CELLS[found["verdict"]]
     if found.get("share") is not None:
-        text += f" {percent(found['share'])}"
+        text += f" {dutch.percent(found['share'])}"
     return text
 
 
@@ -32,13 +25,13 @@ def format_table(contract: dict, names: dict[str, str] | None = None) -> str:
     rows = []
     for pid, entry in contract["providers"].items():
         rows.append([f"{pid} {names.get(pid, '')}".strip(), *(cell(entry[o]) for o in OBLIGATIONS),
-                     "ja" if entry["negative_advice"] else "nee", "ja" if entry["zero_score"] else "nee"])
+                     dutch.yes_no(entry["negative_advice"]), dutch.yes_no(entry["zero_score"])])
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
 
     def line(row):
         return "  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip()
 
-    start, end = (date.fromisoformat(contract[k]).strftime("%d/%m/%Y") for k in ("from", "to"))
+    start, end = (dutch.day(date.fromisoformat(contract[k])) for k in ("from", "to"))
     out = [f"Naleving van de samenwerking, periode {start} tot en met {end} (met de instellingen van nu)",
            line(headers), *map(line, rows)]
     if not rows:

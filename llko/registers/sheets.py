@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
 
+from llko import dutch
 from llko.clock import parse_day
 from llko.agreements.service import NAME_MAX, SUBJECT_MAX
 from llko.vacancies.rules import AGE_GROUPS, CLOSE_REASONS, DAY_PARTS, KINDS, REMARK_MAX, WEEKDAYS
@@ -47,7 +48,7 @@ def at_most(characters: int) -> Callable:
     def read(value) -> str:
         raw = text(value)
         if len(raw) > characters:
-            raise CellError(f"tekst van hoogstens {characters} tekens (nu {len(raw):,})".replace(",", "."))
+            raise CellError(f"tekst van hoogstens {characters} tekens (nu {dutch.whole(len(raw))})")
         return raw
     return read
 
@@ -68,12 +69,13 @@ def whole(minimum: int) -> Callable:
 def yes_no(value) -> bool:
     if isinstance(value, bool):
         return value
-    raw = text(value).lower()
-    if raw in ("ja", "j", "1"):
-        return True
-    if raw in ("nee", "n", "0"):
-        return False
-    raise CellError("ja of nee (ook j/n of 1/0)")
+    try:
+        found = dutch.parse_yes_no(text(value))
+    except ValueError:
+        found = None
+    if found is None:
+        raise CellError("ja of nee (ook j/n of 1/0)")
+    return found
 
 
 def one_of(allowed: tuple[str, ...], upper: bool = False) -> Callable:

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 
-from llko import audit, corrections
+from llko import audit, corrections, dutch
 from llko.agreements.models import Agreement, LokAttendance, LokMeeting
 from llko.db import retry_when_busy, transaction
 from llko.infopagina.models import InfopaginaCheck
@@ -75,16 +75,12 @@ def _limits() -> spreadsheets.Limits:
 def _over_limit(error: spreadsheets.OverLimit) -> str:
     """The Dutch explanation of a sheet past a limit."""
     if error.what == spreadsheets.ROWS:
-        return f"Blad '{error.sheet}' heeft meer dan {_nl_number(MAX_ROWS)} rijen."
+        return f"Blad '{error.sheet}' heeft meer dan {dutch.whole(MAX_ROWS)} rijen."
     if error.what == spreadsheets.COLUMNS:
         return (f"Blad '{error.sheet}' heeft meer dan {importer.MAX_COLUMNS} kolommen; een registerblad heeft er veel "
                 "minder. Controleer of u het juiste bestand koos.")
-    return (f"De werkmap heeft meer dan {_nl_number(importer.MAX_CELLS)} cellen (rijen maal kolommen); een "
+    return (f"De werkmap heeft meer dan {dutch.whole(importer.MAX_CELLS)} cellen (rijen maal kolommen); een "
             "registerwerkmap is veel kleiner. Controleer of u het juiste bestand koos.")
-
-
-def _nl_number(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 def _csv_rows(name: str, data: bytes) -> list[list]:

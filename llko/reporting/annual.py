@@ -10,7 +10,6 @@ maker: providers by name, never a request or child id (the free notes of the enf
 
 import base64
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from datetime import date
 from pathlib import Path
 from typing import Mapping
@@ -18,13 +17,12 @@ from typing import Mapping
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from llko import printing, settings as settings_store
+from llko import dutch, printing, settings as settings_store
 from llko.agreements import queries as agreement_queries
 from llko.agreements.queries import Meeting
 from llko.compliance import queries as compliance_queries
 from llko.compliance.rules import (CATEGORY, CATEGORY_LABELS, LABELS, NOT_APPLICABLE, OBLIGATIONS, READING,
                                    SHORT_LABELS, VERDICT_LABELS, VERDICTS, WITH_SHARE)
-from llko.compliance.text import percent
 from llko.infopagina import queries as infopagina_queries, rules as infopagina_rules
 from llko.printing import CHART_FONT
 from llko.providers import queries as provider_queries
@@ -36,7 +34,6 @@ from llko.settings import Settings
 TEMPLATES = Path(__file__).parent / "templates"  # a plain directory beside this file, not a package
 
 FLEMISH_TARGET = 50  # places per 100 children younger than 3: the Flemish target beside the town's norm
-MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 SECTIONS = ("Aanvragen", "Tijdig antwoord", "Onvervulde nood", "Aanbod per deelgemeente", "Vrije plaatsen",
             "Infopagina", "Samenwerkingsovereenkomst en LOK", "Naleving", "Handhaving")
@@ -58,7 +55,6 @@ CHILDREN_LABELS = {"requesting": "Kinderen met een aanvraag", "approved": "Kinde
                    "unmet_vulnerable": "Kinderen met onvervulde nood uit een kwetsbaar gezin"}
 STANDING_ORDER = (infopagina_rules.COMPLETE, infopagina_rules.INCOMPLETE, infopagina_rules.TOO_OLD,
                   infopagina_rules.NEVER)
-UNKNOWN_TEXT = "onbekend"
 
 CHART_TITLE = "Aanvragen per maand, naar waar ze staan"
 CHART_DESCRIPTION = ("Gestapeld staafdiagram: per maand van ontvangst een staaf met het aantal aanvragen, "
@@ -162,33 +158,9 @@ def _files(engine: Engine, date_from: date, date_to: date) -> tuple[Enforcement,
 
 # --- small Dutch formatting -----------------------------------------------------------------------------------------
 
-def day_text(value: date | None) -> str:
-    return "" if value is None else f"{value:%d/%m/%Y}"
-
-
-def month_text(month: str, with_year: bool = True) -> str:
-    """'2026-01' -> 'jan 2026' (or 'jan')."""
-    year, number = month.split("-")
-    return f"{MONTHS[int(number) - 1]} {year}" if with_year else MONTHS[int(number) - 1]
-
-
-def decimal_text(value: float | None, digits: int | None = None) -> str:
-    """A number with a Dutch comma: rounded half up to `digits` decimals (11,25 -> 11,3, as a spreadsheet does), or
-    as short as it goes; 'onbekend' when None."""
-    if value is None:
-        return UNKNOWN_TEXT
-    if digits is None:
-        return f"{value:g}".replace(".", ",")
-    return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)).replace(".", ",")
-
-
 def _lower_first(label: str) -> str:
     """'Lokaal beleid (LOK bijwonen)' -> 'lokaal beleid (LOK bijwonen)'."""
     return label[:1].lower() + label[1:]
-
-
-def _yes_no(value: bool) -> str:
-    return "ja" if value else "nee"
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -233,7 +205,7 @@ def _by_name(names: Mapping[str, str], provider_ids) -> list[str]:
 def _verdict_cell(found: dict) -> str:
     text = VERDICT_LABELS[found["verdict"]] if found["verdict"] != NOT_APPLICABLE else "n.v.t."
     if found.get("share") is not None:
-        text += f" ({percent(found['share'])})"
+        text += f" ({dutch.percent(found['share'])})"
     return text
 
 
@@ -242,7 +214,7 @@ def _verdict_cell(found: dict) -> str:
 def chart_spec(report: AnnualReport) -> dict:
     """The Vega-Lite spec of the requests per month of receipt, stacked by where they stand."""
     months = list(report.figures["months"])
-    labels = [month_text(m, with_year=False) for m in months]
+    labels = [dutch.month(m, with_year=False) for m in months]
     outcomes = [REQUEST_LABELS[k] for k in OUTCOMES]
     values = [{"maand": label, "uitkomst": REQUEST_LABELS[key], "volgorde": i, "aantal": counts[key]}
               for label, counts in zip(labels, report.figures["months"].values())
@@ -277,7 +249,7 @@ def chart_sentence(report: AnnualReport) -> str:
         return f"In {report.year} kwamen geen aanvragen binnen."
     busiest = max(months, key=lambda m: (months[m]["received"], -int(m.replace("-", ""))))
     return (f"{_count(received, 'aanvraag', 'aanvragen')} in {report.year}; de meeste in "
-            f"{month_text(busiest)} ({months[busiest]['received']}). De tabel hieronder geeft elke maand.")
+            f"{dutch.month(busiest)} ({months[busiest]['received']}). De tabel hieronder geeft elke maand.")
 
 
 def chart_svg(report: AnnualReport) -> str:
@@ -289,7 +261,7 @@ def chart_svg(report: AnnualReport) -> str:
 
 def month_rows(report: AnnualReport, keys=REQUEST_KEYS) -> list[list]:
     """Per month of the year: its label and the request counts of `keys`."""
-    return [[month_text(m), *(counts[k] for k in keys)] for m, counts in report.figures["months"].items()]
+    return [[dutch.month(m), *(counts[k] for k in keys)] for m, counts in report.figures["months"].items()]
 
 
 def district_rows(report: AnnualReport) -> list[list]:
@@ -303,7 +275,7 @@ DISTRICT_HEADER = ["Deelgemeente", "Aanvragen", "Opvangplan niet mogelijk", "Goe
 
 
 def vacancy_rows(report: AnnualReport) -> list[list]:
-    return [[month_text(m), v["reported"], v["places"]] for m, v in report.figures["vacancies"]["months"].items()]
+    return [[dutch.month(m), v["reported"], v["places"]] for m, v in report.figures["vacancies"]["months"].items()]
 
 
 def provider_verdict_rows(report: AnnualReport) -> list[tuple[str, dict]]:
@@ -331,7 +303,7 @@ def sheets(report: AnnualReport) -> dict[str, pd.DataFrame]:
     vacancies = pd.DataFrame([*vacancy_rows(report), ["Totaal", f["vacancies"]["reported"], f["vacancies"]["places"]]],
                              columns=["Maand", "Meldingen", "Plaatsen"])
     infopagina = pd.DataFrame([[s, n] for s, n in infopagina_counts(report).items()],
-                              columns=[f"Toestand op {day_text(report.date_to)}", "Opvanginitiatieven"])
+                              columns=[f"Toestand op {dutch.day(report.date_to)}", "Opvanginitiatieven"])
     return {
         "Aanvragen per maand": requests, "Kinderen": children, "Antwoordtermijn": answers,
         "Deelgemeenten": districts, "Vrije plaatsen": vacancies, "Infopagina": infopagina,
@@ -342,7 +314,7 @@ def sheets(report: AnnualReport) -> dict[str, pd.DataFrame]:
 
 def _agreement_sheet(report: AnnualReport) -> pd.DataFrame:
     """Per provider working on 31 December: signed (and when), and which LOK meetings of the year it attended."""
-    meetings = [f"LOK {day_text(m.held_on)}" for m in report.meetings]
+    meetings = [f"LOK {dutch.day(m.held_on)}" for m in report.meetings]
     rows = [[report.name(pid), report.signed_on[pid] is not None, report.signed_on[pid],
              *(pid in m.attending for m in report.meetings), len(attended(report, pid))]
             for pid in report.working]
@@ -363,7 +335,7 @@ def _enforcement_sheet(report: AnnualReport) -> pd.DataFrame:
     rows = [[report.name(f.provider_id), "; ".join(LABELS.get(o, o) for o in f.obligations), f.opened_on, f.closed_on]
             for f in report.files]
     return pd.DataFrame(rows, columns=["Opvang", "Verplichtingen", "Geopend op", f"Afgesloten op (tot en met "
-                                                                                 f"{day_text(report.date_to)})"])
+                                                                                 f"{dutch.day(report.date_to)})"])
 
 
 def report_xlsx(report: AnnualReport) -> bytes:
@@ -376,13 +348,13 @@ def report_xlsx(report: AnnualReport) -> bytes:
 def _cell(value) -> dict:
     """A table cell as the template draws it: Dutch text, and whether it is a number (aligned right)."""
     if value is None:
-        text = UNKNOWN_TEXT
+        text = dutch.UNKNOWN
     elif isinstance(value, bool):
-        text = _yes_no(value)
+        text = dutch.yes_no(value)
     elif isinstance(value, float):
-        text = decimal_text(value)
+        text = dutch.decimal(value)
     elif isinstance(value, date):
-        text = day_text(value)
+        text = dutch.day(value)
     else:
         text = str(value)
     return {"text": text, "number": isinstance(value, (int, float)) and not isinstance(value, bool)}
@@ -414,8 +386,8 @@ def _answers_section(report: AnnualReport) -> dict:
     r, a = report.figures["requests"], report.figures["answer_days"]
     share = in_time_share(r)
     rows = [["Beantwoord", r["answered"]], ["Tijdig beantwoord", r["answered_in_time"]],
-            ["Aandeel tijdig beantwoord", "geen antwoorden" if share is None else percent(share)],
-            ["Mediaan dagen tot antwoord", decimal_text(a["median"])],
+            ["Aandeel tijdig beantwoord", "geen antwoorden" if share is None else dutch.percent(share)],
+            ["Mediaan dagen tot antwoord", dutch.decimal(a["median"])],
             ["90% beantwoord binnen (dagen)", a["p90"]]]
     return {"text": (f"Een aanvraag is tijdig beantwoord wanneer de opvang binnen {report.settings.deadline_days} "
                      "dagen na ontvangst liet weten of er een plaats is (in behandeling, opvangplan niet mogelijk, "
@@ -434,12 +406,12 @@ def _needs_section(report: AnnualReport) -> dict:
 
 def _districts_section(report: AnnualReport) -> dict:
     norm = report.settings.coverage_norm
-    rows = [[*row[:-1], decimal_text(row[-1], 1)] for row in district_rows(report)]
-    below = [f"{name} ({decimal_text(d['places_per_100'], 1)})" for name, d in report.figures["deelgemeenten"].items()
+    rows = [[*row[:-1], dutch.decimal(row[-1], 1)] for row in district_rows(report)]
+    below = [f"{name} ({dutch.decimal(d['places_per_100'], 1)})" for name, d in report.figures["deelgemeenten"].items()
              if d["places_per_100"] is not None and d["places_per_100"] < norm]
-    return {"text": (f"Plaatsen: de vergunde plaatsen van de opvanginitiatieven die op {day_text(report.date_to)} "
+    return {"text": (f"Plaatsen: de vergunde plaatsen van de opvanginitiatieven die op {dutch.day(report.date_to)} "
                      "werken; kinderen onder 3: het bevolkingsregister van het laatste jaar tot en met "
-                     f"{report.year}. De norm van het lokaal bestuur is {decimal_text(norm)} plaatsen per 100 "
+                     f"{report.year}. De norm van het lokaal bestuur is {dutch.decimal(norm)} plaatsen per 100 "
                      f"kinderen jonger dan 3; de Vlaamse doelstelling is {FLEMISH_TARGET}."),
             "below": ("Onder de norm: " + ", ".join(below) + ".") if below else
                      "Geen deelgemeente met gekende kinderen onder 3 ligt onder de norm.",
@@ -459,10 +431,10 @@ def _vacancies_section(report: AnnualReport) -> dict:
 def _infopagina_section(report: AnnualReport) -> dict:
     counts = infopagina_counts(report)
     return {"text": (f"De infopagina van de {_count(len(report.working), 'opvanginitiatief', 'opvanginitiatieven')} "
-                     f"die op {day_text(report.date_to)} werken, zoals het loket ze het laatst controleerde; een "
+                     f"die op {dutch.day(report.date_to)} werken, zoals het loket ze het laatst controleerde; een "
                      f"controle ouder dan {report.settings.infopagina_max_age_days} dagen is te oud."),
             "table": _table(["Toestand", "Opvanginitiatieven"], [[s, n] for s, n in counts.items()],
-                            ["Totaal", len(report.working)], f"Infopagina op {day_text(report.date_to)}")}
+                            ["Totaal", len(report.working)], f"Infopagina op {dutch.day(report.date_to)}")}
 
 
 def _agreement_section(report: AnnualReport) -> dict:
@@ -472,7 +444,7 @@ def _agreement_section(report: AnnualReport) -> dict:
     rows = [[report.name(pid), report.signed_on[pid] or "niet ondertekend",
              f"{len(attended(report, pid))} van {meetings}"] for pid in report.working]
     return {"text": (f"Van de {_count(len(report.working), 'opvanginitiatief', 'opvanginitiatieven')} die op "
-                     f"{day_text(report.date_to)} werken, ondertekenden {signed} de samenwerkingsovereenkomst; "
+                     f"{dutch.day(report.date_to)} werken, ondertekenden {signed} de samenwerkingsovereenkomst; "
                      f"{len(report.working) - signed} niet" + (f" ({', '.join(unsigned)})." if unsigned else ".")),
             "lok": (f"Het Lokaal Overleg Kinderopvang kwam in {report.year} "
                     f"{_count(meetings, 'keer', 'keer')} samen." if meetings else
@@ -488,10 +460,10 @@ def _compliance_section(report: AnnualReport) -> dict:
     counts, advice = verdict_counts(report), advice_counts(report)
     shown = ("in_order", "shortcoming", "unknown", "not_applicable")
     per_obligation = [[LABELS[o], CATEGORY_LABELS[CATEGORY[o]], *(counts[o][v] for v in shown)] for o in OBLIGATIONS]
-    rows = [[name, *(_verdict_cell(entry[o]) for o in OBLIGATIONS), _yes_no(entry["negative_advice"]),
-             _yes_no(entry["zero_score"])] for name, entry in provider_verdict_rows(report)]
+    rows = [[name, *(_verdict_cell(entry[o]) for o in OBLIGATIONS), dutch.yes_no(entry["negative_advice"]),
+             dutch.yes_no(entry["zero_score"])] for name, entry in provider_verdict_rows(report)]
     total = len(report.compliance["providers"])
-    return {"text": (f"De oordelen over {day_text(report.date_from)} tot en met {day_text(report.date_to)} voor "
+    return {"text": (f"De oordelen over {dutch.day(report.date_from)} tot en met {dutch.day(report.date_to)} voor "
                      f"{_count(total, 'opvanginitiatief', 'opvanginitiatieven')}, met de instellingen van nu, "
                      "zoals het dashboard ze afleidt; aanpassingen door de coördinator in een adviesronde staan hier "
                      "niet in. ‘Onbekend’ betekent te weinig gegevens voor een oordeel en telt nooit als een tekort."),
@@ -511,7 +483,7 @@ def _enforcement_section(report: AnnualReport) -> dict:
     rows = [[report.name(f.provider_id), ", ".join(_lower_first(LABELS.get(o, o)) for o in f.obligations), f.opened_on,
              f.closed_on or "nog open"] for f in report.files]
     return {"text": (f"In {report.year} werden {_count(counts['opened'], 'handhavingsdossier', 'handhavingsdossiers')} "
-                     f"geopend en {counts['closed']} afgesloten; op {day_text(report.date_to)} "
+                     f"geopend en {counts['closed']} afgesloten; op {dutch.day(report.date_to)} "
                      f"{'was' if counts['open'] == 1 else 'waren'} er {counts['open']} open."),
             "table": _table(["Opvang", "Verplichtingen", "Geopend op", "Afgesloten op"], rows,
                             caption=f"Handhavingsdossiers open in {report.year}") if rows else None}
@@ -521,8 +493,8 @@ def report_html(report: AnnualReport) -> str:
     """The yearly report as HTML (what report_pdf prints)."""
     context = {
         "title": report.title, "municipality": report.municipality, "year": report.year,
-        "period": f"{day_text(report.date_from)} tot en met {day_text(report.date_to)}",
-        "written_on": day_text(report.written_on),
+        "period": f"{dutch.day(report.date_from)} tot en met {dutch.day(report.date_to)}",
+        "written_on": dutch.day(report.written_on),
         "written_iso": report.written_on.isoformat() if report.written_on else "",
         "requests": _requests_section(report), "answers": _answers_section(report), "needs": _needs_section(report),
         "districts": _districts_section(report), "vacancies": _vacancies_section(report),

@@ -12,6 +12,8 @@ from datetime import date, datetime
 import pandas as pd
 import xlsxwriter
 
+from llko import dutch
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "%d/%m/%Y"
 SHEET_NAME_MAX = 31  # Excel's limit
@@ -53,7 +55,7 @@ def _csv_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return dutch.yes_no(value)
     if isinstance(value, datetime):
         return value.strftime(DATE_FORMAT + " %H:%M")
     if isinstance(value, date):
@@ -106,7 +108,7 @@ def _write_sheet(book, page, frame: pd.DataFrame) -> None:
             if value is None:
                 continue
             if isinstance(value, bool):
-                text = "ja" if value else "nee"
+                text = dutch.yes_no(value)
                 page.write_string(r, col, text)
             elif isinstance(value, datetime):
                 page.write_datetime(r, col, value.replace(tzinfo=None), moment)

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
-from llko import audit
+from llko import audit, dutch
 from llko.db import retry_when_busy, transaction
 from llko.reporting.models import Population
 
@@ -32,7 +32,7 @@ def problems(district: str, year, children, today: date) -> dict[str, str]:
     if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= today.year + 1:
         found["year"] = f"Jaar: een jaar van 1990 tot en met {today.year + 1}."
     if not isinstance(children, int) or isinstance(children, bool) or not 0 <= children <= CHILDREN_MAX:
-        found["children"] = f"Kinderen onder 3: een geheel getal van 0 tot {CHILDREN_MAX:,}.".replace(",", ".")
+        found["children"] = f"Kinderen onder 3: een geheel getal van 0 tot {dutch.whole(CHILDREN_MAX)}."
     return found
 
 

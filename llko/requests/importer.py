@@ -21,13 +21,12 @@ import pandas as pd
 from sqlalchemy import ARRAY, Date, String, any_, bindparam, func, literal_column, select, text
 from sqlalchemy.engine import Engine
 
-from llko import audit
+from llko import audit, config, dutch
 from llko.clock import LOCAL_TZ
 from llko.db import retry_when_busy, transaction
 from llko.providers.models import Provider
 from llko.requests import messages, rules, spreadsheets, sql_rules, statuses
 from llko.requests.models import ImportRun, Request, StatusChange
-from llko.requests.spreadsheets import env_limit
 
 # --- columns -----------------------------------------------------------------------------------
 
@@ -87,8 +86,6 @@ ALIASES: dict[str, str] = {
 }
 
 _HEADER_JUNK = re.compile(r"[^0-9a-zà-ÿ]+")
-_TRUTHY = ("ja", "j", "1")
-_FALSY = ("nee", "n", "0")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NEWLINE = re.compile(r"\r\n?|\n")
 _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n?|\n))*")
@@ -106,24 +103,20 @@ MSG_EMPTY = "Het bestand is leeg."
 # A town's export has tens of thousands of rows, a whole region's about 200,000 rows of 12 columns (~100 MB of
 # XML unpacked, packed ~10 to 1). Far more is no export but a 'zip bomb' (a 144 KB XLSX of a million one-cell
 # rows unpacks to 49 MB) that takes minutes and gigabytes to read. The caps are checked before and while reading.
-MAX_ROWS = env_limit("LLKO_IMPORT_MAX_ROWS", 300_000)
+MAX_ROWS = config.import_limit("LLKO_IMPORT_MAX_ROWS")
 MAX_COLUMNS = 100
-MAX_CELLS = env_limit("LLKO_IMPORT_MAX_CELLS", 5_000_000)  # the cells of every row, up to its last filled one
-MAX_XML_MB = env_limit("LLKO_IMPORT_MAX_XML_MB", 300)  # an XLSX unpacked, all its parts together
+MAX_CELLS = config.import_limit("LLKO_IMPORT_MAX_CELLS")  # the cells of every row, up to its last filled one
+MAX_XML_MB = config.import_limit("LLKO_IMPORT_MAX_XML_MB")  # an XLSX unpacked, all its parts together
 MAX_RATIO = 100  # unpacked / packed size of one part of an XLSX (above 1 MB unpacked)
 
 
-def _nl_number(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
 def _too_big() -> FileFault:
-    return FileFault(f"Het bestand heeft meer dan {_nl_number(MAX_ROWS)} rijen of {MAX_COLUMNS} kolommen; een "
+    return FileFault(f"Het bestand heeft meer dan {dutch.whole(MAX_ROWS)} rijen of {MAX_COLUMNS} kolommen; een "
                      "export van Opvang.Vlaanderen is veel kleiner. Controleer of u het juiste bestand koos.")
 
 
 def _too_many_cells() -> FileFault:
-    return FileFault(f"Het bestand heeft meer dan {_nl_number(MAX_CELLS)} cellen (rijen maal kolommen); een "
+    return FileFault(f"Het bestand heeft meer dan {dutch.whole(MAX_CELLS)} cellen (rijen maal kolommen); een "
                      "export van Opvang.Vlaanderen is veel kleiner. Exporteer alleen de nodige kolommen of een "
                      "kortere periode, of splits het bestand in delen.")
 
@@ -526,7 +519,7 @@ def _validate(frame: pd.DataFrame, date_cells: pd.DataFrame | None = None
     typed["status"] = _objects(status.tolist(), frame.index)
 
     flag = frame["kwetsbaar_gezin"].str.lower()
-    truthy, falsy = flag.isin(_TRUTHY), flag.isin(_FALSY)
+    truthy, falsy = flag.isin(dutch.YES), flag.isin(dutch.NO)
     problems += _problems(frame, "kwetsbaar_gezin", ~blank["kwetsbaar_gezin"] & ~truthy & ~falsy, EXPECT_BOOL)
     typed["kwetsbaar_gezin"] = _objects([True if t else False if f else None for t, f in zip(truthy, falsy)], frame.index)
 
@@ -599,7 +592,7 @@ def _explained(problems: list[ImportProblem], as_of: dt.date | None = None) -> l
         return problems
     which = "rij heeft" if len(rows) == 1 else "rijen hebben"
     snapshot = f" van {_nl_date(as_of)}" if as_of else ""
-    text = (f"{_nl_number(len(rows))} {which} een onmogelijke datum ({'rij' if len(rows) == 1 else 'rijen'} "
+    text = (f"{dutch.whole(len(rows))} {which} een onmogelijke datum ({'rij' if len(rows) == 1 else 'rijen'} "
             f"{_nl_list([str(r) for r in rows], limit=5)}): "
             f"een datum na de momentopname{snapshot}, een status- of antwoorddatum vóór de aanvraag, of een echte "
             "datumcel in een kolom met tekstdatums die geen rekenblad als datum las. Waarschijnlijk "

@@ -6,6 +6,8 @@ like personal data of a child or a parent (the dashboard keeps pseudonymous ids 
 import re
 from typing import Iterable, Protocol
 
+from llko import dutch
+
 SUMMARY_FROM = 20  # more cells than this sharing one problem: one line for them all
 FIRST_ROWS = 5
 _DAY_SUFFIX = re.compile(r"\s*\(\d{2}/\d{2}/\d{4}\)$")  # "(09/05/2026)": differs per row, not per problem
@@ -33,14 +35,10 @@ class Problem(Protocol):
     def message(self) -> str: ...
 
 
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _rows(rows: list[int]) -> str:
     shown = [str(r) for r in rows[:FIRST_ROWS]]
     if len(rows) > FIRST_ROWS:
-        return ", ".join(shown) + f" en nog {_number(len(rows) - FIRST_ROWS)} andere"
+        return ", ".join(shown) + f" en nog {dutch.whole(len(rows) - FIRST_ROWS)} andere"
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " en " + shown[-1]
 
 
@@ -69,7 +67,7 @@ def summary(problems: Iterable[Problem]) -> list[str]:
 def one_line(where: str, rows: list[int], example: str, expected: str) -> str:
     """'Kolom x: 2.115 cellen met hetzelfde probleem (rijen 2, 3, 4, 5, 6 en nog 2.110 andere), bv. '25/09/26'
     — verwacht ...' (expected: the words after the dash)."""
-    return (f"{where}: {_number(len(rows))} cellen met hetzelfde probleem (rijen {_rows(rows)})"
+    return (f"{where}: {dutch.whole(len(rows))} cellen met hetzelfde probleem (rijen {_rows(rows)})"
             + (f", bv. '{example}'" if example else ", leeg") + f" — {expected}.")
 
 

@@ -9,7 +9,6 @@ repeated rows and columns) is checked before a row is padded or a repeat written
 
 import datetime as dt
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -24,16 +23,6 @@ MSG_XLS = ("Dit is een Excel 97-2003-bestand (.xls), een ouder formaat dat de im
            "en kies dan dat bestand.")
 UPLOAD_TYPES = ["csv", "txt", "xlsx", "ods", "xls"]  # what the pages let a user pick (.xls to explain the refusal)
 ROWS, COLUMNS, CELLS = "rows", "columns", "cells"  # what OverLimit says was exceeded
-
-
-def env_limit(name: str, default: int) -> int:
-    """A limit that an installation may set in the environment, read once when the module that asks is imported."""
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{name} moet een positief geheel getal zijn, niet '{value}'")
-    return int(value)
 
 
 @dataclass(frozen=True)

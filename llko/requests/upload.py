@@ -30,17 +30,17 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from llko import config
 from llko.requests import spreadsheets
-from llko.requests.spreadsheets import env_limit
 
 if TYPE_CHECKING:
     from llko.requests.importer import FileFault, ParsedFile
 
 # A whole region's export (200,000 rows) took 45 s here; a town's takes a few seconds.
-PARSE_SECONDS = env_limit("LLKO_IMPORT_PARSE_SECONDS", 120)
+PARSE_SECONDS = config.import_limit("LLKO_IMPORT_PARSE_SECONDS")
 # The address space of the process (RLIMIT_AS). Measured: a whole region's export (200,000 rows of 12 columns)
 # took 0.8 GB of it, a file at the cell cap (300,000 rows of 16 columns) 1.1 GB.
-MAX_MEMORY_MB = env_limit("LLKO_IMPORT_MAX_MEMORY_MB", 2048)
+MAX_MEMORY_MB = config.import_limit("LLKO_IMPORT_MAX_MEMORY_MB")
 PARALLEL = 2  # processes at once; another upload waits for one of them to end
 WORKER = "from llko.requests.upload import _child; _child()"  # the code the process runs
 CAPS = ("MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS", "MAX_XML_MB", "MAX_RATIO")  # handed to the process as set here
