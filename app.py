@@ -10,11 +10,10 @@ from ui import login
 st.set_page_config(page_title="LLKO", page_icon="🧸", layout="wide")
 
 ui.style()
-engine = ui.engine()
 municipality = ui.reads.settings().municipality
 st.set_page_config(page_title=f"LLKO {municipality}")
 st.sidebar.markdown(f"**Lokaal Loket Kinderopvang {ui.literal(municipality)}**")
-demo = bootstrap.is_demo(engine)
+demo = ui.reads.is_demo()
 if demo:
     st.warning("**DEMO** — fictieve gegevens van een demostad, geen echte aanvragen of opvanginitiatieven.", icon="🧪")
 
@@ -29,7 +28,7 @@ def _signed_out_page() -> None:
         with st.expander("Demo-accounts", expanded=True):
             st.write(f"Alle demo-accounts hebben het wachtwoord `{bootstrap.DEMO_PASSWORD}`.")
             st.dataframe(
-                [{"gebruikersnaam": u, "rol": auth.ROLES.get(r, r), "naam": n} for u, r, n in bootstrap.demo_accounts(engine)],
+                [{"gebruikersnaam": u, "rol": auth.ROLES.get(r, r), "naam": n} for u, r, n in ui.reads.demo_accounts()],
                 hide_index=True,
             )
 
@@ -44,4 +43,5 @@ if user is None:
     _signed_out()
 
 sidebar_user.write(f"**{ui.literal(user.name)}**  \n{auth.ROLES[user.role]}")
-st.navigation([st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in ui.menu(user)], expanded=True).run()
+st.navigation({section: [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in pages]
+               for section, pages in ui.navigation(user).items()}, expanded=True).run()

@@ -78,6 +78,46 @@ def test_the_page_check_bites():
     assert database_use("import ui\nst.write('Selecteer een opvang uit de lijst')\n") == []
 
 
+# What a page may hand the engine to: llko's writing services, and the documents built on a click (a letter, the
+# yearly report). Anything else that takes the engine is a read outside ui.reads (uncached, untested as a read).
+ENGINE_TAKERS = {"service", "services", "rounds", "importer", "register_workbook", "population", "auth", "letters",
+                 "annual"}
+
+
+def engine_reads(source: str) -> list[str]:
+    """Calls in a page that pass ui.engine() (or a name bound to it) to anything but ENGINE_TAKERS."""
+    tree = ast.parse(source)
+    bound = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign) for target in node.targets
+             if isinstance(target, ast.Name) and isinstance(node.value, ast.Call)
+             and ast.unparse(node.value.func) == "ui.engine"}
+
+    def is_engine(arg) -> bool:
+        return (isinstance(arg, ast.Call) and ast.unparse(arg.func) == "ui.engine") or (
+            isinstance(arg, ast.Name) and arg.id in bound)
+
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and any(is_engine(a) for a in [*node.args, *(k.value for k in node.keywords)]):
+            root = node.func
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if not (isinstance(root, ast.Name) and root.id in ENGINE_TAKERS):
+                found.append(f"{ast.unparse(node.func)} (line {node.lineno})")
+    return found
+
+
+def test_pages_hand_the_engine_only_to_writes_and_documents():
+    scripts = sorted((ROOT / "views").glob("*.py")) + [ROOT / "app.py"]
+    found = {p.name: engine_reads(p.read_text()) for p in scripts}
+    assert {name: calls for name, calls in found.items() if calls} == {}
+
+
+def test_the_engine_check_bites():
+    assert engine_reads("import ui\nx = queries.requests(ui.engine(), day)\n") == ["queries.requests (line 2)"]
+    assert engine_reads("engine = ui.engine()\ndemo = bootstrap.is_demo(engine)\n") == ["bootstrap.is_demo (line 2)"]
+    assert engine_reads("service.record(ui.engine(), user, row)\nauth.create_user(engine=ui.engine())\n") == []
+
+
 # Widgets a browser can answer with any value, and download buttons served after the page ran: only ui.choices and
 # ui.downloads call them, so every choice is checked against what was offered and every file against the session.
 GUARDED = {"selectbox", "multiselect", "radio", "download_button"}

@@ -170,9 +170,9 @@ URLS = {"overzicht": "Overzicht", "aanvragen": "Aanvragen", "mijn_aanvragen": "M
         "infopagina": "Infopagina", "mijn_infopagina": "Mijn infopagina", "opvang": "Opvang",
         "overeenkomsten": "Overeenkomst en LOK", "naleving": "Naleving", "dossier": "Dossier",
         "mijn_naleving": "Mijn naleving"}
-MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Opvang", "Overeenkomst en LOK",
-                         "Beleid", "Cijfers", "Naleving", "Dossier", "Import", "Gebruikers", "Audit", "Instellingen",
-                         "Mijn account"],
+MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Import", "Infopagina", "Opvang",
+                         "Overeenkomst en LOK", "Beleid", "Cijfers", "Naleving", "Dossier", "Gebruikers", "Audit",
+                         "Instellingen", "Mijn account"],
          "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn naleving",
                                                                                      "Mijn account"], "beleid": ["Beleid", "Cijfers", "Naleving", "Mijn account"]}
 
@@ -184,6 +184,8 @@ def test_typing_the_url_of_a_page_outside_the_menu_does_not_reach_it(server, pag
     signed_in_on(page, first)
     menu = page.get_by_test_id("stSidebarNav")
     assert [link.strip().splitlines()[-1] for link in menu.get_by_role("link").all_inner_texts()] == MENUS[username]
+    headings = [h.strip() for h in menu.get_by_test_id("stNavSectionHeader").all_inner_texts()]
+    assert headings == (["Dagelijks", "Registers", "Naleving en beleid", "Beheer"] if username == "coordinator" else [])
     for path, title in URLS.items():
         if title in MENUS[username]:
             continue

@@ -15,9 +15,8 @@ from llko.db import make_engine
 
 # Who may open what, written out by hand (not read from ui.PAGES: this is what the registry must say).
 EXPECTED_MENUS = {
-    "coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Infopagina", "Opvang", "Overeenkomst en LOK",
-                    "Beleid", "Cijfers", "Naleving", "Dossier", "Import", "Gebruikers", "Audit", "Instellingen",
-                    "Mijn account"],
+    "coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Import", "Infopagina", "Opvang", "Overeenkomst en LOK",
+                    "Beleid", "Cijfers", "Naleving", "Dossier", "Gebruikers", "Audit", "Instellingen", "Mijn account"],
     "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn naleving", "Mijn account"],
     "beleid": ["Beleid", "Cijfers", "Naleving", "Mijn account"],
     "eenmalig": ["Mijn account"],  # a one-time password: only the page to change it
@@ -103,6 +102,21 @@ def test_the_menu_of_each_account_is_its_list(town):
     for username, titles in EXPECTED_MENUS.items():
         user = auth.user_info(engine, username) if username else None
         assert ([s.title for s in ui.menu(user)] if user else []) == titles
+    engine.dispose()
+
+
+def test_the_coordinators_long_menu_has_sections_the_short_ones_none(town):
+    """The coordinator's fifteen pages under four headings, in menu order; providers and policy makers keep a plain
+    list (a heading above four pages only takes room)."""
+    engine = make_engine(town)
+    sections = {section: [s.title for s in pages]
+                for section, pages in ui.navigation(auth.user_info(engine, "coordinator")).items()}
+    assert sections == {"Dagelijks": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Import"],
+                        "Registers": ["Infopagina", "Opvang", "Overeenkomst en LOK"],
+                        "Naleving en beleid": ["Beleid", "Cijfers", "Naleving", "Dossier"],
+                        "Beheer": ["Gebruikers", "Audit", "Instellingen", "Mijn account"]}
+    for username in ("opvang01", "beleid"):
+        assert list(ui.navigation(auth.user_info(engine, username))) == [""]
     engine.dispose()
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from llko import audit, settings as settings_store
+from llko import audit, bootstrap, settings as settings_store
 from llko.accounts import queries as account_queries
 from llko.agreements import queries as agreement_queries
 from llko.compliance import (evidence as compliance_evidence, queries as compliance_queries,
@@ -24,6 +24,16 @@ from ui.database import engine_for, url
 
 TTL = 60  # seconds a read is reused; writes in the app clear every cache at once
 CACHE = {"ttl": TTL, "max_entries": 64, "show_spinner": False}
+
+
+def is_demo() -> bool:
+    """Whether this database holds the demo town (one small query, every run: the banner must never lie)."""
+    return bootstrap.is_demo(engine_for(url()))
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(username, role, name) of the demo accounts, for the sign-in page of the demo town."""
+    return bootstrap.demo_accounts(engine_for(url()))
 
 
 def settings() -> Settings:
