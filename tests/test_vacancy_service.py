@@ -105,3 +105,46 @@ def test_the_loket_notes_which_family_it_told(town):
     told = service.referrals(town, [vacancy_id])
     assert told[["child_id", "told_by", "note"]].values.tolist() == [["K2", "coord", "gebeld"]]
     assert told["told_on"].tolist() == [date(2026, 11, 3)]
+
+
+# --- the previous visit of the overview (what is new since): per-user state, not a setting --------------------------
+
+def test_each_user_gets_back_the_moment_of_their_own_previous_visit(engine):
+    from datetime import datetime, timedelta, timezone
+
+    first = datetime(2026, 11, 2, 8, 15, tzinfo=timezone.utc)
+    second = first + timedelta(days=1, hours=2)
+    assert service.last_visit(engine, "coordinator", first) is None  # the first time: nothing is "since"
+    assert service.last_visit(engine, "anna", second) is None  # another user: their own first time
+    assert service.last_visit(engine, "coordinator", second) == first  # aware, UTC, the moment of the first visit
+    brussels = second.astimezone(timezone(timedelta(hours=1)))  # a moment in another zone is the same moment
+    assert service.last_visit(engine, "anna", brussels + timedelta(hours=3)) == second
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM settings WHERE key LIKE 'vacancies_seen:%'")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM vacancy_visits")).scalar() == 2
+
+
+def test_the_upgrade_moves_earlier_visits_out_of_the_settings_table(tmp_path):
+    from datetime import datetime, timezone
+
+    from alembic import command
+    from alembic.config import Config
+
+    from llko.bootstrap import migrate
+    from llko.db import MIGRATIONS, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0013")
+        conn.execute(text("INSERT INTO settings (key, value) VALUES ('vacancies_seen:cora', "
+                          "'2026-11-30T09:45:00+00:00'), ('vacancies_seen:kapot', 'geen moment'), "
+                          "('deadline_days', '14')"))
+    migrate(engine)
+    assert service.last_visit(engine, "cora", datetime(2026, 12, 1, tzinfo=timezone.utc)) == datetime(
+        2026, 11, 30, 9, 45, tzinfo=timezone.utc)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT key, value FROM settings")).all() == [("deadline_days", "14")]
+    engine.dispose()

@@ -55,3 +55,11 @@ class Referral(Correctable, table=True):
     told_by: str = Field(max_length=100)
     note: str = Field(default="", max_length=500)
     recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class VacancyVisit(SQLModel, table=True):
+    """When a user last opened the vacancies overview (what is new since then): per-user state, not a setting."""
+
+    __tablename__ = "vacancy_visits"
+    username: str = Field(primary_key=True, max_length=60)
+    seen_at: datetime

@@ -6,7 +6,7 @@ allowed: the provider ids the actor may change (a provider account's own links);
 """
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pandas as pd
 from sqlalchemy import select, text
@@ -15,11 +15,10 @@ from sqlalchemy.exc import IntegrityError
 
 from llko import audit, corrections
 from llko.clock import typed_day_problem
-from llko.db import retry_when_busy, set_setting, transaction
-from llko.models import Setting
+from llko.db import retry_when_busy, transaction
 from llko.providers.models import Provider
 from llko.vacancies import rules
-from llko.vacancies.models import Referral, VacancyChange, VacancyRecord
+from llko.vacancies.models import Referral, VacancyChange, VacancyRecord, VacancyVisit
 from llko.vacancies.queries import as_vacancy, register_row
 
 NOT_YOURS = "U kunt alleen de vrije plaatsen van uw eigen opvang melden of wijzigen."
@@ -243,10 +242,12 @@ def withdraw_referral(engine: Engine, actor: str, referral_id: int, reason: str)
 
 @retry_when_busy
 def last_visit(engine: Engine, username: str, now: datetime) -> datetime | None:
-    """The previous time this user opened the vacancies overview (None the first time); records `now`."""
-    key = f"vacancies_seen:{username}"[:60]
+    """The previous time (UTC) this user opened the vacancies overview (None the first time); records `now`."""
     with transaction(engine) as session:
-        found = session.get(Setting, key)
-        previous = found.value if found else None
-        set_setting(session, key, now.isoformat())
-    return datetime.fromisoformat(previous) if previous else None
+        found = session.get(VacancyVisit, username)
+        previous = found.seen_at if found else None
+        if found:
+            found.seen_at = now.astimezone(timezone.utc)
+        else:
+            session.add(VacancyVisit(username=username, seen_at=now.astimezone(timezone.utc)))
+    return previous
