@@ -142,8 +142,44 @@ def own_demo(db_url, app_env):
 
 # --- Every page test fails on a crash, unless it is marked as expecting one ---------------------------------
 
+KINDS = {  # every test gets exactly one of these markers, so a developer runs only the part at hand
+    "rules": "pure functions: no database, no page, no browser (seconds: pytest -m rules)",
+    "services": "llko against a real database: services, queries, importers, the CLI",
+    "pages": "pages through streamlit.testing AppTest",
+    "browser": "a real chromium against `streamlit run` (Playwright)",
+}
+DATABASE_FIXTURES = {"db_url", "engine", "demo_url", "own_demo", "app_env"}
+SLOW_MODULES = {  # pure, but seconds per test: PDFs, child processes, hypothesis, LibreOffice round trips
+    "test_properties", "test_bounded_workbooks", "test_compliance_documents", "test_libreoffice_files", "test_bench",
+    "test_attachments"}
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "allow_exception: the test inspects an app exception itself")
+    for name, what in KINDS.items():
+        config.addinivalue_line("markers", f"{name}: {what}")
+    config.addinivalue_line("markers", "postgres: runs on PostgreSQL (LLKO_TEST_POSTGRES_URL)")
+    config.addinivalue_line("markers", "slow: seconds per test (PDFs, child processes, property tests)")
+
+
+def _kind(item) -> str:
+    module = item.module
+    if module.__name__.startswith("test_browser"):
+        return "browser"
+    if any(getattr(value, "__module__", "") == "apptest" for value in vars(module).values()):
+        return "pages"
+    uses_database = DATABASE_FIXTURES & set(item.fixturenames) or any(
+        getattr(value, "__module__", "") == "conftest" and callable(value) for value in vars(module).values())
+    return "services" if uses_database else "rules"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        item.add_marker(_kind(item))
+        if item.module.__name__ in SLOW_MODULES:
+            item.add_marker("slow")
+        if "[postgres" in item.nodeid or "-postgres" in item.nodeid:
+            item.add_marker("postgres")
 
 
 @pytest.fixture(autouse=True)
