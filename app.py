@@ -43,5 +43,4 @@ if user is None:
     _signed_out()
 
 sidebar_user.write(f"**{ui.literal(user.name)}**  \n{auth.ROLES[user.role]}")
-st.navigation({section: [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in pages]
-               for section, pages in ui.navigation(user).items()}, expanded=True).run()
+st.navigation([st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in ui.menu(user)], expanded=True).run()

@@ -184,8 +184,6 @@ def test_typing_the_url_of_a_page_outside_the_menu_does_not_reach_it(server, pag
     signed_in_on(page, first)
     menu = page.get_by_test_id("stSidebarNav")
     assert [link.strip().splitlines()[-1] for link in menu.get_by_role("link").all_inner_texts()] == MENUS[username]
-    headings = [h.strip() for h in menu.get_by_test_id("stNavSectionHeader").all_inner_texts()]
-    assert headings == (["Dagelijks", "Registers", "Naleving en beleid", "Beheer"] if username == "coordinator" else [])
     for path, title in URLS.items():
         if title in MENUS[username]:
             continue

@@ -105,21 +105,6 @@ def test_the_menu_of_each_account_is_its_list(town):
     engine.dispose()
 
 
-def test_the_coordinators_long_menu_has_sections_the_short_ones_none(town):
-    """The coordinator's fifteen pages under four headings, in menu order; providers and policy makers keep a plain
-    list (a heading above four pages only takes room)."""
-    engine = make_engine(town)
-    sections = {section: [s.title for s in pages]
-                for section, pages in ui.navigation(auth.user_info(engine, "coordinator")).items()}
-    assert sections == {"Dagelijks": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Import"],
-                        "Registers": ["Infopagina", "Opvang", "Overeenkomst en LOK"],
-                        "Naleving en beleid": ["Beleid", "Cijfers", "Naleving", "Dossier"],
-                        "Beheer": ["Gebruikers", "Audit", "Instellingen", "Mijn account"]}
-    for username in ("opvang01", "beleid"):
-        assert list(ui.navigation(auth.user_info(engine, username))) == [""]
-    engine.dispose()
-
-
 @pytest.mark.parametrize("username", ["coordinator", "opvang01", "beleid", "eenmalig"])
 def test_through_the_app_the_menu_is_exactly_the_list(demo_app, username):
     """Signed in through app.py: the navigation holds exactly the role's pages, in order; each opens with its

@@ -23,7 +23,7 @@ from ui.text import literal  # noqa: F401
 from ui.database import engine  # noqa: F401
 from ui.charts import CHART_MAX_BARS  # noqa: F401
 from ui.session import (  # noqa: F401
-    LOCAL_TZ, PAGES, ROLE_PAGES_NOTE, PageSpec, allowed, clear_caches, current_user, flash, menu, navigation, open_page,
+    LOCAL_TZ, PAGES, ROLE_PAGES_NOTE, PageSpec, allowed, clear_caches, current_user, flash, menu, open_page,
     own_provider, page_spec, show_flash, style, today,
 )
 from ui.tables import (  # noqa: F401

@@ -30,32 +30,33 @@ class PageSpec:
     title: str
     icon: str
     roles: tuple[str, ...]
-    section: str = ""  # the heading it stands under in a long menu (the coordinator's)
     with_one_time_password: bool = False  # the only page open before a one-time password is changed
 
 
 # The one list of pages. The navigation (app.py), every page's guard (open_page) and the tests read it,
-# so a page cannot be in a role's menu and refuse it, or the reverse. Menu order = this order.
+# so a page cannot be in a role's menu and refuse it, or the reverse. Menu order = this order: the coordinator's
+# daily pages (Import among them), the registers, compliance and policy, then administration. No section headings:
+# Streamlit 1.67 draws a sectioned menu as lists that axe-core refuses (list, listitem: serious).
 PAGES = (
-    PageSpec("views/overzicht.py", "Overzicht", "📋", ("coordinator",), "Dagelijks"),
-    PageSpec("views/aanvragen.py", "Aanvragen", "📄", ("coordinator",), "Dagelijks"),
+    PageSpec("views/overzicht.py", "Overzicht", "📋", ("coordinator",)),
+    PageSpec("views/aanvragen.py", "Aanvragen", "📄", ("coordinator",)),
     PageSpec("views/mijn_aanvragen.py", "Mijn aanvragen", "📄", ("provider",)),
-    PageSpec("views/vrije_plaatsen.py", "Vrije plaatsen", "🧸", ("coordinator",), "Dagelijks"),
+    PageSpec("views/vrije_plaatsen.py", "Vrije plaatsen", "🧸", ("coordinator",)),
     PageSpec("views/mijn_vrije_plaatsen.py", "Mijn vrije plaatsen", "🧸", ("provider",)),
-    PageSpec("views/importeren.py", "Import", "⬆️", ("coordinator",), "Dagelijks"),
-    PageSpec("views/infopagina.py", "Infopagina", "ℹ️", ("coordinator",), "Registers"),
+    PageSpec("views/importeren.py", "Import", "⬆️", ("coordinator",)),
+    PageSpec("views/infopagina.py", "Infopagina", "ℹ️", ("coordinator",)),
     PageSpec("views/mijn_infopagina.py", "Mijn infopagina", "ℹ️", ("provider",)),
-    PageSpec("views/opvang.py", "Opvang", "🏠", ("coordinator",), "Registers"),
-    PageSpec("views/overeenkomsten.py", "Overeenkomst en LOK", "🤝", ("coordinator",), "Registers"),
-    PageSpec("views/beleid.py", "Beleid", "🏛️", ("coordinator", "policy"), "Naleving en beleid"),
-    PageSpec("views/cijfers.py", "Cijfers", "📊", ("coordinator", "policy"), "Naleving en beleid"),
-    PageSpec("views/naleving.py", "Naleving", "⚖️", ("coordinator", "policy"), "Naleving en beleid"),
-    PageSpec("views/dossier.py", "Dossier", "🗂️", ("coordinator",), "Naleving en beleid"),
+    PageSpec("views/opvang.py", "Opvang", "🏠", ("coordinator",)),
+    PageSpec("views/overeenkomsten.py", "Overeenkomst en LOK", "🤝", ("coordinator",)),
+    PageSpec("views/beleid.py", "Beleid", "🏛️", ("coordinator", "policy")),
+    PageSpec("views/cijfers.py", "Cijfers", "📊", ("coordinator", "policy")),
+    PageSpec("views/naleving.py", "Naleving", "⚖️", ("coordinator", "policy")),
+    PageSpec("views/dossier.py", "Dossier", "🗂️", ("coordinator",)),
     PageSpec("views/mijn_naleving.py", "Mijn naleving", "⚖️", ("provider",)),
-    PageSpec("views/gebruikers.py", "Gebruikers", "👥", ("coordinator",), "Beheer"),
-    PageSpec("views/audit.py", "Audit", "🔎", ("coordinator",), "Beheer"),
-    PageSpec("views/instellingen.py", "Instellingen", "⚙️", ("coordinator",), "Beheer"),
-    PageSpec("views/mijn_account.py", "Mijn account", "🔑", tuple(auth.ROLES), "Beheer", with_one_time_password=True),
+    PageSpec("views/gebruikers.py", "Gebruikers", "👥", ("coordinator",)),
+    PageSpec("views/audit.py", "Audit", "🔎", ("coordinator",)),
+    PageSpec("views/instellingen.py", "Instellingen", "⚙️", ("coordinator",)),
+    PageSpec("views/mijn_account.py", "Mijn account", "🔑", tuple(auth.ROLES), with_one_time_password=True),
 )
 
 
@@ -69,20 +70,6 @@ def allowed(spec: PageSpec, user: auth.UserInfo | None) -> bool:
 def menu(user: auth.UserInfo) -> list[PageSpec]:
     """The pages of this user's navigation, in order."""
     return [spec for spec in PAGES if allowed(spec, user)]
-
-
-SECTIONED_FROM = 8  # a menu this long gets its section headings; a short one stays a plain list
-
-
-def navigation(user: auth.UserInfo) -> dict[str, list[PageSpec]]:
-    """The menu as st.navigation takes it: section heading -> pages ("" for a short menu without headings)."""
-    pages = menu(user)
-    if len(pages) < SECTIONED_FROM:
-        return {"": pages}
-    found: dict[str, list[PageSpec]] = {}
-    for spec in pages:
-        found.setdefault(spec.section, []).append(spec)
-    return found
 
 
 def page_spec(file: str) -> PageSpec:

@@ -24,7 +24,10 @@ def fmt_moments(values: pd.Series) -> pd.Series:
     return values.map(lambda v: None if v is None or pd.isna(v) else fmt_moment(v))
 
 
-fmt_pct = dutch.percent  # 0.8999 -> '89,9%': never rounded up to a threshold; '–' when there is nothing to count
+def fmt_pct(value: float | None) -> str:
+    """A share as a whole percentage, rounded as the tables beside it round it (whole_percent); '–' when none.
+    Shares held against a threshold (Naleving, letters) use dutch.percent, which never rounds up to it."""
+    return "–" if value is None or pd.isna(value) else f"{value * 100:.0f}%"
 
 
 def whole_percent(shares: pd.Series) -> pd.Series:
