@@ -25,20 +25,19 @@ DEMO_TODAY = date(2026, 11, 2)
 os.environ.pop("LLKO_DATABASE_URL", None)
 
 
-_templates: dict[str, str] = {}  # backend -> a database migrated once per test run, copied for every test
+_templates: dict[tuple[str, str], str] = {}  # (backend, kind) -> a database made once per run, copied for each test
+EMPTY, DEMO = "empty", "demo"  # a migrated database; the demo town (llko.bootstrap.build_demo on DEMO_TODAY) in one
 
 
-def _sqlite_template(directory: Path) -> str:
-    """A migrated SQLite file, checkpointed so the file alone holds everything."""
-    if "sqlite" not in _templates:
-        path = Path(directory).parent / f"template-{uuid.uuid4().hex[:8]}.sqlite3"
-        engine = make_engine(f"sqlite:///{path}")
-        migrate(engine)
+def _prepare(url: str, kind: str) -> None:
+    from llko.bootstrap import build_demo
+
+    engine = make_engine(url)
+    migrate(engine) if kind == EMPTY else build_demo(engine, DEMO_TODAY)
+    if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        engine.dispose()
-        _templates["sqlite"] = str(path)
-    return _templates["sqlite"]
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the file alone holds everything
+    engine.dispose()  # no connection left open: PostgreSQL copies a template only when nobody is connected
 
 
 def _postgres_admin():
@@ -47,20 +46,8 @@ def _postgres_admin():
     return create_engine(make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
 
 
-def _postgres_template() -> str:
-    """A migrated PostgreSQL database (no connection left open, so CREATE DATABASE … TEMPLATE can copy it)."""
-    if "postgres" not in _templates:
-        name = f"llko_template_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        admin = _postgres_admin()
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}"))
-        admin.dispose()
-        engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
-        migrate(engine)
-        engine.dispose()
-        _templates["postgres"] = name
-        atexit.register(_drop_postgres_database, name)
-    return _templates["postgres"]
+def _postgres_url(name: str) -> str:
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def _drop_postgres_database(name: str) -> None:
@@ -70,26 +57,49 @@ def _drop_postgres_database(name: str) -> None:
     admin.dispose()
 
 
+def _template(backend: str, kind: str, directory: Path) -> str:
+    """The template of this backend and kind (an SQLite file or a PostgreSQL database name), made on first use: the
+    demo template is a copy of the empty one with the demo town built in."""
+    if (backend, kind) in _templates:
+        return _templates[backend, kind]
+    base = _template(backend, EMPTY, directory) if kind == DEMO else None
+    if backend == "sqlite":
+        path = Path(directory).parent / f"template-{kind}-{uuid.uuid4().hex[:8]}.sqlite3"
+        if base:
+            shutil.copyfile(base, path)
+        _prepare(f"sqlite:///{path}", kind)
+        found = str(path)
+    else:
+        found = f"llko_{kind}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        admin = _postgres_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {found}" + (f" TEMPLATE {base}" if base else "")))
+        admin.dispose()
+        atexit.register(_drop_postgres_database, found)
+        _prepare(_postgres_url(found), kind)
+    _templates[backend, kind] = found
+    return found
+
+
 @contextmanager
-def fresh_database(backend: str, directory: Path):
-    """Yield the URL of a new, migrated database: a copy of one migrated at the start of the run (migrating each
-    test's database anew took most of a minute per hundred tests); on PostgreSQL a database of its own, dropped
-    afterwards."""
+def fresh_database(backend: str, directory: Path, kind: str = EMPTY):
+    """Yield the URL of a new database of this kind: a copy of one made at the start of the run (migrating each
+    test's database anew took most of a minute per hundred tests, building the demo town three seconds each); on
+    PostgreSQL a database of its own (CREATE DATABASE … TEMPLATE), dropped afterwards."""
+    template = _template(backend, kind, directory)
     if backend == "sqlite":
         path = Path(directory) / f"{uuid.uuid4().hex[:8]}.sqlite3"
-        shutil.copyfile(_sqlite_template(directory), path)
+        shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
     name = f"t_{uuid.uuid4().hex[:12]}"
-    template = _postgres_template()
     admin = _postgres_admin()
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
     try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        yield _postgres_url(name)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        _drop_postgres_database(name)
         admin.dispose()
 
 
@@ -109,12 +119,7 @@ def engine(db_url):
 @pytest.fixture(scope="module", params=BACKENDS)
 def demo_url(request, tmp_path_factory):
     """A demo town database shared by a module's read-only tests; the app reads it through the environment."""
-    from llko.bootstrap import build_demo
-
-    with fresh_database(request.param, tmp_path_factory.mktemp("demo")) as url:
-        engine = make_engine(url)
-        build_demo(engine, DEMO_TODAY)
-        engine.dispose()
+    with fresh_database(request.param, tmp_path_factory.mktemp("demo"), DEMO) as url:
         yield url
 
 
@@ -128,16 +133,14 @@ def app_env(monkeypatch):
     return use
 
 
-@pytest.fixture
-def own_demo(db_url, app_env):
+@pytest.fixture(params=BACKENDS)
+def own_demo(request, tmp_path, app_env):
     """A demo town in a database of its own, the app pointed at it: for tests that write."""
-    from llko.bootstrap import build_demo
-
-    engine = make_engine(db_url)
-    build_demo(engine, DEMO_TODAY)
-    app_env(db_url)
-    yield engine
-    engine.dispose()
+    with fresh_database(request.param, tmp_path, DEMO) as url:
+        app_env(url)
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
 
 
 # --- Every page test fails on a crash, unless it is marked as expecting one ---------------------------------
