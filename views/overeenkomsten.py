@@ -152,7 +152,7 @@ signature_rows = {int(r.id): r for r in every_signature.sort_values("signed_on",
 
 def signature_fields(agreement_id: int) -> dict:
     found = signature_rows[agreement_id]
-    st.caption("De scan gaat mee naar de gecorrigeerde handtekening.")
+    st.write("De scan gaat mee naar de gecorrigeerde handtekening.")
     left, right = st.columns(2)
     return {"signed_on": ui.forms.day_input("Ondertekend op", found.signed_on, where=left),
             "signatory": right.text_input("Ondertekenaar", found.signatory, max_chars=service.NAME_MAX),
@@ -282,7 +282,7 @@ standing_meetings = {m.id: m for m in meetings}
 
 def meeting_fields(meeting_id: int) -> dict:
     found = standing_meetings[meeting_id]
-    st.caption("Wie aanwezig was, het verslag en een evaluatie die naar deze vergadering verwijst, gaan mee naar de "
+    st.write("Wie aanwezig was, het verslag en een evaluatie die naar deze vergadering verwijst, gaan mee naar de "
                "gecorrigeerde vergadering.")
     return {"held_on": ui.forms.day_input("Datum", found.held_on),
             "subject": st.text_input("Onderwerp", found.subject, max_chars=service.SUBJECT_MAX)}
