@@ -123,6 +123,8 @@ PIN_FROM_COLUMNS = 6  # tables with more columns than this may be wider than the
 
 WRAP_ROW_HEIGHT = 72  # three lines of a wrapped cell; Streamlit wraps text only in rows taller than 4rem (64 px)
 WRAP_WIDTH = 300  # px: a column of long text at this width wraps instead of running off the page
+ROWS_SHOWN_WHOLE = 16  # a table this short is shown whole (twelve deelgemeenten, fifteen providers and a total)
+ROW_HEIGHT = 35  # Streamlit's own row height in px
 WRAP_ROWS_SHOWN = 12  # a wrapped table up to this many rows is shown whole, without a scroll bar of its own
 
 
@@ -142,6 +144,8 @@ def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, wrap
         kwargs.setdefault("row_height", WRAP_ROW_HEIGHT)
         if rows <= WRAP_ROWS_SHOWN:
             kwargs.setdefault("height", kwargs["row_height"] * rows + 40)  # the header and the borders
+    elif 10 < rows <= ROWS_SHOWN_WHOLE:  # Streamlit scrolls after ten rows: a town's list fits whole
+        kwargs.setdefault("height", ROW_HEIGHT * (rows + 1) + 3)  # the rows, the header and the borders
     return st.dataframe(frame, hide_index=True, width="stretch", key=key, placeholder="–", column_config=config,
                         **kwargs)
 

@@ -93,7 +93,8 @@ def _vacancies(providers: list[tuple[str, str, str]], first: date, today: date, 
                 sorted(rng.sample(("ma", "di", "wo", "do", "vr"), rng.randint(1, 3)),
                        key=("ma", "di", "wo", "do", "vr").index))
             closed = reason = None
-            if rng.random() < 0.45 and start + timedelta(days=10) < today:
+            closing = rng.random() < 0.45 or start < today - timedelta(days=150)  # an old place is filled by now
+            if closing and start + timedelta(days=10) < today:
                 closed = min(today, start + timedelta(days=rng.randint(5, 90)))
                 reason = "ingevuld" if rng.random() < 0.75 else "ingetrokken"
             confirmed = reported
