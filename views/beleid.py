@@ -48,7 +48,7 @@ st.write(f"Aanvragen die {ui.literal(config.municipality)} ontving van {period},
 requests, children, days = found["requests"], found["children"], found["answer_days"]
 
 tiles = st.columns(4)
-tiles[0].metric("Aanvragen", requests["received"], border=True, help="Aanvragen ontvangen in de periode.")
+tiles[0].metric("Aanvragen", dutch.whole(requests["received"]), border=True, help="Aanvragen ontvangen in de periode.")
 share = policy.in_time_share(requests)
 tiles[1].metric("Tijdig beantwoord", ui.fmt_pct(share), border=True,
                 help=f"Van de beantwoorde aanvragen: het aandeel met een antwoord binnen {config.deadline_days} dagen.")
