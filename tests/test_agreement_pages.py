@@ -13,7 +13,8 @@ from sqlalchemy import text
 from apptest import errors, page, read_csv, table
 from llko import audit
 from llko.accounts import auth
-from llko.agreements import documents, queries, service
+from llko.agreements import queries, service
+from llko.files import documents
 from llko.providers import service as providers
 from llko.registers.export import columns
 from llko.requests.importer import import_file

@@ -1,5 +1,5 @@
 """Attachments are judged by their structure, not their first bytes (issue 22, item 5): the scan of an agreement,
-the minutes of a LOK meeting and the attachments of a compliance file (llko/agreements/documents.py). A PDF must open
+the minutes of a LOK meeting and the attachments of a compliance file (llko/files/documents.py). A PDF must open
 as a PDF (pypdf, strict: no repairs), a DOCX or ODT must be a sound zip with the parts of its kind, whose unpacked size
 and compression its zip directory shows within bounds before anything is unpacked. Every file is built here."""
 
@@ -11,7 +11,7 @@ import zlib
 import pytest
 from pypdf import PdfWriter
 
-from llko.agreements import documents
+from llko.files import documents
 
 NOT_A_PDF = ("Dit bestand is geen PDF (de inhoud is geen PDF-document, wat de naam ook zegt); scan de ondertekende "
              "overeenkomst als PDF.")

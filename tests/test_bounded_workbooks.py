@@ -20,7 +20,8 @@ import pytest
 
 from llko.registers import workbook
 from llko.registers.workbook import import_register
-from llko.requests import importer, spreadsheets, upload
+from llko.files import bounded, caps, spreadsheets
+from llko.requests import importer, upload
 
 from test_upload_bounds import PARTS as UPLOAD_PARTS
 
@@ -105,7 +106,7 @@ REPEATS_16384_BY_50000 = ods(ods_row("x*16384", repeat=50_000))
 def peaks(caplog):
     """The peak memory (MB) of each process that read a file, as it reported it (VmHWM: the process alone, not the
     test's own size at the moment it started the process)."""
-    caplog.set_level(logging.INFO, logger="llko.requests.upload")
+    caplog.set_level(logging.INFO, logger="llko.files.bounded")
     return lambda: [record.peak_mb for record in caplog.records if hasattr(record, "peak_mb")]
 
 
@@ -145,8 +146,8 @@ def test_the_peak_a_process_reports_is_its_own():
     """The process reports VmHWM: getrusage would also count the size of the program that started it (this test)."""
     ballast = bytearray(400 * 1024 * 1024)  # the starting program's size, which a fork copies for a moment
     ballast[::4096] = b"x" * len(ballast[::4096])
-    assert upload.run_bounded("resource:getrusage", resource.RUSAGE_SELF).ru_maxrss > 400 * 1024  # KB
-    assert upload.run_bounded("llko.requests.upload:_peak_mb") < 100
+    assert bounded.run_bounded("resource:getrusage", resource.RUSAGE_SELF).ru_maxrss > 400 * 1024  # KB
+    assert bounded.run_bounded("llko.files.bounded:_peak_mb") < 100
 
 
 def test_a_row_of_the_register_as_wide_as_the_claim_is_refused_before_it_is_padded(engine, peaks):
@@ -203,7 +204,7 @@ def test_what_libreoffice_repeats_at_the_end_of_a_sheet_is_no_row_and_no_column(
 
 
 def test_the_cell_cap_holds_for_an_ods_in_the_process(monkeypatch):
-    monkeypatch.setattr(importer, "MAX_CELLS", 20)
+    monkeypatch.setattr(caps, "MAX_CELLS", 20)
     expected = EXPORT_TOO_MANY_CELLS.replace("5.000.000", "20")
     data = ods(ods_row(*HEADER) + ods_row(*ROW, repeat=2))  # 21 cells
     assert export_messages(upload.parse_bounded(data, "x.ods")) == [expected]
@@ -224,8 +225,8 @@ def test_a_csv_with_40000_column_names_is_refused_at_once_by_both_importers(engi
 
 def test_the_duplicate_column_check_of_the_register_is_linear(engine, monkeypatch):
     """40,000 columns admitted, two of them twice: named in a fraction of a second (the quadratic check took 14 s)."""
-    monkeypatch.setattr(importer, "MAX_COLUMNS", 50_000)
-    monkeypatch.setattr(importer, "MAX_CELLS", 10_000_000)
+    monkeypatch.setattr(caps, "MAX_COLUMNS", 50_000)
+    monkeypatch.setattr(caps, "MAX_CELLS", 10_000_000)
     names = ";".join(["opvang_id", "naam", "naam", "adres"] + [f"kolom{i}" for i in range(40_000)] + ["adres"])
     problems, seconds = register_refusal(engine, "opvang.csv", f"{names}\nP1;Zon\n".encode())
     assert problems == ["Blad opvang: de kolom(men) adres, naam staan er twee keer in."] and seconds < 1
@@ -238,23 +239,24 @@ def test_what_the_process_prints_does_not_garble_its_answer():
     """The answer comes on a file of its own: 600 KB printed on standard output (more than a pipe holds), and a
     program it starts writing on standard output and error, leave it intact."""
     noisy = "[print('lawaai ' * 100_000), __import__('os').system('echo lawaai; echo lawaai >&2'), 42][-1]"
-    assert upload.run_bounded("builtins:eval", noisy) == 42
+    assert bounded.run_bounded("builtins:eval", noisy) == 42
 
 
 def test_the_process_has_a_memory_cap_and_a_file_past_it_is_refused_in_dutch(monkeypatch):
-    limit = upload.run_bounded("resource:getrlimit", resource.RLIMIT_AS)[0]
-    assert limit == upload.MAX_MEMORY_MB * 1024 * 1024
-    with pytest.raises(upload.Unfinished) as unfinished:
-        upload.run_bounded("builtins:bytearray", (upload.MAX_MEMORY_MB + 1) * 1024 * 1024)
-    assert unfinished.value.reason == upload.MEMORY
-    monkeypatch.setattr(upload, "WORKER", "import llko.requests.upload as u; "
-                                          "u.parse_here = lambda *a: bytearray(2**40); u._child()")
+    limit = bounded.run_bounded("resource:getrlimit", resource.RLIMIT_AS)[0]
+    assert limit == bounded.MAX_MEMORY_MB * 1024 * 1024
+    with pytest.raises(bounded.Unfinished) as unfinished:
+        bounded.run_bounded("builtins:bytearray", (bounded.MAX_MEMORY_MB + 1) * 1024 * 1024)
+    assert unfinished.value.reason == bounded.MEMORY
+    monkeypatch.setattr(bounded, "WORKER", "import llko.requests.upload as u; "
+                                          "u.parse_here = lambda *a: bytearray(2**40); "
+                                          "from llko.files.bounded import _child; _child()")
     assert export_messages(upload.parse_bounded(b"aanvraag_id\nA1\n", "x.csv")) == [
         "Het bestand vraagt meer dan 2048 MB geheugen om gelezen te worden; een export van Opvang.Vlaanderen is veel "
         "kleiner. Exporteer een kortere periode of splits de export in delen, of exporteer als CSV."]
-    monkeypatch.setattr(upload, "WORKER", "import llko.requests.spreadsheets as s; "
+    monkeypatch.setattr(bounded, "WORKER", "import llko.files.spreadsheets as s; "
                                           "s.read_sheets = lambda *a: bytearray(2**40); "
-                                          "from llko.requests.upload import _child; _child()")
+                                          "from llko.files.bounded import _child; _child()")
     with pytest.raises(workbook._Refused) as refused:
         workbook.read_files([("registers.xlsx", CLAIMS_A1_XFD50000)])
     assert str(refused.value) == ("'registers.xlsx' vraagt meer dan 2048 MB geheugen om gelezen te worden; een "
@@ -262,8 +264,8 @@ def test_the_process_has_a_memory_cap_and_a_file_past_it_is_refused_in_dutch(mon
 
 
 def test_a_register_workbook_past_the_time_bound_is_refused_in_dutch(monkeypatch):
-    monkeypatch.setattr(upload, "PARSE_SECONDS", 1)
-    monkeypatch.setattr(upload, "WORKER", "import time; time.sleep(30)")
+    monkeypatch.setattr(bounded, "PARSE_SECONDS", 1)
+    monkeypatch.setattr(bounded, "WORKER", "import time; time.sleep(30)")
     with pytest.raises(workbook._Refused) as refused:
         workbook.read_files([("registers.ods", REPEATS_16384_BY_50000)])
     assert str(refused.value) == ("'registers.ods' kon niet binnen 1 seconde gelezen worden; een registerwerkmap gaat "

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from llko.requests import importer, messages, spreadsheets
+from llko.files import messages, spreadsheets
+from llko.requests import importer
 
 AS_OF = date(2026, 11, 2)
 HEADER = "aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status;datum_antwoord"

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select, text
 
+from llko.files import caps
 from llko.requests import importer
 from llko.requests.importer import ALIASES, ImportProblem, import_file, normalize_header, parse
 from llko.providers.models import Provider
@@ -475,7 +476,7 @@ def test_a_file_far_larger_than_an_export_is_refused_before_it_stalls_the_app(mo
 
     from openpyxl import Workbook
 
-    monkeypatch.setattr(importer, "MAX_ROWS", 10)
+    monkeypatch.setattr(caps, "MAX_ROWS", 10)
     header = "aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status"
     rows = [f"A{i};K{i};P1;01/10/2026;nieuw;01/10/2026" for i in range(11)]
     assert [p.message for p in parse("\n".join([header, *rows[:10]]).encode(), "ok.csv").problems] == []

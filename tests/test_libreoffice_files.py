@@ -4,7 +4,6 @@ and an English (en-US) LibreOffice, as XLSX, ODS and CSV. Each imports exactly l
 the explanation of the swap; the rows with an impossible date are those MANIFEST.md lists, found by hand."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text

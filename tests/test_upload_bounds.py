@@ -22,10 +22,11 @@ import streamlit as st
 from openpyxl import Workbook
 from sqlalchemy import text
 
-from apptest import errors, page, table
+from apptest import errors, page
 from conftest import ROOT
 from llko.accounts.auth import create_user
 from llko.db import make_engine
+from llko.files import bounded, caps
 from llko.requests import importer, upload
 from llko.requests.importer import import_file
 
@@ -105,8 +106,8 @@ def test_the_zip_bomb_is_refused_from_its_directory_in_milliseconds(bomb):
     parsed, seconds = timed(importer.parse, bomb, "bom.xlsx")
     assert messages(parsed) == [RATIO] and parsed.frame.empty
     assert seconds < 2
-    bounded, seconds = timed(upload.parse_bounded, bomb, "bom.xlsx")
-    assert messages(bounded) == [RATIO] and seconds < 2  # without starting a process
+    in_process, seconds = timed(upload.parse_bounded, bomb, "bom.xlsx")
+    assert messages(in_process) == [RATIO] and seconds < 2  # without starting a process
 
 
 def test_the_zip_bomb_through_the_import_writes_nothing(engine, bomb):
@@ -126,21 +127,21 @@ def test_a_workbook_that_unpacks_beyond_the_cap_is_refused_before_it_is_read(mon
     data = sheet_file(rows)
     [(unpacked, packed)] = [(p.file_size, p.compress_size) for p in zipfile.ZipFile(io.BytesIO(data)).infolist()
                             if p.filename == "xl/worksheets/sheet1.xml"]
-    assert 1.5 * 2**20 < unpacked < 3 * 2**20 and unpacked < importer.MAX_RATIO * packed
-    monkeypatch.setattr(importer, "MAX_XML_MB", 1)
+    assert 1.5 * 2**20 < unpacked < 3 * 2**20 and unpacked < caps.MAX_RATIO * packed
+    monkeypatch.setattr(caps, "MAX_XML_MB", 1)
     expected = ["Het Excel-bestand is uitgepakt groter dan 1 MB; een export van Opvang.Vlaanderen is veel kleiner. "
                 "Exporteer een kortere periode of splits de export in delen, of exporteer als CSV."]
     for parse in (importer.parse, upload.parse_bounded):
         parsed, seconds = timed(parse, data, "groot.xlsx")
         assert messages(parsed) == expected and seconds < 2
-    monkeypatch.setattr(importer, "MAX_XML_MB", 3)
+    monkeypatch.setattr(caps, "MAX_XML_MB", 3)
     parsed = upload.parse_bounded(data, "groot.xlsx")
     assert parsed.problems == [] and len(parsed.frame) == 6_000
 
 
 def test_the_cell_cap_counts_rows_times_columns_in_the_process_too(monkeypatch):
     """Caps lowered here hold in the parse process as well (it gets them from the app, not from the environment)."""
-    monkeypatch.setattr(importer, "MAX_CELLS", 9 * 7)  # a header and 8 rows of 7 columns
+    monkeypatch.setattr(caps, "MAX_CELLS", 9 * 7)  # a header and 8 rows of 7 columns
     expected = ["Het bestand heeft meer dan 63 cellen (rijen maal kolommen); een export van Opvang.Vlaanderen is "
                 "veel kleiner. Exporteer alleen de nodige kolommen of een kortere periode, of splits het bestand in "
                 "delen."]
@@ -153,7 +154,7 @@ def test_the_cell_cap_counts_rows_times_columns_in_the_process_too(monkeypatch):
 
 
 def test_the_row_cap_holds_without_a_dimension_and_with_one(monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 5)
+    monkeypatch.setattr(caps, "MAX_ROWS", 5)
     too_big = ["Het bestand heeft meer dan 5 rijen of 100 kolommen; een export van Opvang.Vlaanderen is veel "
                "kleiner. Controleer of u het juiste bestand koos."]
     rows = b"<row>" + b"".join(cell(h) for h in HEADER) + b"</row>" + b"".join(
@@ -169,18 +170,18 @@ def test_the_row_cap_holds_without_a_dimension_and_with_one(monkeypatch):
 def test_the_default_caps_comfortably_admit_a_whole_regions_export():
     """A region exports ~200,000 rows of 12 columns: 90 MB of sheet XML and 8 MB of strings, packed 8 to 1
     (measured on such a file written by xlsxwriter)."""
-    assert importer.MAX_ROWS >= 250_000
-    assert importer.MAX_CELLS >= 2 * 200_000 * 12
-    assert importer.MAX_XML_MB >= 2 * 100
-    assert importer.MAX_RATIO >= 5 * 8
-    assert upload.PARSE_SECONDS >= 2 * 45  # such a file took 45 s to parse on 2 busy cores
-    assert upload.MAX_MEMORY_MB >= 2 * 800  # and 0.8 GB of address space (1.1 GB at the cell cap)
+    assert caps.MAX_ROWS >= 250_000
+    assert caps.MAX_CELLS >= 2 * 200_000 * 12
+    assert caps.MAX_XML_MB >= 2 * 100
+    assert caps.MAX_RATIO >= 5 * 8
+    assert bounded.PARSE_SECONDS >= 2 * 45  # such a file took 45 s to parse on 2 busy cores
+    assert bounded.MAX_MEMORY_MB >= 2 * 800  # and 0.8 GB of address space (1.1 GB at the cell cap)
 
 
 def test_an_installation_sets_the_caps_in_the_environment():
-    code = ("from llko.requests import importer, upload; "
-            "print(importer.MAX_ROWS, importer.MAX_CELLS, importer.MAX_XML_MB, upload.PARSE_SECONDS, "
-            "upload.MAX_MEMORY_MB)")
+    code = ("from llko.files import bounded, caps; "
+            "print(caps.MAX_ROWS, caps.MAX_CELLS, caps.MAX_XML_MB, bounded.PARSE_SECONDS, "
+            "bounded.MAX_MEMORY_MB)")
     env = {**os.environ, "LLKO_IMPORT_MAX_ROWS": "1000", "LLKO_IMPORT_MAX_CELLS": "20000",
            "LLKO_IMPORT_MAX_XML_MB": "7", "LLKO_IMPORT_PARSE_SECONDS": "9", "LLKO_IMPORT_MAX_MEMORY_MB": "700"}
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -195,15 +196,15 @@ def test_an_installation_sets_the_caps_in_the_environment():
 
 def test_a_legal_file_parses_in_the_process_as_in_the_app():
     data = export_xlsx(300)
-    bounded, direct = upload.parse_bounded(data, "x.xlsx"), importer.parse(data, "x.xlsx")
-    assert bounded.problems == [] and len(bounded.frame) == 300
-    assert bounded.frame.equals(direct.frame)
+    in_process, direct = upload.parse_bounded(data, "x.xlsx"), importer.parse(data, "x.xlsx")
+    assert in_process.problems == [] and len(in_process.frame) == 300
+    assert in_process.frame.equals(direct.frame)
 
 
 def test_a_parse_past_the_time_bound_is_killed_and_refused(monkeypatch, tmp_path):
     pid_file = tmp_path / "pid"
-    monkeypatch.setattr(upload, "PARSE_SECONDS", 2)
-    monkeypatch.setattr(upload, "WORKER", f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); "
+    monkeypatch.setattr(bounded, "PARSE_SECONDS", 2)
+    monkeypatch.setattr(bounded, "WORKER", f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); "
                                           "time.sleep(60)")
     parsed, seconds = timed(upload.parse_bounded, b"aanvraag_id\nA1\n", "traag.csv")
     assert messages(parsed) == ["Het bestand kon niet binnen 2 seconden gelezen worden; een export van "
@@ -215,7 +216,7 @@ def test_a_parse_past_the_time_bound_is_killed_and_refused(monkeypatch, tmp_path
 
 
 def test_a_parse_process_that_dies_refuses_the_file(monkeypatch):
-    monkeypatch.setattr(upload, "WORKER", "import sys; sys.exit(3)")
+    monkeypatch.setattr(bounded, "WORKER", "import sys; sys.exit(3)")
     assert messages(upload.parse_bounded(b"aanvraag_id\nA1\n", "x.csv")) == [upload.MSG_FAILED]
 
 
@@ -227,8 +228,8 @@ def test_another_sessions_page_stays_fast_while_a_bomb_is_parsed(demo_url, app_e
     rows = b"".join(b'<row r="%d">' % (i + 1) + cell("x") + b"</row>" for i in range(1_000_000))
     heavy = sheet_file(rows, level=1)
     importer.check_workbook_size(heavy)  # passes the quick checks: only reading it would refuse it
-    monkeypatch.setattr(importer, "MAX_ROWS", 10_000_000)  # only the time bound ends it, however fast the machine
-    monkeypatch.setattr(upload, "PARSE_SECONDS", 8)
+    monkeypatch.setattr(caps, "MAX_ROWS", 10_000_000)  # only the time bound ends it, however fast the machine
+    monkeypatch.setattr(bounded, "PARSE_SECONDS", 8)
     outcome = {}
 
     def parse_in_background():

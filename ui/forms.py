@@ -51,16 +51,6 @@ def vacancy_form(key: str, values: dict, submit: str) -> dict | None:
     return None
 
 
-FIELD_NAMES = {"vanaf": "Vrij vanaf", "tot": "Vrij tot", "dagen": "Weekdagen", "plaatsen": "Aantal plaatsen",
-               "dagdeel": "Dagdeel", "leeftijd": "Leeftijd", "soort": "Soort plaats", "opmerking": "Opmerking"}
-
-
-def show_problems(problems: dict[str, str]) -> None:
-    """One error per field, the field named as the form names it."""
-    for field, message in problems.items():
-        st.error(f"{FIELD_NAMES.get(field, field)}: {literal(message)}")
-
-
 def show_refusal(exc: ValueError) -> None:
     """A refusal from llko: one error per field (each message names its field), or the one message."""
     for message in getattr(exc, "problems", {}).values() or [str(exc)]:

@@ -10,7 +10,7 @@ import streamlit as st
 from llko import audit, bootstrap, settings as settings_store
 from llko.accounts import queries as account_queries
 from llko.agreements import queries as agreement_queries
-from llko.compliance import (evidence as compliance_evidence, queries as compliance_queries,
+from llko.compliance import (queries as compliance_queries,
                              rounds as compliance_rounds, rules as compliance_rules)
 from llko.providers import queries as provider_queries
 from llko.requests import importer, overview, queries, upload

@@ -5,7 +5,8 @@ import streamlit as st
 
 import ui
 from llko.registers import workbook as register_workbook
-from llko.requests import importer, messages, spreadsheets
+from llko.files import messages, spreadsheets
+from llko.requests import importer
 
 PREVIEW_HEADERS = {
     "aanvraag_id": "Aanvraag", "kind_id": "Kind", "opvang_id": "Dossiernummer", "opvang_naam": "Opvang",

@@ -1,7 +1,6 @@
 """Mijn infopagina: what the loket found on the provider's infopagina (R6), what is missing since when, and the
 provider's own declaration, which the loket then confirms. Only its own provider(s)."""
 
-import pandas as pd
 import streamlit as st
 
 import ui

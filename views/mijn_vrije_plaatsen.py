@@ -23,8 +23,6 @@ submitted = ui.forms.vacancy_form("report_vacancy", {}, "Vrije plaats melden")
 if submitted is not None:
     try:
         service.report(ui.engine(), user.username, provider_id, submitted, today, allowed=own)
-    except service.VacancyRefused as exc:
-        ui.forms.show_problems(exc.problems)
     except ValueError as exc:
         ui.forms.show_refusal(exc)
     else:
@@ -107,8 +105,6 @@ else:
             try:
                 service.edit(ui.engine(), user.username, chosen.id, changed, today, version=st.session_state[seen],
                              allowed=own)
-            except service.VacancyRefused as exc:
-                ui.forms.show_problems(exc.problems)
             except ValueError as exc:
                 ui.forms.show_refusal(exc)
             else:

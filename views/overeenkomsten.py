@@ -10,7 +10,8 @@ import streamlit as st
 
 import ui
 from llko import corrections
-from llko.agreements import documents, service
+from llko.agreements import service
+from llko.files import documents
 from llko.compliance import rules as compliance_rules
 from llko.providers import rules as provider_rules
 
@@ -41,7 +42,7 @@ def states(remarks) -> list[str]:
     return [remark or corrections.STANDS for remark in remarks]
 
 
-show_problems, next_round = ui.forms.show_refusal, ui.forms.next_round
+show_refusal, next_round = ui.forms.show_refusal, ui.forms.next_round
 tiles = st.columns(4)
 tiles[0].metric("Ondertekend", f"{len(signed)} van {len(latest)}", border=True,
                 help="Opvanginitiatieven (niet gestopt) die de samenwerkingsovereenkomst ondertekenden.")
@@ -116,7 +117,7 @@ with st.form(f"signature_{round_}"):
                 service.record_signature(ui.engine(), user.username, provider_id, signed_on, signatory, function,
                                          today, scan.getvalue() if scan else None, scan.name if scan else None)
             except ValueError as exc:
-                show_problems(exc)
+                show_refusal(exc)
             else:
                 next_round("_signature_round")
                 ui.flash(f"De handtekening van {name_of(provider_id)} van {ui.fmt_date(signed_on)} is vastgelegd"
@@ -140,7 +141,7 @@ if not every_signature.empty:
                         service.attach_scan(ui.engine(), user.username, agreement_id, scan.getvalue(), scan.name,
                                             replace=replace)
                     except ValueError as exc:
-                        show_problems(exc)
+                        show_refusal(exc)
                     else:
                         next_round("_scan_round")
                         ui.flash(f"De scan bij de handtekening van {name_of(recorded[agreement_id].provider_id)} is "
@@ -232,7 +233,7 @@ if meetings:
             try:
                 added, removed = service.set_attendance(ui.engine(), user.username, meeting_id, present)
             except ValueError as exc:
-                show_problems(exc)
+                show_refusal(exc)
             else:
                 if not added and not removed:
                     st.info("Er was niets gewijzigd; er is niets bewaard.")
@@ -253,7 +254,7 @@ if meetings:
                         service.attach_minutes(ui.engine(), user.username, meeting_id, minutes.getvalue(),
                                                minutes.name, replace=replace)
                     except ValueError as exc:
-                        show_problems(exc)
+                        show_refusal(exc)
                     else:
                         next_round("_minutes_round")
                         ui.flash(f"Het verslag van {ui.fmt_date(meeting.held_on)} is bewaard.")
@@ -271,7 +272,7 @@ with st.form(f"new_meeting_{round_}"):
             service.add_meeting(ui.engine(), user.username, held_on, subject, attending, today,
                                 minutes.getvalue() if minutes else None, minutes.name if minutes else None)
         except ValueError as exc:
-            show_problems(exc)
+            show_refusal(exc)
         else:
             next_round("_meeting_round")
             ui.flash(f"De LOK-vergadering van {ui.fmt_date(held_on)} is vastgelegd ({len(attending)} "
@@ -340,7 +341,7 @@ with st.form(f"evaluation_{round_}"):
             replaced = service.record_evaluation(ui.engine(), user.username, int(year), findings, advice, today,
                                                  meeting_id=advised_at, replace=replace)
         except ValueError as exc:
-            show_problems(exc)
+            show_refusal(exc)
         else:
             next_round("_evaluation_round")
             ui.flash(f"De evaluatie van {int(year)} is {'vervangen' if replaced else 'vastgelegd'}.")

@@ -126,8 +126,6 @@ if submitted is not None:
     else:
         try:
             service.report(ui.engine(), user.username, on_behalf, submitted, today)
-        except service.VacancyRefused as exc:
-            ui.forms.show_problems(exc.problems)
         except ValueError as exc:
             ui.forms.show_refusal(exc)
         else:

@@ -14,23 +14,16 @@ from sqlalchemy.orm import defer
 
 from llko import audit, corrections
 from llko.clock import typed_day_problem
-from llko.agreements import documents
+from llko.files import documents
 from llko.agreements.models import Agreement, LokAttendance, LokMeeting, ProcedureEvaluation
 from llko.db import retry_when_busy, transaction
 from llko.models import utcnow
 from llko.providers.models import Provider
+from llko.refusals import Refused
 
 NAME_MAX = 120  # signatory, function
 SUBJECT_MAX = 300
 TEXT_MAX = 4000  # an evaluation, an advice
-
-
-class Refused(ValueError):
-    """The values are not acceptable: {field: Dutch message}; nothing was written."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
 
 
 def _text(value) -> str:

@@ -17,6 +17,7 @@ from llko.compliance import evidence, ladder, queries, rules
 from llko.compliance.models import AdviceRound
 from llko.db import retry_when_busy, transaction
 from llko.settings import Settings
+from llko.refusals import Refused
 
 KINDS = {"subsidie": "subsidie van de stad", "uitbreidingsronde": "uitbreidingsronde"}
 OPEN, FIXED = "open", "vastgelegd"
@@ -24,12 +25,8 @@ STATE_LABELS = {OPEN: "open", FIXED: "vastgelegd"}
 NAME_MAX = 100
 
 
-class RoundRefused(ValueError):
+class RoundRefused(Refused):
     """Not acceptable: {field: Dutch message naming the field}; nothing was written."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from sqlalchemy import insert, literal, select
 from sqlalchemy.engine import Engine
 
 from llko import audit, corrections
-from llko.agreements import documents
-from llko.agreements.service import Refused
+from llko.files import documents
+from llko.refusals import Refused
 from llko.compliance import evidence, ladder
 from llko.compliance import queries, rounds
 from llko.compliance.models import AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment

@@ -10,6 +10,7 @@ from llko import audit
 from llko.db import retry_when_busy, transaction
 from llko.clock import parse_day
 from llko.providers.models import Provider
+from llko.refusals import Refused
 
 # The master data a coordinator may change, with the name the form and the messages give it.
 FIELD_LABELS = {
@@ -23,12 +24,8 @@ MAX_LENGTHS = {"name": 200, "address": 200, "district": 100, "email": 200, "phon
 DATES = ("started_on", "stopped_on")
 
 
-class ProviderRefused(ValueError):
+class ProviderRefused(Refused):
     """The values are not acceptable: {field: Dutch message naming the field}; nothing was written."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
 
 
 def _blank(value) -> bool:

@@ -23,8 +23,7 @@ from llko.infopagina.models import InfopaginaCheck
 from llko.providers import service as provider_service
 from llko.providers.models import Provider
 from llko.reporting.models import Population
-from llko.requests import importer, messages, spreadsheets, upload
-from llko.requests.importer import FileFault, check_workbook_size
+from llko.files import archive, bounded, caps, messages, plaintext, spreadsheets
 from llko.registers.sheets import SHEETS, CellError, Sheet, sheet_key
 from llko.vacancies.models import VacancyChange, VacancyRecord
 from llko.vacancies.queries import as_vacancy, register_row
@@ -60,16 +59,9 @@ class _Refused(Exception):
 # --- reading ----------------------------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def _limits() -> spreadsheets.Limits:
     """How large a sheet may be: a header and MAX_ROWS rows; columns and cells as the export import caps them."""
-    return spreadsheets.Limits(rows=MAX_ROWS + 1, columns=importer.MAX_COLUMNS, cells=importer.MAX_CELLS)
+    return spreadsheets.Limits(rows=MAX_ROWS + 1, columns=caps.MAX_COLUMNS, cells=caps.MAX_CELLS)
 
 
 def _over_limit(error: spreadsheets.OverLimit) -> str:
@@ -77,18 +69,20 @@ def _over_limit(error: spreadsheets.OverLimit) -> str:
     if error.what == spreadsheets.ROWS:
         return f"Blad '{error.sheet}' heeft meer dan {dutch.whole(MAX_ROWS)} rijen."
     if error.what == spreadsheets.COLUMNS:
-        return (f"Blad '{error.sheet}' heeft meer dan {importer.MAX_COLUMNS} kolommen; een registerblad heeft er veel "
+        return (f"Blad '{error.sheet}' heeft meer dan {caps.MAX_COLUMNS} kolommen; een registerblad heeft er veel "
                 "minder. Controleer of u het juiste bestand koos.")
-    return (f"De werkmap heeft meer dan {dutch.whole(importer.MAX_CELLS)} cellen (rijen maal kolommen); een "
+    return (f"De werkmap heeft meer dan {dutch.whole(caps.MAX_CELLS)} cellen (rijen maal kolommen); een "
             "registerwerkmap is veel kleiner. Controleer of u het juiste bestand koos.")
 
 
 def _csv_rows(name: str, data: bytes) -> list[list]:
     """The rows of a CSV (without trailing empty fields), within the limits: a row wider than the column cap (the
     header first) is refused before anything is done with its columns."""
-    body = _decode(data)
-    first = body[:body.find("\n")] if "\n" in body else body
-    sep = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    try:
+        body = plaintext.decode(data)
+    except plaintext.NotText:
+        raise _Refused(f"'{name}' kon niet gelezen worden als CSV-bestand.") from None
+    sep = plaintext.separator(body.splitlines()[0] if body else "")
     sheets = spreadsheets.Sheets(_limits())
     sheets.start(Path(name).stem)
     try:
@@ -105,29 +99,40 @@ def _csv_rows(name: str, data: bytes) -> list[list]:
 
 
 def _workbook_sheets(name: str, data: bytes, kind: str) -> dict[str, list[list]]:
-    """Every sheet of an XLSX or ODS, read in a process of its own (upload.run_bounded: bounded in time and memory)
+    """Every sheet of an XLSX or ODS, read in a process of its own (llko.files.bounded: bounded in time and memory)
     within the limits, which hold before anything the workbook claims is expanded."""
     try:
-        return upload.run_bounded("llko.requests.spreadsheets:read_sheets", data, _limits())
+        return bounded.run_bounded("llko.files.spreadsheets:read_sheets", data, _limits())
     except spreadsheets.OverLimit as error:
         raise _Refused(_over_limit(error)) from None
     except spreadsheets.Unreadable:
         raise _Refused("Het bestand kon niet gelezen worden als " + (
             "Excel-werkmap (XLSX)." if kind == spreadsheets.XLSX else "OpenDocument-rekenblad (ODS).")) from None
-    except upload.Unfinished as unfinished:
+    except bounded.Unfinished as unfinished:
         raise _Refused(_unfinished(name, unfinished.reason)) from None
 
 
 def _unfinished(name: str, reason: str) -> str:
     """The Dutch explanation of a workbook whose reading gave no answer."""
-    if reason == upload.SLOW:
-        return (f"'{name}' kon niet binnen {upload.seconds_text()} gelezen worden; een registerwerkmap gaat veel "
+    if reason == bounded.SLOW:
+        return (f"'{name}' kon niet binnen {bounded.seconds_text()} gelezen worden; een registerwerkmap gaat veel "
                 "sneller. Controleer of u het juiste bestand koos.")
-    if reason == upload.MEMORY:
-        return (f"'{name}' vraagt meer dan {upload.MAX_MEMORY_MB} MB geheugen om gelezen te worden; een "
+    if reason == bounded.MEMORY:
+        return (f"'{name}' vraagt meer dan {bounded.MAX_MEMORY_MB} MB geheugen om gelezen te worden; een "
                 "registerwerkmap is veel kleiner. Controleer of u het juiste bestand koos.")
     return (f"'{name}' kon niet gelezen worden: het lezen werd afgebroken (een beschadigd bestand, of te weinig "
             "geheugen). Bewaar de werkmap opnieuw als Excel-werkmap (.xlsx) of OpenDocument-rekenblad (.ods).")
+
+
+def _check_sizes(name: str, data: bytes) -> None:
+    """A zip bomb is refused before anything is unpacked, from the sizes in the workbook's zip directory."""
+    found = archive.oversize(archive.parts(data) or [], caps.MAX_XML_MB, caps.MAX_RATIO)
+    if found == archive.UNPACKED:
+        raise _Refused(f"'{name}' is uitgepakt groter dan {caps.MAX_XML_MB} MB; een registerwerkmap is veel kleiner. "
+                       "Controleer of u het juiste bestand koos.")
+    if found == archive.RATIO:
+        raise _Refused(f"'{name}' is ongewoon sterk gecomprimeerd: uitgepakt is een deel meer dan {caps.MAX_RATIO} keer "
+                       "zo groot. Een registerwerkmap is dat nooit; controleer of u het juiste bestand koos.")
 
 
 def read_files(files: list[tuple[str, bytes]]) -> dict[str, list[list]]:
@@ -139,10 +144,7 @@ def read_files(files: list[tuple[str, bytes]]) -> dict[str, list[list]]:
         if kind == spreadsheets.XLS:
             raise _Refused(f"'{name}': {spreadsheets.MSG_XLS}")
         if kind in (spreadsheets.XLSX, spreadsheets.ODS):
-            try:
-                check_workbook_size(data)  # a zip bomb is refused before anything is unpacked
-            except FileFault as fault:
-                raise _Refused(str(fault)) from None
+            _check_sizes(name, data)
             found = _workbook_sheets(name, data, kind)
         elif Path(name).suffix.lower() in (".csv", ".txt"):
             found = {Path(name).stem: _csv_rows(name, data)}
@@ -213,7 +215,7 @@ def _cell_problems(sheet: str, bad: dict[tuple[str, str], list[tuple[int, str]]]
         for row, value in cells:
             where = f"Blad {sheet}, rij {row}, kolom {name}"
             lines.append(f"{where}: leeg, maar verplicht." if not expected else
-                         f"{where}: '{importer.short(value)}' is ongeldig; verwacht: {expected}.")
+                         f"{where}: '{messages.short(value)}' is ongeldig; verwacht: {expected}.")
     return lines
 
 

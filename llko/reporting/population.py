@@ -9,17 +9,10 @@ from sqlalchemy.engine import Engine
 from llko import audit, dutch
 from llko.db import retry_when_busy, transaction
 from llko.reporting.models import Population
+from llko.refusals import Refused
 
 DISTRICT_MAX = 100
 CHILDREN_MAX = 100_000
-
-
-class Refused(ValueError):
-    """The values are not acceptable: {field: Dutch message}; nothing was written."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
 
 
 def problems(district: str, year, children, today: date) -> dict[str, str]:

@@ -14,18 +14,18 @@ import hashlib
 import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import ARRAY, Date, String, any_, bindparam, func, literal_column, select, text
 from sqlalchemy.engine import Engine
 
-from llko import audit, config, dutch
+from llko import audit, dutch
 from llko.clock import LOCAL_TZ
 from llko.db import retry_when_busy, transaction
 from llko.providers.models import Provider
-from llko.requests import messages, rules, spreadsheets, sql_rules, statuses
+from llko.files import archive, caps, messages, plaintext, spreadsheets
+from llko.requests import rules, sql_rules, statuses
 from llko.requests.models import ImportRun, Request, StatusChange
 
 # --- columns -----------------------------------------------------------------------------------
@@ -86,7 +86,6 @@ ALIASES: dict[str, str] = {
 }
 
 _HEADER_JUNK = re.compile(r"[^0-9a-zà-ÿ]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NEWLINE = re.compile(r"\r\n?|\n")
 _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n?|\n))*")
 
@@ -100,35 +99,25 @@ MSG_UNREADABLE = (
 MSG_EMPTY = "Het bestand is leeg."
 
 
-# A town's export has tens of thousands of rows, a whole region's about 200,000 rows of 12 columns (~100 MB of
-# XML unpacked, packed ~10 to 1). Far more is no export but a 'zip bomb' (a 144 KB XLSX of a million one-cell
-# rows unpacks to 49 MB) that takes minutes and gigabytes to read. The caps are checked before and while reading.
-MAX_ROWS = config.import_limit("LLKO_IMPORT_MAX_ROWS")
-MAX_COLUMNS = 100
-MAX_CELLS = config.import_limit("LLKO_IMPORT_MAX_CELLS")  # the cells of every row, up to its last filled one
-MAX_XML_MB = config.import_limit("LLKO_IMPORT_MAX_XML_MB")  # an XLSX unpacked, all its parts together
-MAX_RATIO = 100  # unpacked / packed size of one part of an XLSX (above 1 MB unpacked)
-
-
 def _too_big() -> FileFault:
-    return FileFault(f"Het bestand heeft meer dan {dutch.whole(MAX_ROWS)} rijen of {MAX_COLUMNS} kolommen; een "
-                     "export van Opvang.Vlaanderen is veel kleiner. Controleer of u het juiste bestand koos.")
+    return FileFault(f"Het bestand heeft meer dan {dutch.whole(caps.MAX_ROWS)} rijen of {caps.MAX_COLUMNS} kolommen; "
+                     "een export van Opvang.Vlaanderen is veel kleiner. Controleer of u het juiste bestand koos.")
 
 
 def _too_many_cells() -> FileFault:
-    return FileFault(f"Het bestand heeft meer dan {dutch.whole(MAX_CELLS)} cellen (rijen maal kolommen); een "
+    return FileFault(f"Het bestand heeft meer dan {dutch.whole(caps.MAX_CELLS)} cellen (rijen maal kolommen); een "
                      "export van Opvang.Vlaanderen is veel kleiner. Exporteer alleen de nodige kolommen of een "
                      "kortere periode, of splits het bestand in delen.")
 
 
 def _unpacks_too_big() -> FileFault:
-    return FileFault(f"Het Excel-bestand is uitgepakt groter dan {MAX_XML_MB} MB; een export van "
+    return FileFault(f"Het Excel-bestand is uitgepakt groter dan {caps.MAX_XML_MB} MB; een export van "
                      "Opvang.Vlaanderen is veel kleiner. Exporteer een kortere periode of splits de export in "
                      "delen, of exporteer als CSV.")
 
 
 def _packed_too_tight() -> FileFault:
-    return FileFault(f"Het Excel-bestand is ongewoon sterk gecomprimeerd: uitgepakt is het meer dan {MAX_RATIO} "
+    return FileFault(f"Het Excel-bestand is ongewoon sterk gecomprimeerd: uitgepakt is het meer dan {caps.MAX_RATIO} "
                      "keer zo groot. Een export van Opvang.Vlaanderen is dat nooit; exporteer de aanvragen opnieuw "
                      "uit Opvang.Vlaanderen, of kies het juiste bestand.")
 
@@ -151,11 +140,6 @@ def _nl_list(items: list[str], limit: int = 10) -> str:
     if len(items) > limit:
         return ", ".join(items[:limit]) + f" en nog {len(items) - limit} andere"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
-
-
-def short(text: str, width: int = 60) -> str:
-    """A cell value shortened for a message."""
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 # --- result types ------------------------------------------------------------------------------
@@ -182,7 +166,7 @@ class ImportProblem:
         where = f"Rij {self.row}" + (f", kolom {self.column}" if self.column else "")
         if self.value is None or self.value == "":
             return f"{where}: leeg — verwacht {self.expected}."
-        value = short(self.value)
+        value = messages.short(self.value)
         return f"{where}: '{value}' is ongeldig — verwacht {self.expected}."
 
 
@@ -259,22 +243,20 @@ def _cell_text(value) -> str:
 
 
 def check_workbook_size(data: bytes) -> None:
-    """Raise a FileFault for an XLSX that unpacks to more than MAX_XML_MB, or with a part packed more than
-    MAX_RATIO to 1 (a 'zip bomb'), from the sizes in its zip directory alone: in milliseconds, before anything
-    is unpacked (zipfile never unpacks more than those sizes). Other data passes."""
-    try:
-        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError):
-        return  # not a zip: the reader says what it is
-    if sum(part.file_size for part in parts) > MAX_XML_MB * 1024 * 1024:
+    """Raise a FileFault for an XLSX that unpacks to more than caps.MAX_XML_MB, or with a part packed more than
+    caps.MAX_RATIO to 1 (a 'zip bomb'), from the sizes in its zip directory alone (llko.files.archive). Other data
+    passes."""
+    listed = archive.parts(data)
+    found = archive.oversize(listed, caps.MAX_XML_MB, caps.MAX_RATIO) if listed is not None else None
+    if found == archive.UNPACKED:
         raise _unpacks_too_big()
-    if any(part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * part.compress_size for part in parts):
+    if found == archive.RATIO:
         raise _packed_too_tight()
 
 
 def limits() -> spreadsheets.Limits:
     """The caps as the workbook reader takes them: a header and MAX_ROWS rows, MAX_COLUMNS, MAX_CELLS."""
-    return spreadsheets.Limits(rows=MAX_ROWS + 1, columns=MAX_COLUMNS, cells=MAX_CELLS)
+    return spreadsheets.Limits(rows=caps.MAX_ROWS + 1, columns=caps.MAX_COLUMNS, cells=caps.MAX_CELLS)
 
 
 def workbook_fault(error: ValueError) -> FileFault:
@@ -309,17 +291,11 @@ def _sheet_frame(rows: list[list[str]], dated: list[list[bool]]) -> tuple[pd.Dat
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252; binary data is refused."""
+    """The text of a CSV (llko.files.plaintext); binary data is refused."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise FileFault(MSG_UNREADABLE) from exc
-    if "\x00" in text or len(_CONTROL.findall(text)) > len(text) // 100:  # binary data, not a text file
-        raise FileFault(MSG_UNREADABLE)
-    return text
+        return plaintext.decode(data)
+    except plaintext.NotText:
+        raise FileFault(MSG_UNREADABLE) from None
 
 
 def _width(header: str, sep: str) -> int:
@@ -333,21 +309,21 @@ def _width(header: str, sep: str) -> int:
 def _read_csv(data: bytes) -> tuple[pd.DataFrame, int, None]:
     """The CSV as a frame of strings (no header row) and the row number of its first line (a CSV has no date
     cells)."""
-    text = _decode(data)
-    leading = _LEADING_BLANK_LINES.match(text).group(0)
-    body = text[len(leading):]
+    content = _decode(data)
+    leading = _LEADING_BLANK_LINES.match(content).group(0)
+    body = content[len(leading):]
     if not body.strip():
         raise FileFault(MSG_EMPTY)
     skipped = len(_NEWLINE.findall(leading))
     rest = body.rstrip("\r\n")
     lines = max(rest.count("\n"), rest.count("\r"))  # rows under the header (also with Mac line ends)
-    if lines > MAX_ROWS:
+    if lines > caps.MAX_ROWS:
         raise _too_big()
     header = _NEWLINE.split(body, maxsplit=1)[0]
-    sep = ";" if header.count(";") > header.count(",") else ","
-    if _width(header, sep) > MAX_COLUMNS:  # before any work per column
+    sep = plaintext.separator(header)
+    if _width(header, sep) > caps.MAX_COLUMNS:  # before any work per column
         raise _too_big()
-    if (lines + 1) * (header.count(sep) + 1) > MAX_CELLS:  # a row with more fields than the header is refused
+    if (lines + 1) * (header.count(sep) + 1) > caps.MAX_CELLS:  # a row with more fields than the header is refused
         raise _too_many_cells()
     try:
         frame = pd.read_csv(
@@ -406,7 +382,7 @@ def _check_file(frame: pd.DataFrame, headers: list[str]) -> None:
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:  # before the empty check: a file whose columns are all unknown is not "header only"
         label = "Verplichte kolom ontbreekt" if len(missing) == 1 else "Verplichte kolommen ontbreken"
-        found = _nl_list([short(h, 40) for h in headers if h], limit=20) if any(headers) else "geen"
+        found = _nl_list([messages.short(h, 40) for h in headers if h], limit=20) if any(headers) else "geen"
         raise FileFault(
             f"{label}: {_nl_list(missing)}. Gevonden kolommen: {found}.", column=", ".join(missing)
         )
@@ -416,13 +392,13 @@ def _check_file(frame: pd.DataFrame, headers: list[str]) -> None:
     dup = ids[(ids != "") & ids.duplicated(keep=False)]
     if not dup.empty:
         raise FileFault(_duplicate_text(dup), column="aanvraag_id",
-                        value=short(", ".join(dup.unique()), 200))
+                        value=messages.short(", ".join(dup.unique()), 200))
 
 
 def _duplicate_text(dup: pd.Series) -> str:
     """Dutch explanation naming each duplicated aanvraag_id and its rows (at most 10 ids)."""
     groups = dup.groupby(dup, sort=False).groups
-    parts = [f"{short(str(rid), 40)} (rijen {_nl_list([str(r) for r in rows], limit=5)})"
+    parts = [f"{messages.short(str(rid), 40)} (rijen {_nl_list([str(r) for r in rows], limit=5)})"
              for rid, rows in list(groups.items())[:10]]
     more = f" en nog {len(groups) - 10} andere" if len(groups) > 10 else ""
     if len(groups) == 1:

@@ -1,178 +1,67 @@
-"""An uploaded file read in a process of its own, bounded in time and in memory, so that one file can neither stall
-the pages of the other users nor take the server's memory.
-
-The app's sessions share one Python interpreter: openpyxl reading a large workbook holds it for tens of seconds,
-and a workbook that claims more than it holds could make any reader take gigabytes. `run_bounded` calls a function
-in a fresh Python process (not multiprocessing: under Streamlit, whose __main__ is the page script, its spawn and
-forkserver would run that script again) whose address space is capped at MAX_MEMORY_MB, ends it after
-PARSE_SECONDS, and runs at most PARALLEL at once. The process answers through a file of its own (an unnamed
-temporary file, passed as a file descriptor), so whatever a library prints on its standard output or error cannot
-garble the answer. `parse_bounded` parses an export that way (the Import page), and the register workbook reads
-its workbooks that way. A workbook whose zip directory already refuses it is refused at once, without a process.
-The command line's export import parses in its own process anyway and uses importer.parse.
+"""An uploaded export parsed in a process of its own (llko.files.bounded: bounded in time and in memory), so that
+one file can neither stall the pages of the other users nor take the server's memory. A workbook whose zip directory
+already refuses it is refused at once, without a process. The command line's export import parses in its own process
+anyway and uses importer.parse.
 
 This module loads no pandas: the process imports it first and reads a workbook within the caps
-(llko.requests.spreadsheets) before it loads the importer, so a file past a cap is refused in a fraction of a second.
+(llko.files.spreadsheets) before it loads the importer, so a file past a cap is refused in a fraction of a second.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-import os
-import pickle
-import resource
-import subprocess
-import sys
-import tempfile
-import threading
-import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llko import config
-from llko.requests import spreadsheets
+from llko.files import bounded, caps, spreadsheets
 
 if TYPE_CHECKING:
     from llko.requests.importer import FileFault, ParsedFile
-
-# A whole region's export (200,000 rows) took 45 s here; a town's takes a few seconds.
-PARSE_SECONDS = config.import_limit("LLKO_IMPORT_PARSE_SECONDS")
-# The address space of the process (RLIMIT_AS). Measured: a whole region's export (200,000 rows of 12 columns)
-# took 0.8 GB of it, a file at the cell cap (300,000 rows of 16 columns) 1.1 GB.
-MAX_MEMORY_MB = config.import_limit("LLKO_IMPORT_MAX_MEMORY_MB")
-PARALLEL = 2  # processes at once; another upload waits for one of them to end
-WORKER = "from llko.requests.upload import _child; _child()"  # the code the process runs
-CAPS = ("MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS", "MAX_XML_MB", "MAX_RATIO")  # handed to the process as set here
-SLOW, MEMORY, FAILED = "slow", "memory", "failed"  # why a process gave no answer
-_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the llko package
-_slots = threading.BoundedSemaphore(PARALLEL)
-# pyarrow (pandas' strings) allocates with mimalloc by default, which reserves a gigabyte of address space it never
-# uses; with the system's allocator the address space is what the parse really takes.
-_CHILD_ENVIRONMENT = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
-_log = logging.getLogger(__name__)
 
 MSG_FAILED = ("Het bestand kon niet gelezen worden: het lezen werd afgebroken (een beschadigd bestand, of te "
               "weinig geheugen). Exporteer de aanvragen opnieuw uit Opvang.Vlaanderen, als CSV of als Excel-bestand.")
 
 
-class Unfinished(Exception):
-    """The process gave no answer: `reason` is SLOW (ended after PARSE_SECONDS), MEMORY (it needed more than
-    MAX_MEMORY_MB) or FAILED (it crashed)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def seconds_text() -> str:
-    """PARSE_SECONDS in Dutch words: '1 seconde', '120 seconden'."""
-    return f"{PARSE_SECONDS} seconde" + ("" if PARSE_SECONDS == 1 else "n")
-
-
 def _too_slow() -> FileFault:
     from llko.requests.importer import FileFault
 
-    return FileFault(f"Het bestand kon niet binnen {seconds_text()} gelezen worden; een export van "
+    return FileFault(f"Het bestand kon niet binnen {bounded.seconds_text()} gelezen worden; een export van "
                      "Opvang.Vlaanderen gaat veel sneller. Exporteer een kortere periode of splits de export in delen.")
 
 
 def _too_much_memory() -> FileFault:
     from llko.requests.importer import FileFault
 
-    return FileFault(f"Het bestand vraagt meer dan {MAX_MEMORY_MB} MB geheugen om gelezen te worden; een export van "
+    return FileFault(f"Het bestand vraagt meer dan {bounded.MAX_MEMORY_MB} MB geheugen om gelezen te worden; een export van "
                      "Opvang.Vlaanderen is veel kleiner. Exporteer een kortere periode of splits de export in delen, "
                      "of exporteer als CSV.")
 
 
-def run_bounded(target: str, *args):
-    """The function `target` ('module:function') called with args in a process of its own: ended after
-    PARSE_SECONDS, its address space capped at MAX_MEMORY_MB. Returns what the function returned; raises the
-    spreadsheets.OverLimit or Unreadable that it raised, or Unfinished when the process gave no answer."""
-    path = os.pathsep.join(p for p in (_ROOT, os.environ.get("PYTHONPATH")) if p)
-    environment = {**os.environ, **_CHILD_ENVIRONMENT, "PYTHONPATH": path}
-    started = time.perf_counter()
-    with _slots, tempfile.TemporaryFile() as answer:
-        payload = pickle.dumps((answer.fileno(), target, args, MAX_MEMORY_MB))
-        worker = subprocess.Popen([sys.executable, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                  pass_fds=(answer.fileno(),), env=environment)
-        try:
-            worker.communicate(payload, timeout=PARSE_SECONDS)
-        except subprocess.TimeoutExpired:
-            raise Unfinished(SLOW) from None
-        finally:
-            if worker.poll() is None:  # killed and reaped, not left running
-                worker.kill()
-                worker.communicate()
-        answer.seek(0)
-        reply = answer.read()
-    if worker.returncode != 0 or not reply:  # a crash; its traceback went to standard error
-        raise Unfinished(FAILED)
-    status, value, peak_mb = pickle.loads(reply)
-    seconds = time.perf_counter() - started
-    _log.info("%s: %.2f s, at most %d MB", target, seconds, peak_mb, extra={"seconds": seconds, "peak_mb": peak_mb})
-    if status == MEMORY:
-        raise Unfinished(MEMORY)
-    if status == "raised":
-        raise value
-    return value
-
-
-def _child() -> None:
-    """The process: (answer file descriptor, target, args, memory cap) pickled on standard input; ('ok', value),
-    ('raised', error) or (MEMORY, None), and its peak memory in MB, pickled into the answer file."""
-    descriptor, target, args, megabytes = pickle.load(sys.stdin.buffer)
-    limit = megabytes * 1024 * 1024
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
-    module, name = target.split(":")
-    try:
-        reply = ("ok", getattr(importlib.import_module(module), name)(*args))
-    except (spreadsheets.OverLimit, spreadsheets.Unreadable) as error:
-        reply = ("raised", error)
-    except MemoryError:
-        reply = (MEMORY, None)
-    with os.fdopen(descriptor, "wb") as answer:
-        pickle.dump((*reply, _peak_mb()), answer)
-
-
-def _peak_mb() -> int:
-    """This process's peak resident memory in MB: VmHWM, which counts this program alone (getrusage's maximum also
-    holds the app's size at the moment it started the process)."""
-    try:
-        with open("/proc/self/status") as status:
-            return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:"))
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-
-
 def parse_bounded(data: bytes, file_name: str) -> ParsedFile:
-    """importer.parse(data, file_name) in a process of its own (run_bounded); refused when it gives no answer."""
+    """importer.parse(data, file_name) in a process of its own (bounded.run_bounded); refused when it gives no answer."""
     from llko.requests import importer
 
     try:
         importer.check_workbook_size(data)
-        caps = {name: getattr(importer, name) for name in CAPS}
-        return run_bounded("llko.requests.upload:parse_here", data, file_name, caps)
+        handed = {name: getattr(caps, name) for name in caps.NAMES}
+        return bounded.run_bounded("llko.requests.upload:parse_here", data, file_name, handed)
     except (spreadsheets.OverLimit, spreadsheets.Unreadable) as error:
         return importer.refused(importer.workbook_fault(error))
     except importer.FileFault as fault:
         return importer.refused(fault)
-    except Unfinished as unfinished:
-        fault = {SLOW: _too_slow, MEMORY: _too_much_memory}.get(unfinished.reason)
+    except bounded.Unfinished as unfinished:
+        fault = {bounded.SLOW: _too_slow, bounded.MEMORY: _too_much_memory}.get(unfinished.reason)
         return importer.refused(fault() if fault else importer.FileFault(MSG_FAILED))
 
 
-def parse_here(data: bytes, file_name: str, caps: dict) -> ParsedFile:
+def parse_here(data: bytes, file_name: str, handed: dict) -> ParsedFile:
     """What the process of parse_bounded runs: a workbook's first sheet read within the caps before pandas is
     loaded (a file past a cap raises spreadsheets.OverLimit at once), then importer.parse with the caps as set in
     the app."""
     sheet = None
     if spreadsheets.kind_of(data) in (spreadsheets.XLSX, spreadsheets.ODS):
-        limits = spreadsheets.Limits(caps["MAX_ROWS"] + 1, caps["MAX_COLUMNS"], caps["MAX_CELLS"])
+        limits = spreadsheets.Limits(handed["MAX_ROWS"] + 1, handed["MAX_COLUMNS"], handed["MAX_CELLS"])
         sheet = next(iter(spreadsheets.read_sheets(data, limits, first_only=True).values()), [])
     from llko.requests import importer
 
-    for name, value in caps.items():
-        setattr(importer, name, value)
+    for name, value in handed.items():
+        setattr(caps, name, value)
     return importer.parse(data, file_name, sheet)

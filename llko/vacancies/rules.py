@@ -105,6 +105,12 @@ def _one_of(allowed) -> str:
     return ", ".join(allowed)
 
 
+# The fields of the vacancy form as the form names them (a refused form's messages start with them).
+FORM_LABELS = {"vanaf": "Vrij vanaf", "tot": "Vrij tot", "dagen": "Weekdagen", "plaatsen": "Aantal plaatsen",
+               "dagdeel": "Dagdeel", "leeftijd": "Leeftijd", "soort": "Soort plaats", "opmerking": "Opmerking",
+               "afgesloten_op": "Afgesloten op", "reden": "Reden"}
+
+
 def problems(fields: dict, today: date, new: bool) -> dict[str, str]:
     """What is wrong with a vacancy form: {column: one Dutch message}, {} when it can be saved.
 

@@ -20,16 +20,21 @@ from llko.providers.models import Provider
 from llko.vacancies import rules
 from llko.vacancies.models import Referral, VacancyChange, VacancyRecord, VacancyVisit
 from llko.vacancies.queries import as_vacancy, register_row
+from llko.refusals import Refused
 
 NOT_YOURS = "U kunt alleen de vrije plaatsen van uw eigen opvang melden of wijzigen."
 
 
-class VacancyRefused(ValueError):
+class VacancyRefused(Refused):
     """The form's values are not acceptable: {field: Dutch message}; nothing was written."""
 
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
+
+def _check_form(fields: dict, today: date, new: bool) -> None:
+    """Refuse a form (a free place reported or edited; it is not closed there) with one message per field, each
+    message led by the field's name on the form."""
+    problems = rules.problems({**fields, "afgesloten_op": None, "reden": None}, today, new=new)
+    if problems:
+        raise VacancyRefused({field: f"{rules.FORM_LABELS[field]}: {message}" for field, message in problems.items()})
 
 
 def _check_allowed(provider_id: str, allowed: tuple[str, ...] | None) -> None:
@@ -65,9 +70,7 @@ def report(engine: Engine, actor: str, provider_id: str, fields: dict, today: da
            allowed: tuple[str, ...] | None = None) -> int:
     """A new free place, reported today (gemeld_op = bevestigd_op = today). Returns its id."""
     _check_allowed(provider_id, allowed)
-    problems = rules.problems({**fields, "afgesloten_op": None, "reden": None}, today, new=True)
-    if problems:
-        raise VacancyRefused(problems)
+    _check_form(fields, today, new=True)
     values = rules.clean(fields)
     try:
         with transaction(engine) as session:
@@ -87,9 +90,7 @@ def report(engine: Engine, actor: str, provider_id: str, fields: dict, today: da
 def edit(engine: Engine, actor: str, vacancy_id: int, fields: dict, today: date, version: int,
          allowed: tuple[str, ...] | None = None) -> None:
     """Change a free place's details (not the day it was reported); version: the one the editor saw."""
-    problems = rules.problems({**fields, "afgesloten_op": None, "reden": None}, today, new=False)
-    if problems:
-        raise VacancyRefused(problems)
+    _check_form(fields, today, new=False)
     values = rules.clean(fields)
     with transaction(engine) as session:
         record = _own(session, vacancy_id, allowed)

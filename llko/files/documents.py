@@ -1,4 +1,4 @@
-"""The files kept with the registers: the scan of a signed agreement (PDF), the minutes of a LOK meeting and the
+"""The documents kept with the registers: the scan of a signed agreement (PDF), the minutes of a LOK meeting and the
 attachments of a compliance file (PDF, DOCX or ODT). A file is judged by its structure, never by its name, the type
 the browser claims or its first bytes alone: a PDF must open as a PDF (pypdf, strict), a DOCX or ODT must be a sound
 zip with the parts of its kind, whose unpacked size and compression its zip directory shows within bounds before
@@ -10,6 +10,8 @@ import zlib
 from pathlib import PurePath
 
 from llko import dutch
+from llko.files import archive
+from llko.refusals import Refused
 
 MAX_BYTES = 10 * 1024 * 1024  # 10 MB
 MAX_UNPACKED_MB = 50  # a DOCX or ODT unpacked, all its parts together (a long report with photos: a few MB)
@@ -27,7 +29,7 @@ _CENTRAL_HEADER = b"PK\x01\x02"  # one per file in a zip's directory
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError, ValueError)
 
 
-class FileRefused(ValueError):
+class FileRefused(Refused):
     """The file is not one the register keeps; the message says why (Dutch)."""
 
 
@@ -98,12 +100,13 @@ def _claimed(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def _check_sizes(parts: list[zipfile.ZipInfo], label: str) -> None:
+def _check_sizes(listed: list[zipfile.ZipInfo], label: str) -> None:
     """Raise _Unsound for a zip that unpacks to more than MAX_UNPACKED_MB, or with a part packed more than MAX_RATIO
-    to 1: from the sizes in its directory alone (zipfile never unpacks more than those sizes)."""
-    if sum(part.file_size for part in parts) > MAX_UNPACKED_MB * 1024 * 1024:
+    to 1 (llko.files.archive)."""
+    found = archive.oversize(listed, MAX_UNPACKED_MB, MAX_RATIO)
+    if found == archive.UNPACKED:
         raise _Unsound(f"{label} is uitgepakt groter dan {MAX_UNPACKED_MB} MB; een document is dat nooit.")
-    if any(part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * part.compress_size for part in parts):
+    if found == archive.RATIO:
         raise _Unsound(f"{label} is ongewoon sterk gecomprimeerd: uitgepakt is een deel meer dan {MAX_RATIO} keer zo "
                        "groot. Een gewoon document is dat nooit.")
 

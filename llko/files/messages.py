@@ -25,6 +25,11 @@ PERSONAL = (
 )
 
 
+def short(text: str, width: int = 60) -> str:
+    """A cell value shortened for a message."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 class Problem(Protocol):
     row: int | None
     column: str | None
