@@ -1,5 +1,7 @@
 """Accounts and role isolation: password rules, the Gebruikers page, one-time passwords, forged widget values."""
 
+from datetime import date, datetime, timedelta, timezone
+
 import pandas as pd
 import pytest
 from sqlalchemy import text
@@ -11,6 +13,11 @@ from llko.providers import queries as provider_queries
 from llko.requests import queries
 from llko.requests.queries import Selection
 from llko.bootstrap import DEMO_PASSWORD
+from llko.requests.importer import import_file
+from tests.helpers import ZONNETJE_EXPORT
+
+T = date(2026, 11, 2)
+LOGIN_T0 = datetime(2026, 11, 30, 15, 0, tzinfo=timezone.utc)  # 16:00 in Ninove (winter time)
 
 
 def test_password_rules():
@@ -35,6 +42,16 @@ def test_one_normalisation_for_setting_and_checking_a_password():
         auth.hash_password("a" * 73)
 
 
+def test_a_password_of_exactly_72_bytes_signs_in():
+    """bcrypt's limit is 72 bytes: a password of exactly 72 bytes (36 x 'é') is accepted and checks; one byte
+    more never matches. Kills check_password 6."""
+    password = "é" * 36
+    assert len(password.encode("utf-8")) == 72
+    hashed = auth.hash_password(password)
+    assert auth.check_password(password, hashed)
+    assert not auth.check_password(password + "x", hashed)
+
+
 def test_passwords_are_stored_as_bcrypt_hashes(engine):
     auth.create_user(engine, "test", "Jan", "Jan", "coordinator", "geheim-wachtwoord-1")
     with engine.connect() as conn:
@@ -52,6 +69,29 @@ def test_account_rules_are_enforced(engine):
     auth.create_user(engine, "test", "an", "An", "policy", "een-lang-wachtwoord")
     with pytest.raises(ValueError, match="bestaat al"):
         auth.create_user(engine, "test", "AN", "An 2", "policy", "een-lang-wachtwoord")
+
+
+def test_a_provider_account_for_an_unknown_provider_is_refused(engine):
+    """A provider account can only be linked to a provider that an import brought in; nothing is created
+    otherwise; the message names every unknown one. Kills _check_providers_exist 1, 8 and 10-12."""
+    assert import_file(engine, ZONNETJE_EXPORT.encode(), "r.csv", T, "test").ok
+    with pytest.raises(ValueError) as refused:
+        auth.create_user(engine, "test", "nieuw", "Nieuw", "provider", "een-lang-wachtwoord", ("P1", "P404", "P405"))
+    assert str(refused.value) == "Onbekende opvang: P404, P405. Importeer eerst een export waarin ze voorkomt."
+    assert auth.user_info(engine, "nieuw") is None
+    auth.create_user(engine, "test", "nieuw", "Nieuw", "provider", "een-lang-wachtwoord", ("P1",))
+    assert auth.user_info(engine, "nieuw").provider_ids == ("P1",)
+
+
+def test_the_signed_in_users_email_is_the_one_on_the_account(engine):
+    """Mijn aanvragen puts the provider's e-mail in the reminder to parents, or a placeholder when there is none:
+    user_info carries the account's e-mail, and '' without one. Kills user_info 21, 27, 30 and 31."""
+    assert import_file(engine, ZONNETJE_EXPORT.encode(), "r.csv", T, "test").ok
+    auth.create_user(engine, "test", "zon", "Zonnetje", "provider", "een-lang-wachtwoord", ("P1",),
+                     email="info@zonnetje.be")
+    auth.create_user(engine, "test", "zonder", "Zonder", "provider", "een-lang-wachtwoord", ("P1",))
+    assert auth.user_info(engine, "zon").email == "info@zonnetje.be"
+    assert auth.user_info(engine, "zonder").email == ""
 
 
 def test_coordinator_creates_a_provider_account_with_a_one_time_password(own_demo):
@@ -249,3 +289,14 @@ def test_the_accounts_table_shows_locks_and_last_logins(own_demo):
     assert accounts.loc["beleid", "Toestand"] == "Actief"
     assert accounts.loc["beleid", "Laatst aangemeld"] == "30/11/2026 16:05"
     assert pd.isna(accounts.loc["opvang05", "Laatst aangemeld"])
+
+
+def test_an_accounts_state_in_words_by_hand():
+    """The Toestand column of Gebruikers, at 15:00 UTC: disabled first; a lock until 15:10 UTC reads in Belgian
+    time; a lock that ends now is over; then 'must change password'; else active."""
+    now = LOGIN_T0
+    assert auth.state(False, now + timedelta(minutes=10), True, now) == "Uitgeschakeld"
+    assert auth.state(True, now + timedelta(minutes=10), True, now) == "Vergrendeld tot 30/11/2026 16:10"
+    assert auth.state(True, now, False, now) == "Actief"
+    assert auth.state(True, pd.NaT, True, now) == "Moet wachtwoord wijzigen"
+    assert auth.state(True, None, False, now) == "Actief"

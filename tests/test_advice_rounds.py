@@ -11,8 +11,6 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 from apptest import page, table
@@ -20,10 +18,10 @@ from llko import settings as settings_store
 from llko.bootstrap import migrate
 from llko.compliance import rounds, service
 from llko.compliance.queries import compliance
-from llko.db import MIGRATIONS, make_engine
 from llko.requests.importer import import_file
 
 from test_compliance_cli import HEADER, run, town  # noqa: F401  (the hand-built town, on SQLite and PostgreSQL)
+from tests.helpers import database_at
 
 F, T = date(2026, 6, 1), date(2026, 11, 1)
 WHY = "Na het gesprek van 20/11 blijkt de achterstand door ziekte van de verantwoordelijke."
@@ -169,12 +167,8 @@ def test_the_cli_prints_a_round_with_its_overrides_and_a_free_period_without(run
 # --- the migration --------------------------------------------------------------------------------------------------
 
 def test_overrides_made_before_rounds_move_into_a_round_named_after_their_period(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    engine = database_at("0009", tmp_path / "old.sqlite3")
     with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0009")
         conn.execute(text("INSERT INTO providers (id, name, created_at) VALUES ('P1', 'Het Zonnetje', "
                           "'2026-01-01 00:00:00')"))
         for period_from, value in (("2026-06-01", 0), ("2026-06-01", 1), ("2025-11-02", 0)):

@@ -7,12 +7,10 @@ The town's register (test_compliance_cli.REGISTER): signatures P1 05/01/2026, P2
 01/12/2025; LOK meetings 12/03/2026 (P1, P2), 15/09/2026 (P1) and 20/10/2026 (P4). Period F = 01/06/2026 ..
 T = 01/11/2026: the meetings in it are 15/09 and 20/10."""
 
-import json
 from datetime import date
 
 import pandas as pd
 import pytest
-from sqlalchemy import text
 
 from llko import audit
 from llko.accounts import auth
@@ -22,6 +20,7 @@ from llko.compliance.queries import compliance
 
 from test_attachments import real_pdf
 from test_compliance_cli import EXPECTED, FURTHER, MINIMUM, town, v  # noqa: F401  (town: SQLite and PostgreSQL)
+from tests.helpers import audited, described, rows
 
 TODAY = date(2026, 11, 15)
 F, T = date(2026, 6, 1), date(2026, 11, 1)
@@ -38,11 +37,6 @@ def coord(town):
     return town
 
 
-def rows(engine, sql: str) -> list[tuple]:
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
-
-
 def day(value) -> date:
     return pd.Timestamp(value).date()
 
@@ -55,15 +49,6 @@ def signature_of(engine, provider_id: str) -> int:
 def meeting_on(engine, held_on: date) -> int:
     [(found,)] = rows(engine, f"SELECT id FROM lok_meetings WHERE held_on = '{held_on.isoformat()}'")
     return found
-
-
-def audited(engine, action: str) -> list[tuple[str, dict]]:
-    return [(actor, json.loads(detail)) for actor, detail in
-            rows(engine, f"SELECT actor, detail FROM audit_log WHERE action = '{action}' ORDER BY id")]
-
-
-def described(engine, action: str) -> list[str]:
-    return [audit.describe(action, json.dumps(detail)) for _, detail in audited(engine, action)]
 
 
 def everything(engine) -> dict[str, list[tuple]]:

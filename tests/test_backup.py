@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from conftest import DEMO_TODAY, POSTGRES_URL, ROOT, fresh_database
@@ -18,18 +19,11 @@ from llko import audit, backup as bk
 from llko.backup import BackupError, backup, check_backup, restore
 from llko.db import make_engine, transaction
 from llko.providers.models import Provider
+from tests.helpers import alembic_config, database_at
 
-def _scripts():
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(ROOT / "db" / "migrations"))
-    return cfg, ScriptDirectory.from_config(cfg)
-
-
-HEAD = _scripts()[1].get_current_head()
-FIRST = _scripts()[1].get_base()
+SCRIPTS = ScriptDirectory.from_config(alembic_config())
+HEAD = SCRIPTS.get_current_head()
+FIRST = SCRIPTS.get_base()
 
 COMPARED = {
     "providers": "SELECT * FROM providers ORDER BY id",
@@ -252,16 +246,10 @@ def test_restore_upgrades_the_schema_after_copying(live, tmp_path, monkeypatch):
 
 @pytest.mark.skipif(FIRST == HEAD, reason="only one schema revision: no older backup to upgrade")
 def test_an_older_backup_is_upgraded_to_the_newest_schema(live, tmp_path):
-    from alembic import command
-
     _url, engine = live
     old = tmp_path / "oud.sqlite3"
-    old_engine = make_engine(f"sqlite:///{old}")
+    old_engine = database_at(FIRST, old)
     try:
-        cfg, _ = _scripts()
-        with old_engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, FIRST)
         with transaction(old_engine) as session:
             session.execute(text("INSERT INTO providers (id, name, created_at) VALUES ('OUD-1', 'Uit een oude back-up', "
                                  "'2026-01-01 00:00:00')"))

@@ -1,20 +1,27 @@
 """The command line `python -m llko` as a real subprocess, on SQLite and (when configured) PostgreSQL.
 
 The report is checked against a small town written by hand below; the expected figures are worked
-out by hand from shared/DESIGN.md (R1-R5 and the report contract), not with llko code.
+out by hand from shared/DESIGN.md (R1-R5 and the report contract), not with llko code. The report's contract and
+table are also checked in-process (build_report, format_table), where mutation testing sees them.
 """
 
 import json
 import os
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import Session
 
 from conftest import ROOT
 from llko.accounts.auth import check_password, user_info
 from llko.db import make_engine
+from llko.providers.models import Provider
+from llko.reporting.report import build_report, format_table
+from llko.requests.importer import import_file
+from tests.helpers import ZONNETJE_EXPORT
 
 CONTRACT_KEYS = {
     "open", "overdue", "answered", "answered_in_time", "not_possible", "approved",
@@ -180,6 +187,60 @@ def test_report_table_is_readable(town):
     total = next(line for line in lines if line.startswith("TOTAAL"))
     assert total.split()[1:] == ["8", "3", "12", "9", "4", "2", "2", "2"]
     assert "onvervulde opvangnood (R5): 2" in out
+
+
+# --- the report in-process (llko.reporting.report) ----------------------------------------------------------------
+
+# T = 02/11/2026, deadline = received + 14 days; the town is ZONNETJE_EXPORT (tests/helpers.py):
+#   R1 P1 K1 received 01/10, approved and answered 10/10 (deadline 15/10): answered, in time, approved, closed.
+#   R2 P1 K2 received 25/10, nieuw: open, deadline 08/11, not overdue.
+# P9 is a provider without any request (added by hand): it is in the report with zeros.
+T = date(2026, 11, 2)
+P1_COUNTS = {"open": 1, "overdue": 0, "answered": 1, "answered_in_time": 1, "not_possible": 0, "approved": 1,
+             "cancelled_by_provider": 0, "closed_elsewhere_approved": 0}
+ZEROS = dict.fromkeys(P1_COUNTS, 0)
+
+
+def test_the_report_lists_a_provider_without_requests_with_zeros_as_whole_numbers(engine):
+    """Kills build_report 12-15 and 23 (the provider missing, or not zeros) and 26 (3.0 instead of 3 in --json)."""
+    assert import_file(engine, ZONNETJE_EXPORT.encode(), "r.csv", T, "test").ok
+    with Session(engine) as session:
+        session.add(Provider(id="P9", name="Leeg"))
+        session.commit()
+    report = build_report(engine, T)
+    assert report == {"as_of": "2026-11-02", "providers": {"P1": P1_COUNTS, "P9": ZEROS},
+                      "totals": {**P1_COUNTS, "children_unmet": 0}}
+    assert json.dumps(report["providers"]["P9"]) == (
+        '{"open": 0, "overdue": 0, "answered": 0, "answered_in_time": 0, "not_possible": 0, "approved": 0, '
+        '"cancelled_by_provider": 0, "closed_elsewhere_approved": 0}')
+    assert json.dumps(report["totals"]).startswith('{"open": 1, "overdue": 0, "answered": 1,')
+
+
+def test_the_printed_report_by_hand():
+    """The CLI's table (python -m llko report without --json), which mutmut sees only in the CLI's subprocess:
+    the day as dd/mm/jjjj, a row per provider id with its name (sorted by id), numbers right-aligned under
+    their headers, the total row and R5. Kills the format_table mutants."""
+    counts = {"open": 12, "overdue": 3, "answered": 5, "answered_in_time": 4, "not_possible": 1, "approved": 2,
+              "cancelled_by_provider": 0, "closed_elsewhere_approved": 1}
+    report = {
+        "as_of": "2026-11-02",
+        "providers": {"P2": {**ZEROS, "answered": 1, "answered_in_time": 1, "approved": 1}, "P1": counts},
+        "totals": {**counts, "answered": 6, "answered_in_time": 5, "approved": 3, "children_unmet": 2},
+    }
+    header = ("opvang       open  overdue  answered  answered_in_time  not_possible  approved  "
+              "cancelled_by_provider  closed_elsewhere_approved")
+    assert format_table(report, {"P1": "Zonnetje"}).split("\n") == [
+        "Rapport op 02/11/2026",
+        header,
+        "P1 Zonnetje    12        3         5                 4             1         2"
+        "                      0                          1",
+        "P2              0        0         1                 1             0         1"
+        "                      0                          0",
+        "TOTAAL         12        3         6                 5             1         3"
+        "                      0                          1",
+        "Kinderen met onvervulde opvangnood (R5): 2",
+    ]
+    assert format_table(report).split("\n")[2].startswith("P1        12")  # no names: the id alone
 
 
 def test_answer_dates_come_from_the_history_of_two_snapshots(db_url, tmp_path):

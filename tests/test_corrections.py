@@ -13,6 +13,7 @@ from llko.compliance import ladder, queries, rounds, service
 
 from test_attachments import real_pdf
 from test_compliance_cli import town  # noqa: F401  (the hand-built town, on SQLite and PostgreSQL)
+from tests.helpers import database_at, rows
 
 TODAY = date(2026, 11, 15)
 WHY = "Verkeerde datum ingevuld."
@@ -20,11 +21,6 @@ WHY = "Verkeerde datum ingevuld."
 
 def days(values) -> list[date]:
     return [pd.Timestamp(v).date() for v in values]
-
-
-def rows(engine, sql: str) -> list[tuple]:
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
 
 
 def audit_lines(engine, action: str) -> list[str]:
@@ -295,19 +291,11 @@ def test_the_workbook_leaves_out_what_was_withdrawn_and_its_key_can_be_entered_a
 # --- the migration that brought R14 -------------------------------------------------------------------------------
 
 def test_an_older_database_keeps_its_lok_attendance_and_marks_its_replaced_overrides(tmp_path):
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy.exc import IntegrityError
 
     from llko.bootstrap import migrate
-    from llko.db import MIGRATIONS, make_engine
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0011")
+    engine = database_at("0011", tmp_path / "old.sqlite3")
     with engine.begin() as conn:
         for sql in (
                 "INSERT INTO providers (id, name, reminders, created_at) VALUES ('P1', 'Het Zonnetje', 1, '2026-01-01')",

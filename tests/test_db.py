@@ -1,20 +1,14 @@
 """Schema management: an older database is upgraded on start; SQLite connections get their pragmas."""
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
 
 from llko.bootstrap import migrate
-from llko.db import MIGRATIONS, _head_revision, make_engine
+from llko.db import _head_revision, make_engine
+from tests.helpers import database_at, downgraded
 
 
 def test_an_older_database_is_upgraded_to_the_newest_schema(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+    engine = database_at("0001", tmp_path / "old.sqlite3")
     assert "version" not in {c["name"] for c in inspect(engine).get_columns("users")}
     migrate(engine)
     assert "version" in {c["name"] for c in inspect(engine).get_columns("users")}
@@ -54,11 +48,7 @@ def test_an_upgrade_rebuilds_the_summary_of_the_requests_already_there(engine):
     export = ("aanvraag_id;kind_id;opvang_id;datum_aanvraag;status;datum_status\n"
               "A1;K1;P1;01/09/2026;opvangplan niet mogelijk;03/09/2026\nA2;K2;P2;02/09/2026;goedgekeurd;04/09/2026\n")
     assert import_file(engine, export.encode(), "x.csv", date(2026, 9, 5), "test").ok
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0003")
+    downgraded(engine, "0003")
     assert "provider_summary" not in inspect(engine).get_table_names()
     migrate(engine)
     day = date(2026, 10, 1)

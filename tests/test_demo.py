@@ -7,11 +7,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from llko import bootstrap
 from llko.requests import rules
 from llko.requests import statuses
 from llko.bootstrap import migrate
 from llko.db import get_setting, make_engine
 from llko.demo import build_demo_town
+from llko.requests.importer import import_file
+from tests.helpers import ZONNETJE_EXPORT
 
 TODAY = date(2026, 11, 1)
 DATE_COLUMNS = ("received", "desired_start", "status_date", "answer_date", "answer_date_reported", "snapshot_date")
@@ -214,6 +217,27 @@ def test_refuses_a_database_that_is_not_empty(engine):
     assert scalar(engine, "SELECT COUNT(*) FROM providers") == 1
     for table in ("requests", "status_history", "settings", "audit_log"):
         assert scalar(engine, f"SELECT COUNT(*) FROM {table}") == 0
+
+
+T = date(2026, 11, 2)  # the day of the import and of the start-up below
+
+
+def test_the_demo_town_fills_only_an_empty_database(engine, tmp_path):
+    """The embedded default database gets the demo town once, while it is empty; a database with an import
+    never does. Kills is_empty 1-3, 6 and 7 (is_empty runs in-process nowhere else: the CLI calls it in a
+    subprocess)."""
+    assert bootstrap.is_empty(engine)
+    assert import_file(engine, ZONNETJE_EXPORT.encode(), "r.csv", T, "test").ok
+    assert not bootstrap.is_empty(engine)
+    bootstrap.prepare(engine, fill_demo=True, today=T)
+    assert not bootstrap.is_demo(engine) and bootstrap.demo_accounts(engine) == []
+
+    empty = make_engine(f"sqlite:///{tmp_path / 'leeg.sqlite3'}")
+    try:
+        bootstrap.prepare(empty, fill_demo=True, today=T)
+        assert bootstrap.is_demo(empty) and not bootstrap.is_empty(empty)
+    finally:
+        empty.dispose()
 
 
 def test_the_demo_town_knows_its_children_under_3_in_every_deelgemeente(demo_url):

@@ -6,7 +6,9 @@ dates and numbers, the header row frozen). The expected files are written out by
 import io
 from datetime import date, datetime
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 import streamlit as st
 
@@ -152,3 +154,68 @@ def test_export_cells_by_hand():
     assert rows[1] == ["=SOM(A1)", 2.5, datetime(2026, 1, 31), "ja"]
     assert sheet["A2"].data_type == "s"  # text, never a formula
     assert rows[2][2] is None and rows[7][1] == 0
+
+
+# --- the files themselves (llko.reporting.export), by hand --------------------------------------------------------
+
+BOM = b"\xef\xbb\xbf"
+
+
+def sheet_of(data: bytes):
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return book[book.sheetnames[0]]
+
+
+def test_a_moment_keeps_its_time_in_csv_and_excel():
+    """A naive timestamp with a time (an import moment) stays a moment: dd/mm/jjjj hh:mm in the CSV, a real
+    date-time in Excel with that format. Midnight is a plain date. Kills _cells 11, _csv_text 9-12,
+    to_xlsx 40-45 and 80-87."""
+    frame = pd.DataFrame({"Wanneer": pd.to_datetime(["2026-11-02 14:05", "2026-11-03 00:00"])})
+    assert export.to_csv(frame) == BOM + b"Wanneer\r\n02/11/2026 14:05\r\n03/11/2026\r\n"
+    sheet = sheet_of(export.to_xlsx(frame, "Imports"))
+    assert sheet["A2"].value == datetime(2026, 11, 2, 14, 5)
+    assert sheet["A2"].number_format == "dd/mm/yyyy hh:mm"
+    assert sheet["A3"].value == datetime(2026, 11, 3) and sheet["A3"].number_format == "dd/mm/yyyy"
+
+
+def test_no_is_nee_in_excel_too():
+    """A False cell reads 'nee' in Excel, as in the CSV. Kills to_xlsx 69, 72, 73."""
+    frame = pd.DataFrame({"Actief": [True, False]})
+    sheet = sheet_of(export.to_xlsx(frame, "Gebruikers"))
+    assert [sheet["A2"].value, sheet["A3"].value] == ["ja", "nee"]
+
+
+def test_excel_header_is_bold_and_every_column_has_a_filter():
+    """The header row is bold and carries the filter buttons over every column and every row.
+    Kills to_xlsx 22, 23, 26, 51, 55, 158, 159, 165, 166."""
+    frame = pd.DataFrame({"Aanvraag": ["A1", "A2"], "Opvang": ["P1", "P2"], "Dagen te laat": [3, 0]})
+    sheet = sheet_of(export.to_xlsx(frame, "Aanvragen"))
+    assert [sheet[c].font.b for c in ("A1", "B1", "C1")] == [True, True, True]
+    assert not sheet["A2"].font.b
+    assert sheet.auto_filter.ref == "A1:C3"
+
+
+def test_an_empty_table_downloads_as_its_header():
+    """No rows: the CSV still has the header line, the Excel file the header row. Kills to_csv 9-11; the exact
+    bytes (Windows line ends, as Excel writes them) kill to_csv 15 and 18."""
+    frame = pd.DataFrame({"Aanvraag": pd.Series([], dtype=object), "Ontvangen": pd.Series([], dtype="datetime64[ns]")})
+    assert export.to_csv(frame) == BOM + b"Aanvraag;Ontvangen\r\n"
+    sheet = sheet_of(export.to_xlsx(frame, "Aanvragen"))
+    assert [c.value for c in sheet[1]] == ["Aanvraag", "Ontvangen"] and sheet.max_row == 1
+
+
+def test_a_sheet_title_of_forbidden_characters_becomes_gegevens():
+    """Excel refuses an empty sheet name: a title with only [ ] : * ? / \\ becomes 'Gegevens'.
+    Kills sheet_name 3-5."""
+    assert export.sheet_name("[]:*?/\\") == "Gegevens"
+    assert export.sheet_name("") == "Gegevens"
+    assert sheet_of(export.to_xlsx(pd.DataFrame({"a": [1]}), "??")).title == "Gegevens"
+
+
+def test_numbers_in_a_mixed_column_stay_numbers_in_excel():
+    """A table column that mixes numbers with a dash for 'nothing' holds numpy numbers as objects; Excel gets
+    them as numbers, the dash as text. Kills _cells 16, 20-23."""
+    frame = pd.DataFrame({"Dagen": pd.Series([np.int64(3), np.float64(2.5), "–"], dtype=object)})
+    sheet = sheet_of(export.to_xlsx(frame, "Cijfers"))
+    assert [sheet["A2"].value, sheet["A3"].value, sheet["A4"].value] == [3, 2.5, "–"]
+    assert sheet["A2"].data_type == "n"

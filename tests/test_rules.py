@@ -186,3 +186,35 @@ def test_a_request_closed_by_an_approval_after_its_deadline_was_answered_late():
     p1 = classified[classified["provider_id"] == "p1"]
     assert rules.in_time_rate(p1, today) == 0.0  # only x had to be answered there, and it was not, in time
     assert list(p1["closed_on"].dt.strftime("%d/%m")) == ["20/06", "15/06"]
+
+
+# --- the in-time window, R4's close day and its reminder, by hand -----------------------------------------------
+
+def test_the_in_time_window_and_a_withdrawal_on_the_deadline_by_hand():
+    """T = 30/06/2026: the 90-day window holds the deadlines in (01/04, 30/06].
+    a: deadline 01/04 = T-90, still open: outside the window.      b: deadline 30/06 = T, answered 20/06: in time.
+    c: deadline 15/06, withdrawn ON it: nobody had to answer.       d: withdrawn the day after: late.
+    Share: b and d had to be answered, b in time: 1/2. Kills in_time_rate 7, 12 and 24."""
+    today = date(2026, 6, 30)
+    df = frame(
+        ("a", "k1", "p", date(2026, 3, 18), statuses.NEW, date(2026, 3, 18), None),
+        ("b", "k2", "p", date(2026, 6, 16), statuses.IN_PROGRESS, date(2026, 6, 20), date(2026, 6, 20)),
+        ("c", "k3", "p", date(2026, 6, 1), statuses.CANCELLED_BY_PARENT, date(2026, 6, 15), None),
+        ("d", "k4", "p", date(2026, 6, 1), statuses.CANCELLED_BY_PARENT, date(2026, 6, 16), None),
+    )
+    assert rules.in_time_rate(rules.classify(df, today), today) == 0.5
+
+
+def test_r4_close_day_is_a_month_and_a_week_after_the_last_reaction():
+    """02/10 + 1 month = 02/11, + 7 days = 09/11; from 31/01 the month ends on 28/02, + 7 = 07/03.
+    Kills close_day 1 and 2."""
+    assert rules.close_day(date(2026, 10, 2)) == date(2026, 11, 9)
+    assert rules.close_day(date(2026, 1, 31)) == date(2026, 3, 7)
+
+
+def test_the_reminder_to_silent_parents_by_hand():
+    """R4's message that Mijn aanvragen offers to copy, with the provider's own contact line.
+    Kills reminder_message 1-3."""
+    assert rules.reminder_message("Het Nest", "info@hetnest.be") == (
+        "Aangezien we geen reactie meer krijgen, wordt deze aanvraag binnen 1 week afgesloten. "
+        "Wenst u toch nog kinderopvang, neem dan contact met ons op: Het Nest via info@hetnest.be.")

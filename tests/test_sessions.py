@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
+from llko import audit
 from llko.accounts import auth, sessions
 
 PASSWORD = "een-lang-wachtwoord"
@@ -118,6 +119,37 @@ def test_a_too_long_password_at_login_counts_as_a_failure_of_that_name(engine):
     auth.create_user(engine, "test", "an", "An", "policy", PASSWORD)
     assert sessions.sign_in(engine, "an", "é" * 40).token is None  # 80 bytes
     assert audit_actions(engine, "an") == ["login_failed"]
+
+
+LOGIN_T0 = datetime(2026, 11, 30, 15, 0, tzinfo=timezone.utc)  # 16:00 in Ninove (winter time)
+
+
+def fail_login(engine, username, now):
+    assert sessions.sign_in(engine, username, "niet-het-wachtwoord", now=now).token is None
+
+
+def test_the_audit_numbers_each_failure_and_a_lock_needs_five_fresh_failures(engine):
+    """Failures at 15:00-15:04 UTC: the audit reads 'poging 1' to 'poging 5', then 'vergrendeld tot 30/11/2026
+    16:19' (15:04 + 15 minutes, Belgian time). After the lock a new series starts at zero: four failures do not
+    lock, the fifth does (until 15:24 + 15 = 15:39 UTC). (The count itself is llko.accounts.sessions' claim.)"""
+    auth.create_user(engine, "test", "jo", "Jo", "coordinator", "een-lang-wachtwoord")
+    for i in range(4):
+        fail_login(engine, "jo", LOGIN_T0 + timedelta(minutes=i))
+        assert auth.locked_until(engine, "jo", now=LOGIN_T0 + timedelta(minutes=i)) is None
+    fail_login(engine, "jo", LOGIN_T0 + timedelta(minutes=4))
+    assert auth.locked_until(engine, "jo", now=LOGIN_T0 + timedelta(minutes=4)) == datetime(
+        2026, 11, 30, 15, 19, tzinfo=timezone.utc)
+    log = audit.entries(engine).iloc[::-1]
+    mine = log[log["actor"] == "jo"]
+    assert [audit.describe(a, d) for a, d in zip(mine["action"], mine["detail"])] == [
+        "poging 1", "poging 2", "poging 3", "poging 4", "poging 5", "vergrendeld tot 30/11/2026 16:19"]
+
+    for i in range(20, 24):
+        fail_login(engine, "jo", LOGIN_T0 + timedelta(minutes=i))
+        assert auth.locked_until(engine, "jo", now=LOGIN_T0 + timedelta(minutes=i)) is None
+    fail_login(engine, "jo", LOGIN_T0 + timedelta(minutes=24))
+    assert auth.locked_until(engine, "jo", now=LOGIN_T0 + timedelta(minutes=24)) == datetime(
+        2026, 11, 30, 15, 39, tzinfo=timezone.utc)
 
 
 # --- sessions end when they should ----------------------------------------------------------------------------

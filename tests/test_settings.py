@@ -3,15 +3,21 @@
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy import text
+from sqlmodel import Session
 
 from apptest import errors, metrics, page, table
 from llko import services, settings
 from llko.accounts.auth import create_user
+from llko.providers.models import Provider
 from llko.reporting.report import build_report
+from llko.requests import overview
 from llko.requests.importer import import_file
+from llko.requests.queries import EVERYTHING, Selection
+from llko.settings import DEFAULTS, Settings
 from test_cli import cli
 
 T = date(2026, 11, 2)
@@ -166,3 +172,84 @@ def test_a_coverage_norm_of_zero_or_no_number_is_refused_in_dutch(raw):
         settings.parse("coverage_norm", raw)
     assert str(refused.value) == (f"Norm plaatsen per 100 kinderen onder 3: '{raw}' is geen getal groter dan 0 "
                                   "(bv. 33 of 33,5).")
+
+
+# --- the figures of the pages follow the deadline setting (llko.requests.overview), by hand ------------------------
+
+# T = 02/11/2026; window of the in-time share: deadlines in (04/08, 02/11].
+#               received  status / answer          deadline 14 d (default)        deadline 7 d
+#   S1 P1 K1    20/10     nieuw                     03/11: due soon (1 left)       27/10: overdue, 6 late
+#   S2 P1 K2    28/10     nieuw                     11/11: waiting (9 left)        04/11: due soon (2 left)
+#   S3 P1 K3    01/10     goedgekeurd, 12/10        15/10: in time                 08/10: late
+#   S4 P2 K4    01/10     niet mogelijk, 10/10      15/10: in time                 08/10: late
+#   P9 has no request.
+# Default: P1 share 1/1 (S3; S1's deadline is still to come), P2 1/1 (one request: the share is not blank),
+# everyone 2/2. With 7 days: P1 0/2 (S3 late, S1 overdue), P2 0/1, everyone 0/3. R5: K4 (niet mogelijk only).
+OVERVIEW_FILE = """aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status;datum_antwoord
+S1;K1;P1;Zonnetje;20/10/2026;nieuw;20/10/2026;
+S2;K2;P1;Zonnetje;28/10/2026;nieuw;28/10/2026;
+S3;K3;P1;Zonnetje;01/10/2026;goedgekeurd;12/10/2026;12/10/2026
+S4;K4;P2;Het Nest;01/10/2026;opvangplan niet mogelijk;10/10/2026;10/10/2026
+"""
+SEVEN_DAYS = Settings(deadline_days=7)
+PER_PROVIDER_COLUMNS = ["provider_id", "name", "open", "overdue", "due_soon", "answered", "answered_in_time",
+                        "not_possible", "approved", "total", "in_time_share"]
+
+
+def overview_town(engine):
+    assert import_file(engine, OVERVIEW_FILE.encode(), "o.csv", T, "test").ok
+    with Session(engine) as session:
+        session.add(Provider(id="P9", name="Leeg"))
+        session.commit()
+
+
+def per_provider_rows(engine, settings, selection=EVERYTHING) -> list[dict]:
+    table = overview.per_provider(engine, T, settings, selection)[PER_PROVIDER_COLUMNS]
+    return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def test_the_tiles_follow_the_deadline_setting(engine):
+    """Kills kpis 30 and shares 8 (the in-time share counted with the default 14 days)."""
+    overview_town(engine)
+    assert overview.kpis(engine, T, DEFAULTS) == {
+        "open": 2, "overdue": 0, "due_soon": 1, "closed_elsewhere_approved": 0, "in_time_rate": 1.0,
+        "children_unmet": 1}
+    assert overview.kpis(engine, T, SEVEN_DAYS) == {
+        "open": 2, "overdue": 1, "due_soon": 1, "closed_elsewhere_approved": 0, "in_time_rate": 0.0,
+        "children_unmet": 1}
+    assert overview.kpis(engine, T, SEVEN_DAYS, ("P1",)) == {
+        "open": 2, "overdue": 1, "due_soon": 1, "closed_elsewhere_approved": 0, "in_time_rate": 0.0}
+    assert overview.shares(engine, T, SEVEN_DAYS) == {"in_time_rate": 0.0, "children_unmet": 1}
+
+
+def test_the_request_detail_follows_the_deadline_setting(engine):
+    """Kills classified_requests 20 (R2 classified with 14 days whatever the setting)."""
+    overview_town(engine)
+    frame = overview.classified_requests(engine, T, SEVEN_DAYS).set_index("id")
+    assert frame.loc["S1", "deadline"] == pd.Timestamp("2026-10-27")
+    assert bool(frame.loc["S1", "overdue"]) and frame.loc["S1", "days_late"] == 6
+    assert not frame.loc["S3", "answered_in_time"]
+
+
+def test_the_per_provider_table_by_hand(engine):
+    """Every provider when nothing is selected (P9 with zeros and a blank share), only the selected ones
+    otherwise; a provider with one due request has a share; the setting counts.
+    Kills per_provider 9, 19, 21-24, 26, 52 and 67."""
+    overview_town(engine)
+    blank = {"open": 0, "overdue": 0, "due_soon": 0, "answered": 0, "answered_in_time": 0, "not_possible": 0,
+             "approved": 0, "total": 0, "in_time_share": None}
+    assert per_provider_rows(engine, DEFAULTS) == [
+        {"provider_id": "P1", "name": "Zonnetje", "open": 2, "overdue": 0, "due_soon": 1, "answered": 1,
+         "answered_in_time": 1, "not_possible": 0, "approved": 1, "total": 3, "in_time_share": 1.0},
+        {"provider_id": "P2", "name": "Het Nest", "open": 0, "overdue": 0, "due_soon": 0, "answered": 1,
+         "answered_in_time": 1, "not_possible": 1, "approved": 0, "total": 1, "in_time_share": 1.0},
+        {"provider_id": "P9", "name": "Leeg", **blank},
+    ]
+    assert per_provider_rows(engine, SEVEN_DAYS)[:2] == [
+        {"provider_id": "P1", "name": "Zonnetje", "open": 2, "overdue": 1, "due_soon": 1, "answered": 1,
+         "answered_in_time": 0, "not_possible": 0, "approved": 1, "total": 3, "in_time_share": 0.0},
+        {"provider_id": "P2", "name": "Het Nest", "open": 0, "overdue": 0, "due_soon": 0, "answered": 1,
+         "answered_in_time": 0, "not_possible": 1, "approved": 0, "total": 1, "in_time_share": 0.0},
+    ]
+    new_only = per_provider_rows(engine, DEFAULTS, Selection(statuses=("nieuw",)))
+    assert [(r["provider_id"], r["open"], r["total"]) for r in new_only] == [("P1", 2, 2)]

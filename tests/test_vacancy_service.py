@@ -9,6 +9,7 @@ from sqlalchemy import text
 from llko.requests.importer import import_file
 from llko.vacancies import service
 from llko.vacancies.queries import contract
+from tests.helpers import database_at, rows
 
 T = date(2026, 11, 2)
 EXPORT = """aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status
@@ -25,11 +26,6 @@ def town(engine):
     return engine
 
 
-def table(engine, sql):
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
-
-
 def test_a_provider_reports_a_temporary_part_time_place(town):
     vacancy_id = service.report(town, "zon", "P1", PLACE, T, allowed=("P1",))
     on_9th = contract(town, date(2026, 11, 9))
@@ -38,9 +34,9 @@ def test_a_provider_reports_a_temporary_part_time_place(town):
                                  "tot": "2026-12-31", "dagen": ["ma", "wo"], "dagdeel": "voormiddag", "plaatsen": 1,
                                  "leeftijd": "baby", "soort": "tijdelijk", "bevestigd_op": "2026-11-02",
                                  "afgesloten_op": None, "reden": None, "opmerking": "tot de kerstvakantie"}]
-    assert table(town, "SELECT actor, action FROM audit_log WHERE action LIKE 'vacancy%'") == [
+    assert rows(town, "SELECT actor, action FROM audit_log WHERE action LIKE 'vacancy%'") == [
         ("zon", "vacancy_reported")]
-    assert [a for _, a in table(town, f"SELECT actor, action FROM vacancy_history WHERE vacancy_id = {vacancy_id}")] \
+    assert [a for _, a in rows(town, f"SELECT actor, action FROM vacancy_history WHERE vacancy_id = {vacancy_id}")] \
         == ["reported"]
 
 
@@ -56,8 +52,8 @@ def test_a_bad_form_is_refused_per_field_and_nothing_is_written(town, change, fi
     with pytest.raises(service.VacancyRefused) as refused:
         service.report(town, "zon", "P1", {**PLACE, **change}, T, allowed=("P1",))
     assert refused.value.problems == {field: message}
-    assert table(town, "SELECT count(*) FROM vacancies") == [(0,)]
-    assert table(town, "SELECT count(*) FROM audit_log WHERE action LIKE 'vacancy%'") == [(0,)]
+    assert rows(town, "SELECT count(*) FROM vacancies") == [(0,)]
+    assert rows(town, "SELECT count(*) FROM audit_log WHERE action LIKE 'vacancy%'") == [(0,)]
 
 
 def test_reporting_the_same_place_twice_on_one_day_says_what_to_do(town):
@@ -86,7 +82,7 @@ def test_edit_confirm_and_close_keep_the_history(town):
 
 def test_a_provider_cannot_touch_another_providers_place_whatever_it_sends(town):
     theirs = service.report(town, "nest", "P2", PLACE, T, allowed=("P2",))
-    before = table(town, "SELECT * FROM vacancies")
+    before = rows(town, "SELECT * FROM vacancies")
     with pytest.raises(ValueError, match=service.NOT_YOURS):
         service.report(town, "zon", "P2", PLACE, T, allowed=("P1",))
     with pytest.raises(ValueError, match=service.NOT_YOURS):
@@ -95,8 +91,8 @@ def test_a_provider_cannot_touch_another_providers_place_whatever_it_sends(town)
         service.confirm(town, "zon", theirs, T, allowed=("P1",))
     with pytest.raises(ValueError, match=service.NOT_YOURS):
         service.close(town, "zon", theirs, T, "ingetrokken", allowed=("P1",))
-    assert table(town, "SELECT * FROM vacancies") == before
-    assert table(town, "SELECT count(*) FROM vacancy_history") == [(1,)]
+    assert rows(town, "SELECT * FROM vacancies") == before
+    assert rows(town, "SELECT count(*) FROM vacancy_history") == [(1,)]
 
 
 def test_the_loket_notes_which_family_it_told(town):
@@ -127,18 +123,10 @@ def test_each_user_gets_back_the_moment_of_their_own_previous_visit(engine):
 def test_the_upgrade_moves_earlier_visits_out_of_the_settings_table(tmp_path):
     from datetime import datetime, timezone
 
-    from alembic import command
-    from alembic.config import Config
-
     from llko.bootstrap import migrate
-    from llko.db import MIGRATIONS, make_engine
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    engine = database_at("0013", tmp_path / "old.sqlite3")
     with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0013")
         conn.execute(text("INSERT INTO settings (key, value) VALUES ('vacancies_seen:cora', "
                           "'2026-11-30T09:45:00+00:00'), ('vacancies_seen:kapot', 'geen moment'), "
                           "('deadline_days', '14')"))

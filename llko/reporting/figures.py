@@ -19,7 +19,7 @@ from llko import settings as settings_store
 from llko.compliance.rules import check_period
 from llko.providers.rules import works_on
 from llko.requests import rules as request_rules, statuses
-from llko.requests.sql_rules import ANSWERED, OPEN, _deadline, _list
+from llko.requests.sql_rules import ANSWERED, OPEN, deadline_sql, status_list
 from llko.settings import Settings
 
 REQUEST_KEYS = ("received", "answered", "answered_in_time", "open", "closed_elsewhere_approved", "not_possible",
@@ -232,7 +232,7 @@ def _counted(engine: Engine, date_from: date, date_to: date, settings: Settings)
     counts_sql = f"""
         SELECT r.provider_id, {_month(engine, 'r.received')} AS month, COUNT(*) AS received,
                {_flag(ANSWERED)} AS answered,
-               {_flag(f"{ANSWERED} AND answer_date <= {_deadline(engine, settings, 'r.received')}")} AS answered_in_time,
+               {_flag(f"{ANSWERED} AND answer_date <= {deadline_sql(engine, settings, 'r.received')}")} AS answered_in_time,
                {_flag(f"r.{OPEN} AND ap.child_id IS NULL")} AS open,
                {_flag(f"r.{OPEN} AND ap.child_id IS NOT NULL")} AS closed_elsewhere_approved,
                {_flag(f"r.status = '{statuses.NOT_POSSIBLE}'")} AS not_possible,
@@ -248,7 +248,7 @@ def _counted(engine: Engine, date_from: date, date_to: date, settings: Settings)
                {_flag("any_not_possible = 1 AND any_open = 0 AND approved = 0 AND vulnerable = 1")} AS unmet_vulnerable
         FROM (SELECT r.child_id,
                      MAX(CASE WHEN r.status = '{statuses.APPROVED}' THEN 1 ELSE 0 END) AS approved,
-                     MAX(CASE WHEN r.status IN {_list(statuses.OPEN)} THEN 1 ELSE 0 END) AS any_open,
+                     MAX(CASE WHEN r.status IN {status_list(statuses.OPEN)} THEN 1 ELSE 0 END) AS any_open,
                      MAX(CASE WHEN r.status = '{statuses.NOT_POSSIBLE}' THEN 1 ELSE 0 END) AS any_not_possible,
                      MAX(CASE WHEN r.vulnerable THEN 1 ELSE 0 END) AS vulnerable
               FROM requests r

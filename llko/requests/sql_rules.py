@@ -20,19 +20,20 @@ from llko.requests.queries import EVERYTHING, Selection
 from llko.settings import DEFAULTS, Settings
 
 
-def _list(values) -> str:
+def status_list(values) -> str:
+    """Statuses as an SQL list literal: ('nieuw', 'vraag ontvangen')."""
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
-OPEN = f"status IN {_list(statuses.OPEN)}"
-ANSWERED = f"(answer_date IS NOT NULL AND status NOT IN {_list(statuses.UNANSWERED)})"  # R2
+OPEN = f"status IN {status_list(statuses.OPEN)}"
+ANSWERED = f"(answer_date IS NOT NULL AND status NOT IN {status_list(statuses.UNANSWERED)})"  # R2
 APPROVED_CHILDREN = f"SELECT child_id FROM requests WHERE status = '{statuses.APPROVED}'"  # R3
 # R3 negated: NOT EXISTS, which the databases run as an anti-join (NOT IN cannot be, because of NULLs).
 NOT_APPROVED_ELSEWHERE = (f"NOT EXISTS (SELECT 1 FROM requests a WHERE a.child_id = requests.child_id "
                           f"AND a.status = '{statuses.APPROVED}')")
 
 
-def _deadline(engine: Engine, settings: Settings, received: str = "received") -> str:
+def deadline_sql(engine: Engine, settings: Settings, received: str = "received") -> str:
     """R2's deadline (received + deadline_days) as an SQL expression of this database; deadline_days is a whole
     number validated by llko.settings, written into the SQL as such."""
     days = int(settings.deadline_days)
@@ -101,7 +102,7 @@ def _day_independent_counts(conn, where: str, settings: Settings) -> str:
     return f"""
         SELECT provider_id, COUNT(*) AS total,
                {_flag(ANSWERED)} AS answered,
-               {_flag(f"{ANSWERED} AND answer_date <= {_deadline(conn, settings)}")} AS answered_in_time,
+               {_flag(f"{ANSWERED} AND answer_date <= {deadline_sql(conn, settings)}")} AS answered_in_time,
                {_flag(f"status = '{statuses.NOT_POSSIBLE}'")} AS not_possible,
                {_flag(f"status = '{statuses.APPROVED}'")} AS approved,
                {_flag(f"status = '{statuses.CANCELLED_BY_PROVIDER}'")} AS cancelled_by_provider
@@ -114,7 +115,7 @@ def _children_unmet_sql() -> str:
         SELECT COUNT(*) FROM (
             SELECT DISTINCT child_id FROM requests r WHERE status = '{statuses.NOT_POSSIBLE}' AND NOT EXISTS (
                 SELECT 1 FROM requests a WHERE a.child_id = r.child_id
-                AND a.status IN {_list((*statuses.OPEN, statuses.APPROVED))})) unmet"""
+                AND a.status IN {status_list((*statuses.OPEN, statuses.APPROVED))})) unmet"""
 
 
 def refresh_summary(conn, settings: Settings | None = None) -> None:
@@ -176,7 +177,7 @@ def in_time_counts(engine: Engine, today: date, selection: Selection = EVERYTHIN
     """Per provider_id (index): of the requests whose deadline fell in the last `days` days (up to today),
     how many had to be answered ('due') and how many were answered by their deadline ('in_time')."""
     where, params = selection.where()
-    deadline = _deadline(engine, settings)
+    deadline = deadline_sql(engine, settings)
     # Three disjoint parts had to be answered: the answered; the unanswered closed after their deadline;
     # the unanswered in an open status, unless an approval of the child closed them by their deadline (R3).
     closed_after_deadline = f"NOT {ANSWERED} AND NOT {OPEN} AND status_date > {deadline}"
@@ -186,7 +187,7 @@ def in_time_counts(engine: Engine, today: date, selection: Selection = EVERYTHIN
            f"GROUP BY provider_id")
     # R3: a request closed by an approval dated after its deadline was still waiting then: late.
     not_closed_in_time = (f"NOT EXISTS (SELECT 1 FROM requests a WHERE a.child_id = requests.child_id AND a.status = "
-                          f"'{statuses.APPROVED}' AND a.status_date <= {_deadline(engine, settings, 'requests.received')})")
+                          f"'{statuses.APPROVED}' AND a.status_date <= {deadline_sql(engine, settings, 'requests.received')})")
     open_here = (f"SELECT provider_id, COUNT(*) AS n FROM requests WHERE {window} AND {OPEN} AND NOT {ANSWERED} "
                  f"AND {not_closed_in_time} GROUP BY provider_id")
     dates = (_days_before("window_start", today, days + settings.deadline_days),
