@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 
 from llko.files import caps
 from llko.requests import importer
+from llko.requests.importer import writing
 from llko.requests.importer import ALIASES, ImportProblem, import_file, normalize_header, parse
 from llko.providers.models import Provider
 from llko.requests.models import Request, StatusChange
@@ -434,7 +435,7 @@ def test_a_failure_midway_rolls_everything_back(engine, monkeypatch):
     def boom(*_args, **_kwargs):
         raise RuntimeError("database weg")
 
-    monkeypatch.setattr(importer, "_update_answer_dates", boom)  # after every other write
+    monkeypatch.setattr(writing, "_update_answer_dates", boom)  # after every other write
     with pytest.raises(RuntimeError):
         run(engine, csv_bytes())
     assert_untouched(engine)
