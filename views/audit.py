@@ -8,9 +8,13 @@ import streamlit as st
 
 import ui
 from llko import audit, dutch
+from llko.clock import typed_day_problem
 
 ui.open_page(__file__)
-since = st.date_input("Vanaf", ui.today() - timedelta(days=30), format="DD/MM/YYYY", key="audit_since")
+since = ui.forms.day_input("Vanaf", ui.today() - timedelta(days=30), key="audit_since")
+if since is None or (wrong := typed_day_problem("Vanaf", since, ui.today())):
+    st.error(wrong or "Vanaf: kies een dag.")
+    st.stop()
 label = lambda code: audit.ACTION_LABELS.get(code, code)  # noqa: E731
 known_actors, known_actions = ui.reads.audit_choices(since)
 c1, c2 = st.columns(2)

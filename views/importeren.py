@@ -47,9 +47,12 @@ with st.expander("Welke kolommen verwacht de import?"):
 round_ = st.session_state.setdefault("_upload_round", 0)
 upload = st.file_uploader("Exportbestand (CSV, Excel of OpenDocument, hoogstens 50 MB)",
                           type=spreadsheets.UPLOAD_TYPES, key=f"upload_{round_}")
-as_of = st.date_input("Datum van de momentopname", ui.today(), max_value=ui.today(), format="DD/MM/YYYY",
-                      key="as_of", help="De dag waarop de export uit Opvang.Vlaanderen werd gedownload; niet in de "
-                      "toekomst, want een latere momentopname wint altijd van een vroegere.")
+as_of = ui.forms.day_input("Datum van de momentopname", ui.today(), key="as_of",
+                           help="De dag waarop de export uit Opvang.Vlaanderen werd gedownload; niet in de toekomst, "
+                           "want een latere momentopname wint altijd van een vroegere.")
+if as_of is not None and (wrong := importer.as_of_problem(as_of, ui.today())):
+    st.error(wrong)  # never replaced by another day: nothing is imported until the day is right
+    as_of = None
 
 def show_refusal(name: str, problems: list) -> None:
     """A refused file: the problems as lines to read, and every cell's problem in a table to download."""

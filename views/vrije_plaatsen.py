@@ -22,7 +22,10 @@ if "_vacancies_previous_visit" not in st.session_state:  # once per browser sess
 previous = st.session_state["_vacancies_previous_visit"]
 ui.show_flash()
 
-day = st.date_input("Vrij op", today, format="DD/MM/YYYY", key="vacancy_day")
+day = ui.forms.day_input("Vrij op", today, key="vacancy_day")
+if day is None or (wrong := rules.day_problem(day, today)):
+    st.error(wrong or "Vrij op: kies een dag.")
+    st.stop()
 every = ui.reads.vacancies()
 active = [v for v in every if rules.is_active(v, day)]
 recorded = ui.reads.vacancy_recorded()

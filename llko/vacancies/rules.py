@@ -105,6 +105,12 @@ def _one_of(allowed) -> str:
     return ", ".join(allowed)
 
 
+def day_problem(day: date, today: date) -> str | None:
+    """What is wrong with the day a person asks the free places of ('Vrij op'), or None: a free place may start up to
+    START_AHEAD_YEARS ahead, so the day may lie that far ahead too; never more than TYPED_YEARS back."""
+    return typed_day_problem("Vrij op", day, today, ahead_years=START_AHEAD_YEARS)
+
+
 # The fields of the vacancy form as the form names them (a refused form's messages start with them).
 FORM_LABELS = {"vanaf": "Vrij vanaf", "tot": "Vrij tot", "dagen": "Weekdagen", "plaatsen": "Aantal plaatsen",
                "dagdeel": "Dagdeel", "leeftijd": "Leeftijd", "soort": "Soort plaats", "opmerking": "Opmerking",

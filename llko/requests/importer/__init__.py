@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy.engine import Engine
 
 from llko import audit
+from llko.clock import typed_day_problem
 from llko.db import retry_when_busy, transaction
 from llko.files import messages
 from llko.requests.importer.columns import (
@@ -30,7 +31,7 @@ from llko.requests.importer.writing import AlreadyImported, already_text, checks
 # What the pages, the command line and the tests use; the rest lives in the modules named above.
 __all__ = [
     "ALIASES", "COLUMN_HELP", "COLUMNS", "DATE_COLUMNS", "EXAMPLE_CSV", "REQUIRED", "FileFault", "ImportProblem",
-    "ImportResult", "ParsedFile", "already_imported", "check_workbook_size", "import_file", "impossible_dates",
+    "ImportResult", "ParsedFile", "already_imported", "as_of_problem", "check_workbook_size", "import_file", "impossible_dates",
     "limits", "normalize_header", "parse", "refused", "workbook_fault",
 ]
 
@@ -47,6 +48,13 @@ def parse(data: bytes, file_name: str, sheet: list[list] | None = None) -> Parse
     if problems:
         return ParsedFile(empty_frame(), explained(problems), notices, checked=typed)
     return ParsedFile(typed, [], notices)
+
+
+def as_of_problem(as_of: dt.date, today: dt.date) -> str | None:
+    """What is wrong with the snapshot date a person typed on the Import page (Dutch, naming the field), or None: it
+    is the day the export was downloaded, so never in the future (a later snapshot always wins over an earlier one)."""
+    return typed_day_problem("Datum van de momentopname", as_of, today,
+                             not_yet="kies de dag waarop de export gedownload werd")
 
 
 def already_imported(engine: Engine, data: bytes, as_of: dt.date) -> str | None:
