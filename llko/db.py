@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 from llko import config
@@ -146,3 +147,21 @@ def set_setting(session: Session, key: str, value: str) -> None:
     from llko.models import Setting
 
     session.merge(Setting(key=key, value=value))
+
+
+def unit_of_work(fn):
+    """A service that writes: its first argument is the caller's Session, and the caller owns the transaction (the
+    register workbook writes every sheet through the feature services in one). Called with an Engine instead — the
+    entry point of the pages and the command line — it runs in one transaction of its own, retried while the database
+    is busy (retry_when_busy); a refusal raised inside rolls everything back."""
+    @retry_when_busy
+    def own_transaction(engine: Engine, *args, **kwargs):
+        with transaction(engine) as session:
+            return fn(session, *args, **kwargs)
+
+    @functools.wraps(fn)
+    def call(bind, *args, **kwargs):
+        if isinstance(bind, OrmSession):
+            return fn(bind, *args, **kwargs)
+        return own_transaction(bind, *args, **kwargs)
+    return call

@@ -27,3 +27,14 @@ class Setting(SQLModel, table=True):
     __tablename__ = "settings"
     key: str = Field(primary_key=True, max_length=60)
     value: str = ""
+
+
+def assign_changed(record, changes: dict) -> bool:
+    """Set the attributes whose value differs; True when something changed (a register row read again changes
+    nothing)."""
+    changed = False
+    for attribute, value in changes.items():
+        if getattr(record, attribute) != value:
+            setattr(record, attribute, value)
+            changed = True
+    return changed

@@ -51,7 +51,8 @@ def test_a_provider_reports_a_temporary_part_time_place(town):
 def test_a_bad_form_is_refused_per_field_and_nothing_is_written(town, change, field, message):
     with pytest.raises(service.VacancyRefused) as refused:
         service.report(town, "zon", "P1", {**PLACE, **change}, T, allowed=("P1",))
-    assert refused.value.problems == {field: message}
+    on_the_form = {"vanaf": "Vrij vanaf", "tot": "Vrij tot", "dagen": "Weekdagen", "plaatsen": "Aantal plaatsen"}
+    assert refused.value.problems == {field: f"{on_the_form[field]}: {message}"}  # led by the form's name
     assert rows(town, "SELECT count(*) FROM vacancies") == [(0,)]
     assert rows(town, "SELECT count(*) FROM audit_log WHERE action LIKE 'vacancy%'") == [(0,)]
 

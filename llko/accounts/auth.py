@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from llko import audit
 from llko.clock import LOCAL_TZ
-from llko.db import retry_when_busy, transaction
+from llko.db import unit_of_work
 from llko.accounts.models import LoginSession, User, UserProvider
 from llko.models import utcnow
 from llko.providers.models import Provider
@@ -97,8 +97,8 @@ def _get(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == normalize_username(username))).scalars().first()
 
 
-@retry_when_busy
-def create_user(engine: Engine, actor: str, username: str, name: str, role: str, password: str,
+@unit_of_work
+def create_user(session: Session, actor: str, username: str, name: str, role: str, password: str,
                 provider_ids: tuple[str, ...] = (), email: str = "", must_change_password: bool = False) -> None:
     """Create an account; raises ValueError with a Dutch message when the input is not acceptable."""
     username = normalize_username(username)
@@ -115,17 +115,16 @@ def create_user(engine: Engine, actor: str, username: str, name: str, role: str,
     if role == "provider" and not provider_ids:
         raise ValueError("Koppel een account van een opvanginitiatief aan minstens één opvang.")
     password_hash = hash_password(password)
-    with transaction(engine) as session:
-        if _get(session, username):
-            raise ValueError(f"De gebruikersnaam '{username}' bestaat al.")
-        _check_providers_exist(session, tuple(provider_ids) if role == "provider" else ())
-        user = User(username=username, name=name.strip(), email=email.strip(), role=role,
-                    password_hash=password_hash, must_change_password=must_change_password)
-        session.add(user)
-        session.flush()
-        for provider_id in provider_ids if role == "provider" else ():
-            session.add(UserProvider(user_id=user.id, provider_id=provider_id))
-        audit.record(session, actor, "user_created", username=username, role=role, providers=list(provider_ids))
+    if _get(session, username):
+        raise ValueError(f"De gebruikersnaam '{username}' bestaat al.")
+    _check_providers_exist(session, tuple(provider_ids) if role == "provider" else ())
+    user = User(username=username, name=name.strip(), email=email.strip(), role=role,
+                password_hash=password_hash, must_change_password=must_change_password)
+    session.add(user)
+    session.flush()
+    for provider_id in provider_ids if role == "provider" else ():
+        session.add(UserProvider(user_id=user.id, provider_id=provider_id))
+    audit.record(session, actor, "user_created", username=username, role=role, providers=list(provider_ids))
 
 
 def is_locked(user: User, now: datetime) -> bool:
@@ -164,8 +163,8 @@ def user_info(engine: Engine, username: str | None) -> UserInfo | None:
                         user.email or "")
 
 
-@retry_when_busy
-def change_password(engine: Engine, username: str, old: str, new: str, now: datetime | None = None,
+@unit_of_work
+def change_password(session: Session, username: str, old: str, new: str, now: datetime | None = None,
                     keep: str | None = None) -> None:
     """The user's own password change; raises ValueError (Dutch) when refused. Ends every other session of
     the account (all but the one of token keep).
@@ -178,24 +177,23 @@ def change_password(engine: Engine, username: str, old: str, new: str, now: date
         raise ValueError("Het nieuwe wachtwoord moet verschillen van het huidige.")
     new_hash = hash_password(new)
     refusal = None
-    with transaction(engine) as session:
-        user = session.execute(select(User).where(User.username == normalize_username(username))
-                               .with_for_update()).scalars().first()
-        if user is None:
-            raise ValueError("Het huidige wachtwoord klopt niet.")
-        if is_locked(user, now):
-            refusal = (f"Uw account is vergrendeld na {MAX_FAILED_LOGINS} foute wachtwoorden; probeer opnieuw na "
-                       f"{user.locked_until.astimezone(LOCAL_TZ):%H:%M}.")
-        elif not check_password(old, user.password_hash):
-            _count_failure(session, user, "password_change_refused", now)
-            refusal = "Het huidige wachtwoord klopt niet."
-        else:
-            user.password_hash = new_hash
-            user.must_change_password = False
-            user.failed_logins = 0
-            session.add(user)
-            end_sessions(session, user.id, keep=keep)
-            audit.record(session, user.username, "password_changed")
+    user = session.execute(select(User).where(User.username == normalize_username(username))
+                           .with_for_update()).scalars().first()
+    if user is None:
+        raise ValueError("Het huidige wachtwoord klopt niet.")
+    if is_locked(user, now):
+        refusal = (f"Uw account is vergrendeld na {MAX_FAILED_LOGINS} foute wachtwoorden; probeer opnieuw na "
+                   f"{user.locked_until.astimezone(LOCAL_TZ):%H:%M}.")
+    elif not check_password(old, user.password_hash):
+        _count_failure(session, user, "password_change_refused", now)
+        refusal = "Het huidige wachtwoord klopt niet."
+    else:
+        user.password_hash = new_hash
+        user.must_change_password = False
+        user.failed_logins = 0
+        session.add(user)
+        end_sessions(session, user.id, keep=keep)
+        audit.record(session, user.username, "password_changed")
     if refusal:  # raised after the commit, so the counted failure stays
         raise ValueError(refusal)
 
@@ -204,21 +202,20 @@ def new_one_time_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-@retry_when_busy
-def reset_password(engine: Engine, actor: str, username: str) -> str:
+@unit_of_work
+def reset_password(session: Session, actor: str, username: str) -> str:
     """Give an account a one-time password that must be changed at the next login; returns it."""
     one_time = new_one_time_password()
-    with transaction(engine) as session:
-        user = _get(session, username)
-        if user is None:
-            raise ValueError(f"Geen gebruiker '{username}'.")
-        user.password_hash = hash_password(one_time)
-        user.must_change_password = True
-        user.failed_logins = 0
-        user.locked_until = None
-        session.add(user)
-        end_sessions(session, user.id)
-        audit.record(session, actor, "password_reset", username=user.username)
+    user = _get(session, username)
+    if user is None:
+        raise ValueError(f"Geen gebruiker '{username}'.")
+    user.password_hash = hash_password(one_time)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    end_sessions(session, user.id)
+    audit.record(session, actor, "password_reset", username=user.username)
     return one_time
 
 
@@ -226,8 +223,8 @@ class EditConflict(ValueError):
     """The record was changed by someone else since it was shown."""
 
 
-@retry_when_busy
-def update_user(engine: Engine, actor: str, username: str, *, name: str, email: str, role: str,
+@unit_of_work
+def update_user(session: Session, actor: str, username: str, *, name: str, email: str, role: str,
                 active: bool, provider_ids: tuple[str, ...], version: int | None = None) -> None:
     """Edit an account (name, e-mail, role, active, provider links) in one transaction.
 
@@ -239,37 +236,36 @@ def update_user(engine: Engine, actor: str, username: str, *, name: str, email: 
         raise ValueError("Koppel een account van een opvanginitiatief aan minstens één opvang.")
     if not name.strip():
         raise ValueError("Vul een naam in.")
-    with transaction(engine) as session:
-        coordinators: list[int] = []
-        if role != "coordinator" or not active:
-            # This edit may remove a coordinator: lock the active ones first, always in the same order, so
-            # that two coordinators demoting each other at once cannot both pass the last-coordinator check.
-            coordinators = list(session.execute(
-                select(User.id).where(User.role == "coordinator", User.active == True)  # noqa: E712
-                .order_by(User.id).with_for_update()).scalars())
-        user = session.execute(select(User).where(User.username == normalize_username(username))
-                               .with_for_update()).scalars().first()
-        if user is None:
-            raise ValueError(f"Geen gebruiker '{username}'.")
-        if version is not None and user.version != version:
-            raise EditConflict(f"Het account '{user.username}' werd intussen door iemand anders gewijzigd. "
-                               "Er is niets bewaard; bekijk de nieuwe gegevens en probeer opnieuw.")
-        if user.username == normalize_username(actor) and (not active or role != user.role):
-            raise ValueError("U kunt uw eigen account niet uitschakelen of uw eigen rol wijzigen.")
-        if user.id in coordinators and not [c for c in coordinators if c != user.id]:
-            raise ValueError(f"'{user.username}' is de laatste actieve coördinator en kan niet uitgeschakeld worden "
-                             "of een andere rol krijgen. Maak eerst een ander account coördinator.")
-        _check_providers_exist(session, tuple(provider_ids) if role == "provider" else ())
-        if role != user.role or active != user.active:
-            end_sessions(session, user.id)  # what this account may do changed: it signs in afresh
-        user.name, user.email, user.role, user.active = name.strip(), email.strip(), role, active
-        user.version += 1
-        session.add(user)
-        session.execute(delete(UserProvider).where(UserProvider.user_id == user.id))
-        for provider_id in provider_ids if role == "provider" else ():
-            session.add(UserProvider(user_id=user.id, provider_id=provider_id))
-        audit.record(session, actor, "user_updated", username=user.username, role=role, active=active,
-                     providers=list(provider_ids))
+    coordinators: list[int] = []
+    if role != "coordinator" or not active:
+        # This edit may remove a coordinator: lock the active ones first, always in the same order, so
+        # that two coordinators demoting each other at once cannot both pass the last-coordinator check.
+        coordinators = list(session.execute(
+            select(User.id).where(User.role == "coordinator", User.active == True)  # noqa: E712
+            .order_by(User.id).with_for_update()).scalars())
+    user = session.execute(select(User).where(User.username == normalize_username(username))
+                           .with_for_update()).scalars().first()
+    if user is None:
+        raise ValueError(f"Geen gebruiker '{username}'.")
+    if version is not None and user.version != version:
+        raise EditConflict(f"Het account '{user.username}' werd intussen door iemand anders gewijzigd. "
+                           "Er is niets bewaard; bekijk de nieuwe gegevens en probeer opnieuw.")
+    if user.username == normalize_username(actor) and (not active or role != user.role):
+        raise ValueError("U kunt uw eigen account niet uitschakelen of uw eigen rol wijzigen.")
+    if user.id in coordinators and not [c for c in coordinators if c != user.id]:
+        raise ValueError(f"'{user.username}' is de laatste actieve coördinator en kan niet uitgeschakeld worden "
+                         "of een andere rol krijgen. Maak eerst een ander account coördinator.")
+    _check_providers_exist(session, tuple(provider_ids) if role == "provider" else ())
+    if role != user.role or active != user.active:
+        end_sessions(session, user.id)  # what this account may do changed: it signs in afresh
+    user.name, user.email, user.role, user.active = name.strip(), email.strip(), role, active
+    user.version += 1
+    session.add(user)
+    session.execute(delete(UserProvider).where(UserProvider.user_id == user.id))
+    for provider_id in provider_ids if role == "provider" else ():
+        session.add(UserProvider(user_id=user.id, provider_id=provider_id))
+    audit.record(session, actor, "user_updated", username=user.username, role=role, active=active,
+                 providers=list(provider_ids))
 
 
 def state(active: bool, locked_until, must_change_password: bool, now: datetime) -> str:

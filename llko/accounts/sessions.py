@@ -25,7 +25,7 @@ from llko import audit
 from llko.accounts.auth import (LOCK_MINUTES, MAX_FAILED_LOGINS, MAX_PASSWORD_BYTES, UserInfo, end_sessions,
                                 is_locked, normalize_username, password_bytes, token_digest, user_info)
 from llko.accounts.models import LoginSession, User
-from llko.db import retry_when_busy, transaction
+from llko.db import transaction, unit_of_work
 from llko.models import utcnow
 
 SESSION_HOURS = 24  # a session (and its cookie) ends at the latest this long after the sign-in
@@ -59,48 +59,46 @@ def _locked_user(session: Session, name: str) -> User | None:
     return session.execute(select(User).where(User.username == name).with_for_update()).scalars().first()
 
 
-@retry_when_busy
-def _claim(engine: Engine, name: str, now: datetime) -> tuple[str, int, str | None]:
+@unit_of_work
+def _claim(session: Session, name: str, now: datetime) -> tuple[str, int, str | None]:
     """(kind, attempt, hash): 'check' with the attempt's number in the failure count and the hash to check,
     'locked' or 'unknown' (no such active account)."""
-    with transaction(engine) as session:
-        user = _locked_user(session, name)
-        if user is None or not user.active:
-            return "unknown", 0, None
-        if is_locked(user, now):
-            return "locked", 0, None
-        user.failed_logins += 1
-        attempt = user.failed_logins
-        if attempt >= MAX_FAILED_LOGINS:  # the last attempt allowed: lock now, lifted below if it is right
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-        session.add(user)
-        return "check", attempt, user.password_hash
+    user = _locked_user(session, name)
+    if user is None or not user.active:
+        return "unknown", 0, None
+    if is_locked(user, now):
+        return "locked", 0, None
+    user.failed_logins += 1
+    attempt = user.failed_logins
+    if attempt >= MAX_FAILED_LOGINS:  # the last attempt allowed: lock now, lifted below if it is right
+        user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+        user.failed_logins = 0
+    session.add(user)
+    return "check", attempt, user.password_hash
 
 
-@retry_when_busy
-def _settle(engine: Engine, name: str, kind: str, attempt: int, right: bool, now: datetime) -> str | None:
+@unit_of_work
+def _settle(session: Session, name: str, kind: str, attempt: int, right: bool, now: datetime) -> str | None:
     """Record the attempt's outcome; on success a new session and its token."""
     window = timedelta(minutes=LOCK_MINUTES)
-    with transaction(engine) as session:
-        if kind == "unknown":
-            audit.record_repeated(session, name or "?", "login_failed", now, window, reason="onbekende gebruiker")
-            return None
-        user = _locked_user(session, name)
-        if kind == "locked":
-            audit.record_repeated(session, user.username, "login_refused_locked", now, window, until=user.locked_until)
-            return None
-        if not right:
-            audit.record(session, user.username, "login_failed", attempt=attempt)
-            if attempt >= MAX_FAILED_LOGINS:
-                audit.record(session, user.username, "account_locked", until=now + window)
-            return None
-        user.failed_logins = 0
+    if kind == "unknown":
+        audit.record_repeated(session, name or "?", "login_failed", now, window, reason="onbekende gebruiker")
+        return None
+    user = _locked_user(session, name)
+    if kind == "locked":
+        audit.record_repeated(session, user.username, "login_refused_locked", now, window, until=user.locked_until)
+        return None
+    if not right:
+        audit.record(session, user.username, "login_failed", attempt=attempt)
         if attempt >= MAX_FAILED_LOGINS:
-            user.locked_until = None  # the lock this attempt set for itself
-        session.add(user)
-        audit.record(session, user.username, "login")
-        return _new_session(session, user.id, now)
+            audit.record(session, user.username, "account_locked", until=now + window)
+        return None
+    user.failed_logins = 0
+    if attempt >= MAX_FAILED_LOGINS:
+        user.locked_until = None  # the lock this attempt set for itself
+    session.add(user)
+    audit.record(session, user.username, "login")
+    return _new_session(session, user.id, now)
 
 
 def _new_session(session: Session, user_id: int, now: datetime) -> str:
@@ -148,16 +146,15 @@ def expires_at(engine: Engine, token: str) -> datetime | None:
                                .where(LoginSession.token_hash == token_digest(token))).scalar()
 
 
-@retry_when_busy
-def sign_out(engine: Engine, token: str | None) -> None:
+@unit_of_work
+def sign_out(session: Session, token: str | None) -> None:
     """Log out: end every session of the token's account (a copied cookie included)."""
     if not token:
         return
-    with transaction(engine) as session:
-        row = session.get(LoginSession, token_digest(token))
-        if row is None:
-            return
-        user = session.get(User, row.user_id)
-        end_sessions(session, row.user_id)
-        audit.record(session, user.username, "logout")
+    row = session.get(LoginSession, token_digest(token))
+    if row is None:
+        return
+    user = session.get(User, row.user_id)
+    end_sessions(session, row.user_id)
+    audit.record(session, user.username, "logout")
 

@@ -9,6 +9,7 @@ from typing import Iterable, Sequence
 
 from sqlalchemy import insert, literal, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from llko import audit, corrections
 from llko.files import documents
@@ -17,7 +18,7 @@ from llko.compliance import evidence, ladder
 from llko.compliance import queries, rounds
 from llko.compliance.models import AdviceOverride, Contact, EnforcementFile, EnforcementStep, StepAttachment
 from llko.compliance.rules import OBLIGATIONS, SHORT_LABELS
-from llko.db import retry_when_busy, transaction
+from llko.db import retry_when_busy, transaction, unit_of_work
 from llko.providers.models import Provider
 from llko.requests.models import Request
 
@@ -144,62 +145,59 @@ def _contact_values(session, provider_id: str, on: date | None, channel: str, no
     return dict(contact_on=on, channel=channel, note=note, obligations=",".join(keys), request_ids=",".join(ids))
 
 
-@retry_when_busy
-def record_contact(engine: Engine, actor: str, provider_id: str, on: date | None, channel: str, note: str,
+@unit_of_work
+def record_contact(session: Session, actor: str, provider_id: str, on: date | None, channel: str, note: str,
                    today: date, obligations: Iterable[str] = (), request_ids: Iterable[str] = ()) -> int:
     """A contact of the loket with a provider (phone, mail or visit): when, a note, and what it was about (obligations
     and requests of that provider). Returns its id."""
     problems: dict[str, str] = {}
-    with transaction(engine) as session:
-        _provider(session, provider_id)
-        values = _contact_values(session, provider_id, on, channel, note, today, obligations, request_ids, problems)
-        if problems:
-            raise Refused(problems)
-        record = Contact(provider_id=provider_id, recorded_by=actor, **values)
-        session.add(record)
-        session.flush()
-        audit.record(session, actor, "contact_recorded", opvang=provider_id, op=on, kanaal=values["channel"],
-                     verplichtingen=_labels(_listed(values["obligations"])), aanvragen=_listed(values["request_ids"]))
-        return record.id
+    _provider(session, provider_id)
+    values = _contact_values(session, provider_id, on, channel, note, today, obligations, request_ids, problems)
+    if problems:
+        raise Refused(problems)
+    record = Contact(provider_id=provider_id, recorded_by=actor, **values)
+    session.add(record)
+    session.flush()
+    audit.record(session, actor, "contact_recorded", opvang=provider_id, op=on, kanaal=values["channel"],
+                 verplichtingen=_labels(_listed(values["obligations"])), aanvragen=_listed(values["request_ids"]))
+    return record.id
 
 
 def _listed(joined: str) -> list[str]:
     return [x for x in joined.split(",") if x]
 
 
-@retry_when_busy
-def correct_contact(engine: Engine, actor: str, contact_id: int, reason: str, on: date | None, channel: str,
+@unit_of_work
+def correct_contact(session: Session, actor: str, contact_id: int, reason: str, on: date | None, channel: str,
                     note: str, today: date, obligations: Iterable[str] = (), request_ids: Iterable[str] = ()) -> int:
     """R14: a contact recorded wrongly is replaced by its corrected version; the original stays, marked
     `gecorrigeerd` with who, when and why. Returns the new contact's id."""
     problems = corrections.reason_problems(reason)
-    with transaction(engine) as session:
-        original = _standing(session, Contact, contact_id, "Dit contact")
-        values = _contact_values(session, original.provider_id, on, channel, note, today, obligations, request_ids,
-                                 problems)
-        if problems:
-            raise Refused(problems)
-        record = Contact(provider_id=original.provider_id, recorded_by=actor, **values)
-        session.add(record)
-        session.flush()
-        corrections.void(original, actor, reason, replaced_by=record.id)
-        audit.record(session, actor, "contact_corrected", opvang=original.provider_id, contact=original.id,
-                     nieuw=record.id, was=f"{original.contact_on:%d/%m/%Y} ({original.channel})", op=on,
-                     kanaal=values["channel"], reden=reason.strip())
-        return record.id
+    original = _standing(session, Contact, contact_id, "Dit contact")
+    values = _contact_values(session, original.provider_id, on, channel, note, today, obligations, request_ids,
+                             problems)
+    if problems:
+        raise Refused(problems)
+    record = Contact(provider_id=original.provider_id, recorded_by=actor, **values)
+    session.add(record)
+    session.flush()
+    corrections.void(original, actor, reason, replaced_by=record.id)
+    audit.record(session, actor, "contact_corrected", opvang=original.provider_id, contact=original.id,
+                 nieuw=record.id, was=f"{original.contact_on:%d/%m/%Y} ({original.channel})", op=on,
+                 kanaal=values["channel"], reden=reason.strip())
+    return record.id
 
 
-@retry_when_busy
-def withdraw_contact(engine: Engine, actor: str, contact_id: int, reason: str) -> None:
+@unit_of_work
+def withdraw_contact(session: Session, actor: str, contact_id: int, reason: str) -> None:
     """R14: a contact recorded by mistake is withdrawn; it stays in the history, marked `ingetrokken`."""
     problems = corrections.reason_problems(reason)
-    with transaction(engine) as session:
-        original = _standing(session, Contact, contact_id, "Dit contact")
-        if problems:
-            raise Refused(problems)
-        corrections.void(original, actor, reason)
-        audit.record(session, actor, "contact_withdrawn", opvang=original.provider_id, contact=original.id,
-                     op=original.contact_on, kanaal=original.channel, reden=reason.strip())
+    original = _standing(session, Contact, contact_id, "Dit contact")
+    if problems:
+        raise Refused(problems)
+    corrections.void(original, actor, reason)
+    audit.record(session, actor, "contact_withdrawn", opvang=original.provider_id, contact=original.id,
+                 op=original.contact_on, kanaal=original.channel, reden=reason.strip())
 
 
 # --- enforcement files ------------------------------------------------------------------------------------------
@@ -213,8 +211,8 @@ def _add_step(session, file: EnforcementFile, step: str, on: date, author: str, 
     return record
 
 
-@retry_when_busy
-def open_file(engine: Engine, actor: str, author: str, provider_id: str, on: date | None, obligations: Iterable[str],
+@unit_of_work
+def open_file(session: Session, actor: str, author: str, provider_id: str, on: date | None, obligations: Iterable[str],
               note: str, today: date, attachments: Sequence[tuple[str, bytes]] = ()) -> int:
     """Open an enforcement file: a shortcoming is noted (the ladder's first step) about these obligations. A provider
     has at most one open file. Returns the file's id."""
@@ -222,51 +220,49 @@ def open_file(engine: Engine, actor: str, author: str, provider_id: str, on: dat
     problems = ladder.step_problems(None, None, ladder.FIRST, on, note, "", today)
     keys = _obligations(obligations, problems, required=True)
     kept = _attachments(attachments, problems)
-    with transaction(engine) as session:
-        provider = _provider(session, provider_id)
-        already = session.execute(select(EnforcementFile.id).where(
-            EnforcementFile.provider_id == provider_id, EnforcementFile.closed_on.is_(None),
-            corrections.standing(EnforcementFile)).with_for_update()).first()
-        if already:
-            problems["provider"] = (f"{provider.name} heeft al een open dossier; zet daar de volgende stap of sluit "
-                                    "het eerst af.")
-        if problems:
-            raise Refused(problems)
-        file = EnforcementFile(provider_id=provider_id, obligations=",".join(keys), opened_on=on)
-        session.add(file)
-        session.flush()
-        step = _add_step(session, file, ladder.FIRST, on, author, note, kept)
-        audit.record(session, actor, "enforcement_file_opened", opvang=provider_id, dossier=file.id, op=on,
-                     verplichtingen=_labels(keys), notitie=note, bijlagen=[n for n, _ in kept], stap=step.id)
-        return file.id
+    provider = _provider(session, provider_id)
+    already = session.execute(select(EnforcementFile.id).where(
+        EnforcementFile.provider_id == provider_id, EnforcementFile.closed_on.is_(None),
+        corrections.standing(EnforcementFile)).with_for_update()).first()
+    if already:
+        problems["provider"] = (f"{provider.name} heeft al een open dossier; zet daar de volgende stap of sluit "
+                                "het eerst af.")
+    if problems:
+        raise Refused(problems)
+    file = EnforcementFile(provider_id=provider_id, obligations=",".join(keys), opened_on=on)
+    session.add(file)
+    session.flush()
+    step = _add_step(session, file, ladder.FIRST, on, author, note, kept)
+    audit.record(session, actor, "enforcement_file_opened", opvang=provider_id, dossier=file.id, op=on,
+                 verplichtingen=_labels(keys), notitie=note, bijlagen=[n for n, _ in kept], stap=step.id)
+    return file.id
 
 
-@retry_when_busy
-def add_step(engine: Engine, actor: str, author: str, file_id: int, step: str, on: date | None, note: str,
+@unit_of_work
+def add_step(session: Session, actor: str, author: str, file_id: int, step: str, on: date | None, note: str,
              today: date, outcome: str = "", attachments: Sequence[tuple[str, bytes]] = ()) -> int:
     """Move a file one or more rungs up the ladder (or close it, with its outcome). Returns the step's id."""
     note, outcome = (note or "").strip(), (outcome or "").strip()
-    with transaction(engine) as session:
-        file = session.execute(select(EnforcementFile).where(EnforcementFile.id == file_id,
-                                                             corrections.standing(EnforcementFile)).with_for_update()
-                               ).scalars().first()
-        if file is None:
-            raise Refused({"file": "Dit dossier bestaat niet (meer)."})
-        found = _steps(session, file_id)
-        last = found[-1] if found else None
-        problems = ladder.step_problems(last.step if last else None, last.taken_on if last else None, step, on,
-                                        note, outcome, today)
-        kept = _attachments(attachments, problems)
-        if problems:
-            raise Refused(problems)
-        record = _add_step(session, file, step, on, author, note, kept)
-        if step == ladder.CLOSED:
-            file.closed_on, file.outcome = on, outcome
-            session.add(file)
-        audit.record(session, actor, "enforcement_step", opvang=file.provider_id, dossier=file.id,
-                     stap=ladder.STEP_LABELS[step], op=on,
-                     notitie=note, uitkomst=outcome or None, bijlagen=[n for n, _ in kept])
-        return record.id
+    file = session.execute(select(EnforcementFile).where(EnforcementFile.id == file_id,
+                                                         corrections.standing(EnforcementFile)).with_for_update()
+                           ).scalars().first()
+    if file is None:
+        raise Refused({"file": "Dit dossier bestaat niet (meer)."})
+    found = _steps(session, file_id)
+    last = found[-1] if found else None
+    problems = ladder.step_problems(last.step if last else None, last.taken_on if last else None, step, on,
+                                    note, outcome, today)
+    kept = _attachments(attachments, problems)
+    if problems:
+        raise Refused(problems)
+    record = _add_step(session, file, step, on, author, note, kept)
+    if step == ladder.CLOSED:
+        file.closed_on, file.outcome = on, outcome
+        session.add(file)
+    audit.record(session, actor, "enforcement_step", opvang=file.provider_id, dossier=file.id,
+                 stap=ladder.STEP_LABELS[step], op=on,
+                 notitie=note, uitkomst=outcome or None, bijlagen=[n for n, _ in kept])
+    return record.id
 
 
 def _steps(session, file_id: int) -> list[EnforcementStep]:
@@ -284,65 +280,63 @@ def _step_and_file(session, step_id: int) -> tuple[EnforcementStep, EnforcementF
     return step, file, _steps(session, file.id)
 
 
-@retry_when_busy
-def correct_step(engine: Engine, actor: str, author: str, step_id: int, reason: str, on: date | None, note: str,
+@unit_of_work
+def correct_step(session: Session, actor: str, author: str, step_id: int, reason: str, on: date | None, note: str,
                  today: date, outcome: str = "") -> int:
     """R14: a step recorded wrongly (its date, note or outcome) is replaced by its corrected version, attachments
     included; the step itself stays what it was and between its neighbours on the ladder. The original stays,
     marked `gecorrigeerd`. Returns the new step's id."""
     note, outcome = (note or "").strip(), (outcome or "").strip()
     problems = corrections.reason_problems(reason)
-    with transaction(engine) as session:
-        original, file, found = _step_and_file(session, step_id)
-        at = next(i for i, s in enumerate(found) if s.id == original.id)
-        before = found[at - 1].taken_on if at > 0 else None
-        after = found[at + 1].taken_on if at + 1 < len(found) else None
-        problems.update(ladder.correction_problems(original.step, before, after, on, note, outcome, today))
-        if problems:
-            raise Refused(problems)
-        record = EnforcementStep(file_id=file.id, step=original.step, taken_on=on, author=author, note=note)
-        session.add(record)
-        session.flush()
-        session.execute(insert(StepAttachment).from_select(
-            ["step_id", "name", "data"],
-            select(literal(record.id), StepAttachment.name, StepAttachment.data).where(
-                StepAttachment.step_id == original.id).order_by(StepAttachment.id)))
-        corrections.void(original, actor, reason, replaced_by=record.id)
-        if original.step == ladder.FIRST:
-            file.opened_on = on
-        if original.step == ladder.CLOSED:
-            file.closed_on, file.outcome = on, outcome
-        session.add(file)
-        audit.record(session, actor, "enforcement_step_corrected", opvang=file.provider_id, dossier=file.id,
-                     stap=ladder.STEP_LABELS[original.step], was=original.taken_on, op=on, notitie=note,
-                     uitkomst=outcome or None, reden=reason.strip())
-        return record.id
+    original, file, found = _step_and_file(session, step_id)
+    at = next(i for i, s in enumerate(found) if s.id == original.id)
+    before = found[at - 1].taken_on if at > 0 else None
+    after = found[at + 1].taken_on if at + 1 < len(found) else None
+    problems.update(ladder.correction_problems(original.step, before, after, on, note, outcome, today))
+    if problems:
+        raise Refused(problems)
+    record = EnforcementStep(file_id=file.id, step=original.step, taken_on=on, author=author, note=note)
+    session.add(record)
+    session.flush()
+    session.execute(insert(StepAttachment).from_select(
+        ["step_id", "name", "data"],
+        select(literal(record.id), StepAttachment.name, StepAttachment.data).where(
+            StepAttachment.step_id == original.id).order_by(StepAttachment.id)))
+    corrections.void(original, actor, reason, replaced_by=record.id)
+    if original.step == ladder.FIRST:
+        file.opened_on = on
+    if original.step == ladder.CLOSED:
+        file.closed_on, file.outcome = on, outcome
+    session.add(file)
+    audit.record(session, actor, "enforcement_step_corrected", opvang=file.provider_id, dossier=file.id,
+                 stap=ladder.STEP_LABELS[original.step], was=original.taken_on, op=on, notitie=note,
+                 uitkomst=outcome or None, reden=reason.strip())
+    return record.id
 
 
-@retry_when_busy
-def withdraw_step(engine: Engine, actor: str, step_id: int, reason: str) -> None:
+@unit_of_work
+def withdraw_step(session: Session, actor: str, step_id: int, reason: str) -> None:
     """R14: the latest step of a file, recorded by mistake, is withdrawn (it stays, marked `ingetrokken`): the file
     is back on the step before — reopened when the withdrawn step closed it, withdrawn itself when it was its
     first step."""
     problems = corrections.reason_problems(reason)
-    with transaction(engine) as session:
-        original, file, found = _step_and_file(session, step_id)
-        if found[-1].id != original.id:
-            problems["entry"] = ("Enkel de laatste stap van een dossier kan ingetrokken worden; trek eerst de stappen "
-                                 "erna in, of corrigeer deze stap.")
-        if original.step == ladder.CLOSED and session.execute(select(EnforcementFile.id).where(
-                EnforcementFile.provider_id == file.provider_id, EnforcementFile.closed_on.is_(None),
-                EnforcementFile.id != file.id, corrections.standing(EnforcementFile))).first():
-            problems["entry"] = ("Deze opvang heeft intussen een ander open dossier; het afsluiten van dit dossier kan "
-                                 "niet ingetrokken worden zolang dat open is.")
-        if problems:
-            raise Refused(problems)
-        corrections.void(original, actor, reason)
-        if original.step == ladder.CLOSED:
-            file.closed_on, file.outcome = None, ""
-        if len(found) == 1:
-            corrections.void(file, actor, reason)
-        session.add(file)
-        audit.record(session, actor, "enforcement_step_withdrawn", opvang=file.provider_id, dossier=file.id,
-                     stap=ladder.STEP_LABELS[original.step], op=original.taken_on, reden=reason.strip(),
-                     dossier_ingetrokken=len(found) == 1 or None)
+    original, file, found = _step_and_file(session, step_id)
+    if found[-1].id != original.id:
+        problems["entry"] = ("Enkel de laatste stap van een dossier kan ingetrokken worden; trek eerst de stappen "
+                             "erna in, of corrigeer deze stap.")
+    if original.step == ladder.CLOSED and session.execute(select(EnforcementFile.id).where(
+            EnforcementFile.provider_id == file.provider_id, EnforcementFile.closed_on.is_(None),
+            EnforcementFile.id != file.id, corrections.standing(EnforcementFile))).first():
+        problems["entry"] = ("Deze opvang heeft intussen een ander open dossier; het afsluiten van dit dossier kan "
+                             "niet ingetrokken worden zolang dat open is.")
+    if problems:
+        raise Refused(problems)
+    corrections.void(original, actor, reason)
+    if original.step == ladder.CLOSED:
+        file.closed_on, file.outcome = None, ""
+    if len(found) == 1:
+        corrections.void(file, actor, reason)
+    session.add(file)
+    audit.record(session, actor, "enforcement_step_withdrawn", opvang=file.provider_id, dossier=file.id,
+                 stap=ladder.STEP_LABELS[original.step], op=original.taken_on, reden=reason.strip(),
+                 dossier_ingetrokken=len(found) == 1 or None)

@@ -8,12 +8,13 @@ allowed: the provider ids the actor may declare for (a provider account's links)
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from llko import audit, corrections
 from llko.clock import typed_day_problem
-from llko.db import retry_when_busy, transaction
+from llko.db import unit_of_work
 from llko.infopagina.models import InfopaginaCheck
+from llko.models import assign_changed
 from llko.infopagina.rules import ITEMS, LOKET, OPVANG, SOURCES
 from llko.providers.models import Provider
 
@@ -41,8 +42,8 @@ def _new(provider_id: str, day: date, source: str, present: dict[str, bool], by:
                            **{item: bool(present[item]) for item in ITEMS})
 
 
-@retry_when_busy
-def record(engine: Engine, actor: str, provider_id: str, day: date | None, source: str, present: dict[str, bool],
+@unit_of_work
+def record(session: Session, actor: str, provider_id: str, day: date | None, source: str, present: dict[str, bool],
            by: str = "", allowed: tuple[str, ...] | None = None, today: date | None = None) -> None:
     """A check of one provider's infopagina on `day`; a second one of the same source that day replaces it (the
     first kept, marked corrected). With today given (a day a person entered), a day in the future or more than ten
@@ -51,22 +52,21 @@ def record(engine: Engine, actor: str, provider_id: str, day: date | None, sourc
         raise ValueError(wrong)
     if allowed is not None and (provider_id not in allowed or source != OPVANG):
         raise ValueError(NOT_YOURS)
-    with transaction(engine) as session:
-        if session.get(Provider, provider_id) is None:
-            raise ValueError(f"Onbekende opvang '{provider_id}'.")
-        earlier = session.execute(select(InfopaginaCheck).filter_by(
-            provider_id=provider_id, checked_on=day, source=source).where(corrections.standing(InfopaginaCheck))
-            .with_for_update()).scalars().first()
-        check = _new(provider_id, day, source, present, by)
-        if earlier is not None:
-            corrections.void(earlier, actor, SAME_DAY)
-            session.flush()  # the key is free before the new check takes it
-        session.add(check)
-        session.flush()
-        if earlier is not None:
-            earlier.replaced_by = check.id
-        audit.record(session, actor, "infopagina_checked" if source == LOKET else "infopagina_declared",
-                     opvang=provider_id, op=day, ontbreekt=[i for i in ITEMS if not present[i]])
+    if session.get(Provider, provider_id) is None:
+        raise ValueError(f"Onbekende opvang '{provider_id}'.")
+    earlier = session.execute(select(InfopaginaCheck).filter_by(
+        provider_id=provider_id, checked_on=day, source=source).where(corrections.standing(InfopaginaCheck))
+        .with_for_update()).scalars().first()
+    check = _new(provider_id, day, source, present, by)
+    if earlier is not None:
+        corrections.void(earlier, actor, SAME_DAY)
+        session.flush()  # the key is free before the new check takes it
+    session.add(check)
+    session.flush()
+    if earlier is not None:
+        earlier.replaced_by = check.id
+    audit.record(session, actor, "infopagina_checked" if source == LOKET else "infopagina_declared",
+                 opvang=provider_id, op=day, ontbreekt=[i for i in ITEMS if not present[i]])
 
 
 def _entry(session, check_id: int, allowed: tuple[str, ...] | None) -> InfopaginaCheck:
@@ -81,46 +81,58 @@ def _entry(session, check_id: int, allowed: tuple[str, ...] | None) -> Infopagin
     return found
 
 
-@retry_when_busy
-def correct(engine: Engine, actor: str, check_id: int, reason: str, day: date | None, present: dict[str, bool],
+@unit_of_work
+def correct(session: Session, actor: str, check_id: int, reason: str, day: date | None, present: dict[str, bool],
             today: date, by: str = "", allowed: tuple[str, ...] | None = None) -> int:
     """R14: a check or declaration recorded wrongly (its day or its five answers) is replaced by its corrected
     version; the original stays, marked `gecorrigeerd`. A provider (allowed: its links) corrects only its own
     declarations. Returns the new check's id."""
     problems = list(corrections.reason_problems(reason).values())
-    with transaction(engine) as session:
-        original = _entry(session, check_id, allowed)
-        if wrong := _problems(day, original.source, present, today):
-            problems.insert(0, wrong)
-        if problems:
-            raise ValueError(" ".join(problems))
-        corrections.void(original, actor, reason)
-        session.flush()  # the key is free before the corrected check takes it
-        clash = session.execute(select(InfopaginaCheck.id).filter_by(
-            provider_id=original.provider_id, checked_on=day, source=original.source).where(
-            corrections.standing(InfopaginaCheck))).first()
-        if clash:
-            raise ValueError(f"Gecontroleerd op: op {day:%d/%m/%Y} staat al een andere "
-                             f"{'controle' if original.source == LOKET else 'verklaring'}; corrigeer die.")
-        check = _new(original.provider_id, day, original.source, present, by or original.checked_by)
-        session.add(check)
-        session.flush()
-        original.replaced_by = check.id
-        audit.record(session, actor, "infopagina_corrected", opvang=original.provider_id,
-                     bron=original.source, was=original.checked_on, op=day,
-                     ontbreekt=[i for i in ITEMS if not present[i]], reden=reason.strip())
-        return check.id
+    original = _entry(session, check_id, allowed)
+    if wrong := _problems(day, original.source, present, today):
+        problems.insert(0, wrong)
+    if problems:
+        raise ValueError(" ".join(problems))
+    corrections.void(original, actor, reason)
+    session.flush()  # the key is free before the corrected check takes it
+    clash = session.execute(select(InfopaginaCheck.id).filter_by(
+        provider_id=original.provider_id, checked_on=day, source=original.source).where(
+        corrections.standing(InfopaginaCheck))).first()
+    if clash:
+        raise ValueError(f"Gecontroleerd op: op {day:%d/%m/%Y} staat al een andere "
+                         f"{'controle' if original.source == LOKET else 'verklaring'}; corrigeer die.")
+    check = _new(original.provider_id, day, original.source, present, by or original.checked_by)
+    session.add(check)
+    session.flush()
+    original.replaced_by = check.id
+    audit.record(session, actor, "infopagina_corrected", opvang=original.provider_id,
+                 bron=original.source, was=original.checked_on, op=day,
+                 ontbreekt=[i for i in ITEMS if not present[i]], reden=reason.strip())
+    return check.id
 
 
-@retry_when_busy
-def withdraw(engine: Engine, actor: str, check_id: int, reason: str, allowed: tuple[str, ...] | None = None) -> None:
+@unit_of_work
+def withdraw(session: Session, actor: str, check_id: int, reason: str, allowed: tuple[str, ...] | None = None) -> None:
     """R14: a check or declaration recorded by mistake is withdrawn; it stays in the history, marked
     `ingetrokken`, and the rules no longer read it."""
     problems = corrections.reason_problems(reason)
-    with transaction(engine) as session:
-        original = _entry(session, check_id, allowed)
-        if problems:
-            raise ValueError(problems["reason"])
-        corrections.void(original, actor, reason)
-        audit.record(session, actor, "infopagina_withdrawn", opvang=original.provider_id, bron=original.source,
-                     op=original.checked_on, reden=reason.strip())
+    original = _entry(session, check_id, allowed)
+    if problems:
+        raise ValueError(problems["reason"])
+    corrections.void(original, actor, reason)
+    audit.record(session, actor, "infopagina_withdrawn", opvang=original.provider_id, bron=original.source,
+                 op=original.checked_on, reden=reason.strip())
+
+
+@unit_of_work
+def import_check(session: Session, values: dict) -> str:
+    """A row of the register workbook's infopagina sheet (typed, by attribute; key: provider, day, source): the check
+    added, or the standing one's items changed (R14: a withdrawn check is not the one a row updates). Returns 'new',
+    'updated' or 'unchanged'."""
+    key = {k: values[k] for k in ("provider_id", "checked_on", "source")}
+    record = session.execute(select(InfopaginaCheck).filter_by(**key)
+                             .where(corrections.standing(InfopaginaCheck))).scalars().first()
+    if record is None:
+        session.add(InfopaginaCheck(**values))
+        return "new"
+    return "updated" if assign_changed(record, values) else "unchanged"

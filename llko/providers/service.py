@@ -4,11 +4,12 @@ field with a Dutch message naming the field, written in one transaction with an 
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from llko import audit
-from llko.db import retry_when_busy, transaction
+from llko.db import unit_of_work
 from llko.clock import parse_day
+from llko.models import assign_changed
 from llko.providers.models import Provider
 from llko.refusals import Refused
 
@@ -113,8 +114,8 @@ def problems_between(started_on: date | None, stopped_on: date | None) -> dict[s
     return {}
 
 
-@retry_when_busy
-def update_provider(engine: Engine, actor: str, provider_id: str, seen: dict | None = None, **fields) -> dict:
+@unit_of_work
+def update_provider(session: Session, actor: str, provider_id: str, seen: dict | None = None, **fields) -> dict:
     """Change these master-data fields of one provider (the others stay as they are). Returns what changed,
     {field: (old, new)}; nothing changed, nothing written (no audit entry either).
 
@@ -127,26 +128,38 @@ def update_provider(engine: Engine, actor: str, provider_id: str, seen: dict | N
         raise ProviderRefused(problems)
     if seen is not None:
         values = {f: v for f, v in values.items() if f not in seen or _comparable(v) != _comparable(seen[f])}
-    with transaction(engine) as session:
-        record = session.execute(select(Provider).where(Provider.id == provider_id).with_for_update()).scalars().first()
-        if record is None:
-            raise ValueError(f"Onbekende opvang '{provider_id}'.")
-        stale = [FIELD_LABELS[f] for f in values
-                 if seen is not None and f in seen and _comparable(seen[f]) != _comparable(getattr(record, f))]
-        if stale:
-            raise ValueError(f"De gegevens van deze opvang werden intussen door iemand anders gewijzigd "
-                             f"({', '.join(stale)}); er is niets bewaard. Bekijk de nieuwe gegevens en probeer "
-                             "opnieuw.")
-        problems = problems_between(values.get("started_on", record.started_on),
-                                    values.get("stopped_on", record.stopped_on))
-        if problems:
-            raise ProviderRefused(problems)
-        changes = {f: (getattr(record, f), v) for f, v in values.items() if getattr(record, f) != v}
-        if not changes:
-            return {}
-        for field, (_, new) in changes.items():
-            setattr(record, field, new)
-        session.add(record)
-        audit.record(session, actor, "provider_updated", opvang=provider_id,
-                     changes={f: [old, new] for f, (old, new) in changes.items()})
-        return changes
+    record = session.execute(select(Provider).where(Provider.id == provider_id).with_for_update()).scalars().first()
+    if record is None:
+        raise ValueError(f"Onbekende opvang '{provider_id}'.")
+    stale = [FIELD_LABELS[f] for f in values
+             if seen is not None and f in seen and _comparable(seen[f]) != _comparable(getattr(record, f))]
+    if stale:
+        raise ValueError(f"De gegevens van deze opvang werden intussen door iemand anders gewijzigd "
+                         f"({', '.join(stale)}); er is niets bewaard. Bekijk de nieuwe gegevens en probeer "
+                         "opnieuw.")
+    problems = problems_between(values.get("started_on", record.started_on),
+                                values.get("stopped_on", record.stopped_on))
+    if problems:
+        raise ProviderRefused(problems)
+    changes = {f: (getattr(record, f), v) for f, v in values.items() if getattr(record, f) != v}
+    if not changes:
+        return {}
+    for field, (_, new) in changes.items():
+        setattr(record, field, new)
+    session.add(record)
+    audit.record(session, actor, "provider_updated", opvang=provider_id,
+                 changes={f: [old, new] for f, (old, new) in changes.items()})
+    return changes
+
+
+@unit_of_work
+def import_provider(session: Session, values: dict) -> str:
+    """A row of the register workbook's opvang sheet, its cells already judged by `clean` and typed (by attribute,
+    `id` the key): the provider added or its given fields changed. Returns 'new', 'updated' or 'unchanged'. The
+    workbook writes its one audit entry for the whole import."""
+    record = session.get(Provider, values["id"])
+    if record is None:
+        session.add(Provider(**values))
+        session.flush()
+        return "new"
+    return "updated" if assign_changed(record, values) else "unchanged"

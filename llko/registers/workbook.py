@@ -7,26 +7,24 @@ by its absence. See DESIGN.md "The register workbook".
 
 import csv
 import io
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from llko import audit, corrections, dutch
-from llko.agreements.models import Agreement, LokAttendance, LokMeeting
+from llko import audit, dutch
+from llko.agreements import service as agreement_service
 from llko.db import retry_when_busy, transaction
-from llko.infopagina.models import InfopaginaCheck
+from llko.infopagina import service as infopagina_service
 from llko.providers import service as provider_service
 from llko.providers.models import Provider
-from llko.reporting.models import Population
+from llko.reporting import population
 from llko.files import archive, bounded, caps, messages, plaintext, spreadsheets
 from llko.registers.sheets import SHEETS, CellError, Sheet, sheet_key
-from llko.vacancies.models import VacancyChange, VacancyRecord
-from llko.vacancies.queries import as_vacancy, register_row
+from llko.vacancies import service as vacancy_service
 
 MAX_ROWS = 50_000  # rows per sheet: a register of a town is hundreds
 SWAPPED = ("Werden dag en maand omgewisseld door een rekenblad in een andere taal (bv. Engels)? Zet de taal op "
@@ -308,91 +306,24 @@ def _attributes(sheet: Sheet, values: dict) -> dict:
     return {sheet.column(name).attribute: value for name, value in values.items()}
 
 
-def _apply(record, changes: dict) -> bool:
-    """Set the changed attributes; True when something changed."""
-    changed = False
-    for attribute, value in changes.items():
-        if getattr(record, attribute) != value:
-            setattr(record, attribute, value)
-            changed = True
-    return changed
-
-
 def _write(session, typed: dict[str, list[_Row]], actor: str, result: RegisterResult) -> None:
+    """Every sheet through its feature's service, in the caller's transaction (providers first: the other sheets
+    name them)."""
     def count(sheet: str, outcome: str) -> None:
         result.counts.setdefault(sheet, {"new": 0, "updated": 0, "unchanged": 0})[outcome] += 1
 
-    for row in typed.get("opvang", []):
-        changes = _attributes(SHEETS["opvang"], row.values)
-        record = session.get(Provider, changes["id"])
-        if record is None:
-            session.add(Provider(**changes))
-            count("opvang", "new")
-        else:
-            count("opvang", "updated" if _apply(record, changes) else "unchanged")
-    session.flush()
-    for sheet, model, keys in (("overeenkomst", Agreement, ("provider_id", "signed_on")),
-                               ("infopagina", InfopaginaCheck, ("provider_id", "checked_on", "source"))):
+    defaults = {c.attribute: c.default for c in SHEETS["vrije_plaatsen"].columns if c.default is not None}
+    writes = {
+        "opvang": lambda values: provider_service.import_provider(session, values),
+        "overeenkomst": lambda values: agreement_service.import_signature(session, values),
+        "infopagina": lambda values: infopagina_service.import_check(session, values),
+        "vrije_plaatsen": lambda values: vacancy_service.import_vacancy(session, actor, values, defaults),
+        "lok": lambda values: agreement_service.import_meeting(session, values, values.pop("attendance", None)),
+        "bevolking": lambda values: population.import_population(session, actor, values),
+    }
+    for sheet, write in writes.items():
         for row in typed.get(sheet, []):
-            changes = _attributes(SHEETS[sheet], row.values)
-            record = session.execute(select(model).filter_by(**{k: changes[k] for k in keys})
-                                     .where(corrections.standing(model))).scalars().first()
-            if record is None:
-                session.add(model(**changes))
-                count(sheet, "new")
-            else:
-                count(sheet, "updated" if _apply(record, changes) else "unchanged")
-    for row in typed.get("vrije_plaatsen", []):
-        changes = _attributes(SHEETS["vrije_plaatsen"], row.values)
-        if "confirmed_on" in changes and changes["confirmed_on"] is None:
-            changes["confirmed_on"] = changes["reported_on"]  # R7: bevestigd_op starts at gemeld_op
-        record = session.execute(select(VacancyRecord).filter_by(
-            provider_id=changes["provider_id"], start_date=changes["start_date"],
-            reported_on=changes["reported_on"])).scalars().first()
-        if record is None:
-            defaults = {c.attribute: c.default for c in SHEETS["vrije_plaatsen"].columns if c.default is not None}
-            record = VacancyRecord(**{**defaults, "confirmed_on": changes["reported_on"], **changes})
-            session.add(record)
-            session.flush()
-            outcome = "new"
-        elif _apply(record, changes):
-            record.version += 1
-            outcome = "updated"
-        else:
-            outcome = "unchanged"
-        count("vrije_plaatsen", outcome)
-        if outcome != "unchanged":
-            session.add(VacancyChange(vacancy_id=record.id, actor=actor, action="imported",
-                                      state=json.dumps(register_row(as_vacancy(record)))))
-    for row in typed.get("lok", []):
-        changes = _attributes(SHEETS["lok"], row.values)
-        attendance = changes.pop("attendance", None)
-        record = session.execute(select(LokMeeting).filter_by(held_on=changes["held_on"])
-                                 .where(corrections.standing(LokMeeting))).scalars().first()
-        outcome = "unchanged"
-        if record is None:
-            record = LokMeeting(**changes)
-            session.add(record)
-            session.flush()
-            outcome = "new"
-        elif _apply(record, changes):
-            outcome = "updated"
-        if attendance is not None:
-            present = set(session.execute(select(LokAttendance.provider_id)
-                                          .where(LokAttendance.meeting_id == record.id)).scalars())
-            if present != set(attendance):
-                session.execute(delete(LokAttendance).where(LokAttendance.meeting_id == record.id))
-                session.add_all(LokAttendance(meeting_id=record.id, provider_id=p) for p in attendance)
-                outcome = "updated" if outcome == "unchanged" else outcome
-        count("lok", outcome)
-    for row in typed.get("bevolking", []):
-        changes = _attributes(SHEETS["bevolking"], row.values)
-        record = session.get(Population, (changes["district"], changes["year"]))
-        if record is None:
-            session.add(Population(**changes, recorded_by=actor))
-            count("bevolking", "new")
-        else:
-            count("bevolking", "updated" if _apply(record, changes) else "unchanged")
+            count(sheet, write(_attributes(SHEETS[sheet], row.values)))
 
 
 def import_register(engine: Engine, files: list[tuple[str, bytes]], actor: str) -> RegisterResult:

@@ -4,10 +4,11 @@ audit entry; a second number for the same deelgemeente and year replaces the fir
 
 from datetime import date
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from llko import audit, dutch
-from llko.db import retry_when_busy, transaction
+from llko.db import unit_of_work
+from llko.models import assign_changed
 from llko.reporting.models import Population
 from llko.refusals import Refused
 
@@ -29,18 +30,28 @@ def problems(district: str, year, children, today: date) -> dict[str, str]:
     return found
 
 
-@retry_when_busy
-def record(engine: Engine, actor: str, district: str, year: int, children: int, today: date) -> None:
+@unit_of_work
+def record(session: Session, actor: str, district: str, year: int, children: int, today: date) -> None:
     """Children younger than 3 in `district` on 1 January of `year`."""
     district = (district or "").strip()
     if found := problems(district, year, children, today):
         raise Refused(found)
-    with transaction(engine) as session:
-        record_ = session.get(Population, (district, year))
-        before = None if record_ is None else record_.children_under_3
-        if record_ is None:
-            session.add(Population(district=district, year=year, children_under_3=children, recorded_by=actor))
-        else:
-            record_.children_under_3, record_.recorded_by = children, actor
-        audit.record(session, actor, "population_recorded", deelgemeente=district, jaar=year, kinderen=children,
-                     was=before)
+    record_ = session.get(Population, (district, year))
+    before = None if record_ is None else record_.children_under_3
+    if record_ is None:
+        session.add(Population(district=district, year=year, children_under_3=children, recorded_by=actor))
+    else:
+        record_.children_under_3, record_.recorded_by = children, actor
+    audit.record(session, actor, "population_recorded", deelgemeente=district, jaar=year, kinderen=children,
+                 was=before)
+
+
+@unit_of_work
+def import_population(session: Session, actor: str, values: dict) -> str:
+    """A row of the register workbook's bevolking sheet (typed, by attribute; key: deelgemeente and year): the number
+    added or changed. Returns 'new', 'updated' or 'unchanged'."""
+    record = session.get(Population, (values["district"], values["year"]))
+    if record is None:
+        session.add(Population(**values, recorded_by=actor))
+        return "new"
+    return "updated" if assign_changed(record, values) else "unchanged"

@@ -12,10 +12,12 @@ import pandas as pd
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from llko import audit, corrections
 from llko.clock import typed_day_problem
-from llko.db import retry_when_busy, transaction
+from llko.db import unit_of_work
+from llko.models import assign_changed
 from llko.providers.models import Provider
 from llko.vacancies import rules
 from llko.vacancies.models import Referral, VacancyChange, VacancyRecord, VacancyVisit
@@ -65,72 +67,68 @@ def _own(session, vacancy_id: int, allowed) -> VacancyRecord:
     return record
 
 
-@retry_when_busy
-def report(engine: Engine, actor: str, provider_id: str, fields: dict, today: date,
+@unit_of_work
+def report(session: Session, actor: str, provider_id: str, fields: dict, today: date,
            allowed: tuple[str, ...] | None = None) -> int:
     """A new free place, reported today (gemeld_op = bevestigd_op = today). Returns its id."""
     _check_allowed(provider_id, allowed)
     _check_form(fields, today, new=True)
     values = rules.clean(fields)
     try:
-        with transaction(engine) as session:
-            if session.get(Provider, provider_id) is None:
-                raise ValueError(f"Onbekende opvang '{provider_id}'.")
-            record = VacancyRecord(provider_id=provider_id, weekdays="", places=1, reported_on=today, confirmed_on=today)
-            _assign(record, values)
-            session.add(record)
-            _log(session, record, actor, "reported")
-            return record.id
+        if session.get(Provider, provider_id) is None:
+            raise ValueError(f"Onbekende opvang '{provider_id}'.")
+        record = VacancyRecord(provider_id=provider_id, weekdays="", places=1, reported_on=today, confirmed_on=today)
+        _assign(record, values)
+        session.add(record)
+        _log(session, record, actor, "reported")
+        return record.id
     except IntegrityError:
         raise VacancyRefused({"vanaf": f"Vandaag werd al een vrije plaats vanaf {values['vanaf']:%d/%m/%Y} gemeld "
                                        "voor deze opvang: pas die aan in plaats van ze opnieuw te melden."}) from None
 
 
-@retry_when_busy
-def edit(engine: Engine, actor: str, vacancy_id: int, fields: dict, today: date, version: int,
+@unit_of_work
+def edit(session: Session, actor: str, vacancy_id: int, fields: dict, today: date, version: int,
          allowed: tuple[str, ...] | None = None) -> None:
     """Change a free place's details (not the day it was reported); version: the one the editor saw."""
     _check_form(fields, today, new=False)
     values = rules.clean(fields)
-    with transaction(engine) as session:
-        record = _own(session, vacancy_id, allowed)
-        if record.version != version:
-            raise ValueError("Deze vrije plaats werd intussen door iemand anders gewijzigd; er is niets bewaard. "
-                             "Bekijk de nieuwe gegevens en probeer opnieuw.")
-        _assign(record, values)
-        record.version += 1
-        _log(session, record, actor, "updated")
+    record = _own(session, vacancy_id, allowed)
+    if record.version != version:
+        raise ValueError("Deze vrije plaats werd intussen door iemand anders gewijzigd; er is niets bewaard. "
+                         "Bekijk de nieuwe gegevens en probeer opnieuw.")
+    _assign(record, values)
+    record.version += 1
+    _log(session, record, actor, "updated")
 
 
-@retry_when_busy
-def confirm(engine: Engine, actor: str, vacancy_id: int, today: date, allowed: tuple[str, ...] | None = None) -> None:
+@unit_of_work
+def confirm(session: Session, actor: str, vacancy_id: int, today: date, allowed: tuple[str, ...] | None = None) -> None:
     """"Nog steeds vrij": the provider confirms the place today."""
-    with transaction(engine) as session:
-        record = _own(session, vacancy_id, allowed)
-        if record.closed_on is not None:
-            raise ValueError("Deze vrije plaats is afgesloten; meld een nieuwe als er opnieuw een plaats vrij is.")
-        record.confirmed_on = today
-        record.version += 1
-        _log(session, record, actor, "confirmed")
+    record = _own(session, vacancy_id, allowed)
+    if record.closed_on is not None:
+        raise ValueError("Deze vrije plaats is afgesloten; meld een nieuwe als er opnieuw een plaats vrij is.")
+    record.confirmed_on = today
+    record.version += 1
+    _log(session, record, actor, "confirmed")
 
 
-@retry_when_busy
-def close(engine: Engine, actor: str, vacancy_id: int, day: date, reason: str,
+@unit_of_work
+def close(session: Session, actor: str, vacancy_id: int, day: date, reason: str,
           allowed: tuple[str, ...] | None = None) -> None:
     """Close a free place as filled (ingevuld) or withdrawn (ingetrokken) from `day` on."""
     if reason not in rules.CLOSE_REASONS:
         raise VacancyRefused({"reden": f"Kies een reden: {' of '.join(rules.CLOSE_REASONS)}."})
-    with transaction(engine) as session:
-        record = _own(session, vacancy_id, allowed)
-        if record.closed_on is not None:
-            raise ValueError(f"Deze vrije plaats is al afgesloten op {record.closed_on:%d/%m/%Y}.")
-        record.closed_on, record.close_reason = day, reason
-        record.version += 1
-        _log(session, record, actor, "closed")
+    record = _own(session, vacancy_id, allowed)
+    if record.closed_on is not None:
+        raise ValueError(f"Deze vrije plaats is al afgesloten op {record.closed_on:%d/%m/%Y}.")
+    record.closed_on, record.close_reason = day, reason
+    record.version += 1
+    _log(session, record, actor, "closed")
 
 
-@retry_when_busy
-def reopen(engine: Engine, actor: str, vacancy_id: int, reason: str, allowed: tuple[str, ...] | None = None) -> None:
+@unit_of_work
+def reopen(session: Session, actor: str, vacancy_id: int, reason: str, allowed: tuple[str, ...] | None = None) -> None:
     """Undo a closing made by mistake (R14): the place is free again; the closed version stays in its history and
     the audit says who reopened it and why."""
     reason = (reason or "").strip()
@@ -139,18 +137,17 @@ def reopen(engine: Engine, actor: str, vacancy_id: int, reason: str, allowed: tu
                                        "afgesloten)."})
     if len(reason) > rules.REMARK_MAX:
         raise VacancyRefused({"reden": f"Reden: hoogstens {rules.REMARK_MAX} tekens."})
-    with transaction(engine) as session:
-        record = _own(session, vacancy_id, allowed)
-        if record.closed_on is None:
-            raise ValueError("Deze vrije plaats is niet afgesloten; er is niets te heropenen.")
-        closed = f"{record.closed_on:%d/%m/%Y} ({record.close_reason})"
-        record.closed_on, record.close_reason = None, None
-        record.version += 1
-        _log(session, record, actor, "reopened", was_afgesloten=closed, reden=reason)
+    record = _own(session, vacancy_id, allowed)
+    if record.closed_on is None:
+        raise ValueError("Deze vrije plaats is niet afgesloten; er is niets te heropenen.")
+    closed = f"{record.closed_on:%d/%m/%Y} ({record.close_reason})"
+    record.closed_on, record.close_reason = None, None
+    record.version += 1
+    _log(session, record, actor, "reopened", was_afgesloten=closed, reden=reason)
 
 
-@retry_when_busy
-def refer(engine: Engine, actor: str, vacancy_id: int, child_id: str, told_on: date | None, note: str = "",
+@unit_of_work
+def refer(session: Session, actor: str, vacancy_id: int, child_id: str, told_on: date | None, note: str = "",
           today: date | None = None) -> None:
     """The loket told a waiting family about this free place (coordinator only: the page checks the role). With
     today given (a day a person entered), told_on in the future or more than ten years back is refused."""
@@ -160,14 +157,13 @@ def refer(engine: Engine, actor: str, vacancy_id: int, child_id: str, told_on: d
         raise ValueError("Ingelicht op: kies de datum waarop het gezin werd ingelicht.")
     if today is not None and (wrong := typed_day_problem("Ingelicht op", told_on, today)):
         raise ValueError(wrong)
-    with transaction(engine) as session:
-        record = session.get(VacancyRecord, vacancy_id)
-        if record is None:
-            raise ValueError("Deze vrije plaats bestaat niet (meer).")
-        session.add(Referral(vacancy_id=vacancy_id, child_id=child_id.strip(), told_on=told_on, told_by=actor,
-                             note=note.strip()[:500]))
-        audit.record(session, actor, "vacancy_referral", id=vacancy_id, opvang=record.provider_id,
-                     kind=child_id.strip(), op=told_on)
+    record = session.get(VacancyRecord, vacancy_id)
+    if record is None:
+        raise ValueError("Deze vrije plaats bestaat niet (meer).")
+    session.add(Referral(vacancy_id=vacancy_id, child_id=child_id.strip(), told_on=told_on, told_by=actor,
+                         note=note.strip()[:500]))
+    audit.record(session, actor, "vacancy_referral", id=vacancy_id, opvang=record.provider_id,
+                 kind=child_id.strip(), op=told_on)
 
 
 def history(engine: Engine, vacancy_id: int) -> pd.DataFrame:
@@ -202,8 +198,8 @@ def _referral(session, referral_id: int) -> Referral:
     return found
 
 
-@retry_when_busy
-def correct_referral(engine: Engine, actor: str, referral_id: int, reason: str, told_on: date | None, note: str,
+@unit_of_work
+def correct_referral(session: Session, actor: str, referral_id: int, reason: str, told_on: date | None, note: str,
                      today: date) -> int:
     """R14: a referral noted wrongly (its day or note; a wrong child is withdrawn and noted anew) is replaced by its
     corrected version; the original stays, marked `gecorrigeerd`. Returns the new referral's id."""
@@ -214,41 +210,63 @@ def correct_referral(engine: Engine, actor: str, referral_id: int, reason: str, 
         problems["told_on"] = wrong
     if len(note or "") > 500:
         problems["note"] = "Notitie: hoogstens 500 tekens."
-    with transaction(engine) as session:
-        original = _referral(session, referral_id)
-        if problems:
-            raise VacancyRefused(problems)
-        record = Referral(vacancy_id=original.vacancy_id, child_id=original.child_id, told_on=told_on, told_by=actor,
-                          note=(note or "").strip())
-        session.add(record)
-        session.flush()
-        corrections.void(original, actor, reason, replaced_by=record.id)
-        audit.record(session, actor, "vacancy_referral_corrected", id=original.vacancy_id, kind=original.child_id,
-                     was=original.told_on, op=told_on, reden=reason.strip())
-        return record.id
+    original = _referral(session, referral_id)
+    if problems:
+        raise VacancyRefused(problems)
+    record = Referral(vacancy_id=original.vacancy_id, child_id=original.child_id, told_on=told_on, told_by=actor,
+                      note=(note or "").strip())
+    session.add(record)
+    session.flush()
+    corrections.void(original, actor, reason, replaced_by=record.id)
+    audit.record(session, actor, "vacancy_referral_corrected", id=original.vacancy_id, kind=original.child_id,
+                 was=original.told_on, op=told_on, reden=reason.strip())
+    return record.id
 
 
-@retry_when_busy
-def withdraw_referral(engine: Engine, actor: str, referral_id: int, reason: str) -> None:
+@unit_of_work
+def withdraw_referral(session: Session, actor: str, referral_id: int, reason: str) -> None:
     """R14: a referral noted by mistake is withdrawn; it stays, marked `ingetrokken`."""
     problems = corrections.reason_problems(reason)
-    with transaction(engine) as session:
-        original = _referral(session, referral_id)
-        if problems:
-            raise VacancyRefused(problems)
-        corrections.void(original, actor, reason)
-        audit.record(session, actor, "vacancy_referral_withdrawn", id=original.vacancy_id, kind=original.child_id,
-                     op=original.told_on, reden=reason.strip())
+    original = _referral(session, referral_id)
+    if problems:
+        raise VacancyRefused(problems)
+    corrections.void(original, actor, reason)
+    audit.record(session, actor, "vacancy_referral_withdrawn", id=original.vacancy_id, kind=original.child_id,
+                 op=original.told_on, reden=reason.strip())
 
 
-@retry_when_busy
-def last_visit(engine: Engine, username: str, now: datetime) -> datetime | None:
+@unit_of_work
+def last_visit(session: Session, username: str, now: datetime) -> datetime | None:
     """The previous time (UTC) this user opened the vacancies overview (None the first time); records `now`."""
-    with transaction(engine) as session:
-        found = session.get(VacancyVisit, username)
-        previous = found.seen_at if found else None
-        if found:
-            found.seen_at = now.astimezone(timezone.utc)
-        else:
-            session.add(VacancyVisit(username=username, seen_at=now.astimezone(timezone.utc)))
+    found = session.get(VacancyVisit, username)
+    previous = found.seen_at if found else None
+    if found:
+        found.seen_at = now.astimezone(timezone.utc)
+    else:
+        session.add(VacancyVisit(username=username, seen_at=now.astimezone(timezone.utc)))
     return previous
+
+
+@unit_of_work
+def import_vacancy(session: Session, actor: str, values: dict, defaults: dict) -> str:
+    """A row of the register workbook's vrije_plaatsen sheet (typed, by attribute; key: provider, vanaf, gemeld_op):
+    the place added with `defaults` for the columns the sheet lacks, or its given fields changed; a blank bevestigd_op
+    is gemeld_op (R7). A new or changed place gets a line of history. Returns 'new', 'updated' or 'unchanged'."""
+    if "confirmed_on" in values and values["confirmed_on"] is None:
+        values = {**values, "confirmed_on": values["reported_on"]}  # R7: bevestigd_op starts at gemeld_op
+    record = session.execute(select(VacancyRecord).filter_by(
+        provider_id=values["provider_id"], start_date=values["start_date"],
+        reported_on=values["reported_on"])).scalars().first()
+    if record is None:
+        record = VacancyRecord(**{**defaults, "confirmed_on": values["reported_on"], **values})
+        session.add(record)
+        session.flush()
+        outcome = "new"
+    elif assign_changed(record, values):
+        record.version += 1
+        outcome = "updated"
+    else:
+        return "unchanged"
+    session.add(VacancyChange(vacancy_id=record.id, actor=actor, action="imported",
+                              state=json.dumps(register_row(as_vacancy(record)))))
+    return outcome
