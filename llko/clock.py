@@ -1,5 +1,6 @@
 """The loket's time zone and 'today': the one place both are defined."""
 
+import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -15,17 +16,24 @@ def today() -> date:
 
 
 DAY_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")  # dd/mm/jjjj as Belgians write it, jjjj-mm-dd as machines do
+SHORT_YEAR = re.compile(r"^(\d{1,2}/\d{1,2}/)(\d{2})$")  # dd/mm/jj, as a Dutch LibreOffice saves a date: 20jj
+WITH_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$")  # a date and time
 
 
 def parse_day(value) -> date:
-    """A day from a date (a datetime's date), or text as dd/mm/jjjj or jjjj-mm-dd; ValueError otherwise."""
+    """The one reading of a day a person or a file gives (DESIGN.md: dd/mm/jjjj, dd/mm/jj as 20jj, jjjj-mm-dd, or a
+    real spreadsheet date, a date with a time of day as its day); ValueError otherwise. The export import reads whole
+    columns at once with the same rule (llko.requests.importer.validation)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    text = str(value).strip()
+    text = SHORT_YEAR.sub(r"\g<1>20\g<2>", text)
+    text = WITH_TIME.sub(r"\g<1>", text)
     for pattern in DAY_FORMATS:
         try:
-            return datetime.strptime(str(value).strip(), pattern).date()
+            return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
     raise ValueError(f"geen datum: {value!r}")

@@ -6,12 +6,12 @@ returns the value to store, or raises CellError with what was expected. Blank ce
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Callable
 
 from llko import dutch
-from llko.clock import parse_day
 from llko.agreements.service import NAME_MAX, SUBJECT_MAX
+from llko.clock import parse_day
 from llko.vacancies.rules import AGE_GROUPS, CLOSE_REASONS, DAY_PARTS, KINDS, REMARK_MAX, WEEKDAYS
 
 
@@ -26,21 +26,12 @@ def text(value) -> str:
 
 
 def day(value) -> date:
-    """dd/mm/jjjj, dd/mm/jj (20jj), jjjj-mm-dd, or a real spreadsheet date."""
+    """A day as llko.clock.parse_day reads it (dd/mm/jjjj, dd/mm/jj as 20jj, jjjj-mm-dd, or a real spreadsheet
+    date)."""
     try:
         return parse_day(value if isinstance(value, (date, str)) else text(value))
     except ValueError:
-        pass
-    raw = text(value)
-    for pattern in ("%d/%m/%y", "%Y-%m-%d %H:%M:%S"):  # as the export import: no dd-mm-jjjj
-        try:
-            parsed = datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-        if pattern == "%d/%m/%y" and not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2}", raw):
-            continue
-        return parsed
-    raise CellError("een datum als dd/mm/jjjj")
+        raise CellError("een datum als dd/mm/jjjj") from None
 
 
 def at_most(characters: int) -> Callable:

@@ -4,11 +4,11 @@ spreadsheet that swapped day and month) explained once."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pandas as pd
 
 from llko import dutch
+from llko.clock import SHORT_YEAR, WITH_TIME
 from llko.requests import statuses
 from llko.requests.importer.columns import (
     COLUMNS,
@@ -49,7 +49,6 @@ def _problems(frame: pd.DataFrame, column: str, bad: pd.Series, expected: str) -
     return [ImportProblem(int(row), column, str(v), expected) for row, v in values.items()]
 
 
-_SHORT_YEAR = re.compile(r"^(\d{1,2}/\d{1,2}/)(\d{2})$")
 
 
 _LATE_DAY_TEXT = r"^(1[3-9]|2\d|3[01])/\d{1,2}/(\d{2}|\d{4})$"  # text dd/mm with a day > 12: never read as a date
@@ -60,9 +59,9 @@ MIXED_DATES = ("een datum zoals de rest van de kolom: deze kolom mengt echte dat
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
-    """dd/mm/jjjj, dd/mm/jj (as 20jj, as a Dutch LibreOffice saves dates), else jjjj-mm-dd, as datetime64 (NaT
-    when blank or invalid)."""
-    values = values.str.replace(_SHORT_YEAR, r"\g<1>20\g<2>", regex=True)
+    """A column of cells read as llko.clock.parse_day reads one (dd/mm/jjjj, dd/mm/jj as 20jj, else jjjj-mm-dd), all
+    at once, as datetime64 (NaT when blank or invalid); tests/test_dates.py holds the two to the same answers."""
+    values = values.str.replace(SHORT_YEAR, r"\g<1>20\g<2>", regex=True).str.replace(WITH_TIME, r"\g<1>", regex=True)
     parsed = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
     rest = parsed.isna() & (values != "")
     if rest.any():  # only the cells that are not dd/mm/jjjj get the second format
