@@ -17,11 +17,21 @@ from typing import Mapping, Sequence
 import xlsxwriter
 
 from llko import dutch, printing
-from llko.printing import CHART_FONT
 from llko.compliance import evidence
 from llko.compliance.evidence import ADVICE_KEYS, ADVICE_LABELS, NEGATIVE_ADVICE, ZERO_SCORE
-from llko.compliance.rules import (CATEGORY_LABELS, LABELS, OBLIGATIONS, READING, SHORTCOMING, UNKNOWN,
-                                   VERDICT_LABELS, Verdict, _below, check_period)
+from llko.compliance.rules import (
+    CATEGORY_LABELS,
+    LABELS,
+    OBLIGATIONS,
+    READING,
+    SHORTCOMING,
+    UNKNOWN,
+    VERDICT_LABELS,
+    Verdict,
+    _below,
+    check_period,
+)
+from llko.printing import CHART_FONT
 from llko.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"  # a plain directory beside this file, not a package
@@ -225,9 +235,12 @@ def _context(letter: Letter) -> dict:
                       "summary": evidence.summary(v, letter.settings)}
                      for name in OBLIGATIONS for v in [letter.verdicts[name]]],
         "reading": READING,
-        "evidence": evidence.rows(letter.verdicts),
+        "evidence": printing.table(["Verplichting", "Bewijs", "Toelichting"],
+                                   [[r.label, r.item, r.detail] for r in evidence.rows(letter.verdicts)]),
         "evidence_in_annex": len(evidence.rows(letter.verdicts)) > EVIDENCE_INLINE_MAX,
-        "evidence_summary": _evidence_summary(evidence.rows(letter.verdicts)),
+        "evidence_summary": printing.table(["Verplichting", "Aantal", "Eerste bewijsstukken"],
+                                           [[r["label"], r["count"], r["first"]]
+                                            for r in _evidence_summary(evidence.rows(letter.verdicts))]),
         "thresholds": evidence.thresholds(letter.settings),
         "steps": [{"on": dutch.day(s.on), "what": s.what, "note": s.note, "by": s.by} for s in letter.steps],
         "chart": None if svg is None else "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),

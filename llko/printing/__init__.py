@@ -2,6 +2,7 @@
 with the shared page style (`page.css`) beside it, charts as accessible SVG (vl-convert), and PDF/UA-1 (WeasyPrint)."""
 
 import functools
+from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -9,6 +10,8 @@ import jinja2
 import vl_convert
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
+
+from llko import dutch
 
 HERE = Path(__file__).parent
 CHART_FONT = "Liberation Sans"  # a font both vl-convert (which measures the labels) and WeasyPrint (which draws) have
@@ -36,3 +39,25 @@ def pdf(html: str) -> bytes:
     (an embedded chart) are allowed."""
     document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"]))
     return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def _cell(value) -> dict:
+    """A table cell as tables.html draws it: Dutch text, and whether it is a number (aligned right)."""
+    if value is None:
+        text = dutch.UNKNOWN
+    elif isinstance(value, bool):
+        text = dutch.yes_no(value)
+    elif isinstance(value, float):
+        text = dutch.decimal(value)
+    elif isinstance(value, date):
+        text = dutch.day(value)
+    else:
+        text = str(value)
+    return {"text": text, "number": isinstance(value, (int, float)) and not isinstance(value, bool)}
+
+
+def table(header: list[str], rows: list[list], total: list | None = None, caption: str = "") -> dict:
+    """A table as tables.html draws it (`{% from "tables.html" import table %}`): a caption, the header row, the rows
+    (the first cell heads its row), an optional total row; values in Dutch (numbers, days, ja/nee)."""
+    return {"caption": caption, "header": header, "rows": [[_cell(v) for v in row] for row in rows],
+            "total": None if total is None else [_cell(v) for v in total]}

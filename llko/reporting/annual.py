@@ -17,14 +17,26 @@ from typing import Mapping
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from llko import dutch, printing, settings as settings_store
+from llko import dutch, printing
+from llko import settings as settings_store
 from llko.agreements import queries as agreement_queries
 from llko.agreements.queries import Meeting
 from llko.compliance import queries as compliance_queries
-from llko.compliance.rules import (CATEGORY, CATEGORY_LABELS, LABELS, NOT_APPLICABLE, OBLIGATIONS, READING,
-                                   SHORT_LABELS, VERDICT_LABELS, VERDICTS, WITH_SHARE)
-from llko.infopagina import queries as infopagina_queries, rules as infopagina_rules
-from llko.printing import CHART_FONT
+from llko.compliance.rules import (
+    CATEGORY,
+    CATEGORY_LABELS,
+    LABELS,
+    NOT_APPLICABLE,
+    OBLIGATIONS,
+    READING,
+    SHORT_LABELS,
+    VERDICT_LABELS,
+    VERDICTS,
+    WITH_SHARE,
+)
+from llko.infopagina import queries as infopagina_queries
+from llko.infopagina import rules as infopagina_rules
+from llko.printing import CHART_FONT, table
 from llko.providers import queries as provider_queries
 from llko.providers.rules import works_on
 from llko.reporting.export import to_xlsx_book
@@ -345,28 +357,6 @@ def report_xlsx(report: AnnualReport) -> bytes:
 
 # --- the PDF -------------------------------------------------------------------------------------------------------
 
-def _cell(value) -> dict:
-    """A table cell as the template draws it: Dutch text, and whether it is a number (aligned right)."""
-    if value is None:
-        text = dutch.UNKNOWN
-    elif isinstance(value, bool):
-        text = dutch.yes_no(value)
-    elif isinstance(value, float):
-        text = dutch.decimal(value)
-    elif isinstance(value, date):
-        text = dutch.day(value)
-    else:
-        text = str(value)
-    return {"text": text, "number": isinstance(value, (int, float)) and not isinstance(value, bool)}
-
-
-def _table(header: list[str], rows: list[list], total: list | None = None, caption: str = "") -> dict:
-    """A table as the template draws it: a caption, the header row, the rows (the first cell heads its row) and an
-    optional total row."""
-    return {"caption": caption, "header": header, "rows": [[_cell(v) for v in row] for row in rows],
-            "total": None if total is None else [_cell(v) for v in total]}
-
-
 def _requests_section(report: AnnualReport) -> dict:
     r = report.figures["requests"]
     parts = [f"{r[k]} {REQUEST_LABELS[k].lower()}" for k in OUTCOMES]
@@ -377,7 +367,7 @@ def _requests_section(report: AnnualReport) -> dict:
         "chart": "data:image/svg+xml;base64," + base64.b64encode(chart_svg(report).encode()).decode(),
         "chart_alt": CHART_DESCRIPTION,
         "chart_sentence": chart_sentence(report),
-        "table": _table(["Maand", *(REQUEST_LABELS[k] for k in keys)], month_rows(report, keys),
+        "table": table(["Maand", *(REQUEST_LABELS[k] for k in keys)], month_rows(report, keys),
                         ["Totaal", *(r[k] for k in keys)], "Aanvragen per maand van ontvangst"),
     }
 
@@ -392,7 +382,7 @@ def _answers_section(report: AnnualReport) -> dict:
     return {"text": (f"Een aanvraag is tijdig beantwoord wanneer de opvang binnen {report.settings.deadline_days} "
                      "dagen na ontvangst liet weten of er een plaats is (in behandeling, opvangplan niet mogelijk, "
                      "goedgekeurd of geannuleerd door de opvang); een ontvangstbevestiging is geen antwoord."),
-            "table": _table(["Gegeven", "Waarde"], rows, caption="Antwoordtermijn")}
+            "table": table(["Gegeven", "Waarde"], rows, caption="Antwoordtermijn")}
 
 
 def _needs_section(report: AnnualReport) -> dict:
@@ -400,7 +390,7 @@ def _needs_section(report: AnnualReport) -> dict:
     return {"text": ("De kinderen met een aanvraag in het jaar; bij wat volgt telt elke aanvraag van het kind, van "
                      "welke datum ook. Onvervulde nood: alle aanvragen zijn afgesloten, minstens één met "
                      "‘opvangplan niet mogelijk’ en geen enkele goedgekeurd."),
-            "table": _table(["Gegeven", "Aantal"], [[CHILDREN_LABELS[k], c[k]] for k in CHILDREN_LABELS],
+            "table": table(["Gegeven", "Aantal"], [[CHILDREN_LABELS[k], c[k]] for k in CHILDREN_LABELS],
                             caption="Kinderen")}
 
 
@@ -415,7 +405,7 @@ def _districts_section(report: AnnualReport) -> dict:
                      f"kinderen jonger dan 3; de Vlaamse doelstelling is {FLEMISH_TARGET}."),
             "below": ("Onder de norm: " + ", ".join(below) + ".") if below else
                      "Geen deelgemeente met gekende kinderen onder 3 ligt onder de norm.",
-            "table": _table(DISTRICT_HEADER, rows, caption="Aanbod per deelgemeente")}
+            "table": table(DISTRICT_HEADER, rows, caption="Aanbod per deelgemeente")}
 
 
 def _vacancies_section(report: AnnualReport) -> dict:
@@ -424,7 +414,7 @@ def _vacancies_section(report: AnnualReport) -> dict:
     return {"text": (f"In {report.year} meldden de opvanginitiatieven {reported} aan het loket, samen "
                      f"{_count(v['places'], 'plaats', 'plaatsen')} (ook de intussen ingevulde of ingetrokken); de "
                      "tabel telt ze per maand waarin ze gemeld werden."),
-            "table": _table(["Maand", "Meldingen", "Plaatsen"], vacancy_rows(report),
+            "table": table(["Maand", "Meldingen", "Plaatsen"], vacancy_rows(report),
                             ["Totaal", v["reported"], v["places"]], "Vrije plaatsen per maand van melding")}
 
 
@@ -433,7 +423,7 @@ def _infopagina_section(report: AnnualReport) -> dict:
     return {"text": (f"De infopagina van de {_count(len(report.working), 'opvanginitiatief', 'opvanginitiatieven')} "
                      f"die op {dutch.day(report.date_to)} werken, zoals het loket ze het laatst controleerde; een "
                      f"controle ouder dan {report.settings.infopagina_max_age_days} dagen is te oud."),
-            "table": _table(["Toestand", "Opvanginitiatieven"], [[s, n] for s, n in counts.items()],
+            "table": table(["Toestand", "Opvanginitiatieven"], [[s, n] for s, n in counts.items()],
                             ["Totaal", len(report.working)], f"Infopagina op {dutch.day(report.date_to)}")}
 
 
@@ -449,9 +439,9 @@ def _agreement_section(report: AnnualReport) -> dict:
             "lok": (f"Het Lokaal Overleg Kinderopvang kwam in {report.year} "
                     f"{_count(meetings, 'keer', 'keer')} samen." if meetings else
                     f"Het Lokaal Overleg Kinderopvang kwam in {report.year} niet samen."),
-            "providers": _table(["Opvang", "Ondertekend op", "LOK bijgewoond"], rows,
+            "providers": table(["Opvang", "Ondertekend op", "LOK bijgewoond"], rows,
                                 caption="Overeenkomst en LOK per opvang"),
-            "meetings": _table(["Datum", "Onderwerp", "Aanwezige opvanginitiatieven"],
+            "meetings": table(["Datum", "Onderwerp", "Aanwezige opvanginitiatieven"],
                                [[m.held_on, m.subject, len(m.attending)] for m in report.meetings],
                                caption=f"LOK-vergaderingen in {report.year}") if meetings else None}
 
@@ -472,9 +462,9 @@ def _compliance_section(report: AnnualReport) -> dict:
                        "(een tekort op een verdere afspraak): "
                        f"{_count(advice['zero_score'], 'opvanginitiatief', 'opvanginitiatieven')}."),
             "reading": READING,
-            "obligations": _table(["Verplichting", "Categorie", *(VERDICT_LABELS[v] for v in shown)], per_obligation,
+            "obligations": table(["Verplichting", "Categorie", *(VERDICT_LABELS[v] for v in shown)], per_obligation,
                                   caption="Oordelen per verplichting (aantal opvanginitiatieven)"),
-            "providers": _table(["Opvang", *(SHORT_LABELS[o] for o in OBLIGATIONS), "negatief advies", "0-score"],
+            "providers": table(["Opvang", *(SHORT_LABELS[o] for o in OBLIGATIONS), "negatief advies", "0-score"],
                                 rows, caption="Oordelen per opvang")}
 
 
@@ -485,7 +475,7 @@ def _enforcement_section(report: AnnualReport) -> dict:
     return {"text": (f"In {report.year} werden {_count(counts['opened'], 'handhavingsdossier', 'handhavingsdossiers')} "
                      f"geopend en {counts['closed']} afgesloten; op {dutch.day(report.date_to)} "
                      f"{'was' if counts['open'] == 1 else 'waren'} er {counts['open']} open."),
-            "table": _table(["Opvang", "Verplichtingen", "Geopend op", "Afgesloten op"], rows,
+            "table": table(["Opvang", "Verplichtingen", "Geopend op", "Afgesloten op"], rows,
                             caption=f"Handhavingsdossiers open in {report.year}") if rows else None}
 
 
