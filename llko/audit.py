@@ -4,15 +4,15 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session
-
 import pandas as pd
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from llko import dutch
 from llko.clock import LOCAL_TZ
 from llko.models import AuditEntry
+from llko.roles import ROLES
 
 
 def record(session: Session, actor: str, action: str, **detail) -> None:
@@ -99,9 +99,6 @@ ACTION_LABELS = {
     "enforcement_step_withdrawn": "Stap in een dossier ingetrokken",
 }
 
-_ROLE_NAMES = {"coordinator": "coördinator", "provider": "opvanginitiatief", "policy": "beleid"}
-
-
 def _date(value) -> str:
     """jjjj-mm-dd as dd/mm/jjjj; a stored moment as dd/mm/jjjj hh:mm in Belgian time."""
     text = str(value)
@@ -133,7 +130,7 @@ def describe(action: str, detail: str) -> str:
         return f"; {d('attempts')} pogingen, de laatste op {_date(d('last'))}" if (d("attempts") or 1) > 1 else ""
 
     def role() -> str:
-        return _ROLE_NAMES.get(d("role"), d("role"))
+        return ROLES[d("role")].lower() if d("role") in ROLES else d("role")
 
     texts = {
         "login_failed": lambda: f"poging {d('attempt')}" if d("attempt") else (d("reason") or "") + repeats(),

@@ -7,12 +7,12 @@ from datetime import date
 
 DATABASE_URL = "LLKO_DATABASE_URL"  # SQLAlchemy URL; unset: the embedded SQLite file in db/ (the demo town)
 TODAY = "LLKO_TODAY"  # jjjj-mm-dd: 'today' for demos and tests; unset: the day in Belgium
-IMPORT_LIMITS = {  # name -> (default, what it bounds); an installation may raise or lower each
-    "LLKO_IMPORT_MAX_ROWS": (300_000, "rijen van één blad"),
-    "LLKO_IMPORT_MAX_CELLS": (5_000_000, "ingevulde cellen van een werkmap"),
-    "LLKO_IMPORT_MAX_XML_MB": (300, "MB van een uitgepakte XLSX"),
-    "LLKO_IMPORT_PARSE_SECONDS": (120, "seconden om een bestand te lezen"),
-    "LLKO_IMPORT_MAX_MEMORY_MB": (2048, "MB geheugen om een bestand te lezen"),
+IMPORT_LIMITS = {  # name -> default; an installation may raise or lower each (README.md says what each bounds)
+    "LLKO_IMPORT_MAX_ROWS": 300_000,
+    "LLKO_IMPORT_MAX_CELLS": 5_000_000,
+    "LLKO_IMPORT_MAX_XML_MB": 300,
+    "LLKO_IMPORT_PARSE_SECONDS": 120,
+    "LLKO_IMPORT_MAX_MEMORY_MB": 2048,
 }
 
 
@@ -27,7 +27,7 @@ def pinned_today() -> date | None:
 
 def import_limit(name: str) -> int:
     """One of IMPORT_LIMITS, as the installation set it (a positive whole number) or its default."""
-    default = IMPORT_LIMITS[name][0]
+    default = IMPORT_LIMITS[name]
     value = os.environ.get(name, "").strip()
     if not value:
         return default

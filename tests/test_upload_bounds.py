@@ -10,6 +10,7 @@ app's own process; 200,000 rows of 100 cells (1 GB of XML, inside the old caps) 
 
 import io
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -26,6 +27,7 @@ from apptest import errors, page
 from conftest import ROOT
 from llko.accounts.auth import create_user
 from llko.db import make_engine
+from llko import config
 from llko.files import bounded, caps
 from llko.requests import importer, upload
 from llko.requests.importer import import_file
@@ -288,3 +290,13 @@ def test_the_import_page_refuses_the_bomb_at_once_and_parses_an_upload_once(coor
     assert calls == ["goed.xlsx"]
     with coordinator.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM requests")).scalar() == 3
+
+
+def test_the_readme_lists_every_limit_with_its_default():
+    """A town's IT reads the limits in the README: the table there names each variable and the default in force."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| `(LLKO_IMPORT_\w+)` \| (\d+) \|", readme, re.M))
+    assert listed == {"LLKO_IMPORT_MAX_ROWS": "300000", "LLKO_IMPORT_MAX_CELLS": "5000000",
+                      "LLKO_IMPORT_MAX_XML_MB": "300", "LLKO_IMPORT_PARSE_SECONDS": "120",
+                      "LLKO_IMPORT_MAX_MEMORY_MB": "2048"}
+    assert {name: str(default) for name, default in config.IMPORT_LIMITS.items()} == listed

@@ -15,13 +15,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from llko import audit
+from llko.accounts.models import LoginSession, User, UserProvider
 from llko.clock import LOCAL_TZ
 from llko.db import unit_of_work
-from llko.accounts.models import LoginSession, User, UserProvider
 from llko.models import utcnow
 from llko.providers.models import Provider
+from llko.roles import ROLES
 
-ROLES = {"coordinator": "Coördinator", "provider": "Opvanginitiatief", "policy": "Beleid"}
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_BYTES = 72  # bcrypt refuses longer passwords
 MAX_FAILED_LOGINS = 5
