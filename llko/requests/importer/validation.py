@@ -59,13 +59,18 @@ MIXED_DATES = ("een datum zoals de rest van de kolom: deze kolom mengt echte dat
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
-    """A column of cells read as llko.clock.parse_day reads one (dd/mm/jjjj, dd/mm/jj as 20jj, else jjjj-mm-dd), all
-    at once, as datetime64 (NaT when blank or invalid); tests/test_dates.py holds the two to the same answers."""
-    values = values.str.replace(SHORT_YEAR, r"\g<1>20\g<2>", regex=True).str.replace(WITH_TIME, r"\g<1>", regex=True)
+    """A column of cells read as llko.clock.parse_day reads one (dd/mm/jjjj, dd/mm/jj as 20jj, jjjj-mm-dd, a date and
+    time), all at once, as datetime64 (NaT when blank or invalid); tests/test_dates.py holds the two to the same
+    answers. dd/mm/jjjj, nearly every cell of an export, is read by pandas' own parser; only the rest is rewritten."""
     parsed = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
     rest = parsed.isna() & (values != "")
-    if rest.any():  # only the cells that are not dd/mm/jjjj get the second format
-        parsed[rest] = pd.to_datetime(values[rest], format="%Y-%m-%d", errors="coerce")
+    if rest.any():
+        other = values[rest].str.replace(SHORT_YEAR, r"\g<1>20\g<2>", regex=True).str.replace(WITH_TIME, r"\g<1>",
+                                                                                              regex=True)
+        again = pd.to_datetime(other, format="%d/%m/%Y", errors="coerce")
+        iso = again.isna()
+        again[iso] = pd.to_datetime(other[iso], format="%Y-%m-%d", errors="coerce")
+        parsed[rest] = again
     return parsed
 
 
