@@ -204,6 +204,7 @@ def test_a_legal_file_parses_in_the_process_as_in_the_app():
 
 
 def test_a_parse_past_the_time_bound_is_killed_and_refused(monkeypatch, tmp_path):
+    monkeypatch.setattr(upload, "IN_PROCESS_CSV_BYTES", 0)  # this CSV, too, in a process of its own
     pid_file = tmp_path / "pid"
     monkeypatch.setattr(bounded, "PARSE_SECONDS", 2)
     monkeypatch.setattr(bounded, "WORKER", f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); "
@@ -218,8 +219,24 @@ def test_a_parse_past_the_time_bound_is_killed_and_refused(monkeypatch, tmp_path
 
 
 def test_a_parse_process_that_dies_refuses_the_file(monkeypatch):
+    monkeypatch.setattr(upload, "IN_PROCESS_CSV_BYTES", 0)  # this CSV, too, in a process of its own
     monkeypatch.setattr(bounded, "WORKER", "import sys; sys.exit(3)")
     assert messages(upload.parse_bounded(b"aanvraag_id\nA1\n", "x.csv")) == [upload.MSG_FAILED]
+
+
+def test_a_small_csv_is_checked_at_once_in_the_app_and_a_larger_one_in_a_process(monkeypatch):
+    """A town's CSV export is checked in the app's own process (a CSV's work grows with its bytes alone; starting a
+    process that loads pandas took 1.3 s for 40 KB); a CSV past IN_PROCESS_CSV_BYTES, as a workbook, in a process."""
+    data = ("\r\n".join([";".join(HEADER)] + [f"A{i};K{i};KO-1;Zonnetje;01/10/2026;nieuw;02/10/2026"
+                                               for i in range(1, 4)])).encode()
+    started = []
+    real = bounded.run_bounded
+    monkeypatch.setattr(bounded, "run_bounded", lambda *args: started.append(args[0]) or real(*args))
+    parsed, seconds = timed(upload.parse_bounded, data, "klein.csv")
+    assert parsed.problems == [] and len(parsed.frame) == 3 and started == [] and seconds < 0.5
+    monkeypatch.setattr(upload, "IN_PROCESS_CSV_BYTES", len(data) - 1)
+    parsed = upload.parse_bounded(data, "groter.csv")
+    assert parsed.problems == [] and len(parsed.frame) == 3 and started == ["llko.requests.upload:parse_here"]
 
 
 def test_another_sessions_page_stays_fast_while_a_bomb_is_parsed(demo_url, app_env, monkeypatch):
