@@ -21,7 +21,7 @@ from llko.compliance.queries import compliance
 from llko.requests.importer import import_file
 
 from test_compliance_cli import HEADER, run, town  # noqa: F401  (the hand-built town, on SQLite and PostgreSQL)
-from tests.helpers import database_at
+from tests.helpers import database_at, round_contract
 
 F, T = date(2026, 6, 1), date(2026, 11, 1)
 WHY = "Na het gesprek van 20/11 blijkt de achterstand door ziekte van de verantwoordelijke."
@@ -37,8 +37,7 @@ def audited(engine, action: str) -> list[dict]:
 
 
 def p1(engine, round_id: int) -> dict:
-    current = rounds.by_id(engine, round_id)
-    return rounds.contract(current, rounds.standing(engine, current))["providers"]["P1"]
+    return round_contract(engine, round_id)["providers"]["P1"]
 
 
 # --- making rounds ---------------------------------------------------------------------------------------------

@@ -3,22 +3,19 @@ its content, nothing written on a refusal, nothing replaced unless asked, every 
 Overeenkomst en LOK on a small town written by hand."""
 
 import io
-import json
 import zipfile
 from datetime import date
 
 import pytest
-from sqlalchemy import text
 
 from apptest import errors, page, read_csv, table
 from llko import audit
-from llko.accounts import auth
 from llko.agreements import queries, service
 from llko.files import documents
 from llko.providers import service as providers
 from llko.registers.export import columns
-from llko.requests.importer import import_file
 from test_attachments import real_pdf
+from tests.helpers import audited, described, labelled, rows, town_of
 
 T = date(2026, 11, 2)  # the app's 'today' in these tests
 EXPORT = """aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status
@@ -47,25 +44,7 @@ XLSX = zipped({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workboo
 @pytest.fixture
 def town(db_url, app_env, engine):
     app_env(db_url)
-    assert import_file(engine, EXPORT.encode(), "e.csv", T, "test").ok
-    auth.create_user(engine, "test", "coord", "Coord", "coordinator", "een-lang-wachtwoord")
-    auth.create_user(engine, "test", "zon", "Zon", "provider", "een-lang-wachtwoord", ("P1",))
-    return engine
-
-
-def rows(engine, sql):
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
-
-
-def audited(engine, action):
-    return [(actor, json.loads(detail)) for actor, detail in
-            rows(engine, f"SELECT actor, detail FROM audit_log WHERE action = '{action}' ORDER BY id")]
-
-
-def described(engine, action):
-    return [audit.describe(action, d) for (d,) in
-            rows(engine, f"SELECT detail FROM audit_log WHERE action = '{action}' ORDER BY id")]
+    return town_of(engine, EXPORT, T, ("zon", "Zon", "P1"))
 
 
 def written(engine):
@@ -248,10 +227,6 @@ def test_the_yearly_evaluation_with_the_lok_advice(town):
 
 
 # --- the page -----------------------------------------------------------------------------------------------
-
-
-def labelled(elements, label):
-    return next(e for e in elements if e.label == label)
 
 
 def test_the_unsigned_come_first_as_a_shortcoming(town):

@@ -36,6 +36,7 @@ from llko.reporting.figures import REQUEST_KEYS, figures
 from llko.requests.importer import import_file
 from test_compliance_cli import HEADER, town, xlsx  # noqa: F401 - town is a fixture
 from test_compliance_documents import structure_elements
+from tests.helpers import in_process, words
 
 YEAR = 2026
 F, T = date(YEAR, 1, 1), date(YEAR, 12, 31)
@@ -92,12 +93,6 @@ def made(year_town):
     return {"report": report, "pdf": pdf, "text": words(pdf), "book": book,
             "figures": figures(year_town, F, T), "compliance": compliance(year_town, F, T),
             "ids": ids(year_town)}
-
-
-def words(pdf: bytes) -> str:
-    """All the text of a PDF, whitespace folded to single spaces."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def ids(engine) -> set[str]:
@@ -350,12 +345,7 @@ def run(year_town, db_url, monkeypatch, capsys):
     """python -m llko ARGS in this process, against the town; returns (exit code, stdout, stderr)."""
     monkeypatch.setenv("LLKO_DATABASE_URL", db_url)
     monkeypatch.setenv("LLKO_TODAY", LATER.isoformat())
-
-    def cli(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return cli
+    return in_process(capsys)
 
 
 def test_the_cli_writes_both_files(run, tmp_path, made):

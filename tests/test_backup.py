@@ -1,11 +1,8 @@
 """Backup and restore (llko.backup and `python -m llko backup | restore`) on SQLite; PostgreSQL is refused
 with the pg_dump / pg_restore commands to use instead."""
 
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -14,12 +11,12 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from conftest import DEMO_TODAY, POSTGRES_URL, ROOT, fresh_database
+from conftest import DEMO_TODAY, POSTGRES_URL, fresh_database
 from llko import audit, backup as bk
 from llko.backup import BackupError, backup, check_backup, restore
 from llko.db import make_engine, transaction
 from llko.providers.models import Provider
-from tests.helpers import alembic_config, database_at
+from tests.helpers import alembic_config, cli, database_at
 
 SCRIPTS = ScriptDirectory.from_config(alembic_config())
 HEAD = SCRIPTS.get_current_head()
@@ -351,12 +348,6 @@ def test_postgres_is_refused_with_the_pg_dump_commands(tmp_path):
 
 
 # --- the command line ----------------------------------------------------------------------------
-
-
-def cli(db_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LLKO_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "llko", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, encoding="utf-8", timeout=120)
 
 
 def test_cli_backup_and_restore(live, tmp_path):

@@ -6,37 +6,25 @@ table are also checked in-process (build_report, format_table), where mutation t
 """
 
 import json
-import os
 import subprocess
-import sys
 from datetime import date
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from conftest import ROOT
 from llko.accounts.auth import check_password, user_info
 from llko.db import make_engine
 from llko.providers.models import Provider
 from llko.reporting.report import build_report, format_table
 from llko.requests.importer import import_file
-from tests.helpers import ZONNETJE_EXPORT
+from tests.helpers import ZONNETJE_EXPORT, cli
 
 CONTRACT_KEYS = {
     "open", "overdue", "answered", "answered_in_time", "not_possible", "approved",
     "cancelled_by_provider", "closed_elsewhere_approved",
 }
 TOTAL_KEYS = CONTRACT_KEYS | {"children_unmet"}
-
-
-def cli(db_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m llko ARGS` from the repository root against db_url."""
-    env = {**os.environ, "LLKO_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "llko", *args], cwd=ROOT, env=env, input=stdin if stdin is not None else "",
-        capture_output=True, text=True, encoding="utf-8", timeout=300,
-    )
 
 
 def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:

@@ -8,19 +8,16 @@ Period F = 01/06/2026 .. T = 01/11/2026; deadline = received + 14 days.
 
 import io
 import json
-import subprocess
-import sys
 from datetime import date
 
 import openpyxl
 import pytest
 
-from conftest import ROOT
 from llko import dutch, services
-from llko.cli import main
 from llko.compliance.queries import compliance, verdicts
 from llko.registers.workbook import import_register
 from llko.requests.importer import import_file
+from tests.helpers import cli, in_process
 
 HEADER = ("aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;gewenste_startdatum;status;datum_status;"
           "datum_antwoord;kwetsbaar_gezin")
@@ -237,12 +234,7 @@ def run(town, db_url, monkeypatch, capsys):
     """python -m llko ARGS in this process, against the town; returns (exit code, stdout, stderr)."""
     monkeypatch.setenv("LLKO_DATABASE_URL", db_url)
     monkeypatch.setenv("LLKO_TODAY", "2026-11-01")
-
-    def cli(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return cli
+    return in_process(capsys)
 
 
 def test_the_cli_prints_the_contract(run):
@@ -288,12 +280,7 @@ def test_the_readable_table(run):
 
 
 def test_the_cli_as_a_process(town, db_url):
-    import os
-
-    env = {**os.environ, "LLKO_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8"}
-    result = subprocess.run([sys.executable, "-m", "llko", "compliance", "--from", "2026-06-01", "--to", "2026-11-01",
-                             "--json"], cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8",
-                            timeout=300)
+    result = cli(db_url, "compliance", "--from", "2026-06-01", "--to", "2026-11-01", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == EXPECTED
 

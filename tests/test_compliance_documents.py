@@ -22,6 +22,7 @@ from llko.compliance import documents
 from llko.compliance.documents import Letter, Override, Step, advice_pdf, evidence_xlsx, signal_pdf
 from llko.compliance.rules import IN_ORDER, NOT_APPLICABLE, SHORTCOMING, UNKNOWN, Verdict, provider_verdicts
 from llko.settings import Settings
+from tests.helpers import words
 
 F, T, WRITTEN = date(2026, 6, 1), date(2026, 11, 1), date(2026, 11, 5)
 
@@ -64,12 +65,6 @@ def make_letter(**changes) -> Letter:
         provider_address="Kerkstraat 12, 9300 Aalst", subsidy_level="3", date_from=F, date_to=T, written_on=WRITTEN,
         author="Eline Coördinator", verdicts=by_hand(), settings=Settings(municipality="Aalst"), steps=STEPS)
     return replace(letter, **changes)
-
-
-def words(pdf: bytes) -> str:
-    """All the text of a PDF, whitespace folded to single spaces."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 @pytest.fixture(scope="module")

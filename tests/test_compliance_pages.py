@@ -12,6 +12,7 @@ from apptest import errors, metrics, page, table
 from llko.accounts import auth
 
 from test_compliance_cli import town  # noqa: F401  (the hand-built town, on SQLite and PostgreSQL)
+from tests.helpers import words
 
 F, T = date(2026, 6, 1), date(2026, 11, 1)
 PASSWORD = "een-lang-wachtwoord"
@@ -171,14 +172,6 @@ def test_the_provider_sees_its_own_verdicts_and_evidence_only(site):
     assert "De oordelen volgen deze instellingen van het loket:" in shown and "Instellingen" not in shown
 
 
-def pdf_text(data: bytes) -> str:
-    """The text of a PDF as a reader extracts it, whitespace folded."""
-    import io
-
-    from pypdf import PdfReader
-    return " ".join(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages).split())
-
-
 def test_the_dossier_produces_the_signal_and_the_advice_letters_from_the_data(site, downloads):
     subsidy_round = advice_round(site, "Subsidie 2027", "subsidie")
     advice_round(site)  # the expansion round, the one the page opens on (both open, the same period: the newest)
@@ -190,14 +183,14 @@ def test_the_dossier_produces_the_signal_and_the_advice_letters_from_the_data(si
     stem = "P2-20260601-20261101"
     assert {f"signaal-{stem}.pdf", f"advies-uitbreidingsronde-{stem}.pdf", f"advies-subsidie-{stem}.pdf",
             f"bewijs-{stem}.xlsx"} <= set(downloads.names())
-    signal = pdf_text(downloads[f"signaal-{stem}.pdf"])
+    signal = words(downloads[f"signaal-{stem}.pdf"])
     for expected in ("Signaal aan Opgroeien Regie", "Lokaal Loket Kinderopvang Ninove", "Het Nest", "P2",
                      "01/06/2026 tot en met 01/11/2026", "A202", "A203", "A210", "A211", "A215", "A212", "A213", "A216",
                      "Gebeld: belooft beterschap.", "Cora Coördinator", "90%"):
         assert expected in signal, expected
-    subsidy = pdf_text(downloads[f"advies-subsidie-{stem}.pdf"])
+    subsidy = words(downloads[f"advies-subsidie-{stem}.pdf"])
     assert "Het Nest" in subsidy and "0-score" not in subsidy
-    round_letter = pdf_text(downloads[f"advies-uitbreidingsronde-{stem}.pdf"])
+    round_letter = words(downloads[f"advies-uitbreidingsronde-{stem}.pdf"])
     assert "0-score" in round_letter
 
 

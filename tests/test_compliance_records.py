@@ -15,21 +15,12 @@ from llko.compliance.queries import compliance
 
 from test_attachments import real_pdf
 from test_compliance_cli import town  # noqa: F401  (the hand-built town, on SQLite and PostgreSQL)
+from tests.helpers import audit_actions, count, round_contract
 
 F, T = date(2026, 6, 1), date(2026, 11, 1)
 TODAY = date(2026, 11, 15)
 PDF = real_pdf()  # a file is judged by its structure: a real PDF
 WHY = "Na het gesprek van 20/11 blijkt de achterstand door ziekte van de verantwoordelijke."
-
-
-def count(engine, table: str) -> int:
-    with engine.connect() as conn:
-        return conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
-
-
-def audit_actions(engine) -> list[str]:
-    with engine.connect() as conn:
-        return list(conn.execute(text("SELECT action FROM audit_log ORDER BY id")).scalars())
 
 
 # --- the ladder, pure -------------------------------------------------------------------------------------------
@@ -86,11 +77,6 @@ def test_a_contact_needs_a_known_channel_a_past_date_and_a_note():
 def make_round(engine, name: str = "Uitbreidingsronde 2027") -> int:
     """An open expansion round over [F, T]."""
     return rounds.create(engine, "coord", name, "uitbreidingsronde", F, T)
-
-
-def round_contract(engine, round_id: int) -> dict:
-    current = rounds.by_id(engine, round_id)
-    return rounds.contract(current, rounds.standing(engine, current))
 
 
 def test_an_override_keeps_the_derived_advice_and_adds_its_own_key_in_its_round_only(town):

@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy import text
 
 from apptest import errors, page, table
-from llko.accounts import auth
 from llko.infopagina import service
-from llko.requests.importer import import_file
+from tests.helpers import town_of
 
 T = date(2026, 11, 2)
 EXPORT = """aanvraag_id;kind_id;opvang_id;opvang_naam;datum_aanvraag;status;datum_status
@@ -23,9 +22,7 @@ ALL = {"openingsuren": True, "openingsdagen": True, "contact": True, "foto_logo"
 @pytest.fixture
 def town(db_url, app_env, engine):
     app_env(db_url)
-    assert import_file(engine, EXPORT.encode(), "e.csv", T, "test").ok
-    auth.create_user(engine, "test", "coord", "Coord", "coordinator", "een-lang-wachtwoord")
-    auth.create_user(engine, "test", "zon", "Zon", "provider", "een-lang-wachtwoord", ("P1",))
+    town_of(engine, EXPORT, T, ("zon", "Zon", "P1"))
     # P1: tarief missing at the loket's checks of 01/06 and 01/09 (since 01/06), then declared complete on 20/10.
     service.record(engine, "coord", "P1", date(2026, 6, 1), "loket", {**ALL, "tarief": False}, "Loket")
     service.record(engine, "coord", "P1", date(2026, 9, 1), "loket", {**ALL, "tarief": False}, "Loket")

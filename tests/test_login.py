@@ -9,12 +9,8 @@ from llko.accounts.auth import create_user
 from llko.accounts.auth import locked_until as auth_locked_until
 from llko.bootstrap import DEMO_PASSWORD
 from llko.db import make_engine
+from tests.helpers import audit_actions
 from ui import login as login_module
-
-
-def audit_actions(engine, actor):
-    with engine.connect() as conn:
-        return [r[0] for r in conn.execute(text("SELECT action FROM audit_log WHERE actor = :a ORDER BY id"), {"a": actor})]
 
 
 def test_login_page_lists_demo_accounts_only_in_demo_mode(own_demo):

@@ -7,12 +7,13 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import text
 
-from apptest import page, table
+from apptest import table
 from llko import dutch
 from llko.compliance import service
 
 from test_compliance_cli import town  # noqa: F401  (the hand-built town)
-from test_compliance_pages import F, T, WHY, advice_round, opened, pdf_text, site  # noqa: F401
+from test_compliance_pages import F, T, WHY, advice_round, opened, site  # noqa: F401
+from tests.helpers import words
 
 
 @pytest.mark.parametrize("at, shown", [
@@ -33,7 +34,7 @@ def test_a_decision_at_half_past_eleven_utc_shows_the_next_day_in_belgium(site, 
     dossier.selectbox(key="dossier_provider").set_value("P1").run()
     assert any("(Cora Coördinator, 03/11/2026 00:30)" in w.value for w in dossier.warning)
     assert table(dossier, "Beslist op")["Beslist op"].tolist() == ["03/11/2026 00:30"]
-    letter = pdf_text(downloads[f"advies-uitbreidingsronde-P1-{F:%Y%m%d}-{T:%Y%m%d}.pdf"])
+    letter = words(downloads[f"advies-uitbreidingsronde-P1-{F:%Y%m%d}-{T:%Y%m%d}.pdf"])
     assert "Aangepast door Cora Coördinator op 03/11/2026 om 00:30" in letter
     naleving = opened("views/naleving.py", "coord", "naleving")
     naleving.selectbox(key="naleving_provider").set_value("P1").run()

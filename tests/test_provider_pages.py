@@ -3,24 +3,21 @@ transaction with an audit entry, nothing written on a refusal) and the Opvang pa
 today's list with the stopped providers apart, and per provider its data, requests, free places, agreement, LOK
 attendance and infopagina."""
 
-import json
 from datetime import date
 
 import pandas as pd
 import pytest
-from sqlalchemy import text
 
 from apptest import errors, page, read_csv, table
 from llko import audit
-from llko.accounts import auth
 from llko.agreements import service as agreements
 from llko.infopagina import service as infopagina
 from llko.providers import service
 from llko.providers.queries import provider_details
 from llko.registers.export import columns
-from llko.requests.importer import import_file
 from llko.vacancies import service as vacancies
 from test_attachments import real_pdf
+from tests.helpers import audited, labelled, rows, town_of
 
 T = date(2026, 11, 2)  # the app's 'today' in these tests
 # P1: one open request received 01/10 (overdue on 02/11), one approved in time; P2: one request in time; P3 stops.
@@ -37,25 +34,7 @@ PLACE = {"vanaf": date(2026, 11, 9), "tot": None, "dagen": ["ma", "di"], "dagdee
 @pytest.fixture
 def town(db_url, app_env, engine):
     app_env(db_url)
-    assert import_file(engine, EXPORT.encode(), "e.csv", T, "test").ok
-    auth.create_user(engine, "test", "coord", "Coord", "coordinator", "een-lang-wachtwoord")
-    auth.create_user(engine, "test", "zon", "Zon", "provider", "een-lang-wachtwoord", ("P1",))
-    return engine
-
-
-def rows(engine, sql):
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
-
-
-def audited(engine, action):
-    return [(actor, json.loads(detail)) for actor, detail in
-            rows(engine, f"SELECT actor, detail FROM audit_log WHERE action = '{action}' ORDER BY id")]
-
-
-def labelled(elements, label):
-    """The widget with this label."""
-    return next(e for e in elements if e.label == label)
+    return town_of(engine, EXPORT, T, ("zon", "Zon", "P1"))
 
 
 def master(engine, provider_id):

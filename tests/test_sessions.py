@@ -12,16 +12,11 @@ from sqlalchemy import text
 
 from llko import audit
 from llko.accounts import auth, sessions
+from tests.helpers import audit_actions
 
 PASSWORD = "een-lang-wachtwoord"
 WRONG = "niet-het-wachtwoord"
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
-
-
-def audit_actions(engine, actor):
-    with engine.connect() as conn:
-        return [r[0] for r in conn.execute(text("SELECT action FROM audit_log WHERE actor = :a ORDER BY id"),
-                                           {"a": actor})]
 
 
 def four_failures(engine, username):

@@ -18,7 +18,7 @@ from llko.requests import overview
 from llko.requests.importer import import_file
 from llko.requests.queries import EVERYTHING, Selection
 from llko.settings import DEFAULTS, Settings
-from test_cli import cli
+from tests.helpers import cli
 
 T = date(2026, 11, 2)
 # P1: A1 received 20/10 (deadline 03/11 with 14 days; 27/10 with 7), still 'nieuw'. A2 received 01/10, answered

@@ -5,13 +5,13 @@ is written; it is never replaced by another day. Today is 02/11/2026 in these te
 from datetime import date
 
 import pytest
-from sqlalchemy import text
 
 from apptest import errors, page
 from llko.clock import typed_day_problem, years_from
 from llko.vacancies import rules as vacancy_rules
 
 from test_vacancy_pages import PLACE, T, fill, town  # noqa: F401  (the small town, on SQLite and PostgreSQL)
+from tests.helpers import count
 
 
 # --- the rule, at its edges --------------------------------------------------------------------------------------
@@ -56,11 +56,6 @@ def test_places_are_one_to_a_hundred(places, message):
 
 
 # --- typed on the pages: a Dutch refusal, nothing written ---------------------------------------------------------
-
-def count(engine, table: str) -> int:
-    with engine.connect() as conn:
-        return conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
-
 
 @pytest.mark.parametrize("vanaf, message", [
     (date(2040, 3, 15), "Vrij vanaf: 15/03/2040 ligt meer dan 2 jaar in de toekomst; kies een dag tot en met "

@@ -5,12 +5,12 @@ sees what is new since the last visit."""
 from datetime import date
 
 import pytest
-from sqlalchemy import text
 
 from apptest import errors, page, table
 from llko.accounts import auth
 from llko.requests.importer import import_file
 from llko.vacancies import service
+from tests.helpers import rows, town_of
 
 T = date(2026, 11, 2)  # the app's 'today' in these tests
 # K1 asked at P1 and waits (start 01/12, 3 days); K2 asked at P2 only (start 15/11, 5 days); K3 got a place
@@ -29,16 +29,7 @@ PLACE = {"vanaf": date(2026, 11, 9), "tot": date(2026, 12, 31), "dagen": ["ma", 
 @pytest.fixture
 def town(db_url, app_env, engine):
     app_env(db_url)
-    assert import_file(engine, EXPORT.encode(), "e.csv", T, "test").ok
-    auth.create_user(engine, "test", "coord", "Coord", "coordinator", "een-lang-wachtwoord")
-    auth.create_user(engine, "test", "zon", "Zon", "provider", "een-lang-wachtwoord", ("P1",))
-    auth.create_user(engine, "test", "nest", "Nest", "provider", "een-lang-wachtwoord", ("P2",))
-    return engine
-
-
-def rows(engine, sql):
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
+    return town_of(engine, EXPORT, T, ("zon", "Zon", "P1"), ("nest", "Nest", "P2"))
 
 
 def fill(at, **values):
