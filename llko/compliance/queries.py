@@ -13,7 +13,7 @@ from llko import corrections, settings as settings_store
 from llko.accounts.models import User
 from llko.agreements import queries as agreement_queries
 from llko.accounts import queries as account_queries
-from llko.compliance import evidence, ladder, redact, rules
+from llko.compliance import bulk, evidence, ladder, redact, rules
 from llko.compliance.models import AdviceOverride, AdviceRound, Contact, EnforcementFile, EnforcementStep, StepAttachment
 from llko.infopagina import queries as infopagina_queries
 from llko.requests import queries as request_queries, statuses
@@ -63,12 +63,13 @@ def _providers(engine: Engine) -> list[tuple[str, str | None]]:
 def verdicts(engine: Engine, date_from: date, date_to: date,
              settings: Settings | None = None) -> dict[str, dict[str, rules.Verdict]]:
     """Per provider id (every provider in the database, by id): its verdicts in OBLIGATIONS order, over [F, T]
-    with T as today and the settings in force now (or those given). F > T: Dutch ValueError."""
+    with T as today and the settings in force now (or those given), judged for all providers at once
+    (llko.compliance.bulk; rules.provider_verdicts per provider is the reference it is held to). F > T: Dutch
+    ValueError."""
     rules.check_period(date_from, date_to)
     settings = settings or settings_store.load(engine)
     frame, approvals = requests(engine, date_from, date_to, settings)
     frame = rules.prepared(frame, date_to, settings, approvals)  # classified once, not once per provider
-    by_provider = {pid: rows for pid, rows in frame.groupby("provider_id", sort=False)}
     checks: dict[str, list] = {}
     for check in infopagina_queries.checks(engine):
         checks.setdefault(check.provider_id, []).append(check)
@@ -80,13 +81,8 @@ def verdicts(engine: Engine, date_from: date, date_to: date,
             index=False):
         signed.setdefault(provider_id, []).append(pd.Timestamp(signed_on).date())
     meetings = agreement_queries.meetings(engine)
-    found = {}
-    for provider_id, level in _providers(engine):
-        own = by_provider.get(provider_id, frame.iloc[0:0])
-        found[provider_id] = rules.provider_verdicts(
-            provider_id, level, own, checks.get(provider_id, []), meetings, signed.get(provider_id, []),
-            places.get(provider_id, []), date_from, date_to, settings, approvals)
-    return found
+    return bulk.all_verdicts(frame, _providers(engine), checks, meetings, signed, places, date_from, date_to, settings,
+                             approvals)
 
 
 def compliance(engine: Engine, date_from: date, date_to: date) -> dict:
