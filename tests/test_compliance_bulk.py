@@ -1,5 +1,5 @@
 """llko.compliance.bulk (R11 for every provider at once) against the reference: rules.provider_verdicts called on
-each provider's slice, exactly as llko.compliance.queries.verdicts looped over the providers before.
+each provider's slice, the loop llko.compliance.queries.verdicts ran over the providers (copied below).
 
 A property test on random towns (several providers sharing children, approvals elsewhere, vacancies, checks,
 meetings, signatures, subsidy levels), random periods and random settings; then a few towns worked out by hand.
@@ -261,8 +261,9 @@ def test_an_approval_without_a_reported_place_is_uncovered():
         # approved before F: not judged
         req("B2", "P2", "2026-04-01", statuses.APPROVED, "2026-05-31", "2026-04-05"),
     ]
-    places = {"P1": [Vacancy(provider_id="P1", vanaf=d("2026-10-01"), dagen=("ma",), plaatsen=1,
-                             gemeld_op=d("2026-08-10"), tot=d("2026-08-02"))]}
+    place = Vacancy(provider_id="P1", vanaf=d("2026-10-01"), dagen=("ma",), plaatsen=1, gemeld_op=d("2026-08-10"),
+                    tot=d("2026-08-02"))
+    places = {"P1": [place], "P2": [place]}  # P1's place filed under P2 too: never P2's (rules.vacancies)
     strict = replace(DEFAULTS, unreported_max=0)
     approvals = {f"K{i}": day for i, day in (("A1", d("2026-08-10")), ("A2", d("2026-10-01")),
                                               ("B1", d("2026-08-10")), ("B2", d("2026-05-31")))}
@@ -273,6 +274,26 @@ def test_an_approval_without_a_reported_place_is_uncovered():
     assert p1.details == {"approvals": 2, "uncovered": 1, "uncovered_requests": [
         {"id": "A2", "approved_on": d("2026-10-01"), "start": d("2026-10-01")}]}
     assert (p2.verdict, p2.evidence, p2.details["approvals"]) == (SHORTCOMING, ["B1"], 1)
+
+
+def test_a_child_counts_as_vulnerable_when_one_of_its_approvals_says_so():
+    requests = [
+        # K1: two approvals at P1, ja and nee: vulnerable; K2: nee and unknown: known, not vulnerable
+        req("A1", "P1", "2026-07-01", statuses.APPROVED, "2026-07-10", "2026-07-10", child="K1", vulnerable="ja"),
+        req("A2", "P1", "2026-07-01", statuses.APPROVED, "2026-07-10", "2026-07-10", child="K1", vulnerable="nee"),
+        req("A3", "P1", "2026-07-01", statuses.APPROVED, "2026-07-10", "2026-07-10", child="K2", vulnerable="nee"),
+        req("A4", "P1", "2026-07-01", statuses.APPROVED, "2026-07-10", "2026-07-10", child="K2"),
+        # K3: only unknown: not counted; K4: vulnerable, but approved at P2; K5: ja, but not approved
+        req("A5", "P1", "2026-07-01", statuses.APPROVED, "2026-07-10", "2026-07-10", child="K3"),
+        req("B1", "P2", "2026-07-01", statuses.APPROVED, "2026-07-10", "2026-07-10", child="K4", vulnerable="ja"),
+        req("A6", "P1", "2026-07-01", statuses.IN_PROGRESS, "2026-07-10", "2026-07-10", child="K5", vulnerable="ja"),
+    ]
+    approvals = {"K1": d("2026-07-10"), "K2": d("2026-07-10"), "K3": d("2026-07-10"), "K4": d("2026-07-10")}
+    two = replace(DEFAULTS, plus_min_children=2, plus_min_share=0.5)
+    found, expected = both(requests, [("P1", "3"), ("P2", "3")], approvals, F, T, two)
+    assert_same(found, expected)
+    assert found["P1"]["plus_share"] == Verdict("plus_share", IN_ORDER, [], 0.5, {"children": 2, "vulnerable": 1})
+    assert found["P2"]["plus_share"] == Verdict("plus_share", UNKNOWN, [], 1.0, {"children": 1, "vulnerable": 1})
 
 
 def test_a_lingering_request_and_a_direct_cancellation():

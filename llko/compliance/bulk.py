@@ -3,10 +3,11 @@
 rules.py stays the reference: it says what each obligation means, one provider at a time, and every reading of
 DESIGN.md is made there. This module gives exactly the same Verdict objects (verdict, evidence, share and details,
 values and types alike) as calling rules.provider_verdicts on each provider's slice of a rules.prepared() frame,
-as llko.compliance.queries.verdicts did in a loop, but judges answering, plus_share, statuses and vacancies with
+the loop llko.compliance.queries.verdicts ran, but judges answering, plus_share, statuses and vacancies with
 boolean masks and groupby over the whole frame instead of pandas calls per provider. Python runs per provider only
 to build the Verdicts, and per row only over the rows that become evidence (late, misused, uncovered). infopagina,
-local_policy and agreement are cheap pure Python and are taken from rules.py as they are.
+local_policy and agreement are cheap pure Python and are called from rules.py as they are (local_policy with the
+meetings in the period read once, see _held).
 
 tests/test_compliance_bulk.py holds the two to each other on random towns, periods and settings.
 """
