@@ -17,7 +17,7 @@ from sqlmodel import Session
 from llko import audit
 from llko.accounts.models import LoginSession, User, UserProvider
 from llko.clock import LOCAL_TZ
-from llko.db import unit_of_work
+from llko.db import retry_when_busy, transaction, unit_of_work
 from llko.models import utcnow
 from llko.providers.models import Provider
 from llko.roles import ROLES
@@ -163,37 +163,39 @@ def user_info(engine: Engine, username: str | None) -> UserInfo | None:
                         user.email or "")
 
 
-@unit_of_work
-def change_password(session: Session, username: str, old: str, new: str, now: datetime | None = None,
+@retry_when_busy
+def change_password(engine: Engine, username: str, old: str, new: str, now: datetime | None = None,
                     keep: str | None = None) -> None:
     """The user's own password change; raises ValueError (Dutch) when refused. Ends every other session of
     the account (all but the one of token keep).
 
     A wrong current password counts as a failed login (audited; the fifth in a row locks the account, as at the
-    login), so this form cannot be used to guess a password without limit.
+    login), so this form cannot be used to guess a password without limit. Its own transaction (not a unit of work
+    in a caller's): the counted failure is committed before the refusal is raised.
     """
     now = now or utcnow()
     if new == old:
         raise ValueError("Het nieuwe wachtwoord moet verschillen van het huidige.")
     new_hash = hash_password(new)
     refusal = None
-    user = session.execute(select(User).where(User.username == normalize_username(username))
-                           .with_for_update()).scalars().first()
-    if user is None:
-        raise ValueError("Het huidige wachtwoord klopt niet.")
-    if is_locked(user, now):
-        refusal = (f"Uw account is vergrendeld na {MAX_FAILED_LOGINS} foute wachtwoorden; probeer opnieuw na "
-                   f"{user.locked_until.astimezone(LOCAL_TZ):%H:%M}.")
-    elif not check_password(old, user.password_hash):
-        _count_failure(session, user, "password_change_refused", now)
-        refusal = "Het huidige wachtwoord klopt niet."
-    else:
-        user.password_hash = new_hash
-        user.must_change_password = False
-        user.failed_logins = 0
-        session.add(user)
-        end_sessions(session, user.id, keep=keep)
-        audit.record(session, user.username, "password_changed")
+    with transaction(engine) as session:
+        user = session.execute(select(User).where(User.username == normalize_username(username))
+                               .with_for_update()).scalars().first()
+        if user is None:
+            raise ValueError("Het huidige wachtwoord klopt niet.")
+        if is_locked(user, now):
+            refusal = (f"Uw account is vergrendeld na {MAX_FAILED_LOGINS} foute wachtwoorden; probeer opnieuw na "
+                       f"{user.locked_until.astimezone(LOCAL_TZ):%H:%M}.")
+        elif not check_password(old, user.password_hash):
+            _count_failure(session, user, "password_change_refused", now)
+            refusal = "Het huidige wachtwoord klopt niet."
+        else:
+            user.password_hash = new_hash
+            user.must_change_password = False
+            user.failed_logins = 0
+            session.add(user)
+            end_sessions(session, user.id, keep=keep)
+            audit.record(session, user.username, "password_changed")
     if refusal:  # raised after the commit, so the counted failure stays
         raise ValueError(refusal)
 

@@ -436,6 +436,7 @@ def record_evaluation(session: Session, actor: str, year: int, findings: str, ad
         record.findings, record.advice, record.meeting_id = findings, advice, meeting_id
         record.recorded_by, record.recorded_at = actor[:100], utcnow()
         session.add(record)
+        session.flush()  # a year recorded meanwhile by someone else fails here, inside the try
         detail = {"jaar": year, "lok": meeting.held_on if meeting else None}
         if previous is None:
             audit.record(session, actor, "procedure_evaluated", **detail)
