@@ -97,6 +97,10 @@ ACTION_LABELS = {
     "enforcement_step": "Stap in een dossier gezet",
     "enforcement_step_corrected": "Stap in een dossier gecorrigeerd",
     "enforcement_step_withdrawn": "Stap in een dossier ingetrokken",
+    "notify_composed": "Meldingen klaargezet (R13)",
+    "notify_run": "Meldingen verstuurd (R13)",
+    "notify_retried": "Mislukte melding opnieuw geprobeerd",
+    "reminders_switched": "Herinneringen per e-mail aan- of uitgezet",
 }
 
 def _date(value) -> str:
@@ -226,6 +230,13 @@ def describe(action: str, detail: str) -> str:
         "enforcement_step": lambda: (f"opvang {d('opvang')}, dossier {d('dossier')}: {d('stap')} op {_date(d('op'))}"
                                      + (f"; uitkomst: {d('uitkomst')}" if d("uitkomst") else "")
                                      + (f"; bijlagen {', '.join(d('bijlagen'))}" if d("bijlagen") else "")),
+        "notify_composed": lambda: (f"{_date(d('dag'))}: {d('mails')} mail(s) aan "
+                                    f"{', '.join(d('ontvangers') or [])}"),
+        "notify_run": lambda: (f"{_date(d('dag'))}: {d('nieuw')} nieuw, {d('verstuurd')} verstuurd, "
+                               f"{d('mislukt')} mislukt"),
+        "notify_retried": lambda: (f"mail {d('mail')} aan {d('aan')} van {_date(d('dag'))}: "
+                                   + ("verstuurd" if d("gelukt") else "opnieuw mislukt")),
+        "reminders_switched": lambda: f"opvang {d('opvang')}: herinneringen {'aan' if d('aan') else 'uit'}",
     }
     if action in texts:
         return texts[action]()

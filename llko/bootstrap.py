@@ -51,7 +51,8 @@ def build_demo(engine: Engine, today: date) -> dict:
         "unsigned": demo_registers.UNSIGNED[1]})
     password_hash = hash_password(DEMO_PASSWORD)
     with transaction(engine) as session:
-        session.add(User(username="coordinator", name="Demo coördinator", role="coordinator", password_hash=password_hash))
+        session.add(User(username="coordinator", name="Demo coördinator", role="coordinator", password_hash=password_hash,
+                         email="kinderopvang@demo-llko.be"))  # R13: the digest goes to the demo coordinator
         session.add(User(username="beleid", name="Demo beleid", role="policy", password_hash=password_hash))
         provider_rows = session.execute(text("SELECT id, name FROM providers ORDER BY id")).all()
         usernames = ["coordinator", "beleid"]

@@ -1,5 +1,5 @@
 """Command line: python -m llko import | import-register | report | vacancies | compliance | figures | annual-report |
-demo | create-user | settings | backup | restore."""
+notify | demo | create-user | settings | backup | restore."""
 
 import argparse
 import getpass
@@ -58,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     ann.add_argument("--year", type=_year, required=True, help="het jaar (1 januari tot en met 31 december)")
     ann.add_argument("--pdf", type=Path, default=None, help="schrijf het jaarverslag als PDF naar dit bestand")
     ann.add_argument("--xlsx", type=Path, default=None, help="schrijf de cijfers als Excel-werkmap naar dit bestand")
+    ntf = sub.add_parser("notify", help="de herinneringen aan opvang en het dagoverzicht van de coördinator mailen (R13)")
+    ntf.add_argument("--as-of", type=_date, default=None, help="de dag van de meldingen (standaard: vandaag)")
+    ntf.add_argument("--dry-run", action="store_true", help="tonen wat zou vertrekken; niets versturen of bewaren")
+    ntf.add_argument("--user", default="notify", help="wie de meldingen verstuurt (voor de audit)")
     rep = sub.add_parser("report", help="cijfers per opvang op een dag")
     rep.add_argument("--as-of", type=_date, required=True)
     rep.add_argument("--json", action="store_true", help="JSON volgens het rapportcontract")
@@ -87,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(database_url())
     bootstrap.prepare(engine, fill_demo=False, today=clock.today())
     command = {"import": _import, "import-register": _import_register, "vacancies": _vacancies, "report": _report, "demo": _demo, "create-user": _create_user,
-               "compliance": _compliance, "figures": _figures, "annual-report": _annual_report,
+               "compliance": _compliance, "figures": _figures, "annual-report": _annual_report, "notify": _notify,
                "settings": _settings, "backup": _backup, "restore": _restore}[args.command]
     try:
         return command(engine, args)
@@ -211,6 +215,33 @@ def _annual_report(engine, args) -> int:
             print(f"Kan {path} niet schrijven: {exc.strerror}", file=sys.stderr)
             return 2
         print(f"Jaarverslag {args.year} geschreven naar {path}.")
+    return 0
+
+
+def _notify(engine, args) -> int:
+    from llko.notify.service import run
+
+    day = args.as_of or clock.today()
+    result = run(engine, day, actor=args.user, dry_run=args.dry_run)
+    if args.dry_run:
+        print(f"Proefrun voor {day:%d/%m/%Y}: {len(result.composed)} mail(s) zouden vertrekken; er is niets "
+              "verstuurd of bewaard.")
+        for draft in result.composed:
+            print(f"\n--- {draft.kind} aan {draft.recipient}: {draft.subject}")
+            if draft.request_ids:
+                print(f"Aanvragen: {', '.join(draft.request_ids)}")
+            print(draft.text.rstrip())
+    else:
+        print(f"Meldingen voor {day:%d/%m/%Y}: {len(result.composed)} nieuw klaargezet, {result.sent} verstuurd, "
+              f"{len(result.failed)} mislukt.")
+    for line in result.unreachable:
+        print(f"Geen herinnering voor {line.provider}: {line.text}.", file=sys.stderr)
+    if result.failed:
+        print(f"{len(result.failed)} mail(s) niet verstuurd; ze blijven bewaard en worden bij de volgende run opnieuw "
+              "geprobeerd:", file=sys.stderr)
+        for mail_id, recipient, reason in result.failed:
+            print(f"- mail {mail_id} aan {recipient}: {reason}", file=sys.stderr)
+        return 1
     return 0
 
 
