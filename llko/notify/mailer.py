@@ -33,6 +33,9 @@ def message(mail: OutboxMail, sender: str) -> EmailMessage:
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to a daily mail
     msg.set_content(mail.body_text)
     msg.add_alternative(mail.body_html, subtype="html")
+    # The bodies are encoded for lines of 78; the headers are not folded below RFC 5322's 998, so that a subject
+    # arrives exactly as written (Python folds a long one right after "Subject:", which some readers keep as a space).
+    msg.policy = msg.policy.clone(max_line_length=998)
     return msg
 
 

@@ -153,6 +153,22 @@ def update_provider(session: Session, actor: str, provider_id: str, seen: dict |
 
 
 @unit_of_work
+def set_reminders(session: Session, actor: str, provider_id: str, on: bool) -> bool:
+    """A provider switches R13's reminder mails on or off (its own choice, audited). True when it changed."""
+    if not isinstance(on, bool):
+        raise ValueError("Herinneringen: kies aan of uit.")
+    record = session.execute(select(Provider).where(Provider.id == provider_id).with_for_update()).scalars().first()
+    if record is None:
+        raise ValueError(f"Onbekende opvang '{provider_id}'.")
+    if record.reminders == on:
+        return False
+    record.reminders = on
+    session.add(record)
+    audit.record(session, actor, "reminders_switched", opvang=provider_id, aan=on)
+    return True
+
+
+@unit_of_work
 def import_provider(session: Session, values: dict) -> str:
     """A row of the register workbook's opvang sheet, its cells already judged by `clean` and typed (by attribute,
     `id` the key): the provider added or its given fields changed. Returns 'new', 'updated' or 'unchanged'. The
