@@ -169,10 +169,10 @@ URLS = {"overzicht": "Overzicht", "aanvragen": "Aanvragen", "mijn_aanvragen": "M
         "mijn_account": "Mijn account", "vrije_plaatsen": "Vrije plaatsen", "mijn_vrije_plaatsen": "Mijn vrije plaatsen",
         "infopagina": "Infopagina", "mijn_infopagina": "Mijn infopagina", "opvang": "Opvang",
         "overeenkomsten": "Overeenkomst en LOK", "naleving": "Naleving", "dossier": "Dossier",
-        "mijn_naleving": "Mijn naleving"}
+        "mijn_naleving": "Mijn naleving", "meldingen": "Meldingen"}
 MENUS = {"coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Import", "Infopagina", "Opvang",
-                         "Overeenkomst en LOK", "Beleid", "Cijfers", "Naleving", "Dossier", "Gebruikers", "Audit",
-                         "Instellingen", "Mijn account"],
+                         "Overeenkomst en LOK", "Beleid", "Cijfers", "Naleving", "Dossier", "Meldingen", "Gebruikers",
+                         "Audit", "Instellingen", "Mijn account"],
          "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn naleving",
                                                                                      "Mijn account"], "beleid": ["Beleid", "Cijfers", "Naleving", "Mijn account"]}
 

@@ -16,7 +16,8 @@ from llko.db import make_engine
 # Who may open what, written out by hand (not read from ui.PAGES: this is what the registry must say).
 EXPECTED_MENUS = {
     "coordinator": ["Overzicht", "Aanvragen", "Vrije plaatsen", "Import", "Infopagina", "Opvang", "Overeenkomst en LOK",
-                    "Beleid", "Cijfers", "Naleving", "Dossier", "Gebruikers", "Audit", "Instellingen", "Mijn account"],
+                    "Beleid", "Cijfers", "Naleving", "Dossier", "Meldingen", "Gebruikers", "Audit", "Instellingen",
+                    "Mijn account"],
     "opvang01": ["Mijn aanvragen", "Mijn vrije plaatsen", "Mijn infopagina", "Mijn naleving", "Mijn account"],
     "beleid": ["Beleid", "Cijfers", "Naleving", "Mijn account"],
     "eenmalig": ["Mijn account"],  # a one-time password: only the page to change it
@@ -30,6 +31,7 @@ PAGE_FILES = {
     "Infopagina": "views/infopagina.py", "Mijn infopagina": "views/mijn_infopagina.py",
     "Opvang": "views/opvang.py", "Overeenkomst en LOK": "views/overeenkomsten.py",
     "Naleving": "views/naleving.py", "Dossier": "views/dossier.py", "Mijn naleving": "views/mijn_naleving.py",
+    "Meldingen": "views/meldingen.py",
 }
 
 
@@ -57,6 +59,7 @@ def shows_its_data(at, title: str) -> bool:
         "Naleving": {"In orde", "Negatief advies", "0-score"} <= labels and "Aanvragen tijdig beantwoorden" in columns,
         "Dossier": {"Tekortkomingen", "Open dossier"} <= labels and "Wat werd gevonden" in columns,
         "Mijn naleving": "Wat werd gevonden" in columns and "Verplichting" in columns,
+        "Meldingen": {"Soort", "Aan", "Onderwerp"} <= columns,
     }[title]
 
 

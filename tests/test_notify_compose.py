@@ -46,7 +46,7 @@ def test_a_reminder_names_each_request_with_its_received_day_and_deadline():
     assert lines[0] == "Beste Zonnetje,"
     assert "Op 20/11/2026 wachten deze 2 opvangvragen bij Zonnetje nog op een antwoord" in mail.text
     assert "binnen de 14 dagen een reactie of je plaats hebt of niet" in mail.text  # the procedure's wording
-    assert f"{URL}/mijn_aanvragen" in mail.text
+    assert f"{URL}/mijn_aanvragen?opvang=P1" in mail.text  # opens this provider's own page
     assert mail.text.rstrip().endswith("Lokaal Loket Kinderopvang Ninove")
 
 
@@ -57,7 +57,7 @@ def test_the_html_of_a_reminder_says_the_same_in_a_table_with_a_link():
     assert "A5020 08/11/2026 22/11/2026 bijna te laat" in text
     assert "binnen de 10 dagen" in text and text.endswith("Lokaal Loket Kinderopvang Aalst")
     assert ("html", {"lang": "nl"}) in tags
-    assert ("a", {"href": f"{URL}/mijn_aanvragen", "style": "color: #0b5394;"}) in tags
+    assert ("a", {"href": f"{URL}/mijn_aanvragen?opvang=P1", "style": "color: #0b5394;"}) in tags
     assert sum(1 for tag, attrs in tags if tag == "th" and attrs.get("scope") == "col") == 4
 
 

@@ -91,6 +91,7 @@ def town(engine, db_url, monkeypatch):
     providers.set_reminders(engine, "test", "P3", False)
     auth.create_user(engine, "test", "coord", "Coord", "coordinator", PASSWORD, (), COORDINATOR)
     auth.create_user(engine, "test", "coord2", "Zonder adres", "coordinator", PASSWORD)
+    auth.create_user(engine, "test", "zon", "Zon", "provider", PASSWORD, ("P1",))
     monkeypatch.setenv("LLKO_DATABASE_URL", db_url)
     return engine
 
@@ -116,7 +117,7 @@ def test_the_reminder_and_the_digest_arrive_with_the_right_recipients_subjects_a
     assert ids_in(reminder) == ["A1", "A2"]
     text = reminder.get_body(("plain",)).get_content()
     assert "A1: ontvangen op 01/11/2026, antwoord uiterlijk op 15/11/2026 (te laat)" in text
-    assert "https://llko.ninove.example/mijn_aanvragen" in text
+    assert "https://llko.ninove.example/mijn_aanvragen?opvang=P1" in text
     assert "A1" in reminder.get_body(("html",)).get_content()
     digest, = smtp.to(COORDINATOR)
     assert digest["Subject"] == "Dagoverzicht Lokaal Loket Kinderopvang Ninove 20/11/2026: 3 nieuw te laat, 1 bijna te laat"

@@ -16,6 +16,7 @@ from llko.providers import queries as provider_queries
 from llko.requests import importer, overview, queries, upload
 from llko.requests.queries import EVERYTHING, Selection
 from llko.infopagina import queries as infopagina_queries, rules as infopagina_rules
+from llko.notify import compose as notify_compose, queries as notify_queries, service as notify_service
 from llko.registers import export as register_export
 from llko.reporting import figures as figures_module
 from llko.settings import Settings
@@ -404,3 +405,38 @@ def enforcement_steps(provider_id: str, history: bool = False) -> pd.DataFrame:
 def step_attachment(attachment_id: int, provider_id: str) -> tuple[str, bytes] | None:
     """One attachment (name, bytes) of this provider's files, read when its download is clicked; not cached."""
     return compliance_queries.attachment(engine_for(url()), attachment_id, provider_id)
+
+
+@st.cache_data(**CACHE)
+def _notify_preview(db: str, day: date, config: Settings) -> notify_service.RunResult:
+    return notify_service.run(engine_for(db), day, dry_run=True)
+
+
+def notify_preview(day: date) -> notify_service.RunResult:
+    """What `python -m llko notify --as-of day` would compose now (a dry run: nothing stored or sent)."""
+    return _notify_preview(url(), day, settings())
+
+
+@st.cache_data(**CACHE)
+def _outbox(db: str, since: date | None, state: str | None) -> pd.DataFrame:
+    return notify_queries.history(engine_for(db), since, state)
+
+
+def outbox(since: date | None = None, state: str | None = None) -> pd.DataFrame:
+    """The mails of the outbox, newest first (notify.queries.HISTORY_COLUMNS)."""
+    return _outbox(url(), since, state)
+
+
+def outbox_mail(mail_id: int):
+    """One stored mail with its bodies (not cached: read when opened)."""
+    return notify_queries.mail(engine_for(url()), mail_id)
+
+
+@st.cache_data(**CACHE)
+def _reminder_recipients(db: str) -> dict[str, notify_compose.Recipient]:
+    return notify_queries.providers(engine_for(db))
+
+
+def reminder_recipients() -> dict[str, notify_compose.Recipient]:
+    """Provider id -> its reminder's recipient (name, e-mail, reminders on or off)."""
+    return _reminder_recipients(url())

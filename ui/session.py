@@ -53,6 +53,7 @@ PAGES = (
     PageSpec("views/naleving.py", "Naleving", "⚖️", ("coordinator", "policy")),
     PageSpec("views/dossier.py", "Dossier", "🗂️", ("coordinator",)),
     PageSpec("views/mijn_naleving.py", "Mijn naleving", "⚖️", ("provider",)),
+    PageSpec("views/meldingen.py", "Meldingen", "✉️", ("coordinator",)),
     PageSpec("views/gebruikers.py", "Gebruikers", "👥", ("coordinator",)),
     PageSpec("views/audit.py", "Audit", "🔎", ("coordinator",)),
     PageSpec("views/instellingen.py", "Instellingen", "⚙️", ("coordinator",)),

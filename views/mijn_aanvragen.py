@@ -3,11 +3,13 @@
 import streamlit as st
 
 import ui
+from llko.providers import service as providers
 from llko.requests import rules
 
 OWN_COLUMNS = ["id", "child_id", "received", "deadline", "status", "status_date", "answer_date", "days_late"]
 
 user = ui.open_page(__file__)
+ui.show_flash()
 today = ui.today()
 own = user.provider_ids  # the only providers this page ever reads
 names = ui.reads.provider_names()
@@ -82,3 +84,24 @@ if count:
     ui.show_requests(everything, OWN_COLUMNS, key="own_all")
 ui.download_buttons(ui.request_view(everything, OWN_COLUMNS), f"mijn-aanvragen-{provider_id}-{today:%Y%m%d}",
                     key="dl_own", sheet="Mijn aanvragen", providers=scope)
+
+st.header("Herinneringen per e-mail")
+recipient = ui.reads.reminder_recipients().get(provider_id)
+wants = recipient.wants_reminders if recipient else True
+if recipient and recipient.email:
+    st.write(f"Het Lokaal Loket Kinderopvang mailt {name} een herinnering naar {ui.literal(recipient.email)} wanneer "
+             f"aanvragen te laat zijn of hun termijn binnen {soon_days} dagen afloopt. Eenzelfde aanvraag staat in "
+             f"hoogstens {config.reminder_max} herinneringen, minstens {config.reminder_interval_days} dagen na "
+             "elkaar.")
+else:
+    st.info("Bij uw opvanggegevens staat nog geen e-mailadres, dus u krijgt geen herinneringen. Vraag het Lokaal "
+            "Loket Kinderopvang om het toe te voegen.")
+choice = st.toggle("Herinneringen ontvangen", value=wants, key=f"reminders_{provider_id}")
+if st.button("Keuze bewaren", key="reminders_save", disabled=choice == wants):
+    try:
+        providers.set_reminders(ui.engine(), user.username, provider_id, bool(choice))
+    except ValueError as exc:
+        ui.forms.show_refusal(exc)
+    else:
+        ui.flash("Herinneringen staan aan." if choice else "Herinneringen staan uit; het loket ziet de aanvragen "
+                 "die te laat zijn wel in zijn dagoverzicht.")

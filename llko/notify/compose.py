@@ -5,6 +5,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -127,7 +128,7 @@ def reminder(provider: Recipient, named: list[Named], day: date, settings: Setti
     subject = (f"Herinnering: {plural(len(named), 'opvangvraag wacht', 'opvangvragen wachten')} op een antwoord "
                f"via Opvang.Vlaanderen")
     text, html = _render("reminder", provider=provider, named=named, late=late, day=day, settings=settings,
-                         link=f"{app_url}/{OWN_REQUESTS_PAGE}", subject=subject)
+                         link=f"{app_url}/{OWN_REQUESTS_PAGE}?opvang={quote(provider.key)}", subject=subject)
     return Draft(REMINDER, provider.key, provider.email, subject, text, html, tuple(n.request_id for n in named))
 
 
