@@ -29,6 +29,7 @@ class Settings:
     unreported_max: int = 2
     vacancy_window_days: int = 30
     vacancy_stale_days: int = 28
+    status_stale_days: int = 14
     reminder_max: int = 2
     reminder_interval_days: int = 7
     notify_tries_max: int = 3
@@ -52,6 +53,7 @@ DESCRIPTIONS = {
     "unreported_max": "Toegelaten aantal goedkeuringen zonder gemelde vrije plaats (R11)",
     "vacancy_window_days": "Venster rond de startdatum bij vrije plaatsen, in dagen (R11, R12)",
     "vacancy_stale_days": "Een vrije plaats die zo lang niet bevestigd werd, wordt gemarkeerd (dagen)",
+    "status_stale_days": "Een opvang met open aanvragen waarvan geen status zo lang bewoog, wordt gemarkeerd (dagen)",
     "reminder_max": "Hoe vaak een herinnering per mail eenzelfde aanvraag hoogstens noemt (R13)",
     "reminder_interval_days": "Minstens zoveel dagen tussen twee herinneringen die eenzelfde aanvraag noemen (R13)",
     "notify_tries_max": "Hoe vaak een mail die niet verstuurd kon worden hoogstens geprobeerd wordt (R13)",
@@ -74,6 +76,7 @@ LABELS = {
     "unreported_max": "Toegelaten goedkeuringen zonder gemelde plaats",
     "vacancy_window_days": "Venster rond de startdatum (dagen)",
     "vacancy_stale_days": "Vrije plaats niet bevestigd na (dagen)",
+    "status_stale_days": "Open aanvragen zonder beweging na (dagen)",
     "reminder_max": "Herinneringen per aanvraag (hoogstens)",
     "reminder_interval_days": "Dagen tussen twee herinneringen",
     "notify_tries_max": "Pogingen per mail (hoogstens)",

@@ -88,7 +88,10 @@ ROWS = DigestRows(
     due_soon=(Late("A5020", "Zonnetje (P1)", date(2026, 11, 8), date(2026, 11, 22)),),
     followups=(Late("A4000", "Maan (P2)", date(2026, 9, 1), date(2026, 9, 15), todo="afsluiten",
                     since=date(2026, 10, 1)),),
-    stale_places=(Place("Maan (P2)", 2, date(2026, 10, 1), date(2026, 9, 20), date(2026, 9, 20)),),
+    new_places=(Place("Maan (P2)", 2, date(2026, 12, 1), date(2026, 11, 19), date(2026, 11, 19)),),
+    stale=(Line("Zon (P1)", "infopagina: nooit nagekeken door het loket", None),
+           Line("Maan (P2)", "vrije plaats: 1 plaats vanaf 01/10/2026: niet meer bevestigd sinds 20/09/2026",
+                date(2026, 9, 20))),
     files=(Line("Maan (P2)", "Gesprek met het loket (Aanvragen tijdig beantwoorden)", date(2026, 11, 3)),),
     unsent=(Line("Ster (P3)", "geen e-mailadres in de opvanggegevens; aanvragen A6001", D),),
 )
@@ -109,18 +112,21 @@ def test_the_digest_lists_what_the_coordinator_acts_on_and_leaves_out_empty_part
     assert "- A5012 · Zonnetje (P1) · 01/11/2026 · 15/11/2026 · 5" in text
     assert "- A5020 · Zonnetje (P1) · 08/11/2026 · 22/11/2026" in text
     assert "- A4000 · Maan (P2) · 01/10/2026 · afsluiten" in text
-    assert "Vrije plaatsen langer dan 28 dagen niet bevestigd (1)" in text
-    assert "- Maan (P2) · 2 · 01/10/2026 · 20/09/2026" in text
+    assert "Nieuw gemelde vrije plaatsen sinds het vorige overzicht van 19/11/2026 (1)" in text
+    assert "- Maan (P2) · 2 · 01/12/2026 · 19/11/2026" in text
+    assert "Verouderde gegevens (2)" in text
+    assert "- Zon (P1) · nooit · infopagina: nooit nagekeken door het loket" in text
+    assert "- Maan (P2) · 20/09/2026 · vrije plaats: 1 plaats vanaf 01/10/2026: niet meer bevestigd sinds 20/09/2026" in text
     assert "- Maan (P2) · 03/11/2026 · Gesprek met het loket (Aanvragen tijdig beantwoorden)" in text
     assert "- Ster (P3) · 20/11/2026 · geen e-mailadres in de opvanggegevens; aanvragen A6001" in text
-    assert "Nieuw gemelde vrije plaatsen" not in text and "Infopagina" not in text  # nothing to say there
+    assert "Infopagina: verklaringen" not in text  # nothing to say there
     assert f"{URL}/meldingen" in text
 
 
 def test_the_digest_html_has_a_heading_and_a_table_per_part():
     html = digest(ROWS, COORDINATORS, D, DEFAULTS, URL)[0].html
     text, tags = _html(html)
-    assert [t for t, _ in tags].count("h2") == 6 == [t for t, _ in tags].count("table")
+    assert [t for t, _ in tags].count("h2") == 7 == [t for t, _ in tags].count("table")
     assert "A5012 Zonnetje (P1) 01/11/2026 15/11/2026 5" in text
 
 
@@ -131,7 +137,7 @@ def test_no_digest_when_there_is_nothing_to_say():
 
 def test_the_first_digest_says_so_and_the_settings_name_the_windows():
     rows = replace(ROWS, since=None)
-    titles = [s.title for s in sections(rows, replace(DEFAULTS, due_soon_days=5, vacancy_stale_days=14))]
+    titles = [s.title for s in sections(rows, replace(DEFAULTS, due_soon_days=5))]
     assert titles[0] == "Nieuw te laat (eerste overzicht)"
     assert titles[1] == "Bijna te laat (termijn binnen 5 dagen)"
-    assert "Vrije plaatsen langer dan 14 dagen niet bevestigd" in titles
+    assert "Nieuw gemelde vrije plaatsen (eerste overzicht)" in titles

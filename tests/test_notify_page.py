@@ -116,3 +116,21 @@ def test_the_history_can_be_read_mail_by_mail(on_day, server):
     assert shown.startswith("Beste Coord,") and "Dagoverzicht" not in shown
     assert "Maan (P2) · 20/11/2026 · geen e-mailadres in de opvanggegevens; aanvragen A7" in shown
     assert date(2026, 11, 20).strftime("%d/%m/%Y") in shown
+
+
+def test_overzicht_lists_the_stale_data_of_every_provider(on_day):
+    at = page("views/overzicht.py", "coord").run()
+    stale = table(at, "Toelichting")
+    assert list(zip(stale["Opvang"], stale["Wat"], stale["Toelichting"])) == [
+        ("Zonnetje", "infopagina", "nooit nagekeken door het loket"),
+        ("Maan", "aanvragen", "1 open aanvraag, geen status bewoog sinds 01/11/2026"),
+        ("Maan", "infopagina", "nooit nagekeken door het loket"),
+        ("Ster", "aanvragen", "1 open aanvraag, geen status bewoog sinds 01/11/2026"),
+        ("Ster", "infopagina", "nooit nagekeken door het loket")]
+
+
+def test_a_provider_sees_only_its_own_stale_data_with_what_to_do(on_day):
+    at = page("views/mijn_aanvragen.py", "zon").run()
+    warnings = [w.value for w in at.warning]
+    assert warnings == ["Infopagina: nooit nagekeken door het loket — vul de infopagina aan en verklaar ze op Mijn "
+                        "infopagina; het loket kijkt ze dan na."]

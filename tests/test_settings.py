@@ -69,7 +69,8 @@ def test_defaults_are_ninoves():
     assert settings.DEFAULTS == settings.Settings(
         municipality="Ninove", deadline_days=14, due_soon_days=3, answering_min_share=0.90,
         infopagina_max_age_days=365, plus_min_share=0.30, plus_min_children=5, statuses_max=2, lingering_days=60,
-        unreported_max=2, vacancy_window_days=30, vacancy_stale_days=28)
+        unreported_max=2, vacancy_window_days=30, vacancy_stale_days=28, status_stale_days=14, reminder_max=2,
+        reminder_interval_days=7, notify_tries_max=3, coverage_norm=33)
 
 
 def audit_rows(engine):

@@ -16,7 +16,8 @@ from llko.providers import queries as provider_queries
 from llko.requests import importer, overview, queries, upload
 from llko.requests.queries import EVERYTHING, Selection
 from llko.infopagina import queries as infopagina_queries, rules as infopagina_rules
-from llko.notify import compose as notify_compose, queries as notify_queries, service as notify_service
+from llko.notify import (compose as notify_compose, queries as notify_queries, service as notify_service,
+                         stale as notify_stale)
 from llko.registers import export as register_export
 from llko.reporting import figures as figures_module
 from llko.settings import Settings
@@ -440,3 +441,13 @@ def _reminder_recipients(db: str) -> dict[str, notify_compose.Recipient]:
 def reminder_recipients() -> dict[str, notify_compose.Recipient]:
     """Provider id -> its reminder's recipient (name, e-mail, reminders on or off)."""
     return _reminder_recipients(url())
+
+
+@st.cache_data(**CACHE)
+def _stale_flags(db: str, day: date, config: Settings, provider_ids: tuple[str, ...] | None) -> list[notify_stale.Flag]:
+    return notify_stale.flags(engine_for(db), day, config, provider_ids)
+
+
+def stale_flags(day: date, provider_ids: tuple[str, ...] | None = None) -> list[notify_stale.Flag]:
+    """The stale-data flags on `day` (of these providers only, when given)."""
+    return _stale_flags(url(), day, settings(), provider_ids)

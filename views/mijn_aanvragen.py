@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from llko.notify import stale
 from llko.providers import service as providers
 from llko.requests import rules
 
@@ -38,6 +39,12 @@ tiles[2].metric(f"Termijn loopt af (≤ {soon_days} dagen)", figures["due_soon"]
                 help=f"Nog geen antwoord en de termijn loopt binnen {soon_days} dagen af.")
 tiles[3].metric(ui.IN_TIME, ui.fmt_pct(figures["in_time_rate"]), border=True,
                 help=ui.in_time_help(days, "uw"))
+
+own_flags = ui.reads.stale_flags(today, scope)
+if own_flags:
+    st.header("Bij te werken")
+    for flag in own_flags:
+        st.warning(f"{flag.kind.capitalize()}: {ui.literal(flag.text)} — {stale.WHERE_TO_FIX[flag.kind]}.")
 
 st.header("Te laat")
 late = ui.reads.request_list(today, "overdue", scope)

@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from llko.compliance import ladder, rules as compliance_rules
 from llko.infopagina import rules as infopagina_rules
+from llko.notify import stale as notify_stale
 from llko.providers import rules as provider_rules
 from llko.vacancies import rules as vacancy_rules
 
@@ -60,7 +61,8 @@ else:
 
 st.header("Registers: wat vraagt vandaag aandacht?")
 places = [v for v in ui.reads.vacancies() if vacancy_rules.is_active(v, today)]
-stale = [v for v in places if vacancy_rules.is_stale(v, today, config.vacancy_stale_days)]
+flags = ui.reads.stale_flags(today)
+stale = [f for f in flags if f.kind == notify_stale.VACANCY]
 names = ui.reads.provider_names()
 checks = ui.reads.infopagina_checks()
 states = infopagina_rules.states(checks, today, names)
@@ -89,6 +91,20 @@ if incomplete:
 for note in notes:
     st.write(note)
 st.write("Meer op de pagina's Vrije plaatsen (met de passende kinderen), Infopagina en Overeenkomst en LOK.")
+
+st.header("Verouderde gegevens")
+if not flags:
+    st.success("Geen verouderde gegevens: elke opvang met open aanvragen werkte ze onlangs bij, elke vrije plaats is "
+               "bevestigd en elke infopagina is recent nagekeken.")
+else:
+    st.write(f"Gegevens die te lang niet bewogen: open aanvragen zonder statuswijziging sinds meer dan "
+             f"{config.status_stale_days} dagen, vrije plaatsen niet bevestigd sinds meer dan "
+             f"{config.vacancy_stale_days} dagen, infopagina's die het loket nooit of meer dan "
+             f"{config.infopagina_max_age_days} dagen geleden nakeek. Het dagoverzicht per mail noemt dezelfde.")
+    ui.table(pd.DataFrame({"Opvang": [names.get(f.provider_id, f.provider_id) for f in flags],
+                           "Wat": [f.kind for f in flags], "Sinds": [f.since for f in flags],
+                           "Toelichting": [f.text for f in flags]}),
+             key="stale_flags", column_config=ui.date_columns("Sinds"), wrap=("Toelichting",))
 
 st.header("Opvolging van de samenwerking")
 RECENT_DAYS = 28

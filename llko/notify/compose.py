@@ -84,13 +84,13 @@ class DigestRows:
     due_soon: tuple[Late, ...] = ()
     followups: tuple[Late, ...] = ()
     new_places: tuple[Place, ...] = ()
-    stale_places: tuple[Place, ...] = ()
+    stale: tuple[Line, ...] = ()  # llko.notify.stale's flags: what = the kind and its sentence
     declarations: tuple[Line, ...] = ()
     files: tuple[Line, ...] = ()
     unsent: tuple[Line, ...] = ()
 
     def empty(self) -> bool:
-        return not any((self.newly_overdue, self.due_soon, self.followups, self.new_places, self.stale_places,
+        return not any((self.newly_overdue, self.due_soon, self.followups, self.new_places, self.stale,
                         self.declarations, self.files, self.unsent))
 
 
@@ -156,9 +156,8 @@ def sections(rows: DigestRows, settings: Settings) -> list[Section]:
                 tuple((r.request_id, r.provider, dmy(r.since), r.todo) for r in rows.followups)),
         Section(f"Nieuw gemelde vrije plaatsen {since}", ("Opvang", "Plaatsen", "Vanaf", "Gemeld op"),
                 tuple((p.provider, str(p.places), dmy(p.vanaf), dmy(p.reported)) for p in rows.new_places)),
-        Section(f"Vrije plaatsen langer dan {settings.vacancy_stale_days} dagen niet bevestigd",
-                ("Opvang", "Plaatsen", "Vanaf", "Laatst bevestigd op"),
-                tuple((p.provider, str(p.places), dmy(p.vanaf), dmy(p.confirmed)) for p in rows.stale_places)),
+        Section("Verouderde gegevens", ("Opvang", "Sinds", "Wat"),
+                tuple((line.provider, dmy(line.day) or "nooit", line.text) for line in rows.stale)),
         Section("Infopagina: verklaringen van opvang om te bevestigen", ("Opvang", "Verklaard op", "Verklaring"),
                 tuple((line.provider, dmy(line.day), line.text) for line in rows.declarations)),
         Section("Open dossiers en hun laatste stap", ("Opvang", "Laatste stap op", "Stap"),

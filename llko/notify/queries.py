@@ -14,7 +14,7 @@ from llko.compliance import queries as compliance_queries
 from llko.compliance.rules import LABELS as OBLIGATION_LABELS
 from llko.infopagina import queries as infopagina_queries
 from llko.infopagina import rules as infopagina_rules
-from llko.notify import compose, rules
+from llko.notify import compose, rules, stale
 from llko.notify.models import DIGEST, FAILED, PENDING, REMINDER, SENT, OutboxMail, OutboxRequest
 from llko.providers.models import Provider
 from llko.requests import sql_rules
@@ -155,7 +155,7 @@ def digest_rows(engine: Engine, day: date, settings: Settings, unsent: tuple[com
     places = vacancy_queries.vacancies(engine)
     first = since + timedelta(days=1) if since is not None else day - timedelta(days=FIRST_DIGEST_DAYS - 1)
     new_places = [v for v in places if first <= v.gemeld_op <= day]
-    stale = [v for v in places if vacancy_rules.is_stale(v, day, settings.vacancy_stale_days)]
+    flags = stale.flags(engine, day, settings)
     states = infopagina_rules.states(infopagina_queries.checks(engine), day, list(names))
     declarations = [compose.Line(label(pid), _declared(s.to_confirm), s.to_confirm.datum)
                     for pid, s in sorted(states.items()) if s.to_confirm is not None]
@@ -169,8 +169,7 @@ def digest_rows(engine: Engine, day: date, settings: Settings, unsent: tuple[com
                                      todo=todo[r.todo], since=r.status_date.date())
                         for r in followups.itertuples(index=False)),
         new_places=tuple(_place(v, label) for v in sorted(new_places, key=lambda v: (v.gemeld_op, v.provider_id))),
-        stale_places=tuple(_place(v, label) for v in sorted(stale, key=lambda v: (vacancy_rules.last_confirmed(v),
-                                                                                   v.provider_id))),
+        stale=tuple(compose.Line(label(f.provider_id), f"{f.kind}: {f.text}", f.since) for f in flags),
         declarations=tuple(declarations),
         files=tuple(compose.Line(label(r.provider_id), _file(r), r.step_on.date())
                     for r in files.itertuples(index=False)),
