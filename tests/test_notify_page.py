@@ -48,6 +48,8 @@ def test_the_page_shows_what_today_would_send_and_stores_nothing(on_day):
     assert list(preview["Soort"]) == ["herinnering aan opvang", "dagoverzicht"]
     assert list(preview["Aanvragen"]) == [2, 4]  # A1, A2; the digest: A1, A7, A8 late, A2 due soon
     assert "Er is nog geen mailserver ingesteld" in texts(at)
+    assert not at.code  # no mail opened until one is chosen
+    at.selectbox(key="notify_preview_read").select(0).run()
     assert "- A1: ontvangen op 01/11/2026, antwoord uiterlijk op 15/11/2026 (te laat)" in at.code[0].value
     assert count(on_day, "outbox") == 0
 
@@ -77,6 +79,10 @@ def test_a_failed_mail_shows_its_error_and_goes_when_tried_again(on_day, server)
                                                                                 ("coord", "failed", 1)]
     assert [(actor, d["gelukt"]) for actor, d in audited(on_day, "notify_retried")] == [("coord", True)]
     assert "De mail is opnieuw verstuurd." in texts(at)
+    at.selectbox(key="notify_state").select("sent").run()
+    assert list(table(at, "Toestand")["Aan"]) == [ZONNETJE]
+    at.selectbox(key="notify_state").select("failed").run()
+    assert list(table(at, "Toestand")["Aan"]) == [COORDINATOR]
 
 
 def test_without_a_mail_server_the_retry_button_is_off(on_day, server, monkeypatch):
@@ -121,12 +127,12 @@ def test_the_history_can_be_read_mail_by_mail(on_day, server):
 def test_overzicht_lists_the_stale_data_of_every_provider(on_day):
     at = page("views/overzicht.py", "coord").run()
     stale = table(at, "Toelichting")
-    assert list(zip(stale["Opvang"], stale["Wat"], stale["Toelichting"])) == [
-        ("Zonnetje", "infopagina", "nooit nagekeken door het loket"),
+    assert list(zip(stale["Opvang"], stale["Wat"], stale["Toelichting"])) == [  # by name
         ("Maan", "aanvragen", "1 open aanvraag, geen status bewoog sinds 01/11/2026"),
         ("Maan", "infopagina", "nooit nagekeken door het loket"),
         ("Ster", "aanvragen", "1 open aanvraag, geen status bewoog sinds 01/11/2026"),
-        ("Ster", "infopagina", "nooit nagekeken door het loket")]
+        ("Ster", "infopagina", "nooit nagekeken door het loket"),
+        ("Zonnetje", "infopagina", "nooit nagekeken door het loket")]
 
 
 def test_a_provider_sees_only_its_own_stale_data_with_what_to_do(on_day):

@@ -14,6 +14,7 @@ from llko.notify.models import DIGEST, FAILED, PENDING, REMINDER, SENT
 
 KIND_LABELS = {REMINDER: "herinnering aan opvang", DIGEST: "dagoverzicht"}
 STATE_LABELS = {SENT: "verstuurd", FAILED: "mislukt", PENDING: "wacht"}
+ALL, NONE = "alle", -1  # the choices that filter nothing, open no mail (Streamlit shows None as an empty choice)
 
 user = ui.open_page(__file__)
 ui.show_flash()
@@ -54,9 +55,9 @@ else:
     st.write(f"{len(drafts)} {'mail' if len(drafts) == 1 else 'mails'} als de run nu zou lopen voor "
              f"{ui.fmt_date(today)}; er is nog niets verstuurd of bewaard.")
     ui.table(drafts, key="notify_preview", wrap=("Onderwerp",))
-    chosen = ui.choose("Mail lezen", {i: f"{KIND_LABELS[d.kind]} aan {d.recipient}"
-                                      for i, d in enumerate(preview.composed)}, key="notify_preview_read")
-    if chosen is not None:
+    chosen = ui.choose("Mail lezen", {NONE: "–", **{i: f"{KIND_LABELS[d.kind]} aan {d.recipient}"
+                                                    for i, d in enumerate(preview.composed)}}, key="notify_preview_read")
+    if chosen != NONE:
         st.code(preview.composed[chosen].text, language=None, wrap_lines=True)
 
 st.header("Opvang die geen herinnering krijgt")
@@ -81,9 +82,9 @@ since = ui.forms.day_input("Vanaf", today - timedelta(days=30), key="notify_sinc
 if since is None or (wrong := typed_day_problem("Vanaf", since, today)):
     st.error(wrong or "Vanaf: kies een dag.")
     st.stop()
-state = ui.choose("Toestand", {None: "alle", FAILED: "mislukt", SENT: "verstuurd", PENDING: "wacht"},
+state = ui.choose("Toestand", {ALL: "alle", FAILED: "mislukt", SENT: "verstuurd", PENDING: "wacht"},
                   key="notify_state", where=c2)
-history = ui.reads.outbox(since, state)
+history = ui.reads.outbox(since, None if state == ALL else state)
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -104,10 +105,10 @@ else:
              f"eerst; {failed_count} mislukt.")
     ui.table(readable(history), key="notify_history", wrap=("Onderwerp", "Fout"))
     ui.download_buttons(lambda: readable(history), f"meldingen-{today:%Y%m%d}", key="dl_notify", sheet="Meldingen")
-    opened = ui.choose("Verstuurde mail lezen", {None: "–", **{
+    opened = ui.choose("Mail lezen", {NONE: "–", **{
         int(row.id): f"{ui.fmt_date(row.as_of)}: {KIND_LABELS[row.kind]} aan {row.recipient}"
         for row in history.itertuples(index=False)}}, key="notify_history_read")
-    if opened is not None:
+    if opened != NONE:
         found = ui.reads.outbox_mail(opened)
         if found is not None:
             st.code(found.body_text, language=None, wrap_lines=True)

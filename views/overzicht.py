@@ -97,6 +97,7 @@ if not flags:
     st.success("Geen verouderde gegevens: elke opvang met open aanvragen werkte ze onlangs bij, elke vrije plaats is "
                "bevestigd en elke infopagina is recent nagekeken.")
 else:
+    flags = sorted(flags, key=lambda f: (names.get(f.provider_id, f.provider_id), notify_stale.KINDS.index(f.kind)))
     st.write(f"Gegevens die te lang niet bewogen: open aanvragen zonder statuswijziging sinds meer dan "
              f"{config.status_stale_days} dagen, vrije plaatsen niet bevestigd sinds meer dan "
              f"{config.vacancy_stale_days} dagen, infopagina's die het loket nooit of meer dan "
