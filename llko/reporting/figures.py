@@ -108,6 +108,14 @@ def _zero() -> dict[str, int]:
     return {k: 0 for k in REQUEST_KEYS}
 
 
+def _rows(frame: pd.DataFrame) -> dict:
+    """Index value -> the REQUEST_KEYS counts as ints, for every row of a grouped frame."""
+    if not len(frame):
+        return {}
+    return {key: {k: int(v) for k, v in values.items()}
+            for key, values in frame[list(REQUEST_KEYS)].to_dict("index").items()}
+
+
 def _summed(frame: pd.DataFrame) -> dict[str, int]:
     return {k: int(frame[k].sum()) for k in REQUEST_KEYS}
 
@@ -122,22 +130,24 @@ def assemble(pieces: Pieces, providers: pd.DataFrame, population: pd.DataFrame, 
     by_month = counts.groupby("month")[list(REQUEST_KEYS)].sum() if len(counts) else pd.DataFrame()
     by_provider = counts.groupby("provider_id")[list(REQUEST_KEYS)].sum() if len(counts) else pd.DataFrame()
 
-    def row(frame: pd.DataFrame, key) -> dict[str, int]:
-        return {k: int(frame.at[key, k]) for k in REQUEST_KEYS} if key in frame.index else _zero()
-
+    month_rows, provider_rows = _rows(by_month), _rows(by_provider)
     districts = {pid: _district(d) for pid, d in zip(providers["id"], providers["district"])}
     names = sorted(set(districts.values()) | {str(d).strip() for d in population["district"]})
     latest = population[population["year"] <= date_to.year].sort_values("year").groupby("district").tail(1)
     children = {str(d).strip(): int(n) for d, n in zip(latest["district"], latest["children_under_3"])}
-    deelgemeenten = {}
-    for name in names:
-        own = [pid for pid, d in districts.items() if d == name]
-        found = {k: sum(row(by_provider, pid)[k] for pid in own) for k in ("received", "not_possible", "approved")}
-        places = sum(int(p or 0) for pid, p, start, stop in zip(providers["id"], providers["licensed_places"],
-                                                                 providers["started_on"], providers["stopped_on"])
-                     if pid in own and works_on(_day(start), _day(stop), date_to))
-        deelgemeenten[name] = {**found, "places": places, "children_under_3": children.get(name),
-                               "places_per_100": coverage(places, children.get(name))}
+    deelgemeenten = {name: {"received": 0, "not_possible": 0, "approved": 0, "places": 0} for name in names}
+    for pid, places, start, stop in zip(providers["id"], providers["licensed_places"], providers["started_on"],
+                                        providers["stopped_on"]):
+        counted = deelgemeenten[districts[pid]]
+        own = provider_rows.get(pid)
+        if own is not None:
+            for key in ("received", "not_possible", "approved"):
+                counted[key] += own[key]
+        if works_on(_day(start), _day(stop), date_to):
+            counted["places"] += int(places or 0)
+    for name, counted in deelgemeenten.items():
+        counted["children_under_3"] = children.get(name)
+        counted["places_per_100"] = coverage(counted["places"], children.get(name))
 
     reported = pd.to_datetime(vacancies["reported_on"]).dt.strftime("%Y-%m") if len(vacancies) else pd.Series([])
     vacancy_months = {m: {"reported": int((reported == m).sum()),
@@ -146,13 +156,13 @@ def assemble(pieces: Pieces, providers: pd.DataFrame, population: pd.DataFrame, 
     return {
         "from": date_from.isoformat(), "to": date_to.isoformat(),
         "requests": _summed(counts) if len(counts) else _zero(),
-        "months": {m: row(by_month, m) for m in every_month},
+        "months": {m: month_rows.get(m) or _zero() for m in every_month},
         "children": dict(pieces.children),
         "answer_days": answer_stats(pieces.answer_days),
         "deelgemeenten": deelgemeenten,
         "vacancies": {"reported": int(len(vacancies)), "places": int(vacancies["places"].sum()) if len(vacancies) else 0,
                       "months": vacancy_months},
-        "providers": {pid: row(by_provider, pid) for pid in sorted(providers["id"])},
+        "providers": {pid: provider_rows.get(pid) or _zero() for pid in sorted(providers["id"])},
     }
 
 
