@@ -75,11 +75,13 @@ def _existing_requests(conn, ids: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in found], columns=names, dtype=object).set_index("id")
 
 
-def _existing_history(conn, ids: list[str]) -> set[tuple]:
-    """(request_id, status, status_date) already in the history for the given ids."""
+def _existing_history(conn, ids: list[str]) -> dict[tuple, dt.date]:
+    """(request_id, status, status_date) already in the history for the given ids -> the snapshot that first
+    showed it."""
     table = StatusChange.__table__
-    query = select(table.c.request_id, table.c.status, table.c.status_date).where(_id_filter(conn, table.c.request_id, ids))
-    return {tuple(r) for r in conn.execute(query)}
+    query = (select(table.c.request_id, table.c.status, table.c.status_date, table.c.snapshot_date)
+             .where(_id_filter(conn, table.c.request_id, ids)))
+    return {(r[0], r[1], r[2]): r[3] for r in conn.execute(query)}
 
 
 @dataclass
@@ -91,7 +93,7 @@ class _Counts:
     status_changes: int
 
 
-def _count(rows: pd.DataFrame, existing: pd.DataFrame, history: set[tuple], as_of: dt.date) -> _Counts:
+def _count(rows: pd.DataFrame, existing: pd.DataFrame, history: dict[tuple, dt.date], as_of: dt.date) -> _Counts:
     """New / updated / unchanged requests and newly seen statuses, before anything is written."""
     known = rows["id"].isin(existing.index)
     old = existing.reindex(rows["id"]).set_axis(rows.index)
@@ -153,10 +155,13 @@ def _upsert_providers(conn, frame: pd.DataFrame, update_names: bool) -> None:
 
 
 def _iso_dates(column: list) -> list:
-    """A column of dates as ISO text (as SQLAlchemy stores dates on SQLite); any other column as it is."""
+    """A column of dates as ISO text (as SQLAlchemy stores dates on SQLite); any other column as it is. A file holds
+    a few thousand distinct days at most: each is written out once."""
     first = next((v for v in column if v is not None), None)
     if isinstance(first, dt.date):
-        return [None if v is None else v.isoformat() for v in column]
+        text_of = {day: day.isoformat() for day in set(column) if day is not None}
+        text_of[None] = None
+        return [text_of[v] for v in column]
     return column
 
 
@@ -190,8 +195,15 @@ def _upsert_requests(conn, rows: pd.DataFrame) -> None:
                                      "WHERE requests.snapshot_date <= excluded.snapshot_date")
 
 
-def _insert_history(conn, rows: pd.DataFrame, as_of: dt.date, run_id: int) -> None:
-    """Record every observed status; a known one keeps the earliest snapshot that showed it."""
+def _insert_history(conn, rows: pd.DataFrame, history: dict[tuple, dt.date], as_of: dt.date, run_id: int) -> None:
+    """Record every observed status; a known one keeps the earliest snapshot that showed it. Only what changes
+    the history is written: a status not seen before, or seen before only in a later snapshot (a daily export
+    repeats most statuses of the day before)."""
+    keys = zip(rows["id"], rows["status"], rows["status_date"])
+    news = [key not in history or as_of < history[key] for key in keys]
+    rows = rows[news]
+    if rows.empty:
+        return
     history = pd.DataFrame({"request_id": rows["id"], "status": rows["status"], "status_date": rows["status_date"]})
     history["snapshot_date"] = as_of
     history["import_run_id"] = run_id
@@ -200,7 +212,7 @@ def _insert_history(conn, rows: pd.DataFrame, as_of: dt.date, run_id: int) -> No
         "import_run_id = excluded.import_run_id WHERE excluded.snapshot_date < status_history.snapshot_date"))
 
 
-def _answer_dates(rows: pd.DataFrame, existing: pd.DataFrame, history: set[tuple], as_of: dt.date):
+def _answer_dates(rows: pd.DataFrame, existing: pd.DataFrame, history: dict[tuple, dt.date], as_of: dt.date):
     """R2 before anything is written: answer_date = the reported datum_antwoord of the latest snapshot, else
     the earliest answer status in the history as this import leaves it.
 
@@ -264,7 +276,7 @@ def write(session, frame: pd.DataFrame, file_name: str, checksum: str, as_of: dt
 
     _upsert_providers(conn, frame, update_names=latest is None or as_of >= latest)
     _upsert_requests(conn, rows)
-    _insert_history(conn, rows, as_of, run.id)
+    _insert_history(conn, rows, history, as_of, run.id)
     _update_answer_dates(conn, moved_answers)
     sql_rules.refresh_summary(conn)
     audit.record(session, actor, "import", file=file_name, as_of=as_of, rows=counts.total,
