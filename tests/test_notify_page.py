@@ -140,3 +140,14 @@ def test_a_provider_sees_only_its_own_stale_data_with_what_to_do(on_day):
     warnings = [w.value for w in at.warning]
     assert warnings == ["Infopagina: nooit nagekeken door het loket — vul de infopagina aan en verklaar ze op Mijn "
                         "infopagina; het loket kijkt ze dan na."]
+
+
+def test_mijn_infopagina_says_when_the_loket_looked_too_long_ago(on_day, engine):
+    from llko.infopagina import service as infopagina
+
+    infopagina.record(engine, "coord", "P1", date(2025, 11, 19), "loket", dict.fromkeys(
+        ("openingsuren", "openingsdagen", "contact", "foto_logo", "tarief"), True), "Coord")  # 366 days before D
+    at = page("views/mijn_infopagina.py", "zon").run()
+    assert [w.value for w in at.warning] == [
+        "Verouderd: laatst nagekeken door het loket op 19/11/2025, meer dan 365 dagen geleden — vul de infopagina aan "
+        "en verklaar ze op Mijn infopagina; het loket kijkt ze dan na."]

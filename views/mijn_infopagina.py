@@ -5,6 +5,7 @@ import streamlit as st
 
 import ui
 from llko.infopagina import rules, service
+from llko.notify import stale
 
 user = ui.open_page(__file__)
 today = ui.today()
@@ -26,6 +27,9 @@ else:
     st.error(f"Bij de controle van {ui.fmt_date(found.latest.datum)} ontbrak: "
              + "; ".join(f"{rules.ITEM_LABELS[i]} (sinds {ui.fmt_date(d)})" for i, d in found.missing_since.items())
              + ".")
+for flag in ui.reads.stale_flags(today, (provider_id,)):
+    if flag.kind == stale.INFOPAGINA and found.latest is not None:  # never checked: said above
+        st.warning(f"Verouderd: {flag.text} — {stale.WHERE_TO_FIX[flag.kind]}.")
 if found.to_confirm:
     st.info(f"Uw verklaring van {ui.fmt_date(found.to_confirm.datum)} wacht op bevestiging door het loket.")
 
