@@ -97,6 +97,11 @@ ROWS = DigestRows(
 )
 
 
+def flat(text: str) -> str:
+    """The text with every wrapped list item on one line again."""
+    return text.replace("\n  ", " ")
+
+
 def test_the_digest_goes_to_every_coordinator_with_an_address():
     mails = digest(ROWS, COORDINATORS, D, DEFAULTS, URL)
     assert [(m.kind, m.target, m.recipient) for m in mails] == [("overzicht", "an", "an@ninove.be"),
@@ -116,9 +121,10 @@ def test_the_digest_lists_what_the_coordinator_acts_on_and_leaves_out_empty_part
     assert "- Maan (P2) · 2 · 01/12/2026 · 19/11/2026" in text
     assert "Verouderde gegevens (2)" in text
     assert "- Zon (P1) · nooit · infopagina: nooit nagekeken door het loket" in text
-    assert "- Maan (P2) · 20/09/2026 · vrije plaats: 1 plaats vanaf 01/10/2026: niet meer bevestigd sinds 20/09/2026" in text
-    assert "- Maan (P2) · 03/11/2026 · Gesprek met het loket (Aanvragen tijdig beantwoorden)" in text
-    assert "- Ster (P3) · 20/11/2026 · geen e-mailadres in de opvanggegevens; aanvragen A6001" in text
+    assert ("- Maan (P2) · 20/09/2026 · vrije plaats: 1 plaats vanaf 01/10/2026: niet\n"
+            "  meer bevestigd sinds 20/09/2026") in text  # a long item wraps under its own text
+    assert "- Maan (P2) · 03/11/2026 · Gesprek met het loket (Aanvragen tijdig beantwoorden)" in flat(text)
+    assert "- Ster (P3) · 20/11/2026 · geen e-mailadres in de opvanggegevens; aanvragen A6001" in flat(text)
     assert "Infopagina: verklaringen" not in text  # nothing to say there
     assert f"{URL}/meldingen" in text
 
@@ -141,3 +147,15 @@ def test_the_first_digest_says_so_and_the_settings_name_the_windows():
     assert titles[0] == "Nieuw te laat (eerste overzicht)"
     assert titles[1] == "Bijna te laat (termijn binnen 5 dagen)"
     assert "Nieuw gemelde vrije plaatsen (eerste overzicht)" in titles
+
+
+def test_plain_text_lines_fit_a_mail_program_and_no_id_or_link_is_broken():
+    named = [Named(f"A2024-{i:06d}", date(2026, 10, 1), date(2026, 10, 15), True) for i in range(3)]
+    provider = Recipient("KO-150631", "Crèche Pimpampoentje met een heel lange naam (Outer)", "c@example.be")
+    mail = reminder(provider, named, D, DEFAULTS, URL + "/" + "x" * 80)
+    lines = mail.text.split("\n")
+    assert all(len(line) <= 76 or " " not in line.strip() for line in lines)  # only a link may be longer
+    assert "- A2024-000001: ontvangen op 01/10/2026, antwoord uiterlijk op 15/10/2026 (te laat)" not in lines
+    assert "- A2024-000001: ontvangen op 01/10/2026, antwoord uiterlijk op 15/10/2026" in lines  # wrapped whole
+    assert "  (te laat)" in lines
+    assert f"{URL}/{'x' * 80}/mijn_aanvragen?opvang=KO-150631" in lines

@@ -102,8 +102,13 @@ def notify(town, capsys):
     return lambda day=D, *extra: run("notify", "--as-of", day.isoformat(), *extra)
 
 
+def plain(message) -> str:
+    """The plain-text part as read, its wrapped list items on one line again."""
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n").replace("\n  ", " ")
+
+
 def ids_in(message) -> list[str]:
-    text = message.get_body(("plain",)).get_content()
+    text = plain(message)
     return sorted(w.rstrip(":") for w in text.split() if w.rstrip(":") in {f"A{i}" for i in range(1, 10)})
 
 
@@ -115,13 +120,15 @@ def test_the_reminder_and_the_digest_arrive_with_the_right_recipients_subjects_a
     assert reminder["Subject"] == "Herinnering: 2 opvangvragen wachten op een antwoord via Opvang.Vlaanderen"
     assert reminder["From"] == "kinderopvang@ninove.example"
     assert ids_in(reminder) == ["A1", "A2"]
-    text = reminder.get_body(("plain",)).get_content()
+    text = plain(reminder)
     assert "A1: ontvangen op 01/11/2026, antwoord uiterlijk op 15/11/2026 (te laat)" in text
     assert "https://llko.ninove.example/mijn_aanvragen?opvang=P1" in text
     assert "A1" in reminder.get_body(("html",)).get_content()
+    # the text travels as written (no quoted-printable line breaks inside an id or a date), the HTML beside it
+    assert reminder.get_body(("plain",))["Content-Transfer-Encoding"] in ("7bit", "8bit")
     digest, = smtp.to(COORDINATOR)
     assert digest["Subject"] == "Dagoverzicht Lokaal Loket Kinderopvang Ninove 20/11/2026: 3 nieuw te laat, 1 bijna te laat"
-    body = digest.get_body(("plain",)).get_content()
+    body = plain(digest)
     assert ids_in(digest) == ["A1", "A2", "A7", "A7", "A8", "A8"]  # A7 and A8 also under "could not be sent"
     assert "Maan (P2) · 20/11/2026 · geen e-mailadres in de opvanggegevens; aanvragen A7" in body
     assert "Ster (P3) · 20/11/2026 · herinneringen uitgezet door de opvang; aanvragen A8" in body
@@ -161,7 +168,7 @@ def test_the_next_digest_lists_only_the_requests_newly_overdue(smtp, notify):
     notify(D)
     notify(D + timedelta(days=7))  # 27/11: A2 (deadline 22/11) and A3 (24/11) became overdue since 20/11
     second = smtp.to(COORDINATOR)[1]
-    body = second.get_body(("plain",)).get_content()
+    body = plain(second)
     part = body.split("Nieuw te laat sinds het vorige overzicht van 20/11/2026 (2)")[1].split("\n\n")[0]
     assert "A2 · Zonnetje (P1)" in part and "A3 · Zonnetje (P1)" in part and "A1" not in part
 

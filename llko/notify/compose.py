@@ -2,6 +2,7 @@
 beside this module). No database, no mail server; "today" is D, a parameter."""
 
 import functools
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -107,9 +108,23 @@ def _environment(autoescape: bool) -> jinja2.Environment:
     return env
 
 
+TEXT_WIDTH = 76  # a plain-text mail's lines, as mail programs expect them (and kept whole: no encoded line breaks)
+
+
+def wrapped(text: str) -> str:
+    """Plain text with every line of more than TEXT_WIDTH characters wrapped at spaces (never inside a word, an id
+    like A2024-000647 or a link); a list item's following lines indented under its text."""
+    lines = []
+    for line in text.split("\n"):
+        indent = "  " if line.startswith("- ") else ""
+        lines.append(textwrap.fill(line, TEXT_WIDTH, subsequent_indent=indent, break_long_words=False,
+                                   break_on_hyphens=False) if len(line) > TEXT_WIDTH else line)
+    return "\n".join(lines)
+
+
 def _render(name: str, **context) -> tuple[str, str]:
     """The plain text and the HTML of one mail (templates NAME.txt and NAME.html)."""
-    return (_environment(False).get_template(f"{name}.txt").render(**context),
+    return (wrapped(_environment(False).get_template(f"{name}.txt").render(**context)),
             _environment(True).get_template(f"{name}.html").render(**context))
 
 
