@@ -41,6 +41,7 @@ def build_demo(engine: Engine, today: date) -> dict:
     from llko import demo
     from llko.accounts.auth import hash_password
     from llko.compliance import demo as demo_follow_up
+    from llko.notify import demo as demo_notify
     from llko.registers import demo as demo_registers
 
     counts = demo.build_demo_town(engine, today)
@@ -64,6 +65,7 @@ def build_demo(engine: Engine, today: date) -> dict:
             usernames.append(user.username)
         set_setting(session, "demo_accounts", ",".join(usernames))
         audit.record(session, "systeem", "demo_accounts_created", accounts=len(provider_rows) + 2)
+    demo_notify.build(engine, today)  # after the accounts: the digest goes to the demo coordinator
     return counts
 
 

@@ -14,7 +14,7 @@ from llko.bootstrap import migrate
 from llko.db import get_setting, make_engine
 from llko.demo import build_demo_town
 from llko.requests.importer import import_file
-from tests.helpers import ZONNETJE_EXPORT
+from tests.helpers import ZONNETJE_EXPORT, rows
 
 TODAY = date(2026, 11, 1)
 DATE_COLUMNS = ("received", "desired_start", "status_date", "answer_date", "answer_date_reported", "snapshot_date")
@@ -251,3 +251,27 @@ def test_the_demo_town_knows_its_children_under_3_in_every_deelgemeente(demo_url
                           "Nederhasselt", "Neigem", "Okegem", "Outer", "Pollare", "Voorde"}
     assert all(d["children_under_3"] and d["places_per_100"] is not None for d in found.values())
     assert found["Ninove"]["children_under_3"] == 430  # the fictitious number of the demo, for 2026
+
+
+def test_the_demo_town_has_the_mails_of_a_week_ago_one_refused(demo_url):
+    """R13 in the demo: the notify run of 26/10/2026 (a week before the demo's 02/11) stored as sent, the first
+    reminder refused three times, so that Meldingen shows a history and a mail to try again."""
+    engine = make_engine(demo_url)
+    try:
+        mails = scalar(engine, "SELECT COUNT(*) FROM outbox WHERE as_of = '2026-10-26'")
+        other_days = scalar(engine, "SELECT COUNT(*) FROM outbox WHERE as_of <> '2026-10-26'")
+        failed = rows(engine, "SELECT kind, state, tries, error FROM outbox WHERE state <> 'sent'")
+        digest = rows(engine, "SELECT recipient, state FROM outbox WHERE kind = 'overzicht'")
+        strangers = scalar(engine, """SELECT COUNT(*) FROM outbox m JOIN outbox_requests n ON n.mail_id = m.id
+                                      JOIN requests r ON r.id = n.request_id
+                                      WHERE m.kind = 'herinnering' AND r.provider_id <> m.target""")
+        too_young = scalar(engine, """SELECT COUNT(*) FROM outbox m JOIN outbox_requests n ON n.mail_id = m.id
+                                      JOIN requests r ON r.id = n.request_id
+                                      WHERE m.kind = 'herinnering' AND r.received > '2026-10-15'""")
+    finally:
+        engine.dispose()
+    assert mails > 2 and other_days == 0
+    assert failed == [("herinnering", "failed", 3, "de mailserver weigert het adres (550 5.1.1 mailbox unavailable)")]
+    assert digest == [("kinderopvang@demo-llko.be", "sent")]
+    assert strangers == 0  # a reminder names its own provider's requests only
+    assert too_young == 0  # due soon at the latest on 26/10: received on 15/10 or before (15/10 + 14 = 29/10)

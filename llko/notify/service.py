@@ -93,7 +93,8 @@ def store(session: Session, actor: str, day: date, drafts: list[compose.Draft]) 
     return ids
 
 
-def _record_try(engine: Engine, mail_id: int, error: str | None, now: datetime) -> None:
+def record_try(engine: Engine, mail_id: int, error: str | None, now: datetime) -> None:
+    """One try of a stored mail: sent (error None) or failed with its Dutch reason."""
     with transaction(engine) as session:
         mail = session.get(OutboxMail, mail_id)
         mail.tries += 1
@@ -122,7 +123,7 @@ def send(engine: Engine, mailer: Mailer, mail_ids: list[int], result: RunResult)
                 error = str(exc)
                 if exc.connection:
                     down = error
-        _record_try(engine, mail_id, error, utcnow())
+        record_try(engine, mail_id, error, utcnow())
         if error is None:
             result.sent += 1
         else:
