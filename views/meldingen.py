@@ -9,7 +9,7 @@ import streamlit as st
 import ui
 from llko import config as installation
 from llko.clock import typed_day_problem
-from llko.notify import service as notify
+from llko.notify import service
 from llko.notify.models import DIGEST, FAILED, PENDING, REMINDER, SENT
 
 KIND_LABELS = {REMINDER: "herinnering aan opvang", DIGEST: "dagoverzicht"}
@@ -125,7 +125,7 @@ else:
                                         for row in failed.itertuples(index=False)}, key="notify_retry")
     if st.button("Opnieuw proberen", key="notify_retry_button", disabled=server is None) and retry is not None:
         try:
-            result = notify.retry(ui.engine(), user.username, retry)
+            result = service.retry(ui.engine(), user.username, retry)
         except ValueError as exc:
             ui.clear_caches()
             ui.forms.show_refusal(exc)

@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from llko.notify import stale
-from llko.providers import service as providers
+from llko.providers import service
 from llko.requests import rules
 
 OWN_COLUMNS = ["id", "child_id", "received", "deadline", "status", "status_date", "answer_date", "days_late"]
@@ -106,7 +106,7 @@ else:
 choice = st.toggle("Herinneringen ontvangen", value=wants, key=f"reminders_{provider_id}")
 if st.button("Keuze bewaren", key="reminders_save", disabled=choice == wants):
     try:
-        providers.set_reminders(ui.engine(), user.username, provider_id, bool(choice))
+        service.set_reminders(ui.engine(), user.username, provider_id, bool(choice))
     except ValueError as exc:
         ui.forms.show_refusal(exc)
     else:
