@@ -14,12 +14,13 @@ ui.show_flash()
 current = ui.reads.settings()
 st.write("Elk getal dat een ander loket anders kan kiezen, met de waarde van Ninove als standaard. Een wijziging geldt "
          "meteen voor alle cijfers en komt in de audit.")
-ui.table(pd.DataFrame({
+ui.table(pd.DataFrame({  # the value beside its name; the meaning, the longest, last and wrapped
     "Instelling": [settings.LABELS[k] for k in settings.KEYS],
-    "Betekenis": [settings.DESCRIPTIONS[k] for k in settings.KEYS],
     "Waarde": [settings.show(k, getattr(current, k)) for k in settings.KEYS],
     "Standaard": [settings.show(k, getattr(settings.DEFAULTS, k)) for k in settings.KEYS],
-}), key="settings_table", height=36 * (len(settings.KEYS) + 1) + 3)
+    "Betekenis": [settings.DESCRIPTIONS[k] for k in settings.KEYS],
+}), key="settings_table", wrap=("Betekenis",),
+    height=ui.tables.WRAP_ROW_HEIGHT * len(settings.KEYS) + 40)  # every setting in view, no empty row
 
 st.header("Een instelling wijzigen")
 key = ui.choose("Instelling", {k: f"{settings.LABELS[k]} — {settings.DESCRIPTIONS[k]}" for k in settings.KEYS},

@@ -88,10 +88,10 @@ history = ui.reads.outbox(since, None if state == ALL else state)
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
+    return pd.DataFrame({  # how it went first, what it said after
         "Dag": frame["as_of"].map(ui.fmt_date), "Soort": frame["kind"].map(KIND_LABELS),
-        "Aan": frame["recipient"], "Onderwerp": frame["subject"], "Toestand": frame["state"].map(STATE_LABELS),
-        "Pogingen": frame["tries"], "Fout": frame["error"].where(frame["error"] != "", None),
+        "Aan": frame["recipient"], "Toestand": frame["state"].map(STATE_LABELS), "Pogingen": frame["tries"],
+        "Fout": frame["error"].where(frame["error"] != "", None), "Onderwerp": frame["subject"],
         "Aanvragen": frame["request_ids"].where(frame["request_ids"] != "", None),
         "Verstuurd op": ui.fmt_moments(frame["sent_at"]),
     })
@@ -123,6 +123,8 @@ else:
     retry = ui.choose("Mislukte mail", {int(row.id): f"{ui.fmt_date(row.as_of)}: {KIND_LABELS[row.kind]} aan "
                                                      f"{row.recipient} ({row.tries} pogingen)"
                                         for row in failed.itertuples(index=False)}, key="notify_retry")
+    if server is None:
+        st.write("Zonder mailserver kan er niets opnieuw verstuurd worden (zie hierboven).")
     if st.button("Opnieuw proberen", key="notify_retry_button", disabled=server is None) and retry is not None:
         try:
             result = service.retry(ui.engine(), user.username, retry)
