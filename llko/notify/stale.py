@@ -98,10 +98,11 @@ def flags(engine: Engine, day: date, settings: Settings, provider_ids: tuple[str
     working = {pid for pid, stopped in zip(details["id"], details["stopped_on"]) if stopped is None or stopped > day}
     if provider_ids is not None:
         working &= set(provider_ids)
-    chosen = tuple(sorted(working))
-    found = (request_flags(open_requests(engine, chosen), day, settings)
-             + vacancy_flags(vacancy_queries.vacancies(engine, chosen), day, settings)
-             + infopagina_flags(infopagina_rules.states(infopagina_queries.checks(engine, chosen), day, chosen), day,
-                                settings))
+    # Read for the providers asked (all: no list, which PostgreSQL plans badly beside NOT EXISTS), then keep those
+    # working on `day`.
+    found = (request_flags(open_requests(engine, provider_ids), day, settings)
+             + vacancy_flags(vacancy_queries.vacancies(engine, provider_ids), day, settings)
+             + infopagina_flags(infopagina_rules.states(infopagina_queries.checks(engine, provider_ids), day,
+                                                        sorted(working)), day, settings))
     return sorted((f for f in found if f.provider_id in working),
                   key=lambda f: (f.provider_id, KINDS.index(f.kind), f.since or date.min))
