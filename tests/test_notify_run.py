@@ -232,3 +232,31 @@ def test_switching_reminders_back_on_sends_the_provider_its_reminder(smtp, notif
     assert ids_in(ster) == ["A8"]
     assert [d for _, d in audited(town, "reminders_switched")] == [{"opvang": "P3", "aan": False},
                                                                    {"opvang": "P3", "aan": True}]
+
+
+def test_in_the_demo_town_the_mails_arrive_once_and_a_server_down_loses_nothing(own_demo, smtp, capsys):
+    """Issue 27's 'done when': in the demo town, notify on its day (02/11/2026) with the mail server down fails every
+    mail and keeps them; with the server up the next run delivers each once — the digest to the demo coordinator,
+    each reminder to its own provider's address naming only that provider's requests; a third run sends nothing."""
+    run = in_process(capsys)
+    smtp.down()
+    code, _, err = run("notify", "--as-of", "2026-11-02")
+    assert code == 1 and "niet verstuurd; ze blijven bewaard" in err
+    composed = rows(own_demo, "SELECT state, tries FROM outbox WHERE as_of = '2026-11-02'")
+    assert composed and set(composed) == {("failed", 1)}
+    smtp.up()
+    assert run("notify", "--as-of", "2026-11-02")[0] == 0
+    assert len(smtp.mails) == len(composed)  # every stored mail, once
+    assert set(rows(own_demo, "SELECT state, tries FROM outbox WHERE as_of = '2026-11-02'")) == {("sent", 2)}
+    assert len(smtp.to("kinderopvang@demo-llko.be")) == 1
+    addresses = dict(rows(own_demo, "SELECT email, id FROM providers"))
+    for rcpt, message in smtp.mails:
+        if rcpt == ["kinderopvang@demo-llko.be"]:
+            continue
+        provider = addresses[rcpt[0]]
+        named = [w.rstrip(":") for w in plain(message).split() if w.startswith("A20") and w.endswith(":")]
+        owners = {r[0] for r in rows(own_demo, "SELECT provider_id FROM requests WHERE id IN ("
+                                     + ", ".join(f"'{i}'" for i in named) + ")")}
+        assert named and owners == {provider}
+    assert run("notify", "--as-of", "2026-11-02")[0] == 0
+    assert len(smtp.mails) == len(composed)
